@@ -1,0 +1,10 @@
+import type { Sql } from "./db/connect.ts";
+import type { Settings } from "./config.ts";
+import type { EventHub } from "./realtime/hub.ts";
+
+/** What every route and job can reach: the database, the settings and the event hub. */
+export interface AppContext {
+  sql: Sql;
+  settings: Settings;
+  hub: EventHub;
+}

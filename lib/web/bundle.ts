@@ -1,0 +1,29 @@
+import * as esbuild from "esbuild";
+
+const ROOT = new URL("../../", import.meta.url).pathname;
+
+/** Bundles the islands and the hydration client into `static/islands/`; returns bytes per file. */
+export async function bundleIslands(islandFiles: string[]): Promise<Record<string, number>> {
+  const entryPoints: Record<string, string> = { _client: `${ROOT}lib/web/client.ts` };
+  for (const f of islandFiles) entryPoints[f.replace(/\.tsx?$/, "")] = `${ROOT}islands/${f}`;
+  const result = await esbuild.build({
+    entryPoints,
+    outdir: `${ROOT}static/islands`,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    minify: true,
+    target: "es2022",
+    jsx: "automatic",
+    jsxImportSource: "preact",
+    nodePaths: [`${ROOT}node_modules`],
+    metafile: true,
+    logLevel: "warning",
+  });
+  await esbuild.stop();
+  const sizes: Record<string, number> = {};
+  for (const [file, info] of Object.entries(result.metafile.outputs)) {
+    sizes[file.replace(/^.*static\/islands\//, "")] = info.bytes;
+  }
+  return sizes;
+}

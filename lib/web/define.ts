@@ -1,0 +1,69 @@
+import type { Context } from "hono";
+import type { ComponentType } from "preact";
+import type { z } from "zod";
+import type { AppContext } from "../app_context.ts";
+
+/** Hono's environment for every route: the shared application context. */
+export interface AppEnv {
+  Variables: { app: AppContext };
+}
+
+/** The request context a route handler receives. */
+export type Ctx = Context<AppEnv>;
+
+const PAGE = Symbol("page");
+
+/** What a page handler returns to have the route's component rendered with `data`. */
+export interface PageResult<T> {
+  [PAGE]: true;
+  data: T;
+  status: number;
+}
+
+/** Asks the layer to render the route's default component with `data`. */
+export function page<T>(data: T, status = 200): PageResult<T> {
+  return { [PAGE]: true, data, status };
+}
+
+/** Whether a handler's result is a page to render rather than a Response. */
+export function isPage(value: unknown): value is PageResult<unknown> {
+  return typeof value === "object" && value !== null && PAGE in value;
+}
+
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+type HandlerResult = Response | PageResult<unknown>;
+
+/** A route's handlers, one per HTTP method. */
+export type Handlers = Partial<Record<Method, (c: Ctx) => HandlerResult | Promise<HandlerResult>>>;
+
+/** What a page component receives. */
+export interface PageProps<T = unknown> {
+  data: T;
+  url: URL;
+  params: Record<string, string>;
+}
+
+/** OpenAPI notes for one method of an API route, built from the same zod schemas it uses. */
+export interface OperationDoc {
+  summary: string;
+  tags?: string[];
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+}
+
+/** One file of `routes/`, as the manifest lists it. */
+export interface RouteModule {
+  handler?: Handlers;
+  default?: ComponentType<PageProps>;
+  docs?: Partial<Record<Method, OperationDoc>>;
+  /** Set on the few routes anyone may reach without signing in. */
+  open?: boolean;
+}
+
+/** Helpers that only fix types, in the manner of Fresh's `define`. */
+export const define = {
+  handlers: <H extends Handlers>(h: H): H => h,
+  page: <T>(c: ComponentType<PageProps<T>>): ComponentType<PageProps<T>> => c,
+  docs: (d: Partial<Record<Method, OperationDoc>>) => d,
+};

@@ -1,0 +1,42 @@
+import type { z } from "zod";
+import { BadRequestError, PayloadTooLargeError } from "../errors.ts";
+import { describeZodError } from "./errors.ts";
+import type { Ctx } from "./define.ts";
+
+/** Largest JSON body the API reads. */
+export const MAX_JSON_BYTES = 1_000_000;
+
+/** Reads the request body as JSON and validates it with `schema`, or throws a 4xx in words. */
+export async function readJson<S extends z.ZodType>(c: Ctx, schema: S): Promise<z.output<S>> {
+  const length = Number(c.req.header("content-length") ?? 0);
+  if (length > MAX_JSON_BYTES) {
+    throw new PayloadTooLargeError(
+      `Request body is too large: the limit is ${MAX_JSON_BYTES} bytes`,
+    );
+  }
+  const text = await c.req.text();
+  if (text.length > MAX_JSON_BYTES) {
+    throw new PayloadTooLargeError(
+      `Request body is too large: the limit is ${MAX_JSON_BYTES} bytes`,
+    );
+  }
+  if (!text.trim()) throw new BadRequestError("Request body is empty: send a JSON object");
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new BadRequestError(`Malformed JSON: ${(e as Error).message}`);
+  }
+  return parseWith(schema, value);
+}
+
+/** Validates the query string with `schema`, or throws a 400 in words. */
+export function readQuery<S extends z.ZodType>(c: Ctx, schema: S): z.output<S> {
+  return parseWith(schema, c.req.query());
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new BadRequestError(describeZodError(parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,81 @@
+import { Hono } from "hono";
+import type { ComponentType } from "preact";
+import type { AppContext } from "../app_context.ts";
+import { type AppEnv, type Ctx, isPage, type PageProps, type RouteModule } from "./define.ts";
+import { type Manifest, routePattern } from "./manifest.ts";
+import { registerIslands, renderPage } from "./render.tsx";
+import { errorResponse } from "./errors.ts";
+
+const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** One mounted route: its URL pattern, its methods and its module. */
+export interface MountedRoute {
+  file: string;
+  pattern: string;
+  methods: string[];
+  module: RouteModule;
+}
+
+/** The routes of a manifest with their patterns, static segments before dynamic ones. */
+export function routeTable(manifest: Manifest): MountedRoute[] {
+  return Object.entries(manifest.routes)
+    .filter(([file]) => !file.split("/").some((part) => part.startsWith("_")))
+    .map(([file, module]) => ({
+      file,
+      pattern: routePattern(file),
+      module,
+      methods: METHODS.filter((m) => module.handler?.[m] || (m === "GET" && module.default)),
+    }))
+    .sort((a, b) => Number(a.pattern.includes(":")) - Number(b.pattern.includes(":")));
+}
+
+function appShell(
+  manifest: Manifest,
+): ComponentType<PageProps & { Component: ComponentType<PageProps> }> {
+  const app = manifest.routes["_app.tsx"]?.default as
+    | ComponentType<PageProps & { Component: ComponentType<PageProps> }>
+    | undefined;
+  return app ?? (({ Component, ...p }) => <Component {...p} />);
+}
+
+async function runRoute(c: Ctx, route: MountedRoute, manifest: Manifest): Promise<Response> {
+  const method = c.req.method === "HEAD" ? "GET" : c.req.method as (typeof METHODS)[number];
+  const handler = route.module.handler?.[method];
+  const result = handler ? await handler(c) : { data: undefined, status: 200 };
+  if (result instanceof Response) return result;
+  if (!isPage(result) && handler) return result as unknown as Response;
+  const Page = route.module.default;
+  if (!Page) return c.json({ success: false, error: "This route renders no page" }, 500);
+  const App = appShell(manifest);
+  const props: PageProps = {
+    data: (result as { data: unknown }).data,
+    url: new URL(c.req.url),
+    params: c.req.param() as Record<string, string>,
+  };
+  const html = renderPage(<App {...props} Component={Page} />);
+  return c.html(html, (result as { status: number }).status as 200);
+}
+
+/** Builds the Hono app: middleware from `routes/_middleware.ts`, then every file route. */
+export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
+  registerIslands(manifest.islands);
+  const app = new Hono<AppEnv>();
+  app.use("*", async (c, next) => {
+    c.set("app", ctx);
+    await next();
+  });
+  const middleware = manifest.routes["_middleware.ts"] as unknown as
+    | { middleware?: Parameters<Hono<AppEnv>["use"]>[1] }
+    | undefined;
+  if (middleware?.middleware) app.use("*", middleware.middleware);
+  for (const route of routeTable(manifest)) {
+    for (const method of route.methods) {
+      app.on(method, route.pattern, (c) => runRoute(c, route, manifest));
+    }
+  }
+  app.notFound((c) =>
+    c.json({ success: false, error: `No route for ${c.req.method} ${c.req.path}` }, 404)
+  );
+  app.onError((err, c) => errorResponse(c, err));
+  return app;
+}

@@ -1,0 +1,85 @@
+import type { Hono } from "hono";
+import { manifest } from "./routes.gen.ts";
+import { loadSettings, type Settings } from "./lib/config.ts";
+import { ConfigError } from "./lib/errors.ts";
+import { logger, setupLogging } from "./lib/log.ts";
+import { openDatabase } from "./lib/db/database.ts";
+import { startEventHub } from "./lib/realtime/hub.ts";
+import { startWorker } from "./lib/delivery/worker.ts";
+import { buildRouter } from "./lib/web/router.tsx";
+import type { AppEnv } from "./lib/web/define.ts";
+import type { AppContext } from "./lib/app_context.ts";
+
+const log = logger("main");
+
+/** The whole web app for a context; tests drive it with `app.request()`. */
+export function createApp(ctx: AppContext): Hono<AppEnv> {
+  return buildRouter(manifest, ctx);
+}
+
+/** A running Hatch: its context and how to stop everything it started. */
+export interface Running {
+  ctx: AppContext;
+  databaseUrl: string;
+  stop: () => Promise<void>;
+}
+
+/** Opens the database, starts the event hub and (unless disabled) the embedded worker. */
+export async function startServices(settings: Settings): Promise<Running> {
+  const db = await openDatabase(settings);
+  const hub = await startEventHub({ sql: db.sql, databaseUrl: db.url, settings });
+  const ctx: AppContext = { sql: db.sql, settings, hub };
+  const worker = settings.HATCH_WORKER
+    ? await startWorker({ sql: db.sql, databaseUrl: db.url, settings })
+    : undefined;
+  return {
+    ctx,
+    databaseUrl: db.url,
+    stop: async () => {
+      await worker?.stop();
+      await hub.stop();
+      await db.close();
+    },
+  };
+}
+
+/** Starts Hatch: settings, logging, database, migrations, worker and the HTTP server. */
+export async function start(): Promise<void> {
+  let settings: Settings;
+  try {
+    settings = loadSettings();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`Hatch cannot start: ${e.message}`);
+      Deno.exit(78);
+    }
+    throw e;
+  }
+  await setupLogging({ level: settings.HATCH_LOG_LEVEL, format: settings.HATCH_LOG_FORMAT });
+  const running = await startServices(settings);
+  const app = createApp(running.ctx);
+  const server = Deno.serve({
+    port: settings.HATCH_PORT,
+    hostname: settings.HATCH_HOST,
+    onListen: () =>
+      log.info("Hatch is ready on http://localhost:{port} (SMS: {sms}, email: {email})", {
+        port: settings.HATCH_PORT,
+        sms: settings.smsProvider,
+        email: settings.emailProvider,
+      }),
+  }, app.fetch);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    log.info("Stopping");
+    running.ctx.hub.closeClients();
+    await server.shutdown();
+    await running.stop();
+    Deno.exit(0);
+  };
+  Deno.addSignalListener("SIGINT", shutdown);
+  Deno.addSignalListener("SIGTERM", shutdown);
+}
+
+if (import.meta.main) await start();

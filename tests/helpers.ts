@@ -1,0 +1,70 @@
+// Shared test helpers: the run's database, settings, and an app driven through app.request().
+import { parseSettings, type Settings, type Source } from "../lib/config.ts";
+import { createApp, type Running, startServices } from "../main.ts";
+import type { Hono } from "hono";
+import type { AppEnv } from "../lib/web/define.ts";
+
+/** The database this test run owns, made and migrated by tests/run.ts. */
+export function testDatabaseUrl(): string {
+  const url = Deno.env.get("HATCH_TEST_RUN_DATABASE_URL");
+  if (!url) throw new Error("Run the tests with `deno task test`: it prepares their database");
+  return url;
+}
+
+/** The server's maintenance database, for tests that need a database of their own. */
+export function testAdminUrl(): string {
+  return Deno.env.get("HATCH_TEST_RUN_ADMIN_URL") ?? testDatabaseUrl();
+}
+
+/** Settings for tests: the run's database, no embedded worker, sandbox providers, no delays. */
+export function testSettings(overrides: Source = {}): Settings {
+  return parseSettings({
+    DATABASE_URL: testDatabaseUrl(),
+    HATCH_WORKER: "false",
+    HATCH_SANDBOX_DELAY_MS: "0",
+    HATCH_LOG_LEVEL: "error",
+    HATCH_DB_POOL_SIZE: "5",
+    ...overrides,
+  });
+}
+
+/** A started Hatch (no HTTP port) and its Hono app. */
+export interface TestApp extends Running {
+  app: Hono<AppEnv>;
+}
+
+/** Starts Hatch's services on the run's database and returns the app; stop it when done. */
+export async function startTestApp(overrides: Source = {}): Promise<TestApp> {
+  const running = await startServices(testSettings(overrides));
+  return { ...running, app: createApp(running.ctx) };
+}
+
+/** Deno.test with the sanitizers off: pools and listeners outlive single steps by design. */
+export function test(name: string, fn: (t: Deno.TestContext) => Promise<void> | void): void {
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+/** A fresh, valid US number in the fictional 555-01xx range, unique enough per test. */
+export function randomPhone(): string {
+  const n = crypto.getRandomValues(new Uint32Array(1))[0];
+  return `+1${["415", "212", "312", "646", "718"][n % 5]}555${String(1000 + (n % 9000))}`;
+}
+
+/** A unique email address for a test. */
+export function randomEmail(): string {
+  return `t${crypto.randomUUID().slice(0, 8)}@example.com`;
+}
+
+/** Sends a JSON request to the app. */
+export function jsonRequest(
+  app: Hono<AppEnv>,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return Promise.resolve(app.request(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  }));
+}
