@@ -1,0 +1,76 @@
+// The one small interface per channel that every provider implements. Only lib/providers/
+// calls out to the world.
+
+/** A later status the provider promises (the sandbox's walk to `delivered`). */
+export interface FollowUp {
+  status: "delivered" | "undelivered" | "failed";
+  afterMs: number;
+}
+
+/** What a successful hand-over to the provider returns. */
+export interface SendResult {
+  providerMessageId: string;
+  /** The status right after the hand-over, usually `sent` (or `queued` at Twilio). */
+  status: "queued" | "sending" | "sent" | "delivered";
+  /** The provider's answer, stored with the message (no secrets in it). */
+  response: unknown;
+  followUps?: FollowUp[];
+}
+
+/** A failed hand-over: `transient` ones are retried with backoff, others are final. */
+export class ProviderError extends Error {
+  override name = "ProviderError";
+  constructor(
+    message: string,
+    readonly options: { code: string; transient: boolean; response?: unknown },
+  ) {
+    super(message);
+  }
+  get code(): string {
+    return this.options.code;
+  }
+  get transient(): boolean {
+    return this.options.transient;
+  }
+}
+
+/** An SMS/MMS to hand over. */
+export interface SmsRequest {
+  messageId: string;
+  from: string;
+  to: string;
+  body: string;
+  mediaUrls?: string[];
+  /** Where the provider should post status callbacks, when it supports them. */
+  statusCallback?: string;
+}
+
+/** Sends SMS through one provider. */
+export interface SmsProvider {
+  readonly name: string;
+  send(request: SmsRequest): Promise<SendResult>;
+}
+
+/** An email to hand over. */
+export interface EmailRequest {
+  emailId: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo?: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Our Message-ID header, so replies thread back to this email. */
+  messageIdHeader: string;
+  inReplyTo?: string;
+  references?: string[];
+  attachments?: { filename: string; contentType: string; contentBase64: string }[];
+}
+
+/** Sends email through one provider. */
+export interface EmailProvider {
+  readonly name: string;
+  send(request: EmailRequest): Promise<SendResult>;
+}
