@@ -144,3 +144,17 @@ create table worker_heartbeats (
   worker_id text primary key,
   seen_at timestamptz not null default now()
 );
+
+-- How far along a delivery status is; a status only ever moves to a higher rank.
+create function hatch_status_rank(status text) returns integer language sql immutable as $$
+  select case status
+    when 'queued' then 0
+    when 'sending' then 1
+    when 'sent' then 2
+    when 'delivered' then 3
+    when 'undelivered' then 3
+    when 'failed' then 3
+    when 'received' then 3
+    else -1
+  end
+$$;

@@ -68,3 +68,61 @@ export function jsonRequest(
     body: typeof body === "string" ? body : JSON.stringify(body),
   }));
 }
+
+/**
+ * Resolves with `check()`'s first truthy answer, re-checking whenever the event log moves
+ * (LISTEN) and, for changes that make no event, every 250 ms; fails after `timeoutMs`.
+ */
+export async function waitUntil<T>(
+  sql: import("../lib/db/connect.ts").Sql,
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  let wake = () => {};
+  const listener = await sql.listen("hatch_events", () => wake());
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (Date.now() < deadline) {
+      const value = await check();
+      if (value) return value;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 250);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    throw new Error(`Timed out after ${timeoutMs} ms waiting for a condition`);
+  } finally {
+    await listener.unlisten();
+  }
+}
+
+/** Waits for a message or email to reach one of `statuses`; returns its row. */
+export function waitForStatus(
+  sql: import("../lib/db/connect.ts").Sql,
+  table: "messages" | "emails",
+  id: string,
+  statuses: string[],
+  timeoutMs?: number,
+): Promise<Record<string, unknown>> {
+  return waitUntil(sql, async () => {
+    const [row] = await sql`select * from ${sql(table)} where id = ${id}`;
+    return row && statuses.includes(row.status) ? { ...row } : undefined;
+  }, timeoutMs);
+}
+
+/** The queued job whose payload has `field` = `value`, from graphile-worker's tables. */
+export async function findJob(
+  sql: import("../lib/db/connect.ts").Sql,
+  field: string,
+  value: string,
+): Promise<{ task_identifier: string; locked_by: string | null } | undefined> {
+  const [job] = await sql`
+    select t.identifier as task_identifier, j.locked_by
+    from graphile_worker._private_jobs j
+    join graphile_worker._private_tasks t on t.id = j.task_id
+    where j.payload ->> ${field} = ${value}`;
+  return job as { task_identifier: string; locked_by: string | null } | undefined;
+}

@@ -3,7 +3,7 @@ import { BadRequestError } from "../errors.ts";
 
 /** Whether text looks like someone tried to write a phone number (digits, +, spaces, dashes). */
 export function looksLikePhone(text: string): boolean {
-  return /^[+\d][\d\s().-]*$/.test(text.trim()) && /\d{3}/.test(text.replace(/\D/g, ""));
+  return /^[+\d(][\d\s().-]*$/.test(text.trim()) && /\d{3}/.test(text.replace(/\D/g, ""));
 }
 
 /** Normalises a phone number to E.164, or throws a 400 naming it. */

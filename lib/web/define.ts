@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { ComponentType } from "preact";
+import type { ComponentChild } from "preact";
 import type { z } from "zod";
 import type { AppContext } from "../app_context.ts";
 
@@ -55,7 +55,8 @@ export interface OperationDoc {
 /** One file of `routes/`, as the manifest lists it. */
 export interface RouteModule {
   handler?: Handlers;
-  default?: ComponentType<PageProps>;
+  // `never` accepts a page component of any data type; the router passes what the handler made.
+  default?: (props: PageProps<never>) => ComponentChild;
   docs?: Partial<Record<Method, OperationDoc>>;
   /** Set on the few routes anyone may reach without signing in. */
   open?: boolean;
@@ -64,6 +65,7 @@ export interface RouteModule {
 /** Helpers that only fix types, in the manner of Fresh's `define`. */
 export const define = {
   handlers: <H extends Handlers>(h: H): H => h,
-  page: <T>(c: ComponentType<PageProps<T>>): ComponentType<PageProps<T>> => c,
+  page: <T>(c: (props: PageProps<T>) => ComponentChild): (props: PageProps<T>) => ComponentChild =>
+    c,
   docs: (d: Partial<Record<Method, OperationDoc>>) => d,
 };

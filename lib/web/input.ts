@@ -40,3 +40,12 @@ function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> 
   if (!parsed.success) throw new BadRequestError(describeZodError(parsed.error));
   return parsed.data;
 }
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `:id` path parameter as a UUID, or a 400 naming what it should identify. */
+export function uuidParam(c: Ctx, what: string): string {
+  const id = c.req.param("id") ?? "";
+  if (!UUID_RE.test(id)) throw new BadRequestError(`Invalid ${what} id "${id}": expected a UUID`);
+  return id.toLowerCase();
+}

@@ -44,7 +44,7 @@ async function runRoute(c: Ctx, route: MountedRoute, manifest: Manifest): Promis
   const result = handler ? await handler(c) : { data: undefined, status: 200 };
   if (result instanceof Response) return result;
   if (!isPage(result) && handler) return result as unknown as Response;
-  const Page = route.module.default;
+  const Page = route.module.default as ComponentType<PageProps> | undefined;
   if (!Page) return c.json({ success: false, error: "This route renders no page" }, 500);
   const App = appShell(manifest);
   const props: PageProps = {

@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/** A page size: 1–200, 50 unless asked. */
+export const Limit = z.coerce.number().int().min(1, "limit must be at least 1").max(
+  200,
+  "limit must be at most 200",
+).default(50);
+
+/** Query of GET /api/conversations. */
+export const ConversationListQuery = z.object({
+  limit: Limit,
+  before: z.string().max(200).optional(),
+  q: z.string().max(200).optional().describe("Filter by participant, name, subject or text"),
+  channel: z.enum(["sms", "chat", "email"]).optional(),
+});
+
+/** A conversation as the API shows it (the seed's fields and more). */
+export const Conversation = z.object({
+  id: z.uuid(),
+  conversation_id: z.uuid(),
+  channel: z.enum(["sms", "chat", "email"]),
+  participants: z.array(z.string()).length(2),
+  contact: z.string(),
+  contact_name: z.string().nullable(),
+  subject: z.string().nullable(),
+  last_message: z.string(),
+  last_message_time: z.string(),
+  last_direction: z.enum(["inbound", "outbound"]).nullable(),
+  message_count: z.number().int(),
+  unread_count: z.number().int(),
+});
+export type Conversation = z.infer<typeof Conversation>;
+
+/** Answer of GET /api/conversations. */
+export const ConversationList = z.object({
+  conversations: z.array(Conversation),
+  next_cursor: z.string().nullable(),
+});
+
+/** Path parameter `:id` of conversation routes. */
+export const ConversationIdParam = z.uuid({ error: "conversation id must be a UUID" });

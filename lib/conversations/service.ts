@@ -1,0 +1,101 @@
+import type { Tx } from "../db/connect.ts";
+import { decodeCursor, encodeCursor } from "../db/cursor.ts";
+import { NotFoundError } from "../errors.ts";
+import type { Conversation } from "./schemas.ts";
+
+type Channel = Conversation["channel"];
+
+/** One new message's effect on its conversation. */
+export interface ConversationTouch {
+  id: string;
+  channel: Channel;
+  /** Our address first, then the customer's. */
+  participants: [string, string];
+  preview: string;
+  direction: "inbound" | "outbound";
+  subject?: string;
+}
+
+/** Creates the conversation or records a new message in it; call in the message's transaction. */
+export async function touchConversation(tx: Tx, t: ConversationTouch): Promise<void> {
+  const preview = t.preview.slice(0, 160);
+  const unread = t.direction === "inbound" ? 1 : 0;
+  await tx`
+    insert into conversations (id, channel, participants, subject, last_message_at,
+      last_message_preview, last_direction, message_count, unread_count)
+    values (${t.id}, ${t.channel}, ${t.participants}, ${t.subject ?? null}, now(), ${preview},
+      ${t.direction}, 1, ${unread})
+    on conflict (id) do update set
+      last_message_at = greatest(conversations.last_message_at, now()),
+      last_message_preview = excluded.last_message_preview,
+      last_direction = excluded.last_direction,
+      subject = coalesce(conversations.subject, excluded.subject),
+      message_count = conversations.message_count + 1,
+      unread_count = conversations.unread_count + ${unread}`;
+}
+
+// deno-lint-ignore no-explicit-any -- a row of the select below, shaped by toConversation
+type Row = Record<string, any>;
+
+function toConversation(r: Row): Conversation {
+  return {
+    id: r.id,
+    conversation_id: r.id,
+    channel: r.channel,
+    participants: r.participants,
+    contact: r.participants[1],
+    contact_name: r.channel === "chat" ? r.participants[1] : null,
+    subject: r.subject,
+    last_message: r.last_message_preview,
+    last_message_time: new Date(r.last_message_at).toISOString(),
+    last_direction: r.last_direction,
+    message_count: r.message_count,
+    unread_count: r.unread_count,
+  };
+}
+
+/** A page of conversations, newest activity first, keyset-paged by `before`. */
+export async function listConversations(
+  sql: Tx,
+  options: { limit: number; before?: string; q?: string; channel?: Channel },
+): Promise<{ conversations: Conversation[]; next_cursor: string | null }> {
+  const cursor = options.before ? decodeCursor(options.before) : undefined;
+  const like = options.q ? `%${options.q.replace(/[\\%_]/g, "\\$&")}%` : undefined;
+  const rows = await sql`
+    select * from conversations
+    where true
+      ${
+    cursor
+      ? sql`and (last_message_at, id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+      : sql``
+  }
+      ${options.channel ? sql`and channel = ${options.channel}` : sql``}
+      ${
+    like
+      ? sql`and (participants[2] ilike ${like} or last_message_preview ilike ${like}
+               or coalesce(subject, '') ilike ${like})`
+      : sql``
+  }
+    order by last_message_at desc, id desc
+    limit ${options.limit + 1}`;
+  const page = rows.slice(0, options.limit).map(toConversation);
+  const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
+  return {
+    conversations: page,
+    next_cursor: last ? encodeCursor(last.last_message_at, last.id) : null,
+  };
+}
+
+/** One conversation, or a 404 naming it. */
+export async function getConversation(sql: Tx, id: string): Promise<Conversation> {
+  const [row] = await sql`select * from conversations where id = ${id}`;
+  if (!row) throw new NotFoundError(`Conversation "${id}" not found`);
+  return toConversation(row);
+}
+
+/** Marks every message of a conversation read. */
+export async function markConversationRead(sql: Tx, id: string): Promise<void> {
+  const rows = await sql`
+    update conversations set unread_count = 0 where id = ${id} returning id`;
+  if (!rows.length) throw new NotFoundError(`Conversation "${id}" not found`);
+}

@@ -1,0 +1,64 @@
+import type { Tx } from "./connect.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { NotFoundError } from "../errors.ts";
+
+/** The two tables whose rows make up threads and carry delivery statuses. */
+export type ThreadTable = "messages" | "emails";
+
+// deno-lint-ignore no-explicit-any -- raw rows; each caller shapes them
+type Row = Record<string, any>;
+
+/** The newest rows of a conversation before `before`, oldest first, with the next cursor. */
+export async function threadPage(
+  sql: Tx,
+  table: ThreadTable,
+  conversation: string,
+  options: { limit: number; before?: string },
+): Promise<{ rows: Row[]; next_cursor: string | null }> {
+  const cursor = options.before ? decodeCursor(options.before) : undefined;
+  const [exists] = await sql`select 1 from conversations where id = ${conversation}`;
+  if (!exists) throw new NotFoundError(`Conversation "${conversation}" not found`);
+  const rows = await sql`
+    select * from ${sql(table)} where conversation_id = ${conversation}
+      ${
+    cursor ? sql`and (created_at, id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : sql``
+  }
+    order by created_at desc, id desc
+    limit ${options.limit + 1}`;
+  const page = rows.slice(0, options.limit);
+  const oldest = rows.length > options.limit ? page[page.length - 1] : undefined;
+  return {
+    rows: page.reverse(),
+    next_cursor: oldest ? encodeCursor(oldest.created_at, oldest.id) : null,
+  };
+}
+
+/** What a provider reported about a message or an email. */
+export interface StatusUpdate {
+  status: string;
+  providerMessageId?: string;
+  errorCode?: string | null;
+  errorMessage?: string | null;
+  response?: unknown;
+}
+
+/** Moves a row's status forward (never back); returns whether anything changed. */
+export async function applyStatus(
+  sql: Tx,
+  table: ThreadTable,
+  id: string,
+  update: StatusUpdate,
+): Promise<boolean> {
+  const response = update.response === undefined ? null : sql.json(update.response as never);
+  const rows = await sql`
+    update ${sql(table)} set
+      status = ${update.status},
+      provider_message_id = coalesce(${update.providerMessageId ?? null}, provider_message_id),
+      error_code = coalesce(${update.errorCode ?? null}, error_code),
+      error_message = coalesce(${update.errorMessage ?? null}, error_message),
+      provider_response = coalesce(${response}, provider_response),
+      updated_at = now()
+    where id = ${id} and hatch_status_rank(status) < hatch_status_rank(${update.status})
+    returning id`;
+  return rows.length > 0;
+}

@@ -1,0 +1,186 @@
+import type { JobHelpers, TaskList } from "graphile-worker";
+import type { Sql } from "../db/connect.ts";
+import type { Settings } from "../config.ts";
+import { applyStatus, type ThreadTable } from "../db/thread.ts";
+import { logger } from "../log.ts";
+import {
+  type EmailProvider,
+  ProviderError,
+  type SendResult,
+  type SmsProvider,
+} from "../providers/types.ts";
+import { emailProviderFor, smsProviderFor } from "../providers/select.ts";
+import { renderEmailHtml } from "../providers/email_template.ts";
+import { addJob, type JobPayloads } from "./jobs.ts";
+import { pruneEvents } from "../realtime/event_log.ts";
+import { pruneIdempotencyKeys } from "../web/idempotency.ts";
+
+const log = logger("delivery");
+
+/** What the delivery tasks need: the database, the settings and the providers to call. */
+export interface DeliveryDeps {
+  sql: Sql;
+  settings: Settings;
+  sms: SmsProvider;
+  email: EmailProvider;
+}
+
+/** The providers the settings choose. */
+export function providersFor(settings: Settings): { sms: SmsProvider; email: EmailProvider } {
+  return { sms: smsProviderFor(settings), email: emailProviderFor(settings) };
+}
+
+// Marks the row `sending` and counts the attempt; answers false when it is already past that
+// (a job run twice after a crash, or a row another worker finished).
+async function claim(sql: Sql, table: ThreadTable, id: string): Promise<boolean> {
+  const rows = await sql`
+    update ${sql(table)} set status = 'sending', attempts = attempts + 1, updated_at = now()
+    where id = ${id} and status in ('queued', 'sending') returning id`;
+  return rows.length > 0;
+}
+
+async function recordSuccess(
+  deps: DeliveryDeps,
+  target: { table: ThreadTable; kind: "message" | "email"; id: string },
+  result: SendResult,
+): Promise<void> {
+  await deps.sql.begin(async (tx) => {
+    await applyStatus(tx, target.table, target.id, {
+      // Handed over is `sent` from our side, even when the provider queues it first.
+      status: result.status === "delivered" ? "delivered" : "sent",
+      providerMessageId: result.providerMessageId,
+      response: result.response,
+    });
+    for (const f of result.followUps ?? []) {
+      await addJob(tx, "apply_status", { kind: target.kind, id: target.id, status: f.status }, {
+        runAt: new Date(Date.now() + f.afterMs),
+      });
+    }
+  });
+}
+
+// Transient failures are thrown so graphile-worker retries with backoff, until the last
+// attempt, which records the failure like a permanent one.
+async function recordFailure(
+  deps: DeliveryDeps,
+  target: { table: ThreadTable; id: string },
+  error: unknown,
+  helpers: JobHelpers,
+): Promise<void> {
+  const pe = error instanceof ProviderError
+    ? error
+    : new ProviderError(String((error as Error)?.message ?? error), {
+      code: "internal",
+      transient: true,
+    });
+  const lastAttempt = helpers.job.attempts >= helpers.job.max_attempts;
+  log.warn("Delivery of {table} {id} failed (attempt {attempt}/{max}): {code} {error}", {
+    table: target.table,
+    id: target.id,
+    attempt: helpers.job.attempts,
+    max: helpers.job.max_attempts,
+    code: pe.code,
+    error: pe.message,
+  });
+  if (pe.transient && !lastAttempt) {
+    await deps.sql`
+      update ${deps.sql(target.table)} set error_code = ${pe.code}, error_message = ${pe.message}
+      where id = ${target.id}`;
+    throw pe;
+  }
+  await applyStatus(deps.sql, target.table, target.id, {
+    status: "failed",
+    errorCode: pe.code,
+    errorMessage: pe.message,
+    response: pe.options.response ?? null,
+  });
+}
+
+async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelpers): Promise<void> {
+  if (!(await claim(deps.sql, "messages", id))) return;
+  const [m] = await deps.sql`select * from messages where id = ${id}`;
+  log.info("Sending message {id} to {to} via {provider} (attempt {attempt})", {
+    id,
+    to: m.to_contact,
+    provider: deps.sms.name,
+    attempt: helpers.job.attempts,
+  });
+  try {
+    const result = await deps.sms.send({
+      messageId: id,
+      from: m.from_contact,
+      to: m.to_contact,
+      body: m.body,
+      mediaUrls: (m.media as { url: string }[]).map((x) => x.url),
+      statusCallback: `${deps.settings.publicUrl}/webhooks/twilio/status`,
+    });
+    await recordSuccess(deps, { table: "messages", kind: "message", id }, result);
+    log.info("Message {id} handed to {provider} as {providerId}", {
+      id,
+      provider: deps.sms.name,
+      providerId: result.providerMessageId,
+    });
+  } catch (e) {
+    await recordFailure(deps, { table: "messages", id }, e, helpers);
+  }
+}
+
+async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers): Promise<void> {
+  if (!(await claim(deps.sql, "emails", id))) return;
+  const [e] = await deps.sql`select * from emails where id = ${id}`;
+  log.info("Sending email {id} to {to} via {provider} (attempt {attempt})", {
+    id,
+    to: e.to_email,
+    provider: deps.email.name,
+    attempt: helpers.job.attempts,
+  });
+  const list = (s: string | null) => s ? s.split(",").map((x) => x.trim()).filter(Boolean) : [];
+  try {
+    const result = await deps.email.send({
+      emailId: id,
+      from: e.from_email,
+      to: [e.to_email],
+      cc: list(e.cc),
+      bcc: list(e.bcc),
+      replyTo: e.reply_to ?? undefined,
+      subject: e.subject,
+      text: e.body,
+      html: renderEmailHtml({
+        subject: e.subject,
+        body: e.body,
+        html: e.html_content ?? undefined,
+      }),
+      messageIdHeader: e.message_id_header,
+      attachments: (e.attachments as { filename: string; content_type: string; content: string }[])
+        .map((a) => ({
+          filename: a.filename,
+          contentType: a.content_type,
+          contentBase64: a.content,
+        })),
+    });
+    await recordSuccess(deps, { table: "emails", kind: "email", id }, result);
+  } catch (err) {
+    await recordFailure(deps, { table: "emails", id }, err, helpers);
+  }
+}
+
+/** The task list the worker runs. */
+export function deliveryTasks(deps: DeliveryDeps): TaskList {
+  return {
+    deliver_message: (payload, helpers) =>
+      deliverMessage(deps, (payload as JobPayloads["deliver_message"]).message_id, helpers),
+    deliver_email: (payload, helpers) =>
+      deliverEmail(deps, (payload as JobPayloads["deliver_email"]).email_id, helpers),
+    apply_status: async (payload) => {
+      const p = payload as JobPayloads["apply_status"];
+      await applyStatus(deps.sql, p.kind === "message" ? "messages" : "emails", p.id, {
+        status: p.status,
+      });
+    },
+    prune: async () => {
+      const events = await pruneEvents(deps.sql, deps.settings.HATCH_EVENT_RETENTION_DAYS);
+      const keys = await pruneIdempotencyKeys(deps.sql);
+      log.info("Pruned {events} events and {keys} idempotency keys", { events, keys });
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import type { Sql, Tx } from "../db/connect.ts";
+import type { Settings } from "../config.ts";
+import { threadPage } from "../db/thread.ts";
+import { BadRequestError, NotFoundError, PayloadTooLargeError } from "../errors.ts";
+import { conversationId } from "../conversations/conversation_id.ts";
+import { touchConversation } from "../conversations/service.ts";
+import { addJob } from "../delivery/jobs.ts";
+import { emailFromAddress } from "../providers/select.ts";
+import { isEmail, parseEmailList } from "../messages/address.ts";
+import {
+  type Email,
+  MAX_ATTACHMENT_BYTES,
+  type SendEmailInput,
+  type SendEmailResult,
+} from "./schemas.ts";
+
+function decodedSize(base64: string): number {
+  const clean = base64.replace(/\s/g, "");
+  return Math.floor(clean.length * 3 / 4) - (clean.match(/=+$/)?.[0].length ?? 0);
+}
+
+/** Stores an outbound email and queues its delivery in the same transaction. */
+export async function sendEmail(
+  sql: Sql,
+  settings: Settings,
+  input: SendEmailInput,
+): Promise<SendEmailResult> {
+  const to = input.to_email.trim().toLowerCase();
+  if (!isEmail(to)) {
+    throw new BadRequestError(
+      `Cannot send email to "${input.to_email}": not a valid email address`,
+    );
+  }
+  const cc = parseEmailList(input.cc, "cc");
+  const bcc = parseEmailList(input.bcc, "bcc");
+  const replyTo = input.reply_to?.trim() || undefined;
+  if (replyTo && !isEmail(replyTo)) {
+    throw new BadRequestError(`reply_to: "${replyTo}" is not a valid email address`);
+  }
+  const attachments = (input.attachments ?? []).map((a) => ({
+    ...a,
+    size: decodedSize(a.content),
+  }));
+  const total = attachments.reduce((n, a) => n + a.size, 0);
+  if (total > MAX_ATTACHMENT_BYTES) {
+    throw new PayloadTooLargeError(
+      `Attachments are too large: ${total} bytes, at most ${MAX_ATTACHMENT_BYTES}`,
+    );
+  }
+  const from = emailFromAddress(settings).toLowerCase();
+  const id = await conversationId(from, to);
+  if (input.conversation_id && input.conversation_id !== id) {
+    throw new BadRequestError(`Conversation "${input.conversation_id}" is not with "${to}"`);
+  }
+  const emailId = await sql.begin(async (tx) => {
+    await touchConversation(tx, {
+      id,
+      channel: "email",
+      participants: [from, to],
+      preview: `${input.subject} — ${input.body}`,
+      direction: "outbound",
+      subject: input.subject,
+    });
+    const [row] = await tx`
+      insert into emails (conversation_id, direction, from_email, to_email, cc, bcc, reply_to,
+        subject, body, html_content, attachments, status, provider, message_id_header)
+      values (${id}, 'outbound', ${from}, ${to}, ${cc.join(", ") || null},
+        ${bcc.join(", ") || null}, ${replyTo ?? null}, ${input.subject}, ${input.body},
+        ${input.html ?? null}, ${tx.json(attachments)}, 'queued', ${settings.emailProvider},
+        '<' || gen_random_uuid() || '@' || ${from.split("@")[1]} || '>')
+      returning id`;
+    await addJob(tx, "deliver_email", { email_id: row.id }, { queue: `conv:${id}` });
+    return row.id as string;
+  });
+  return {
+    success: true,
+    email_id: emailId,
+    conversation_id: id,
+    status: "queued",
+    message: "Email queued for delivery",
+  };
+}
+
+// deno-lint-ignore no-explicit-any -- an emails row, shaped by toEmail
+type Row = Record<string, any>;
+
+/** Shapes an emails row for the API (attachment contents stay out). */
+export function toEmail(r: Row): Email {
+  return {
+    id: r.id,
+    conversation_id: r.conversation_id,
+    direction: r.direction,
+    from_email: r.from_email,
+    to_email: r.to_email,
+    cc: r.cc,
+    bcc: r.bcc,
+    reply_to: r.reply_to,
+    subject: r.subject,
+    body: r.body,
+    html_content: r.html_content,
+    attachments: (r.attachments as Row[]).map((a) => ({
+      filename: a.filename,
+      content_type: a.content_type,
+      size: a.size,
+    })),
+    status: r.status,
+    error_code: r.error_code,
+    error_message: r.error_message,
+    timestamp: new Date(r.created_at).toISOString(),
+    updated_at: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** One email, or a 404 naming it. */
+export async function getEmail(sql: Tx, id: string): Promise<Email> {
+  const [row] = await sql`select * from emails where id = ${id}`;
+  if (!row) throw new NotFoundError(`Email "${id}" not found`);
+  return toEmail(row);
+}
+
+/** The newest page of a conversation's emails before `before`, oldest first within it. */
+export async function listEmails(
+  sql: Tx,
+  conversation: string,
+  options: { limit: number; before?: string },
+): Promise<{ emails: Email[]; next_cursor: string | null }> {
+  const page = await threadPage(sql, "emails", conversation, options);
+  return { emails: page.rows.map(toEmail), next_cursor: page.next_cursor };
+}

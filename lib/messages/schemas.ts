@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { Limit } from "../conversations/schemas.ts";
+
+/** The longest SMS body Twilio accepts (it splits it into segments). */
+export const MAX_SMS_LENGTH = 1600;
+
+/** Body of POST /api/send_message (the seed's fields). */
+export const SendMessageInput = z.object({
+  to: z.string({ error: "to is required: a phone number or a name" }).trim().min(
+    1,
+    "to is required: a phone number or a name",
+  ).max(100),
+  content: z.string({ error: "content is required" }).refine((s) => s.trim().length > 0, {
+    message: "content is empty: write a message",
+  }).refine((s) => s.length <= MAX_SMS_LENGTH, {
+    error: (i) =>
+      `content is too long: ${(i.input as string).length} characters, at most ${MAX_SMS_LENGTH}`,
+  }),
+  conversation_id: z.uuid({ error: "conversation_id must be a UUID" }).optional(),
+  from: z.string().trim().min(1).max(100).optional(),
+  media_urls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
+});
+export type SendMessageInput = z.infer<typeof SendMessageInput>;
+
+/** Answer of POST /api/send_message. */
+export const SendMessageResult = z.object({
+  success: z.literal(true),
+  message_id: z.uuid(),
+  conversation_id: z.uuid(),
+  status: z.string(),
+});
+export type SendMessageResult = z.infer<typeof SendMessageResult>;
+
+/** Every status a message can have. */
+export const MessageStatus = z.enum([
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "undelivered",
+  "failed",
+  "received",
+]);
+export type MessageStatus = z.infer<typeof MessageStatus>;
+
+/** A message as the API shows it. */
+export const Message = z.object({
+  id: z.uuid(),
+  conversation_id: z.uuid(),
+  channel: z.enum(["sms", "chat"]),
+  direction: z.enum(["outbound", "inbound"]),
+  from_contact: z.string(),
+  to_contact: z.string(),
+  body: z.string(),
+  media: z.array(z.object({ url: z.string(), content_type: z.string().nullable() })),
+  status: MessageStatus,
+  error_code: z.string().nullable(),
+  error_message: z.string().nullable(),
+  timestamp: z.string(),
+  updated_at: z.string(),
+});
+export type Message = z.infer<typeof Message>;
+
+/** Query of GET /api/conversation/:id/messages. */
+export const MessagePageQuery = z.object({ limit: Limit, before: z.string().max(200).optional() });
+
+/** Answer of GET /api/conversation/:id/messages: oldest first within the page. */
+export const MessagePage = z.object({
+  messages: z.array(Message),
+  next_cursor: z.string().nullable(),
+});
+
+/** Body of POST /api/sandbox/inbound: a customer's answer in the sandbox. */
+export const SandboxInboundInput = z.object({
+  conversation_id: z.uuid({ error: "conversation_id must be a UUID" }),
+  body: z.string().refine((s) => s.trim().length > 0, { message: "body is empty" }).refine(
+    (s) => s.length <= MAX_SMS_LENGTH,
+    { message: `body is too long: at most ${MAX_SMS_LENGTH} characters` },
+  ),
+});

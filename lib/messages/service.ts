@@ -1,0 +1,165 @@
+import type { Sql, Tx } from "../db/connect.ts";
+import type { Settings } from "../config.ts";
+import { threadPage } from "../db/thread.ts";
+import { BadRequestError, NotFoundError } from "../errors.ts";
+import { conversationId } from "../conversations/conversation_id.ts";
+import { touchConversation } from "../conversations/service.ts";
+import { addJob } from "../delivery/jobs.ts";
+import { smsFromAddress } from "../providers/select.ts";
+import { parseRecipient } from "./address.ts";
+import type { Message, MessageStatus, SendMessageInput, SendMessageResult } from "./schemas.ts";
+
+/** Stores an outbound message and, for SMS, queues its delivery in the same transaction. */
+export async function sendMessage(
+  sql: Sql,
+  settings: Settings,
+  input: SendMessageInput,
+): Promise<SendMessageResult> {
+  const to = parseRecipient(input.to, settings.HATCH_DEFAULT_COUNTRY);
+  const from = to.channel === "sms" ? smsFromAddress(settings) : (input.from ?? "Hatch");
+  if (to.channel === "sms" && input.from && input.from !== from) {
+    throw new BadRequestError(`Cannot send from "${input.from}": SMS go out from ${from}`);
+  }
+  if (to.channel === "chat" && input.media_urls?.length) {
+    throw new BadRequestError("media_urls: attachments go out by MMS only, to a phone number");
+  }
+  const id = await conversationId(from, to.address);
+  if (input.conversation_id && input.conversation_id !== id) {
+    const [known] = await sql`select 1 from conversations where id = ${input.conversation_id}`;
+    throw known
+      ? new BadRequestError(
+        `Conversation "${input.conversation_id}" is not with "${input.to}": leave conversation_id out or send to its participant`,
+      )
+      : new NotFoundError(`Conversation "${input.conversation_id}" not found`);
+  }
+  const status: MessageStatus = to.channel === "sms" ? "queued" : "sent";
+  const media = (input.media_urls ?? []).map((url) => ({ url, content_type: null }));
+  const messageId = await sql.begin(async (tx) => {
+    await touchConversation(tx, {
+      id,
+      channel: to.channel,
+      participants: [from, to.address],
+      preview: input.content,
+      direction: "outbound",
+    });
+    const [row] = await tx`
+      insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
+        media, status, provider)
+      values (${id}, ${to.channel}, 'outbound', ${from}, ${to.address}, ${input.content},
+        ${tx.json(media)}, ${status}, ${to.channel === "sms" ? settings.smsProvider : null})
+      returning id`;
+    if (to.channel === "sms") {
+      await addJob(tx, "deliver_message", { message_id: row.id }, { queue: `conv:${id}` });
+    }
+    return row.id as string;
+  });
+  return { success: true, message_id: messageId, conversation_id: id, status };
+}
+
+// deno-lint-ignore no-explicit-any -- a messages row, shaped by toMessage
+type Row = Record<string, any>;
+
+/** Shapes a messages row for the API. */
+export function toMessage(r: Row): Message {
+  return {
+    id: r.id,
+    conversation_id: r.conversation_id,
+    channel: r.channel,
+    direction: r.direction,
+    from_contact: r.from_contact,
+    to_contact: r.to_contact,
+    body: r.body,
+    media: r.media,
+    status: r.status,
+    error_code: r.error_code,
+    error_message: r.error_message,
+    timestamp: new Date(r.created_at).toISOString(),
+    updated_at: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** The newest page of a conversation's messages before `before`, oldest first within it. */
+export async function listMessages(
+  sql: Tx,
+  conversation: string,
+  options: { limit: number; before?: string },
+): Promise<{ messages: Message[]; next_cursor: string | null }> {
+  const page = await threadPage(sql, "messages", conversation, options);
+  return { messages: page.rows.map(toMessage), next_cursor: page.next_cursor };
+}
+
+/** One message, or a 404 naming it. */
+export async function getMessage(sql: Tx, id: string): Promise<Message> {
+  const [row] = await sql`select * from messages where id = ${id}`;
+  if (!row) throw new NotFoundError(`Message "${id}" not found`);
+  return toMessage(row);
+}
+
+/** Sends a failed message's text again as a new message (statuses never move back). */
+export async function retryMessage(
+  sql: Sql,
+  settings: Settings,
+  id: string,
+): Promise<SendMessageResult> {
+  const old = await getMessage(sql, id);
+  if (old.direction !== "outbound" || !["failed", "undelivered"].includes(old.status)) {
+    throw new BadRequestError(
+      `Message "${id}" is ${old.status}: only failed messages can be retried`,
+    );
+  }
+  return sendMessage(sql, settings, {
+    to: old.to_contact,
+    content: old.body,
+    conversation_id: old.conversation_id,
+    media_urls: old.media.map((m) => m.url),
+  });
+}
+
+/** An inbound SMS as the provider (or the sandbox simulator) reports it. */
+export interface InboundSms {
+  from: string;
+  to: string;
+  body: string;
+  provider: string;
+  providerMessageId: string;
+  media?: { url: string; content_type: string | null }[];
+}
+
+/** Stores an inbound SMS in its conversation once per provider id; returns its id. */
+export async function receiveInboundSms(sql: Sql, sms: InboundSms): Promise<string> {
+  try {
+    return await storeInboundSms(sql, sms);
+  } catch (e) {
+    // A concurrent copy of the same webhook won the unique index: answer with its row.
+    if ((e as { code?: string }).code !== "23505") throw e;
+    const [row] = await sql`
+      select id from messages
+      where provider = ${sms.provider} and provider_message_id = ${sms.providerMessageId}`;
+    if (!row) throw e;
+    return row.id as string;
+  }
+}
+
+async function storeInboundSms(sql: Sql, sms: InboundSms): Promise<string> {
+  const id = await conversationId(sms.to, sms.from);
+  return await sql.begin(async (tx) => {
+    const [dup] = await tx`
+      select id from messages
+      where provider = ${sms.provider} and provider_message_id = ${sms.providerMessageId}`;
+    if (dup) return dup.id as string;
+    await touchConversation(tx, {
+      id,
+      channel: "sms",
+      participants: [sms.to, sms.from],
+      preview: sms.body || (sms.media?.length ? "(media)" : ""),
+      direction: "inbound",
+    });
+    const [row] = await tx`
+      insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
+        media, status, provider, provider_message_id)
+      values (${id}, 'sms', 'inbound', ${sms.from}, ${sms.to}, ${sms.body},
+        ${tx.json(sms.media ?? [])}, 'received', ${sms.provider}, ${sms.providerMessageId})
+      returning id`;
+    return row.id as string;
+  });
+}

@@ -1,0 +1,20 @@
+import { define } from "../../lib/web/define.ts";
+import { readQuery } from "../../lib/web/input.ts";
+import { ConversationList, ConversationListQuery } from "../../lib/conversations/schemas.ts";
+import { listConversations } from "../../lib/conversations/service.ts";
+
+export const handler = define.handlers({
+  async GET(c) {
+    const query = readQuery(c, ConversationListQuery);
+    return c.json(await listConversations(c.var.app.sql, query));
+  },
+});
+
+export const docs = define.docs({
+  GET: {
+    summary: "List conversations, newest activity first (keyset-paged with before=next_cursor)",
+    tags: ["conversations"],
+    query: ConversationListQuery,
+    responses: { 200: { description: "A page of conversations", schema: ConversationList } },
+  },
+});

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { define } from "../../lib/web/define.ts";
+import { readJson } from "../../lib/web/input.ts";
+import { idempotent } from "../../lib/web/idempotency.ts";
+import { SendEmailInput, SendEmailResult } from "../../lib/emails/schemas.ts";
+import { sendEmail } from "../../lib/emails/service.ts";
+
+export const handler = define.handlers({
+  async POST(c) {
+    const { sql, settings } = c.var.app;
+    const input = await readJson(c, SendEmailInput);
+    const answer = await idempotent(
+      sql,
+      { scope: "send_email", key: c.req.header("idempotency-key"), request: input },
+      async () => ({ status: 202, body: await sendEmail(sql, settings, input) }),
+    );
+    return c.json(answer.body as SendEmailResult, answer.status as 202);
+  },
+});
+
+const Failure = z.object({ success: z.literal(false), error: z.string() });
+
+export const docs = define.docs({
+  POST: {
+    summary:
+      "Send an email; answers at once, delivery continues in a worker. Honours Idempotency-Key",
+    tags: ["emails"],
+    body: SendEmailInput,
+    responses: {
+      202: { description: "Accepted", schema: SendEmailResult },
+      400: { description: "Bad input, in words", schema: Failure },
+      409: { description: "Same Idempotency-Key still running", schema: Failure },
+      413: { description: "Attachments too large", schema: Failure },
+      422: { description: "Same Idempotency-Key with another body", schema: Failure },
+    },
+  },
+});

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { define } from "../../lib/web/define.ts";
+import { readJson } from "../../lib/web/input.ts";
+import { idempotent } from "../../lib/web/idempotency.ts";
+import { SendMessageInput, SendMessageResult } from "../../lib/messages/schemas.ts";
+import { sendMessage } from "../../lib/messages/service.ts";
+
+export const handler = define.handlers({
+  async POST(c) {
+    const { sql, settings } = c.var.app;
+    const input = await readJson(c, SendMessageInput);
+    const answer = await idempotent(
+      sql,
+      { scope: "send_message", key: c.req.header("idempotency-key"), request: input },
+      async () => ({ status: 202, body: await sendMessage(sql, settings, input) }),
+    );
+    return c.json(answer.body as SendMessageResult, answer.status as 202);
+  },
+});
+
+const Failure = z.object({ success: z.literal(false), error: z.string() });
+
+export const docs = define.docs({
+  POST: {
+    summary:
+      "Send a message: phone numbers go out by SMS, plain names are stored as in-app chat. Answers at once; delivery continues in a worker. Honours Idempotency-Key",
+    tags: ["messages"],
+    body: SendMessageInput,
+    responses: {
+      202: { description: "Accepted", schema: SendMessageResult },
+      400: { description: "Bad input, in words", schema: Failure },
+      404: { description: "Unknown conversation_id", schema: Failure },
+      409: { description: "Same Idempotency-Key still running", schema: Failure },
+      422: { description: "Same Idempotency-Key with another body", schema: Failure },
+    },
+  },
+});

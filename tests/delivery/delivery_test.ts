@@ -1,0 +1,136 @@
+// Delivery through the real SDKs against the fake Twilio and SendGrid servers.
+import assert from "node:assert/strict";
+import { startWorker } from "../../lib/delivery/worker.ts";
+import { startFakeTwilio } from "../fakes/fake_twilio.ts";
+import { startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
+import {
+  jsonRequest,
+  randomEmail,
+  randomPhone,
+  startTestApp,
+  test,
+  waitForStatus,
+  waitUntil,
+} from "../helpers.ts";
+
+const twilio = startFakeTwilio();
+const sendgrid = startFakeSendgrid();
+const t = await startTestApp({
+  TWILIO_ACCOUNT_SID: twilio.accountSid,
+  TWILIO_AUTH_TOKEN: twilio.authToken,
+  TWILIO_PHONE_NUMBER: "+15005550006",
+  TWILIO_API_BASE_URL: twilio.url,
+  SENDGRID_API_KEY: sendgrid.apiKey,
+  SENDGRID_FROM_EMAIL: "team@hatch.example",
+  SENDGRID_API_BASE_URL: sendgrid.url,
+  HATCH_PUBLIC_URL: "https://hatch.example",
+});
+const worker = await startWorker({
+  sql: t.ctx.sql,
+  databaseUrl: t.databaseUrl,
+  settings: t.ctx.settings,
+});
+
+async function send(to: string, content = "hello"): Promise<string> {
+  const res = await jsonRequest(t.app, "/api/send_message", { to, content });
+  assert.equal(res.status, 202);
+  return (await res.json()).message_id;
+}
+
+test("an SMS goes out through the Twilio SDK with our number, body and status callback", async () => {
+  const to = randomPhone();
+  const id = await send(to, "Your table is ready");
+  const row = await waitForStatus(t.ctx.sql, "messages", id, ["sent", "failed"]);
+  assert.equal(row.status, "sent");
+  const req = twilio.requests.find((r) => r.form.get("To") === to)!;
+  assert.equal(req.form.get("From"), "+15005550006");
+  assert.equal(req.form.get("Body"), "Your table is ready");
+  assert.equal(req.form.get("StatusCallback"), "https://hatch.example/webhooks/twilio/status");
+  assert.match(req.headers["authorization"], /^Basic /);
+  assert.ok(twilio.messages.has(row.provider_message_id as string));
+  assert.equal(row.attempts, 1);
+});
+
+test("a permanent Twilio error (21211 invalid To) fails at once with its code and words", async () => {
+  const id = await send("+15005550001");
+  const row = await waitForStatus(t.ctx.sql, "messages", id, ["sent", "failed"]);
+  assert.equal(row.status, "failed");
+  assert.equal(row.error_code, "21211");
+  assert.match(row.error_message as string, /not a valid phone number/);
+  assert.equal(row.attempts, 1);
+});
+
+test("an unsubscribed recipient (21610) is a permanent failure", async () => {
+  const id = await send("+15005550004");
+  const row = await waitForStatus(t.ctx.sql, "messages", id, ["sent", "failed"]);
+  assert.equal(row.status, "failed");
+  assert.equal(row.error_code, "21610");
+});
+
+test("a transient error (503) is retried with backoff and then succeeds", async () => {
+  const to = randomPhone();
+  twilio.failFor(to, { status: 503 });
+  const id = await send(to);
+  // The first attempt's failure is recorded on the row while the job waits to retry.
+  await waitUntil(t.ctx.sql, async () => {
+    const [r] = await t.ctx.sql`select status, error_code from messages where id = ${id}`;
+    return r.status === "sending" && r.error_code === "20503";
+  });
+  twilio.clearFailureFor(to);
+  const row = await waitForStatus(t.ctx.sql, "messages", id, ["sent", "failed"], 30_000);
+  assert.equal(row.status, "sent");
+  assert.equal(row.attempts, 2);
+  assert.equal(twilio.requests.filter((r) => r.form.get("To") === to).length, 2);
+});
+
+test("an email goes out through @sendgrid/mail with our Message-ID and the HTML template", async () => {
+  const to = randomEmail();
+  const res = await jsonRequest(t.app, "/api/send_email", {
+    to_email: to,
+    subject: "Receipt",
+    body: "Thanks <3",
+    cc: "boss@example.com",
+  });
+  const { email_id } = await res.json();
+  const row = await waitForStatus(t.ctx.sql, "emails", email_id, ["sent", "failed"]);
+  assert.equal(row.status, "sent");
+  const mail = sendgrid.accepted.find((a) => a.messageId === row.provider_message_id)!;
+  const body = mail.body as {
+    headers: Record<string, string>;
+    personalizations: { to: { email: string }[]; cc: { email: string }[] }[];
+    content: { type: string; value: string }[];
+  };
+  assert.equal(body.headers["Message-ID"], row.message_id_header);
+  assert.equal(body.personalizations[0].to[0].email, to);
+  assert.equal(body.personalizations[0].cc[0].email, "boss@example.com");
+  const html = body.content.find((c) => c.type === "text/html")!.value;
+  assert.match(html, /<table/);
+  assert.match(html, /Thanks &lt;3/);
+});
+
+test("a SendGrid 400 fails the email with SendGrid's own error list", async () => {
+  sendgrid.failNext({
+    status: 400,
+    errors: [{
+      message: "The from address does not match a verified Sender Identity",
+      field: "from",
+      help: null,
+    }],
+  });
+  const res = await jsonRequest(t.app, "/api/send_email", {
+    to_email: randomEmail(),
+    subject: "x",
+    body: "y",
+  });
+  const { email_id } = await res.json();
+  const row = await waitForStatus(t.ctx.sql, "emails", email_id, ["sent", "failed"]);
+  assert.equal(row.status, "failed");
+  assert.match(row.error_message as string, /verified Sender Identity/);
+});
+
+test("teardown", async () => {
+  await worker.stop();
+  await t.stop();
+  await twilio.close();
+  await sendgrid.close();
+});

@@ -1,0 +1,76 @@
+// Nothing accepted is lost when a process dies: not between commit and send, not mid-job.
+import assert from "node:assert/strict";
+import { connect } from "../../lib/db/connect.ts";
+import { startWorker } from "../../lib/delivery/worker.ts";
+import { sendMessage } from "../../lib/messages/service.ts";
+import { startFakeTwilio } from "../fakes/fake_twilio.ts";
+import {
+  findJob,
+  randomPhone,
+  test,
+  testDatabaseUrl,
+  testSettings,
+  waitForStatus,
+  waitUntil,
+} from "../helpers.ts";
+import { spawnHatch } from "../process.ts";
+
+const twilio = startFakeTwilio();
+const providerEnv = {
+  TWILIO_ACCOUNT_SID: twilio.accountSid,
+  TWILIO_AUTH_TOKEN: twilio.authToken,
+  TWILIO_PHONE_NUMBER: "+15005550006",
+  TWILIO_API_BASE_URL: twilio.url,
+  HATCH_WORKER_HEARTBEAT_SECONDS: "1",
+};
+const sql = connect(testDatabaseUrl(), { max: 3 });
+
+function inProcessWorker() {
+  return startWorker({ sql, databaseUrl: testDatabaseUrl(), settings: testSettings(providerEnv) });
+}
+
+test("the delivery job commits with the message: killing the app right after leaves it queued", async () => {
+  const app = await spawnHatch({ env: { ...providerEnv, HATCH_WORKER: "false" } });
+  const to = randomPhone();
+  const res = await fetch(`${app.url}/api/send_message`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ to, content: "survives" }),
+  });
+  const { message_id } = await res.json();
+  await app.kill("SIGKILL");
+  assert.equal((await findJob(sql, "message_id", message_id))?.task_identifier, "deliver_message");
+  const worker = await inProcessWorker();
+  try {
+    const row = await waitForStatus(sql, "messages", message_id, ["sent", "failed"]);
+    assert.equal(row.status, "sent");
+  } finally {
+    await worker.stop();
+  }
+});
+
+test("a worker killed mid-job does not strand its message: another worker finishes it", async () => {
+  const to = randomPhone();
+  // Twilio hangs on this number, so the first worker is killed while it waits for the answer.
+  twilio.failFor(to, { status: 503, delayMs: 120_000 });
+  const sent = await sendMessage(sql, testSettings(providerEnv), { to, content: "mid-job" });
+  const doomed = await spawnHatch({ entry: "cli.ts", args: ["worker"], env: providerEnv });
+  await waitUntil(sql, () => Promise.resolve(twilio.requests.some((r) => r.form.get("To") === to)));
+  const locked = await findJob(sql, "message_id", sent.message_id);
+  assert.ok(locked?.locked_by, "the first worker holds the job");
+  await doomed.kill("SIGKILL");
+  twilio.clearFailureFor(to);
+  const worker = await inProcessWorker();
+  try {
+    const row = await waitForStatus(sql, "messages", sent.message_id, ["sent", "failed"], 30_000);
+    assert.equal(row.status, "sent");
+    assert.equal(row.attempts, 2);
+  } finally {
+    await worker.stop();
+  }
+});
+
+test("teardown", async () => {
+  await sql.end();
+  await twilio.close();
+});
