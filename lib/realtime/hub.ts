@@ -1,16 +1,232 @@
-// PLACEHOLDER until the realtime module lands: the interface main.ts relies on.
+// The per-process fan-out of the event log. One LISTEN connection wakes a single reader; the
+// reader drains `events` in id order and hands each event, serialised once, to every client.
+//
+// Why reading by `id > position` never skips an event: hatch_append_event takes an advisory
+// lock before nextval() and holds it to commit, so ids are handed out in commit order and the
+// committed ids are always a prefix of the ids ever handed out (minus rolled-back ones). A read
+// that sees id N therefore already sees, or will never see, every id below N.
 import type { Sql } from "../db/connect.ts";
+import { connect } from "../db/connect.ts";
 import type { Settings } from "../config.ts";
+import { logger } from "../log.ts";
+import {
+  latestEventId,
+  PAGE_SIZE,
+  pruneEvents,
+  readEventsAfter,
+  type StreamEvent,
+  toStreamEvent,
+} from "./event_log.ts";
+
+const log = logger("realtime", "hub");
+
+/** The channel hatch_append_event notifies; the payload is empty: NOTIFY is only a wake-up. */
+export const EVENTS_CHANNEL = "hatch_events";
+
+/** One subscriber of the hub: usually an SSE stream. */
+export interface HubClient {
+  /** Receives every event after the hub's position at subscribe time, once, in id order. */
+  deliver(event: StreamEvent): void;
+  /** Ends the client (the hub is shutting down); the client unsubscribes itself. */
+  close(): void;
+}
+
+/** Counters for logs, health and benchmarks. */
+export interface HubStats {
+  position: number;
+  clients: number;
+  /** Completed LISTENs: 1 after start, +1 after every reconnect of the listener. */
+  listens: number;
+  reads: number;
+  delivered: number;
+  failing: boolean;
+}
 
 /** The per-process fan-out of the event log to SSE clients. */
 export interface EventHub {
-  stop(): Promise<void>;
+  /** The id of the last event handed to clients; every later event will be handed over too. */
+  latestId(): number;
+  /** Adds a client; returns the function that removes it. */
+  subscribe(client: HubClient): () => void;
+  /** How many clients are subscribed. */
+  clientCount(): number;
+  /** Asks for a read now; resolves once a read that began after the call has drained the log. */
+  wake(): Promise<void>;
+  stats(): HubStats;
+  /** Closes every client's stream, so browsers reconnect (to another process, or later). */
   closeClients(): void;
+  /** Stops listening, reading and pruning, and closes the clients. */
+  stop(): Promise<void>;
+}
+
+/** What the hub needs: the pool for reads, the URL for its own LISTEN connection, timings. */
+export interface EventHubOptions {
+  sql: Sql;
+  databaseUrl: string;
+  settings: Settings;
+  /** A read this often even without NOTIFY, so a lost wake-up cannot stall clients. */
+  pollIntervalMs?: number;
+  /** How often old events are pruned (HATCH_EVENT_RETENTION_DAYS); 0 turns pruning off. */
+  pruneIntervalMs?: number;
+}
+
+interface Waiter {
+  resolve: () => void;
 }
 
 /** Starts the hub: one LISTEN connection, reads of the event log, fan-out to clients. */
-export function startEventHub(
-  _options: { sql: Sql; databaseUrl: string; settings: Settings },
-): Promise<EventHub> {
-  return Promise.resolve({ stop: () => Promise.resolve(), closeClients: () => {} });
+export async function startEventHub(options: EventHubOptions): Promise<EventHub> {
+  const { sql, settings } = options;
+  const pollIntervalMs = options.pollIntervalMs ?? 5_000;
+  const pruneIntervalMs = options.pruneIntervalMs ?? 3_600_000;
+  const clients = new Set<HubClient>();
+  let position = await latestEventId(sql);
+  let reading = false;
+  let current: Promise<void> = Promise.resolve();
+  let dirty = false;
+  let pending: Waiter[] = [];
+  let stopped = false;
+  let failing = false;
+  const stats = { listens: 0, reads: 0, delivered: 0 };
+
+  function publish(event: StreamEvent): void {
+    // Position and fan-out change together, with no await between them: a client that
+    // subscribes in between can rely on latestId() as its exact hand-over point.
+    position = event.id;
+    stats.delivered++;
+    for (const client of clients) {
+      try {
+        client.deliver(event);
+      } catch (e) {
+        clients.delete(client);
+        log.warn("Dropped a client that failed to take an event: {error}", { error: String(e) });
+      }
+    }
+  }
+
+  async function drainOnce(): Promise<void> {
+    for (;;) {
+      const rows = await readEventsAfter(sql, position, PAGE_SIZE);
+      stats.reads++;
+      for (const row of rows) if (row.id > position) publish(toStreamEvent(row));
+      if (rows.length < PAGE_SIZE || stopped) return;
+    }
+  }
+
+  // Never two reads at once: a wake-up during a read marks it dirty, and one more read
+  // follows, however many wake-ups arrived meanwhile.
+  // `reading` is cleared in the same synchronous step that ends the loop, so a wake-up can
+  // never land between the last check of `dirty` and the end of the read and be lost.
+  async function readLoop(): Promise<void> {
+    try {
+      do {
+        dirty = false;
+        const waiters = pending;
+        pending = [];
+        try {
+          await drainOnce();
+          if (failing) log.info("Reading the event log again from id {position}", { position });
+          failing = false;
+          for (const w of waiters) w.resolve();
+        } catch (e) {
+          // Keep the waiters for the read that succeeds; the poll or the listener retries.
+          pending.push(...waiters);
+          if (!failing && !stopped) {
+            log.warn("Cannot read the event log: {error}", { error: String(e) });
+          }
+          failing = true;
+          return;
+        }
+      } while (dirty && !stopped);
+    } finally {
+      reading = false;
+    }
+  }
+
+  function wake(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    const done = new Promise<void>((resolve) => pending.push({ resolve }));
+    if (reading) dirty = true;
+    else {
+      reading = true;
+      current = readLoop();
+    }
+    return done;
+  }
+
+  const listener = connect(options.databaseUrl, { max: 1 });
+  const onListen = () => {
+    stats.listens++;
+    // A (re)connected listener may have missed NOTIFYs while it was away: read what it missed.
+    if (stats.listens > 1) log.info("Listening for events again; catching up");
+    void wake();
+  };
+  try {
+    await listener.listen(EVENTS_CHANNEL, () => void wake(), onListen);
+  } catch (e) {
+    // postgres.js keeps retrying the LISTEN; meanwhile the poll keeps clients current.
+    log.warn("Cannot LISTEN yet: {error}", { error: String(e) });
+  }
+
+  const poll = setInterval(() => void wake(), pollIntervalMs);
+  Deno.unrefTimer(poll);
+  let pruneTimer: ReturnType<typeof setTimeout> | undefined;
+  const schedulePrune = (delay: number) => {
+    if (!pruneIntervalMs || stopped) return;
+    const timer = setTimeout(async () => {
+      try {
+        const n = await pruneEvents(sql, settings.HATCH_EVENT_RETENTION_DAYS);
+        if (n) {
+          log.info("Pruned {n} events older than {days} days", {
+            n,
+            days: settings.HATCH_EVENT_RETENTION_DAYS,
+          });
+        }
+      } catch (e) {
+        if (!stopped) log.warn("Cannot prune old events: {error}", { error: String(e) });
+      }
+      schedulePrune(pruneIntervalMs);
+    }, delay);
+    Deno.unrefTimer(timer);
+    pruneTimer = timer;
+  };
+  // A first prune soon after start, so processes restarted more often than hourly still prune.
+  schedulePrune(Math.min(pruneIntervalMs, 60_000));
+
+  const closeClients = () => {
+    for (const client of [...clients]) {
+      try {
+        client.close();
+      } catch {
+        // A client already gone has nothing to close.
+      }
+    }
+    clients.clear();
+  };
+
+  return {
+    latestId: () => position,
+    subscribe(client) {
+      clients.add(client);
+      log.debug("Client subscribed ({n} now)", { n: clients.size });
+      return () => {
+        if (clients.delete(client)) log.debug("Client left ({n} now)", { n: clients.size });
+      };
+    },
+    clientCount: () => clients.size,
+    wake,
+    stats: () => ({ position, clients: clients.size, failing, ...stats }),
+    closeClients,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      clearInterval(poll);
+      clearTimeout(pruneTimer);
+      closeClients();
+      await current;
+      for (const w of pending) w.resolve();
+      pending = [];
+      await listener.end({ timeout: 1 });
+    },
+  };
 }

@@ -1,0 +1,190 @@
+// One client's SSE stream: an optional replay from the event log, then live events from the
+// hub, a heartbeat, a lifetime cap, and cleanup the moment the client goes away.
+//
+// Hand-over from replay to live, without gaps or duplicates: the client subscribes first but
+// ignores live events while it replays. It replays pages of `events` after its position until,
+// checked synchronously after a page, its position is at or beyond hub.latestId(); from then
+// on the hub hands it every event above that point, and it skips ids it has already sent.
+// Nothing is buffered per client, so a long replay cannot grow memory.
+import type { Sql } from "../db/connect.ts";
+import { BadRequestError } from "../errors.ts";
+import { logger } from "../log.ts";
+import type { EventHub, HubClient } from "./hub.ts";
+import {
+  formatFrame,
+  PAGE_SIZE,
+  readEventsAfter,
+  type StreamEvent,
+  toStreamEvent,
+} from "./event_log.ts";
+
+const log = logger("realtime", "sse");
+const encoder = new TextEncoder();
+
+/** How long a browser waits before reconnecting after the stream ends (the `retry:` hint). */
+export const RETRY_MS = 2_000;
+// A client this far behind is dropped rather than buffered without bound; it reconnects with
+// Last-Event-ID and catches up from the table.
+const MAX_QUEUED_BYTES = 1 << 20;
+const HIGH_WATER_BYTES = 64 * 1024;
+
+/** Headers every event stream answers with; `x-accel-buffering` stops nginx buffering it. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+  "x-accel-buffering": "no",
+};
+
+function parseId(name: string, value: string): number {
+  const id = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id)) {
+    throw new BadRequestError(`Cannot resume from ${name} "${value}": not a non-negative integer`);
+  }
+  return id;
+}
+
+/**
+ * The event id a client resumes after: the `Last-Event-ID` header (sent by a reconnecting
+ * browser, so it is newer than the URL's `?after=`), else `?after=`; `undefined` for neither.
+ */
+export function resumePoint(
+  lastEventId: string | null | undefined,
+  after: string | null | undefined,
+): number | undefined {
+  if (lastEventId) return parseId("Last-Event-ID", lastEventId.trim());
+  if (after) return parseId("after", after.trim());
+  return undefined;
+}
+
+/** What one event stream needs. */
+export interface EventStreamOptions {
+  hub: EventHub;
+  sql: Sql;
+  /** Replay every event after this id first; `undefined` starts from now. */
+  after?: number;
+  keepaliveSeconds: number;
+  maxSeconds: number;
+  /** The request's signal: the stream ends as soon as the client goes away. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Opens one client's stream. The first frame is `connected`, whose `id:` is the point the
+ * stream continues from: the `after` asked for, or the hub's position for a fresh client. So a
+ * browser that drops before any other event reconnects from exactly there and misses nothing.
+ */
+export function openEventStream(options: EventStreamOptions): Response {
+  const { hub, sql, signal } = options;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let lastSent = 0;
+  let live = false;
+  let closed = false;
+  let unsubscribe = () => {};
+  let wakeReplay: (() => void) | null = null;
+  const timers: ReturnType<typeof setTimeout>[] = [];
+
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    for (const t of timers) clearTimeout(t);
+    unsubscribe();
+    signal?.removeEventListener("abort", finish);
+    wakeReplay?.();
+    try {
+      controller.close();
+    } catch {
+      // Already cancelled by the reader: nothing left to close.
+    }
+  };
+
+  const write = (bytes: Uint8Array) => {
+    if (closed) return;
+    controller.enqueue(bytes);
+    if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
+      log.info("Dropped a client that stopped reading; it will resume from id {id}", {
+        id: lastSent,
+      });
+      finish();
+    }
+  };
+
+  const client: HubClient = {
+    deliver(event: StreamEvent) {
+      if (!live || event.id <= lastSent) return;
+      lastSent = event.id;
+      write(event.frame);
+    },
+    close: finish,
+  };
+
+  const drained = () =>
+    closed || (controller.desiredSize ?? 0) > 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => wakeReplay = resolve);
+
+  async function replay(): Promise<void> {
+    try {
+      while (!closed) {
+        // Every id up to `floor` had committed before the read below began.
+        const floor = hub.latestId();
+        const rows = await readEventsAfter(sql, lastSent, PAGE_SIZE);
+        if (closed) return;
+        for (const row of rows) {
+          lastSent = row.id;
+          write(toStreamEvent(row).frame);
+        }
+        // A short page holds every committed id above lastSent, so none up to floor is left.
+        if (rows.length < PAGE_SIZE) lastSent = Math.max(lastSent, floor);
+        if (lastSent >= hub.latestId()) {
+          live = true;
+          return;
+        }
+        await drained();
+      }
+    } catch (e) {
+      log.warn("Replay failed; ending the stream so the client resumes: {error}", {
+        error: String(e),
+      });
+      finish();
+    }
+  }
+
+  const stream = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      if (signal?.aborted) return finish();
+      signal?.addEventListener("abort", finish, { once: true });
+      unsubscribe = hub.subscribe(client);
+      if (options.after === undefined) {
+        lastSent = hub.latestId();
+        live = true;
+      } else lastSent = options.after;
+      write(encoder.encode(formatFrame({
+        id: lastSent,
+        event: "connected",
+        data: { type: "connected", timestamp: Date.now() / 1000 },
+        retryMs: RETRY_MS,
+      })));
+      timers.push(setInterval(() => {
+        write(encoder.encode(formatFrame({
+          id: lastSent,
+          event: "keepalive",
+          data: { type: "keepalive", timestamp: Date.now() / 1000 },
+        })));
+      }, options.keepaliveSeconds * 1000));
+      // Up to 10% early, so clients that connected together do not all reconnect together.
+      const lifetime = options.maxSeconds * 1000 * (0.9 + Math.random() * 0.1);
+      timers.push(setTimeout(finish, lifetime));
+      if (!live) void replay();
+    },
+    pull() {
+      wakeReplay?.();
+      wakeReplay = null;
+    },
+    cancel() {
+      finish();
+    },
+  }, new ByteLengthQueuingStrategy({ highWaterMark: HIGH_WATER_BYTES }));
+
+  return new Response(stream, { headers: SSE_HEADERS });
+}

@@ -1,0 +1,28 @@
+import { define } from "../../lib/web/define.ts";
+import { openEventStream, resumePoint } from "../../lib/realtime/sse.ts";
+
+export const handler = define.handlers({
+  GET(c) {
+    const { hub, sql, settings } = c.var.app;
+    return openEventStream({
+      hub,
+      sql,
+      after: resumePoint(c.req.header("last-event-id"), c.req.query("after")),
+      keepaliveSeconds: settings.HATCH_KEEPALIVE_SECONDS,
+      maxSeconds: settings.HATCH_SSE_MAX_SECONDS,
+      signal: c.req.raw.signal,
+    });
+  },
+});
+
+export const docs = define.docs({
+  GET: {
+    summary:
+      "Stream changes as Server-Sent Events: connected, message_update, email_update, conversation_update, keepalive; resume with Last-Event-ID or ?after=",
+    tags: ["events"],
+    responses: {
+      200: { description: "text/event-stream" },
+      400: { description: "Last-Event-ID or after is not a non-negative integer" },
+    },
+  },
+});
