@@ -63,35 +63,60 @@ export async function spawnHatch(
   return { port, url, child, kill };
 }
 
-/** Reads SSE frames from a response body until `match` accepts one; returns it. */
-export async function readSseUntil(
-  body: ReadableStream<Uint8Array>,
-  match: (frame: { id?: string; event?: string; data?: string }) => boolean,
-  timeoutMs = 10_000,
-): Promise<{ id?: string; event?: string; data?: string }> {
+/** One SSE frame's fields. */
+export type SseFrame = { id?: string; event?: string; data?: string };
+
+/** A reader of SSE frames that keeps its place between waits. */
+export interface SseReader {
+  /** Reads frames until `match` accepts one and returns it; fails after `timeoutMs`. */
+  until(match: (frame: SseFrame) => boolean, timeoutMs?: number): Promise<SseFrame>;
+  close(): Promise<void>;
+}
+
+/** Starts reading SSE frames from a response body. */
+export function sseReader(body: ReadableStream<Uint8Array>): SseReader {
   const reader = body.pipeThrough(
     new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>,
   ).getReader();
   let buffer = "";
-  const timer = setTimeout(() => reader.cancel(), timeoutMs);
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("The event stream ended before the expected event");
-      buffer += value;
-      let end: number;
-      while ((end = buffer.indexOf("\n\n")) >= 0) {
-        const frame: Record<string, string> = {};
-        for (const line of buffer.slice(0, end).split("\n")) {
-          const m = line.match(/^(\w+): ?(.*)$/);
-          if (m) frame[m[1]] = frame[m[1]] ? `${frame[m[1]]}\n${m[2]}` : m[2];
-        }
-        buffer = buffer.slice(end + 2);
-        if (match(frame)) return frame;
+  const frames: SseFrame[] = [];
+  const parse = () => {
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const frame: Record<string, string> = {};
+      for (const line of buffer.slice(0, end).split("\n")) {
+        const m = line.match(/^(\w+): ?(.*)$/);
+        if (m) frame[m[1]] = frame[m[1]] ? `${frame[m[1]]}\n${m[2]}` : m[2];
       }
+      buffer = buffer.slice(end + 2);
+      frames.push(frame);
     }
-  } finally {
-    clearTimeout(timer);
-    reader.releaseLock();
-  }
+  };
+  return {
+    async until(match, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (frames.length) {
+          const frame = frames.shift()!;
+          if (match(frame)) return frame;
+        }
+        let timer: number | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error("Timed out waiting for an SSE frame")),
+            Math.max(0, deadline - Date.now()),
+          );
+        });
+        try {
+          const { value, done } = await Promise.race([reader.read(), timeout]);
+          if (done) throw new Error("The event stream ended before the expected frame");
+          buffer += value;
+          parse();
+        } finally {
+          clearTimeout(timer);
+        }
+      }
+    },
+    close: () => reader.cancel(),
+  };
 }

@@ -1,0 +1,33 @@
+// Two app processes on two ports share one database: a change made through either reaches SSE
+// clients of both, because each process LISTENs.
+import assert from "node:assert/strict";
+import { test } from "../helpers.ts";
+import { spawnHatch, sseReader } from "../process.ts";
+
+test("an SSE client on one process sees a message sent through the other", async () => {
+  const [a, b] = await Promise.all([
+    spawnHatch({ env: { HATCH_WORKER: "false" } }),
+    spawnHatch({ env: { HATCH_WORKER: "false" } }),
+  ]);
+  try {
+    const stream = await fetch(`${a.url}/api/events`);
+    assert.equal(stream.headers.get("content-type")?.split(";")[0], "text/event-stream");
+    const sse = sseReader(stream.body!);
+    // The connected frame proves the subscription is live before we send.
+    await sse.until((f) => f.event === "connected");
+    const res = await fetch(`${b.url}/api/send_message`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ to: `Multi ${crypto.randomUUID().slice(0, 8)}`, content: "across" }),
+    });
+    const { message_id } = await res.json();
+    const frame = await sse.until(
+      (f) => f.event === "message_update" && JSON.parse(f.data ?? "{}").message_id === message_id,
+    );
+    assert.equal(JSON.parse(frame.data!).action, "INSERT");
+    assert.match(frame.id!, /^\d+$/);
+    await sse.close();
+  } finally {
+    await Promise.all([a.kill(), b.kill()]);
+  }
+});
