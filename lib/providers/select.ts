@@ -3,6 +3,7 @@
 import type { Settings } from "../config.ts";
 import { SandboxEmail, SandboxSms } from "./sandbox.ts";
 import { SendgridEmail } from "./sendgrid_email.ts";
+import { SmtpEmail } from "./smtp_email.ts";
 import { TwilioSms } from "./twilio_sms.ts";
 import type { EmailProvider, SmsProvider } from "./types.ts";
 
@@ -39,9 +40,8 @@ export function emailProviderFor(settings: Settings): EmailProvider {
         });
         break;
       case "smtp":
-        throw new Error(
-          "SMTP sending is not built yet: use HATCH_EMAIL_PROVIDER=sendgrid or sandbox",
-        );
+        provider = new SmtpEmail({ url: settings.SMTP_URL });
+        break;
       default:
         provider = new SandboxEmail({ delayMs: settings.HATCH_SANDBOX_DELAY_MS });
     }

@@ -168,17 +168,21 @@ export class SendgridEmail implements EmailProvider {
 
   /** Hands the email to SendGrid; throws a ProviderError when SendGrid refuses it. */
   async send(request: EmailRequest): Promise<SendResult> {
+    let headers: unknown;
+    let statusCode: number;
     try {
       const [response] = await this.#mail.send(sendgridMailData(request));
-      const messageId = headerValue(response.headers, "x-message-id");
-      return {
-        // SendGrid's event ids are `<x-message-id>.<suffix>`; fall back to our id if it is absent.
-        providerMessageId: messageId ?? request.emailId,
-        status: "sent",
-        response: { statusCode: response.statusCode, messageId: messageId ?? null },
-      };
+      headers = response.headers;
+      statusCode = response.statusCode;
     } catch (error) {
       throw sendgridError(error);
     }
+    const messageId = headerValue(headers, "x-message-id");
+    return {
+      // SendGrid's event ids are `<x-message-id>.<suffix>`; fall back to our id if it is absent.
+      providerMessageId: messageId ?? request.emailId,
+      status: "sent",
+      response: { statusCode, messageId: messageId ?? null },
+    };
   }
 }

@@ -124,8 +124,9 @@ export class TwilioSms implements SmsProvider {
 
   /** Hands the message to Twilio; throws a ProviderError when Twilio refuses it. */
   async send(request: SmsRequest): Promise<SendResult> {
+    let message: Awaited<ReturnType<twilio.Twilio["messages"]["create"]>>;
     try {
-      const message = await this.#client.messages.create({
+      message = await this.#client.messages.create({
         to: request.to,
         ...(this.#messagingServiceSid
           ? { messagingServiceSid: this.#messagingServiceSid }
@@ -134,22 +135,26 @@ export class TwilioSms implements SmsProvider {
         ...(request.mediaUrls?.length ? { mediaUrl: request.mediaUrls } : {}),
         ...(request.statusCallback ? { statusCallback: request.statusCallback } : {}),
       });
-      return {
-        providerMessageId: message.sid,
-        status: mapTwilioStatus(message.status),
-        response: {
-          sid: message.sid,
-          status: message.status,
-          to: message.to,
-          from: message.from,
-          messagingServiceSid: message.messagingServiceSid,
-          numSegments: message.numSegments,
-          numMedia: message.numMedia,
-          dateCreated: message.dateCreated?.toISOString?.() ?? null,
-        },
-      };
     } catch (error) {
       throw twilioError(error);
     }
+    // Twilio has the message from here on: nothing below may throw and make it look unsent.
+    const created = message.dateCreated;
+    return {
+      providerMessageId: message.sid,
+      status: mapTwilioStatus(String(message.status)),
+      response: {
+        sid: message.sid,
+        status: message.status,
+        to: message.to,
+        from: message.from,
+        messagingServiceSid: message.messagingServiceSid,
+        numSegments: message.numSegments,
+        numMedia: message.numMedia,
+        dateCreated: created instanceof Date && !isNaN(created.getTime())
+          ? created.toISOString()
+          : null,
+      },
+    };
   }
 }

@@ -90,12 +90,3 @@ test("select: an explicit sandbox choice wins over configured credentials", () =
   assert.equal(smsFromAddress(settings), "+15005550006");
   assert.equal(emailFromAddress(settings), "team@hatch.example.com");
 });
-
-test("select: SMTP says plainly that it is not built yet", () => {
-  const settings = parseSettings({
-    SMTP_URL: "smtp://localhost:2525",
-    SENDGRID_FROM_EMAIL: "team@hatch.example.com",
-  });
-  assert.equal(settings.emailProvider, "smtp");
-  assert.throws(() => emailProviderFor(settings), /^Error: SMTP sending is not built yet/);
-});
