@@ -75,6 +75,13 @@ export async function latestEventId(sql: Sql): Promise<number> {
   return row.id === null ? 0 : toEventId(row.id);
 }
 
+/** The last id the events sequence handed out (committed or not); 0 before the first. */
+export async function lastIssuedEventId(sql: Sql): Promise<number> {
+  const [row] = await sql<{ id: string }[]>`
+    select case when is_called then last_value else 0 end as id from events_id_seq`;
+  return toEventId(row.id);
+}
+
 const ENTITY_KEY: Record<string, string> = {
   message_update: "message_id",
   email_update: "email_id",

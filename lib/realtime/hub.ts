@@ -12,7 +12,6 @@ import { logger } from "../log.ts";
 import {
   latestEventId,
   PAGE_SIZE,
-  pruneEvents,
   readEventsAfter,
   type StreamEvent,
   toStreamEvent,
@@ -46,6 +45,12 @@ export interface HubStats {
 export interface EventHub {
   /** The id of the last event handed to clients; every later event will be handed over too. */
   latestId(): number;
+  /**
+   * The events after `afterId` up to latestId(), from memory, when the hub still holds all of
+   * them (a client back from a short drop or its lifetime cap); `undefined` when it cannot
+   * vouch for them and the caller must read the table.
+   */
+  recentSince(afterId: number): StreamEvent[] | undefined;
   /** Adds a client; returns the function that removes it. */
   subscribe(client: HubClient): () => void;
   /** How many clients are subscribed. */
@@ -55,20 +60,24 @@ export interface EventHub {
   stats(): HubStats;
   /** Closes every client's stream, so browsers reconnect (to another process, or later). */
   closeClients(): void;
-  /** Stops listening, reading and pruning, and closes the clients. */
+  /** Stops listening and reading, and closes the clients. */
   stop(): Promise<void>;
 }
 
-/** What the hub needs: the pool for reads, the URL for its own LISTEN connection, timings. */
+/**
+ * What the hub needs: the pool for reads, the URL for its own LISTEN connection, timings.
+ * (Old events are pruned by the worker's daily `prune` cron job, not here.)
+ */
 export interface EventHubOptions {
   sql: Sql;
   databaseUrl: string;
   settings: Settings;
   /** A read this often even without NOTIFY, so a lost wake-up cannot stall clients. */
   pollIntervalMs?: number;
-  /** How often old events are pruned (HATCH_EVENT_RETENTION_DAYS); 0 turns pruning off. */
-  pruneIntervalMs?: number;
 }
+
+// How many recent events stay in memory for resuming clients (about 300 bytes each).
+const RECENT_EVENTS = 2048;
 
 interface Waiter {
   resolve: () => void;
@@ -76,11 +85,13 @@ interface Waiter {
 
 /** Starts the hub: one LISTEN connection, reads of the event log, fan-out to clients. */
 export async function startEventHub(options: EventHubOptions): Promise<EventHub> {
-  const { sql, settings } = options;
+  const { sql } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
-  const pruneIntervalMs = options.pruneIntervalMs ?? 3_600_000;
   const clients = new Set<HubClient>();
   let position = await latestEventId(sql);
+  // `recent` holds every event with an id above `recentFloor`, in id order.
+  let recent: StreamEvent[] = [];
+  let recentFloor = position;
   let reading = false;
   let current: Promise<void> = Promise.resolve();
   let dirty = false;
@@ -93,6 +104,12 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     // Position and fan-out change together, with no await between them: a client that
     // subscribes in between can rely on latestId() as its exact hand-over point.
     position = event.id;
+    recent.push(event);
+    if (recent.length > 2 * RECENT_EVENTS) {
+      // Trimmed in halves, so keeping the window costs O(1) per event on average.
+      recentFloor = recent[recent.length - RECENT_EVENTS - 1].id;
+      recent = recent.slice(-RECENT_EVENTS);
+    }
     stats.delivered++;
     for (const client of clients) {
       try {
@@ -170,29 +187,6 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
 
   const poll = setInterval(() => void wake(), pollIntervalMs);
   Deno.unrefTimer(poll);
-  let pruneTimer: ReturnType<typeof setTimeout> | undefined;
-  const schedulePrune = (delay: number) => {
-    if (!pruneIntervalMs || stopped) return;
-    const timer = setTimeout(async () => {
-      try {
-        const n = await pruneEvents(sql, settings.HATCH_EVENT_RETENTION_DAYS);
-        if (n) {
-          log.info("Pruned {n} events older than {days} days", {
-            n,
-            days: settings.HATCH_EVENT_RETENTION_DAYS,
-          });
-        }
-      } catch (e) {
-        if (!stopped) log.warn("Cannot prune old events: {error}", { error: String(e) });
-      }
-      schedulePrune(pruneIntervalMs);
-    }, delay);
-    Deno.unrefTimer(timer);
-    pruneTimer = timer;
-  };
-  // A first prune soon after start, so processes restarted more often than hourly still prune.
-  schedulePrune(Math.min(pruneIntervalMs, 60_000));
-
   const closeClients = () => {
     for (const client of [...clients]) {
       try {
@@ -206,6 +200,17 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
 
   return {
     latestId: () => position,
+    recentSince(afterId) {
+      if (afterId < recentFloor) return undefined;
+      let lo = 0;
+      let hi = recent.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (recent[mid].id <= afterId) lo = mid + 1;
+        else hi = mid;
+      }
+      return recent.slice(lo);
+    },
     subscribe(client) {
       clients.add(client);
       log.debug("Client subscribed ({n} now)", { n: clients.size });
@@ -221,7 +226,6 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       if (stopped) return;
       stopped = true;
       clearInterval(poll);
-      clearTimeout(pruneTimer);
       closeClients();
       await current;
       for (const w of pending) w.resolve();

@@ -5,13 +5,16 @@
 // ignores live events while it replays. It replays pages of `events` after its position until,
 // checked synchronously after a page, its position is at or beyond hub.latestId(); from then
 // on the hub hands it every event above that point, and it skips ids it has already sent.
-// Nothing is buffered per client, so a long replay cannot grow memory.
+// Nothing is buffered per client, so a long replay cannot grow memory. A client only a little
+// behind (the usual reconnect) is served from the hub's recent events instead, in the same
+// synchronous step as its subscription, so there is no hand-over to get wrong at all.
 import type { Sql } from "../db/connect.ts";
 import { BadRequestError } from "../errors.ts";
 import { logger } from "../log.ts";
 import type { EventHub, HubClient } from "./hub.ts";
 import {
   formatFrame,
+  lastIssuedEventId,
   PAGE_SIZE,
   readEventsAfter,
   type StreamEvent,
@@ -27,6 +30,8 @@ export const RETRY_MS = 2_000;
 // Last-Event-ID and catches up from the table.
 const MAX_QUEUED_BYTES = 1 << 20;
 const HIGH_WATER_BYTES = 64 * 1024;
+// At most this many events come from the hub's memory at connect; more are paced from the table.
+const RECENT_REPLAY_MAX = 500;
 
 /** Headers every event stream answers with; `x-accel-buffering` stops nginx buffering it. */
 export const SSE_HEADERS: Readonly<Record<string, string>> = {
@@ -124,6 +129,17 @@ export function openEventStream(options: EventStreamOptions): Response {
 
   async function replay(): Promise<void> {
     try {
+      // An id beyond any this database issued (it was recreated, or restored from a backup)
+      // would hold every event back until the sequence caught up: continue from now instead.
+      const now = hub.latestId();
+      if (lastSent > now && lastSent > await lastIssuedEventId(sql)) {
+        log.info("A client resumed from id {id}, never issued here; continuing from {now}", {
+          id: lastSent,
+          now,
+        });
+        // The hub's position from before the check: later events still come from the table.
+        lastSent = now;
+      }
       while (!closed) {
         // Every id up to `floor` had committed before the read below began.
         const floor = hub.latestId();
@@ -155,16 +171,20 @@ export function openEventStream(options: EventStreamOptions): Response {
       if (signal?.aborted) return finish();
       signal?.addEventListener("abort", finish, { once: true });
       unsubscribe = hub.subscribe(client);
-      if (options.after === undefined) {
-        lastSent = hub.latestId();
-        live = true;
-      } else lastSent = options.after;
+      const { after } = options;
+      const position = hub.latestId();
       write(encoder.encode(formatFrame({
-        id: lastSent,
+        id: after ?? position,
         event: "connected",
         data: { type: "connected", timestamp: Date.now() / 1000 },
         retryMs: RETRY_MS,
       })));
+      const recent = after === undefined || after > position ? undefined : hub.recentSince(after);
+      if (after === undefined || (recent && recent.length <= RECENT_REPLAY_MAX)) {
+        for (const event of recent ?? []) write(event.frame);
+        lastSent = position;
+        live = true;
+      } else lastSent = after;
       timers.push(setInterval(() => {
         write(encoder.encode(formatFrame({
           id: lastSent,

@@ -60,11 +60,11 @@ async function waitsOnAdvisoryLock(
  * client has C, whatever it has not received it will never receive.
  */
 async function runScenario(sql: Sql, app: Hono<AppEnv>): Promise<Outcome> {
+  const sse = new SseReader(await app.request("/api/events"));
+  await sse.next();
   // Two conversations, so no row lock could make B wait: only the advisory lock can.
   const convA = await createConversation(sql);
   const convB = await createConversation(sql);
-  const sse = new SseReader(await app.request("/api/events"));
-  await sse.next();
   const received: number[] = [];
   const receiveThrough = async (id: number) => {
     const frames = await sse.eventsThrough(id);

@@ -242,3 +242,66 @@ test("closeClients ends every stream, and the hub serialises each event once for
     await t.stop();
   }
 });
+
+test("a client a little behind resumes from the hub's memory; one far behind from the table", async () => {
+  const t = await startTestApp();
+  try {
+    const { hub, sql } = t.ctx;
+    const conversationId = await createConversation(sql);
+    const from = await maxEventId(sql);
+    for (let i = 0; i < 3; i++) await insertMessage(sql, conversationId);
+    const few = await eventIds(sql, { after: from });
+    await hub.wake();
+    assert.deepEqual(hub.recentSince(from)?.map((e) => e.id), few);
+    const near = new SseReader(
+      await t.app.request("/api/events", { headers: { "last-event-id": String(from) } }),
+    );
+    assert.equal((await near.next())?.id, String(from));
+    assert.deepEqual((await near.eventsThrough(few.at(-1)!)).map((f) => Number(f.id)), few);
+
+    // Enough events in one go that the hub's memory lets the oldest go, and that a client
+    // which stops reading falls more than its allowance behind.
+    await insertMessages(sql, conversationId, 5000);
+    const many = await eventIds(sql, { after: few.at(-1)! });
+    await hub.wake();
+    assert.equal(hub.recentSince(from), undefined);
+    await until(() => hub.clientCount() === 0, "the client that stopped reading is dropped");
+    // What it had queued is still a gap-free run from where it was, then the stream ends.
+    const queued: number[] = [];
+    for (let f = await near.next(); f; f = await near.next()) {
+      if (isChange(f)) queued.push(Number(f.id));
+    }
+    assert.ok(queued.length > 0 && queued.length < many.length);
+    assert.deepEqual(queued, many.slice(0, queued.length));
+
+    // It comes back from its last id and gets the rest from the table, paced, in order.
+    const back = new SseReader(
+      await t.app.request("/api/events", { headers: { "last-event-id": String(queued.at(-1)) } }),
+    );
+    await back.next();
+    const rest = (await back.eventsThrough(many.at(-1)!)).map((f) => Number(f.id));
+    assert.deepEqual(rest, many.slice(queued.length));
+    await back.cancel();
+  } finally {
+    await t.stop();
+  }
+});
+
+test("an id this database never issued resumes from now instead of holding events back", async () => {
+  const t = await startTestApp();
+  try {
+    const { sql } = t.ctx;
+    const future = 10 ** 12;
+    const sse = new SseReader(
+      await t.app.request("/api/events", { headers: { "last-event-id": String(future) } }),
+    );
+    assert.equal((await sse.next())?.id, String(future));
+    const conversationId = await createConversation(sql);
+    const [id] = await eventIds(sql, { conversationId });
+    const frames = await sse.eventsThrough(id);
+    assert.deepEqual(frames.map((f) => Number(f.id)), [id]);
+    await sse.cancel();
+  } finally {
+    await t.stop();
+  }
+});

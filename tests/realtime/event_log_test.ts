@@ -1,0 +1,94 @@
+import assert from "node:assert/strict";
+import {
+  eventData,
+  type EventRow,
+  formatFrame,
+  latestEventId,
+  pruneEvents,
+  readEventsAfter,
+  toStreamEvent,
+} from "../../lib/realtime/event_log.ts";
+import { startTestApp, test } from "../helpers.ts";
+import { createConversation, eventIds, insertMessage } from "./support.ts";
+
+const row = (over: Partial<EventRow>): EventRow => ({
+  id: 7,
+  type: "message_update",
+  action: "INSERT",
+  conversationId: "c0ffee00-0000-4000-8000-000000000000",
+  entityId: "e0000000-0000-4000-8000-000000000001",
+  payload: { status: "queued", direction: "outbound", channel: "sms" },
+  timestamp: 1_700_000_000.25,
+  ...over,
+});
+
+test("events take the seed's shape, with status, direction and channel added", () => {
+  const cases: [Partial<EventRow>, Record<string, unknown>][] = [
+    [{}, {
+      type: "message_update",
+      conversation_id: "c0ffee00-0000-4000-8000-000000000000",
+      action: "INSERT",
+      message_id: "e0000000-0000-4000-8000-000000000001",
+      timestamp: 1_700_000_000.25,
+      status: "queued",
+      direction: "outbound",
+      channel: "sms",
+      event_id: 7,
+    }],
+    [{ type: "email_update", action: "UPDATE", payload: { status: "sent" } }, {
+      type: "email_update",
+      conversation_id: "c0ffee00-0000-4000-8000-000000000000",
+      action: "UPDATE",
+      email_id: "e0000000-0000-4000-8000-000000000001",
+      timestamp: 1_700_000_000.25,
+      status: "sent",
+      channel: "email",
+      event_id: 7,
+    }],
+    [{ type: "conversation_update", action: "DELETE", payload: { channel: "chat" } }, {
+      type: "conversation_update",
+      conversation_id: "c0ffee00-0000-4000-8000-000000000000",
+      action: "DELETE",
+      timestamp: 1_700_000_000.25,
+      channel: "chat",
+      event_id: 7,
+    }],
+  ];
+  for (const [over, expected] of cases) assert.deepEqual(eventData(row(over)), expected);
+});
+
+test("a frame is id, event and one data line, with an optional retry hint", () => {
+  assert.equal(
+    formatFrame({ id: 3, event: "keepalive", data: { type: "keepalive", s: "a\nb" } }),
+    'id: 3\nevent: keepalive\ndata: {"type":"keepalive","s":"a\\nb"}\n\n',
+  );
+  assert.equal(
+    formatFrame({ id: 0, event: "connected", data: {}, retryMs: 2000 }),
+    "retry: 2000\nid: 0\nevent: connected\ndata: {}\n\n",
+  );
+  const event = toStreamEvent(row({}));
+  assert.equal(new TextDecoder().decode(event.frame), formatFrame({ ...event }));
+});
+
+test("readEventsAfter pages the log in id order; pruneEvents deletes only old events", async () => {
+  const t = await startTestApp();
+  try {
+    const { sql } = t.ctx;
+    const conversationId = await createConversation(sql);
+    for (let i = 0; i < 5; i++) await insertMessage(sql, conversationId);
+    const ids = await eventIds(sql, { conversationId });
+    assert.equal(await latestEventId(sql), ids.at(-1));
+    const page = await readEventsAfter(sql, ids[0], 2);
+    assert.deepEqual(page.map((r) => r.id), ids.slice(1, 3));
+    assert.equal(page[0].conversationId, conversationId);
+    assert.equal(page[0].payload.status, "queued");
+
+    const old = ids.slice(0, 3);
+    await sql`update events set created_at = now() - interval '8 days' where id = any(${old})`;
+    assert.equal(await pruneEvents(sql, 7), 3);
+    assert.deepEqual(await eventIds(sql, { conversationId }), ids.slice(3));
+    assert.equal(await pruneEvents(sql, 7), 0);
+  } finally {
+    await t.stop();
+  }
+});
