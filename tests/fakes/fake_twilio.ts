@@ -69,6 +69,8 @@ export interface FakeTwilio {
   failNext(failure: TwilioFailure): void;
   /** Makes every message to `to` fail this way. */
   failFor(to: string, failure: TwilioFailure): void;
+  /** Lets messages to `to` through again after `failFor`. */
+  clearFailureFor(to: string): void;
   /** Posts a signed status callback for a message to the StatusCallback it was sent with. */
   deliver(sid: string, status?: string, extra?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -179,8 +181,21 @@ function errorBody(
   };
 }
 
+// Delayed answers end early when the fake closes, so a hung request never holds up teardown.
+const closing = new Set<() => void>();
+
 async function answerFailure(failure: TwilioFailure): Promise<Response> {
-  if (failure.delayMs) await new Promise((r) => setTimeout(r, failure.delayMs));
+  if (failure.delayMs) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, failure.delayMs);
+      function done() {
+        clearTimeout(timer);
+        closing.delete(done);
+        resolve();
+      }
+      closing.add(done);
+    });
+  }
   if (failure.rawBody !== undefined) {
     return new Response(failure.rawBody, {
       status: failure.status,
@@ -335,6 +350,9 @@ export function startFakeTwilio(options: FakeTwilioOptions = {}): FakeTwilio {
     failFor(to, failure) {
       byTo.set(to, failure);
     },
+    clearFailureFor(to) {
+      byTo.delete(to);
+    },
     async deliver(sid, status = "delivered", extra = {}) {
       const message = messages.get(sid);
       const callback = callbacks.get(sid);
@@ -363,6 +381,7 @@ export function startFakeTwilio(options: FakeTwilioOptions = {}): FakeTwilio {
       });
     },
     async close() {
+      for (const wake of [...closing]) wake();
       await server.shutdown();
     },
   };
