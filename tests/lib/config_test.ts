@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseDotenv, parseSettings } from "../../lib/config.ts";
+import { gatherSources, parseDotenv, parseSettings } from "../../lib/config.ts";
 import { ConfigError } from "../../lib/errors.ts";
 import { test } from "../helpers.ts";
 
@@ -52,4 +52,32 @@ test(".env lines: comments, quotes and export", () => {
     B: "two words",
     C: "x",
   });
+});
+
+test("secrets come from one file per secret, NAME_FILE, and .env, the environment winning", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.mkdir(`${dir}/secrets`);
+  await Deno.writeTextFile(`${dir}/secrets/TWILIO_AUTH_TOKEN`, "from-file\n");
+  await Deno.writeTextFile(`${dir}/pg`, "pw-from-file\n");
+  await Deno.writeTextFile(
+    `${dir}/.env`,
+    "TWILIO_ACCOUNT_SID=AC1\nTWILIO_PHONE_NUMBER=+15005550006\nHATCH_PORT=7000\n",
+  );
+  const source = gatherSources(
+    { HATCH_PORT: "7001", POSTGRES_PASSWORD_FILE: `${dir}/pg` },
+    { dotenv: `${dir}/.env`, secrets: [`${dir}/secrets`] },
+  );
+  const s = parseSettings(source);
+  assert.equal(s.TWILIO_AUTH_TOKEN, "from-file");
+  assert.equal(s.POSTGRES_PASSWORD, "pw-from-file");
+  assert.equal(s.HATCH_PORT, 7001);
+  assert.equal(s.smsProvider, "twilio");
+  await Deno.remove(dir, { recursive: true });
+});
+
+test("a bad secret is named but its value is never shown", () => {
+  assert.throws(
+    () => parseSettings({ HATCH_SMS_PROVIDER: "twilio", TWILIO_ACCOUNT_SID: "AC1" }),
+    /TWILIO_AUTH_TOKEN/,
+  );
 });
