@@ -5,6 +5,9 @@ import { type AppEnv, type Ctx, isPage, type PageProps, type RouteModule } from 
 import { type Manifest, routePattern } from "./manifest.ts";
 import { registerIslands, renderPage } from "./render.tsx";
 import { errorResponse } from "./errors.ts";
+import { serveStatic } from "hono/deno";
+
+const STATIC_ROOT = new URL("../../static", import.meta.url).pathname;
 
 const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
@@ -64,6 +67,20 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
     c.set("app", ctx);
     await next();
   });
+  // Static files answer before any middleware (they need no session). Bundled chunks are named
+  // by content hash and never change; everything else is revalidated.
+  app.use(
+    "/static/*",
+    serveStatic({
+      root: STATIC_ROOT,
+      rewriteRequestPath: (p) => p.replace(/^\/static/, ""),
+      onFound: (path, c) =>
+        c.header(
+          "Cache-Control",
+          /\/chunk-[A-Z0-9]+\.js$/.test(path) ? "public, max-age=31536000, immutable" : "no-cache",
+        ),
+    }),
+  );
   const middleware = manifest.routes["_middleware.ts"] as unknown as
     | { middleware?: Parameters<Hono<AppEnv>["use"]>[1] }
     | undefined;

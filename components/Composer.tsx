@@ -1,0 +1,130 @@
+// Where a message is written: Enter sends, Shift+Enter breaks the line, and for SMS a live
+// counter shows characters, segments and encoding, warning when one character forces UCS-2.
+import { useRef, useState } from "preact/hooks";
+import {
+  countSms,
+  hasReplaceableTypography,
+  replaceTypography,
+  type SmsCount,
+} from "../lib/inbox/sms_segments.ts";
+import { IconSend } from "./Icons.tsx";
+
+/** Twilio refuses bodies longer than this many characters. */
+export const MAX_SMS_CHARS = 1600;
+
+function describe(ch: string): string {
+  if (/\p{Extended_Pictographic}/u.test(ch)) return `${ch} (emoji)`;
+  const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
+  return `${ch} (U+${code})`;
+}
+
+/** The SMS counter line, with the UCS-2 warning when it applies. */
+export function SmsCounter(props: { count: SmsCount; onFix?: () => void; fixable: boolean }) {
+  const c = props.count;
+  const limit = c.segments <= 1 ? c.perSegment : c.segments * c.perSegment;
+  const tooLong = c.characters > MAX_SMS_CHARS;
+  return (
+    <div class="counter" aria-live="polite">
+      {c.encoding === "UCS-2" && (
+        <p class="counter-warn">
+          {c.unicodeChars.slice(0, 3).map(describe).join(", ")}
+          {c.unicodeChars.length > 3 ? ` and ${c.unicodeChars.length - 3} more` : ""}{" "}
+          {c.unicodeChars.length === 1 ? "forces" : "force"}{" "}
+          Unicode (UCS-2): 70 characters per SMS instead of 160.
+          {props.fixable && (
+            <button type="button" class="link-button" onClick={props.onFix}>
+              Use plain punctuation
+            </button>
+          )}
+        </p>
+      )}
+      <p class={`counter-line${tooLong ? " is-over" : ""}`} data-testid="sms-counter">
+        <span>
+          {tooLong ? `Too long: ${c.characters} of ${MAX_SMS_CHARS} characters` : (
+            <>
+              <strong>{c.units}</strong>/{limit}
+            </>
+          )}
+        </span>
+        <span aria-hidden="true">·</span>
+        <span>{c.segments === 1 ? "1 segment" : `${c.segments} segments`}</span>
+        <span aria-hidden="true">·</span>
+        <span class={c.encoding === "UCS-2" ? "enc-ucs2" : "enc-gsm"}>{c.encoding}</span>
+      </p>
+    </div>
+  );
+}
+
+/** The message box under a thread. */
+export function Composer(props: {
+  channel: "sms" | "chat";
+  placeholder: string;
+  onSend: (text: string) => void;
+}) {
+  const [text, setText] = useState("");
+  const area = useRef<HTMLTextAreaElement>(null);
+  const count = props.channel === "sms" && text ? countSms(text) : null;
+  const tooLong = !!count && count.characters > MAX_SMS_CHARS;
+  const canSend = text.trim().length > 0 && !tooLong;
+
+  const fit = () => {
+    const el = area.current;
+    if (!el) return;
+    el.style.height = "auto";
+    el.style.height = `${Math.min(el.scrollHeight, 168)}px`;
+  };
+  const update = (value: string) => {
+    setText(value);
+    requestAnimationFrame(fit);
+  };
+  const submit = () => {
+    if (!canSend) return;
+    props.onSend(text);
+    update("");
+    area.current?.focus();
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <div class="composer-row">
+        <label class="sr-only" for="composer-text">Message</label>
+        <textarea
+          id="composer-text"
+          ref={area}
+          rows={1}
+          value={text}
+          placeholder={props.placeholder}
+          onInput={(e) => update(e.currentTarget.value)}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              submit();
+            }
+          }}
+        />
+        <button
+          type="submit"
+          class="send-button"
+          disabled={!canSend}
+          aria-label="Send message"
+          title="Send (Enter)"
+        >
+          <IconSend size={18} />
+        </button>
+      </div>
+      {count && (
+        <SmsCounter
+          count={count}
+          fixable={hasReplaceableTypography(text)}
+          onFix={() => update(replaceTypography(text))}
+        />
+      )}
+    </form>
+  );
+}

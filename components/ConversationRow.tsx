@@ -1,0 +1,64 @@
+// One row of the conversation list: who, which channel, the last words, when, how many.
+import type { Conversation } from "../lib/inbox/types.ts";
+import { listTime } from "../lib/inbox/time.ts";
+import { Avatar, CHANNEL_NAMES } from "./Avatar.tsx";
+
+/** A conversation in the list, as a link to it (so it works before the islands load, too). */
+export function ConversationRow(props: {
+  conversation: Conversation;
+  label: string;
+  selected: boolean;
+  now: number;
+  timeZone: string;
+  onOpen: (id: string) => void;
+}) {
+  const c = props.conversation;
+  const unread = c.unread_count > 0;
+  const preview = c.channel === "email" && c.subject
+    ? c.subject + (c.last_message ? ` — ${c.last_message}` : "")
+    : c.last_message;
+  const count = `${c.message_count} ${c.message_count === 1 ? "message" : "messages"}`;
+  return (
+    <li>
+      <a
+        href={`/?c=${c.id}`}
+        class={`row${props.selected ? " is-selected" : ""}${unread ? " is-unread" : ""}`}
+        aria-current={props.selected ? "page" : undefined}
+        data-conversation={c.id}
+        onClick={(e) => {
+          if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+          e.preventDefault();
+          props.onOpen(c.id);
+        }}
+      >
+        <Avatar label={props.label} address={c.contact} channel={c.channel} />
+        <span class="row-main">
+          <span class="row-top">
+            <span class="row-name">{props.label}</span>
+            <time class="row-time" dateTime={c.last_message_time}>
+              {listTime(c.last_message_time, new Date(props.now), props.timeZone)}
+            </time>
+          </span>
+          <span class="row-bottom">
+            <span class="row-preview">
+              {c.last_direction === "outbound" && <span class="row-you">You:</span>}
+              {preview || <em>No messages yet</em>}
+            </span>
+            {unread
+              ? (
+                <span class="unread-badge" aria-label={`${c.unread_count} unread`}>
+                  {c.unread_count > 99 ? "99+" : c.unread_count}
+                </span>
+              )
+              : (
+                <span class="row-count" title={count} aria-label={count}>
+                  {c.message_count}
+                </span>
+              )}
+          </span>
+          <span class="sr-only">{`${CHANNEL_NAMES[c.channel]} conversation, ${count}`}</span>
+        </span>
+      </a>
+    </li>
+  );
+}

@@ -1,0 +1,90 @@
+// An email conversation as a reading pane: each email with its headers, status and body.
+// HTML bodies render in an iframe sandboxed with no permissions at all (no scripts, no
+// same-origin, no forms, no popups); text bodies are plain text.
+import type { Email } from "../lib/inbox/types.ts";
+import { fullTime } from "../lib/inbox/time.ts";
+import { Avatar } from "./Avatar.tsx";
+import { IconAlert } from "./Icons.tsx";
+
+const STATUS_WORDS: Record<string, string> = {
+  queued: "Queued",
+  sending: "Sending",
+  sent: "Sent",
+  delivered: "Delivered",
+  undelivered: "Not delivered",
+  failed: "Failed",
+  received: "Received",
+};
+
+// Given to the sandboxed document ahead of the sender's HTML: a readable default face, and a
+// policy that loads no scripts, frames or fonts from elsewhere, only images.
+const FRAME_HEAD = '<meta charset="utf-8">' +
+  '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; ' +
+  "img-src https: http: data: cid:; style-src 'unsafe-inline'\">" +
+  "<style>html{color-scheme:light}body{margin:16px;font:15px/1.55 system-ui,sans-serif;" +
+  "color:#1f2328;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}</style>";
+
+/** The document an email's HTML is shown as, inside the sandbox. */
+export function emailFrameDoc(html: string): string {
+  return FRAME_HEAD + html;
+}
+
+function Addresses(props: { label: string; list: string | null }) {
+  if (!props.list) return null;
+  return (
+    <div class="email-addr">
+      <span class="email-addr-label">{props.label}</span>
+      <span>{props.list.split(/\s*[,;]\s*/).filter(Boolean).join(", ")}</span>
+    </div>
+  );
+}
+
+/** One email, headers first. */
+export function EmailCard(props: { email: Email; timeZone: string }) {
+  const e = props.email;
+  const failed = e.status === "failed" || e.status === "undelivered";
+  return (
+    <article class={`email-card${failed ? " is-failed" : ""}`} data-email={e.id}>
+      <header class="email-head">
+        <Avatar label={e.from_email} address={e.from_email} size="md" />
+        <div class="email-who">
+          <div class="email-from">
+            <strong>{e.from_email}</strong>
+            {e.direction === "outbound" && <span class="chip">You</span>}
+          </div>
+          <Addresses label="To" list={e.to_email} />
+          <Addresses label="Cc" list={e.cc} />
+          <Addresses label="Bcc" list={e.bcc} />
+        </div>
+        <div class="email-meta">
+          <time dateTime={e.timestamp}>{fullTime(e.timestamp, props.timeZone)}</time>
+          <span class={`chip status-chip status-${e.status}`} data-status={e.status}>
+            {STATUS_WORDS[e.status] ?? e.status}
+          </span>
+        </div>
+      </header>
+      <h3 class="email-subject">{e.subject || "(no subject)"}</h3>
+      {failed && (
+        <p class="msg-error" role="alert">
+          <IconAlert size={14} />
+          <span>
+            Failed: {e.error_message ?? "the provider gave no reason"}
+            {e.error_code ? ` (${e.error_code})` : ""}
+          </span>
+        </p>
+      )}
+      {e.html_content
+        ? (
+          <iframe
+            class="email-frame"
+            sandbox=""
+            srcdoc={emailFrameDoc(e.html_content)}
+            title={`Email: ${e.subject}`}
+            referrerpolicy="no-referrer"
+            loading="lazy"
+          />
+        )
+        : <div class="email-text">{e.body}</div>}
+    </article>
+  );
+}

@@ -1,0 +1,59 @@
+// The sandbox simulator: with no real SMS provider, the user can answer as the customer.
+import { useState } from "preact/hooks";
+import { IconFlask, IconSend } from "./Icons.tsx";
+
+/** A small form that sends an inbound SMS into the open conversation. */
+export function SandboxPanel(props: { customer: string; onSend: (body: string) => Promise<void> }) {
+  const [text, setText] = useState("");
+  const [state, setState] = useState<{ kind: "idle" | "busy" | "ok" | "error"; words?: string }>(
+    { kind: "idle" },
+  );
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    const body = text.trim();
+    if (!body || state.kind === "busy") return;
+    setState({ kind: "busy" });
+    try {
+      await props.onSend(body);
+      setText("");
+      setState({ kind: "ok", words: "Delivered to the inbox" });
+    } catch (err) {
+      setState({ kind: "error", words: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  return (
+    <section class="sandbox" aria-labelledby="sandbox-title">
+      <header class="sandbox-head">
+        <span class="sandbox-icon">
+          <IconFlask size={15} />
+        </span>
+        <div>
+          <h2 id="sandbox-title">Sandbox simulator</h2>
+          <p>Reply as {props.customer}: an inbound SMS arrives in this conversation.</p>
+        </div>
+      </header>
+      <form class="sandbox-form" onSubmit={submit}>
+        <label class="sr-only" for="sandbox-text">Customer's reply</label>
+        <input
+          id="sandbox-text"
+          value={text}
+          placeholder="Type the customer's reply…"
+          autocomplete="off"
+          onInput={(e) => setText(e.currentTarget.value)}
+        />
+        <button
+          type="submit"
+          class="button button-secondary"
+          disabled={!text.trim() || state.kind === "busy"}
+        >
+          <IconSend size={15} /> Receive
+        </button>
+      </form>
+      {state.words && (
+        <p class={`sandbox-note ${state.kind === "error" ? "is-error" : ""}`} role="status">
+          {state.words}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,182 @@
+// The left column: brand, live indicator, new conversation, compose email, the filter, and the
+// conversation list, which moves live and pages in more as it is scrolled.
+import { useEffect, useRef } from "preact/hooks";
+import type { Conversation } from "../lib/inbox/types.ts";
+import { useStore } from "../lib/inbox/store.ts";
+import { contactLabel } from "../lib/inbox/labels.ts";
+import {
+  loadMoreConversations,
+  openConversation,
+  openDraft,
+  setFilter,
+} from "../lib/inbox/actions.ts";
+import { boot } from "../lib/inbox/boot.ts";
+import { ConversationRow } from "../components/ConversationRow.tsx";
+import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
+import { NewConversation } from "../components/NewConversation.tsx";
+import { IconCompose, IconMail, IconSearch, Logo } from "../components/Icons.tsx";
+
+/** What the page gives the list. */
+export interface ConversationListProps {
+  conversations: Conversation[];
+  nextCursor: string | null;
+  selectedId: string | null;
+  filter: string;
+  labels: Record<string, string>;
+  latestEventId: string;
+  defaultCountry: string;
+  timeZone: string;
+  now: number;
+}
+
+/** The conversation list island. */
+export default function ConversationList(props: ConversationListProps) {
+  const store = useStore("ConversationList", () => ({
+    conversations: props.conversations,
+    listCursor: props.nextCursor,
+    selectedId: props.selectedId,
+    filter: props.filter,
+    labels: props.labels,
+    latestEventId: props.latestEventId,
+    defaultCountry: props.defaultCountry,
+    timeZone: props.timeZone,
+    now: props.now,
+  }));
+  const sentinel = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const search = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    boot(store);
+    const el = sentinel.current;
+    if (!el) return;
+    const io = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void loadMoreConversations(store);
+    }, { root: scroller.current, rootMargin: "0px 0px 400px 0px" });
+    io.observe(el);
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (
+        e.key === "/" && !/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) &&
+        !target.isContentEditable
+      ) {
+        e.preventDefault();
+        search.current?.focus();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => {
+      io.disconnect();
+      document.removeEventListener("keydown", onKey);
+    };
+  }, []);
+
+  const list = store.conversations.value;
+  const selected = store.selectedId.value;
+  const behind = selected !== null || store.draft.value !== null || store.notFound.value !== null;
+  const filter = store.filter.value;
+
+  // Arrow keys walk the list, as in a mail client.
+  const onListKey = (e: KeyboardEvent) => {
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
+    const links = Array.from(scroller.current?.querySelectorAll<HTMLAnchorElement>("a.row") ?? []);
+    const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+    const next =
+      links[Math.max(0, Math.min(links.length - 1, at + (e.key === "ArrowDown" ? 1 : -1)))];
+    if (next) {
+      e.preventDefault();
+      next.focus();
+    }
+  };
+
+  return (
+    <aside class={`sidebar${behind ? " is-behind" : ""}`} aria-label="Conversations">
+      <header class="sidebar-head">
+        <div class="brand">
+          <Logo size={26} />
+          <span class="brand-name">Hatch</span>
+          <ConnectionBadge state={store.connection.value} />
+        </div>
+        <div class="sidebar-actions">
+          <button
+            type="button"
+            class="icon-button"
+            aria-label="New conversation"
+            title="New conversation"
+            aria-expanded={store.newConversationOpen.value}
+            onClick={() => store.newConversationOpen.value = !store.newConversationOpen.value}
+          >
+            <IconCompose size={18} />
+          </button>
+          <button
+            type="button"
+            class="button button-primary"
+            onClick={() => store.composer.value = { open: true }}
+          >
+            <IconMail size={16} /> Compose email
+          </button>
+        </div>
+      </header>
+      {store.newConversationOpen.value && (
+        <NewConversation
+          store={store}
+          onClose={() => store.newConversationOpen.value = false}
+          onStart={(to, channel) => openDraft(store, to, channel)}
+          onEmail={(to) => {
+            store.newConversationOpen.value = false;
+            store.composer.value = { open: true, to };
+          }}
+        />
+      )}
+      <div class="search">
+        <IconSearch size={16} />
+        <label class="sr-only" for="filter">Filter conversations</label>
+        <input
+          id="filter"
+          ref={search}
+          type="search"
+          value={filter}
+          placeholder="Search names, numbers, messages"
+          autocomplete="off"
+          onInput={(e) => setFilter(store, e.currentTarget.value)}
+        />
+        <kbd class="search-key" aria-hidden="true">/</kbd>
+      </div>
+      <div class="rows-scroll" ref={scroller}>
+        <ul class="rows" onKeyDown={onListKey}>
+          {list.map((c) => (
+            <ConversationRow
+              key={c.id}
+              conversation={c}
+              label={contactLabel(store, c)}
+              selected={c.id === selected}
+              now={store.now.value}
+              timeZone={store.timeZone.value}
+              onOpen={(id) => void openConversation(store, id)}
+            />
+          ))}
+        </ul>
+        <div ref={sentinel} class="rows-foot" aria-live="polite">
+          {store.listLoading.value
+            ? <span class="spinner" aria-label="Loading" />
+            : list.length === 0
+            ? (
+              <div class="rows-empty">
+                <p class="rows-empty-title">
+                  {filter ? `Nothing matches “${filter}”` : "No conversations yet"}
+                </p>
+                <p>
+                  {filter
+                    ? "Try a name, part of a number, or words from a message."
+                    : "Start one with the pencil above, or send an email."}
+                </p>
+              </div>
+            )
+            : store.listCursor.value
+            ? null
+            : <span class="rows-end">{list.length} conversations</span>}
+        </div>
+      </div>
+    </aside>
+  );
+}

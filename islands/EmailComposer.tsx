@@ -1,0 +1,271 @@
+// The seed's "Compose Email" modal: To, Cc, Bcc, Subject, Body, addresses checked as they are
+// typed; on success a five-second countdown, then it closes itself; on error it stays open and
+// says what went wrong. A native modal <dialog> keeps the page behind it inert; Tab is also
+// kept inside explicitly, and Esc or the close button closes it.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useStore } from "../lib/inbox/store.ts";
+import { emailListProblem } from "../lib/inbox/address.ts";
+import { api } from "../lib/inbox/api.ts";
+import { boot } from "../lib/inbox/boot.ts";
+import { IconAlert, IconCheck, IconClose, IconSend } from "../components/Icons.tsx";
+
+/** Seconds the success message stays before the modal closes itself. */
+export const CLOSE_AFTER_SECONDS = 5;
+
+type Field = "to" | "cc" | "bcc" | "subject" | "body";
+type Values = Record<Field, string>;
+type Phase =
+  | { kind: "editing" }
+  | { kind: "sending" }
+  | { kind: "error"; words: string }
+  | { kind: "sent"; to: string; left: number };
+
+const EMPTY: Values = { to: "", cc: "", bcc: "", subject: "", body: "" };
+
+function problems(v: Values): Partial<Record<Field, string>> {
+  const out: Partial<Record<Field, string>> = {};
+  const to = emailListProblem(v.to, { required: true, single: true });
+  if (to) out.to = to;
+  const cc = emailListProblem(v.cc, { required: false });
+  if (cc) out.cc = cc;
+  const bcc = emailListProblem(v.bcc, { required: false });
+  if (bcc) out.bcc = bcc;
+  if (!v.subject.trim()) out.subject = "Add a subject";
+  if (!v.body.trim()) out.body = "Write a message";
+  return out;
+}
+
+const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),textarea:not([disabled])";
+
+/** The compose-email modal island; opened through the store's `composer` signal. */
+export default function EmailComposer(_props: Record<string, never>) {
+  const store = useStore("EmailComposer", () => ({}));
+  const dialog = useRef<HTMLDialogElement>(null);
+  const opener = useRef<Element | null>(null);
+  const [values, setValues] = useState<Values>(EMPTY);
+  const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
+  const [phase, setPhase] = useState<Phase>({ kind: "editing" });
+  const state = store.composer.value;
+
+  useEffect(() => boot(store), []);
+
+  useEffect(() => {
+    const d = dialog.current;
+    if (!d) return;
+    if (state.open && !d.open) {
+      opener.current = document.activeElement;
+      setValues({ ...EMPTY, to: state.to ?? "", subject: state.subject ?? "" });
+      setTouched({});
+      setPhase({ kind: "editing" });
+      d.showModal();
+      requestAnimationFrame(() => {
+        const first = d.querySelector<HTMLElement>(state.to ? "#email-subject" : "#email-to");
+        (state.to && state.subject ? d.querySelector<HTMLElement>("#email-body") : first)?.focus();
+      });
+    } else if (!state.open && d.open) {
+      d.close();
+      (opener.current as HTMLElement | null)?.focus?.();
+    }
+  }, [state]);
+
+  const close = () => store.composer.value = { open: false };
+
+  useEffect(() => {
+    if (phase.kind !== "sent") return;
+    if (phase.left <= 0) {
+      close();
+      return;
+    }
+    const t = setTimeout(() => setPhase({ ...phase, left: phase.left - 1 }), 1000);
+    return () => clearTimeout(t);
+  }, [phase]);
+
+  const errors = problems(values);
+  const shown = (f: Field) => touched[f] ? errors[f] : undefined;
+  const set = (f: Field) => (e: Event) => {
+    const value = (e.currentTarget as HTMLInputElement).value;
+    setValues((v) => ({ ...v, [f]: value }));
+  };
+  const blur = (f: Field) => () => setTouched((t) => ({ ...t, [f]: true }));
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (phase.kind === "sending") return;
+    setTouched({ to: true, cc: true, bcc: true, subject: true, body: true });
+    const first = (["to", "cc", "bcc", "subject", "body"] as Field[]).find((f) => errors[f]);
+    if (first) {
+      setPhase({ kind: "error", words: errors[first]! });
+      dialog.current?.querySelector<HTMLElement>(`#email-${first}`)?.focus();
+      return;
+    }
+    setPhase({ kind: "sending" });
+    try {
+      await api("/api/send_email", {
+        method: "POST",
+        idempotencyKey: crypto.randomUUID(),
+        body: {
+          to_email: values.to.trim(),
+          subject: values.subject.trim(),
+          body: values.body,
+          ...(values.cc.trim() ? { cc: values.cc.trim() } : {}),
+          ...(values.bcc.trim() ? { bcc: values.bcc.trim() } : {}),
+        },
+      });
+      setPhase({ kind: "sent", to: values.to.trim(), left: CLOSE_AFTER_SECONDS });
+      requestAnimationFrame(() =>
+        dialog.current?.querySelector<HTMLElement>(".sent-close")?.focus()
+      );
+    } catch (err) {
+      setPhase({ kind: "error", words: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  // Tab and Shift+Tab wrap around inside the dialog instead of reaching the browser's chrome.
+  const trap = (e: KeyboardEvent) => {
+    if (e.key !== "Tab" || !dialog.current) return;
+    const items = Array.from(dialog.current.querySelectorAll<HTMLElement>(FOCUSABLE))
+      .filter((el) => el.offsetParent !== null);
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
+
+  const field = (f: Field, label: string, input: preact.JSX.Element) => (
+    <div
+      class={`field${shown(f) ? " has-error" : ""}${!errors[f] && values[f] ? " is-valid" : ""}`}
+    >
+      <label for={`email-${f}`}>{label}</label>
+      <div class="field-control">
+        {input}
+        {!errors[f] && values[f] && f !== "body" && f !== "subject" && (
+          <span class="field-ok" aria-hidden="true">
+            <IconCheck size={14} />
+          </span>
+        )}
+      </div>
+      {shown(f) && <p class="field-error" id={`email-${f}-error`}>{shown(f)}</p>}
+    </div>
+  );
+  const addressInput = (f: "to" | "cc" | "bcc", placeholder: string) => (
+    <input
+      id={`email-${f}`}
+      type="text"
+      inputMode="email"
+      autocomplete="off"
+      spellcheck={false}
+      value={values[f]}
+      placeholder={placeholder}
+      aria-invalid={!!shown(f)}
+      aria-describedby={shown(f) ? `email-${f}-error` : undefined}
+      onInput={(e) => {
+        set(f)(e);
+        // Checked as typed: once an address looks finished (has "@x."), problems show at once.
+        if (/@[^@]+\.[^@]{2,}/.test(e.currentTarget.value)) {
+          setTouched((t) => ({ ...t, [f]: true }));
+        }
+      }}
+      onBlur={blur(f)}
+    />
+  );
+
+  return (
+    <dialog
+      ref={dialog}
+      class="modal"
+      aria-labelledby="email-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        close();
+      }}
+      onKeyDown={trap}
+    >
+      <div class="modal-head">
+        <h2 id="email-title">New email</h2>
+        <button type="button" class="icon-button" aria-label="Close" onClick={close}>
+          <IconClose size={18} />
+        </button>
+      </div>
+      {phase.kind === "sent"
+        ? (
+          <div class="sent" role="status">
+            <span class="sent-icon">
+              <IconCheck size={22} />
+            </span>
+            <h3>Email sent</h3>
+            <p>
+              Your email to <strong>{phase.to}</strong> is on its way.
+            </p>
+            <div class="countdown" aria-hidden="true">
+              <span
+                class="countdown-bar"
+                style={{ animationDuration: `${CLOSE_AFTER_SECONDS}s` }}
+              />
+            </div>
+            <p class="countdown-words" data-testid="countdown">
+              Closing in {phase.left} {phase.left === 1 ? "second" : "seconds"}
+            </p>
+            <button type="button" class="button button-secondary sent-close" onClick={close}>
+              Close now
+            </button>
+          </div>
+        )
+        : (
+          <form class="modal-form" onSubmit={submit} noValidate>
+            {field("to", "To", addressInput("to", "customer@example.com"))}
+            <div class="field-pair">
+              {field("cc", "Cc", addressInput("cc", "Optional, comma-separated"))}
+              {field("bcc", "Bcc", addressInput("bcc", "Optional, comma-separated"))}
+            </div>
+            {field(
+              "subject",
+              "Subject",
+              <input
+                id="email-subject"
+                value={values.subject}
+                placeholder="What is it about?"
+                aria-invalid={!!shown("subject")}
+                onInput={set("subject")}
+                onBlur={blur("subject")}
+              />,
+            )}
+            {field(
+              "body",
+              "Message",
+              <textarea
+                id="email-body"
+                rows={8}
+                value={values.body}
+                placeholder="Write your email…"
+                aria-invalid={!!shown("body")}
+                onInput={set("body")}
+                onBlur={blur("body")}
+              />,
+            )}
+            {phase.kind === "error" && (
+              <p class="form-error" role="alert">
+                <IconAlert size={16} /> {phase.words}
+              </p>
+            )}
+            <div class="modal-actions">
+              <span class="modal-hint">Sent from your configured sender address</span>
+              <button type="button" class="button button-ghost" onClick={close}>Cancel</button>
+              <button
+                type="submit"
+                class="button button-primary"
+                disabled={phase.kind === "sending"}
+              >
+                <IconSend size={15} /> {phase.kind === "sending" ? "Sending…" : "Send"}
+              </button>
+            </div>
+          </form>
+        )}
+    </dialog>
+  );
+}

@@ -1,0 +1,43 @@
+// The browser's copies of the server's address rules (lib/messages/address.ts), kept free of
+// libphonenumber's metadata so the islands stay small; the server still has the last word.
+
+/** Whether text looks like someone tried to write a phone number (digits, +, spaces, dashes). */
+export function looksLikePhone(text: string): boolean {
+  return /^[+\d][\d\s().-]*$/.test(text.trim()) && /\d{3}/.test(text.replace(/\D/g, ""));
+}
+
+const EMAIL_RE = /^[^\s@<>(),;:"\[\]]+@[^\s@<>(),;:"\[\]]+\.[^\s@<>(),;:"\[\]]{2,}$/;
+
+/** Whether text is a plain email address (`name@example.com`). */
+export function isEmail(text: string): boolean {
+  return text.length <= 254 && EMAIL_RE.test(text);
+}
+
+/** Checks a comma-separated list of addresses; returns the first problem in words, or null. */
+export function emailListProblem(
+  text: string,
+  options: { required: boolean; single?: boolean },
+): string | null {
+  const list = text.split(/[,;]/).map((s) => s.trim()).filter(Boolean);
+  if (!list.length) return options.required ? "Enter an email address" : null;
+  if (options.single && list.length > 1) return "Enter one address here; add others in Cc";
+  const bad = list.find((a) => !isEmail(a));
+  return bad ? `"${bad}" is not a valid email address` : null;
+}
+
+/** Initials for an avatar: two letters of a name, or null for a bare number. */
+export function initials(label: string): string | null {
+  if (looksLikePhone(label)) return null;
+  const words = label.replace(/@.*$/, "").split(/[\s._-]+/).filter((w) => /\p{L}/u.test(w));
+  if (!words.length) return null;
+  const first = Array.from(words[0])[0] ?? "";
+  const second = words.length > 1 ? Array.from(words[words.length - 1])[0] ?? "" : "";
+  return (first + second).toUpperCase();
+}
+
+/** A stable hue (0-359) for an address, so a contact keeps its avatar colour everywhere. */
+export function hueOf(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (h * 31 + text.charCodeAt(i)) >>> 0;
+  return h % 360;
+}

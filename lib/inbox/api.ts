@@ -1,0 +1,60 @@
+// The islands' only way to the server: JSON over fetch, errors turned into words.
+
+/** An API answer that was not a success, with the server's words for it. */
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+function csrfToken(): string | null {
+  return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? null;
+}
+
+/** Calls the API; resolves with the JSON body, or rejects with an ApiError in words. */
+export async function api<T>(
+  path: string,
+  init: { method?: "GET" | "POST"; body?: unknown; idempotencyKey?: string } = {},
+): Promise<T> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  if (init.idempotencyKey) headers["idempotency-key"] = init.idempotencyKey;
+  const csrf = init.method === "POST" ? csrfToken() : null;
+  if (csrf) headers["x-csrf-token"] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: init.method ?? "GET",
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: "same-origin",
+    });
+  } catch {
+    throw new ApiError("Cannot reach Hatch: check your connection and try again", 0);
+  }
+  let json: unknown = null;
+  try {
+    json = await res.json();
+  } catch { /* a body that is not JSON is described below */ }
+  if (!res.ok) {
+    const words = (json as { error?: unknown } | null)?.error;
+    throw new ApiError(
+      typeof words === "string" && words ? words : `The server answered ${res.status}`,
+      res.status,
+    );
+  }
+  return json as T;
+}
+
+/** A query string from the defined values. */
+export function query(params: Record<string, string | number | null | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== null && v !== undefined && v !== "") {
+      q.set(k, String(v));
+    }
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}

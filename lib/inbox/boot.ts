@@ -1,0 +1,43 @@
+// Page-wide browser wiring, done once by whichever island hydrates first: the live stream,
+// the clock, the reader's time zone, back/forward, and the unread count in the tab title.
+import { effect } from "@preact/signals";
+import { closeConversation, markRead, openConversation } from "./actions.ts";
+import { startLive } from "./live.ts";
+import type { Store } from "./store.ts";
+
+let booted = false;
+
+/** Starts everything the inbox needs in the browser; safe to call from every island. */
+export function boot(store: Store): void {
+  if (booted) return;
+  booted = true;
+  startLive(store);
+  setInterval(() => store.now.value = Date.now(), 60_000);
+
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (zone) {
+    // The server renders the next page in this zone, so hydration finds the same times.
+    document.cookie = `hatch_tz=${
+      encodeURIComponent(zone)
+    }; path=/; max-age=31536000; samesite=lax`;
+    if (zone !== store.timeZone.value) store.timeZone.value = zone;
+  }
+
+  addEventListener("popstate", () => {
+    const id = new URL(location.href).searchParams.get("c");
+    if (id) void openConversation(store, id, { push: false });
+    else closeConversation(store, { push: false });
+  });
+
+  document.addEventListener("visibilitychange", () => {
+    const open = store.open.value;
+    if (document.visibilityState === "visible" && open && open.unread_count > 0) {
+      markRead(store, open.id);
+    }
+  });
+
+  effect(() => {
+    const unread = store.conversations.value.reduce((n, c) => n + (c.unread_count > 0 ? 1 : 0), 0);
+    document.title = unread ? `(${unread}) Inbox · Hatch` : "Inbox · Hatch";
+  });
+}

@@ -1,0 +1,36 @@
+// The document around every page: meta, the stylesheet, and the script that hydrates islands.
+import type { ComponentType } from "preact";
+import type { PageProps } from "../lib/web/define.ts";
+
+const TITLES: Record<string, string> = { "/": "Inbox · Hatch", "/docs": "API · Hatch" };
+
+/** The HTML shell. */
+export default function App(props: PageProps & { Component: ComponentType<PageProps> }) {
+  const { Component, ...page } = props;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
+        <meta name="color-scheme" content="light dark" />
+        <meta name="theme-color" content="#f6f6f8" media="(prefers-color-scheme: light)" />
+        <meta name="theme-color" content="#0e0e11" media="(prefers-color-scheme: dark)" />
+        <title>{TITLES[page.url.pathname] ?? "Hatch"}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link
+          rel="preload"
+          href="/static/fonts/inter-latin-wght-normal.woff2"
+          as="font"
+          type="font/woff2"
+          crossorigin="anonymous"
+        />
+        <link rel="stylesheet" href="/static/app.css" />
+        <link rel="modulepreload" href="/static/islands/_client.js" />
+      </head>
+      <body>
+        <Component {...page} />
+        <script type="module" src="/static/islands/_client.js" />
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,131 @@
+// The inbox. The server renders the whole first screen (the first page of conversations and,
+// with ?c=, the open thread); the islands take over from there and follow the live stream.
+import { define, page } from "../lib/web/define.ts";
+import type { InboxData } from "../lib/inbox/types.ts";
+import {
+  conversationById,
+  firstConversations,
+  latestEventId,
+  newestEmails,
+  newestMessages,
+} from "../lib/inbox/page_data.ts";
+import { formatPhone } from "../lib/inbox/phone.ts";
+import { createStore, StoreProvider } from "../lib/inbox/store.ts";
+import ConversationList from "../islands/ConversationList.tsx";
+import ConversationPane from "../islands/ConversationPane.tsx";
+import EmailComposer from "../islands/EmailComposer.tsx";
+
+const PAGE = 50;
+
+function readZone(cookie: string | undefined): string {
+  const m = cookie?.match(/(?:^|;\s*)hatch_tz=([^;]+)/);
+  if (!m) return "UTC";
+  const zone = decodeURIComponent(m[1]);
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}
+
+export const handler = define.handlers({
+  async GET(c) {
+    const { sql, settings } = c.var.app;
+    const url = new URL(c.req.url);
+    const openId = url.searchParams.get("c");
+    const filter = (url.searchParams.get("q") ?? "").slice(0, 200);
+    // Read first: whatever changes after this point reaches the page through the stream.
+    const eventId = await latestEventId(sql);
+    const [conversations, open] = await Promise.all([
+      firstConversations(sql, { limit: PAGE, q: filter.trim() || undefined }),
+      openId ? conversationById(sql, openId) : Promise.resolve(null),
+    ]);
+    const [messages, emails] = open
+      ? open.channel === "email"
+        ? [null, await newestEmails(sql, open.id, PAGE)]
+        : [await newestMessages(sql, open.id, PAGE), null]
+      : [null, null];
+    const country = settings.HATCH_DEFAULT_COUNTRY;
+    const labels: Record<string, string> = {};
+    for (const conv of [...conversations.items, ...(open ? [open] : [])]) {
+      if (conv.channel !== "sms") continue;
+      for (const p of conv.participants) labels[p] ??= formatPhone(p, country);
+    }
+    const data: InboxData = {
+      conversations,
+      open,
+      messages,
+      emails,
+      notFound: openId && !open ? `Conversation "${openId}" was not found` : null,
+      labels,
+      latestEventId: eventId,
+      sandbox: settings.smsProvider === "sandbox",
+      defaultCountry: country,
+      timeZone: readZone(c.req.header("cookie")),
+      filter,
+    };
+    return page(data);
+  },
+});
+
+export default define.page<InboxData>(({ data }) => {
+  const now = Date.now();
+  const store = createStore({
+    conversations: data.conversations.items,
+    listCursor: data.conversations.next_cursor,
+    filter: data.filter,
+    selectedId: data.open?.id ?? null,
+    open: data.open,
+    notFound: data.notFound,
+    thread: data.open
+      ? {
+        conversationId: data.open.id,
+        channel: data.open.channel,
+        messages: data.messages?.items ?? [],
+        emails: data.emails?.items ?? [],
+        cursor: (data.open.channel === "email" ? data.emails : data.messages)?.next_cursor ?? null,
+        loading: false,
+        loadingOlder: false,
+        error: null,
+      }
+      : null,
+    labels: data.labels,
+    sandbox: data.sandbox,
+    defaultCountry: data.defaultCountry,
+    timeZone: data.timeZone,
+    latestEventId: data.latestEventId,
+    now,
+  });
+  const common = {
+    labels: data.labels,
+    latestEventId: data.latestEventId,
+    defaultCountry: data.defaultCountry,
+    timeZone: data.timeZone,
+    now,
+  };
+  return (
+    <StoreProvider value={store}>
+      <div class="app">
+        <ConversationList
+          conversations={data.conversations.items}
+          nextCursor={data.conversations.next_cursor}
+          selectedId={data.open?.id ?? null}
+          filter={data.filter}
+          {...common}
+        />
+        <ConversationPane
+          conversation={data.open}
+          messages={data.messages?.items ?? []}
+          emails={data.emails?.items ?? []}
+          cursor={(data.open?.channel === "email" ? data.emails : data.messages)?.next_cursor ??
+            null}
+          notFound={data.notFound}
+          sandbox={data.sandbox}
+          {...common}
+        />
+        <EmailComposer />
+      </div>
+    </StoreProvider>
+  );
+});
