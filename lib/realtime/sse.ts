@@ -104,10 +104,15 @@ export function openEventStream(options: EventStreamOptions): Response {
 
   const write = (bytes: Uint8Array) => {
     if (closed) return;
-    controller.enqueue(bytes);
+    try {
+      controller.enqueue(bytes);
+    } catch {
+      // The stream is gone by a path that did not tell us; a timer must not throw for it.
+      return finish();
+    }
     if ((controller.desiredSize ?? 0) < -MAX_QUEUED_BYTES) {
-      log.info("Dropped a client that stopped reading; it will resume from id {id}", {
-        id: lastSent,
+      log.info("Dropped a client more than {bytes} bytes behind; it resumes with Last-Event-ID", {
+        bytes: MAX_QUEUED_BYTES,
       });
       finish();
     }
