@@ -1,5 +1,13 @@
+import { z } from "zod";
 import { define } from "../../lib/web/define.ts";
 import { openEventStream, resumePoint } from "../../lib/realtime/sse.ts";
+
+// Documents the query only; resumePoint() validates it together with the Last-Event-ID header.
+const EventsQuery = z.object({
+  after: z.string().regex(/^\d+$/).optional().describe(
+    "Replay every event after this id first (the Last-Event-ID header wins when both are sent)",
+  ),
+});
 
 export const handler = define.handlers({
   GET(c) {
@@ -20,6 +28,7 @@ export const docs = define.docs({
     summary:
       "Stream changes as Server-Sent Events: connected, message_update, email_update, conversation_update, keepalive; resume with Last-Event-ID or ?after=",
     tags: ["events"],
+    query: EventsQuery,
     responses: {
       200: { description: "text/event-stream" },
       400: { description: "Last-Event-ID or after is not a non-negative integer" },
