@@ -13,6 +13,12 @@ export class BadRequestError extends HatchError {
   override name = "BadRequestError";
 }
 
+/** The caller may not do this: a bad webhook signature or secret (403). */
+export class ForbiddenError extends HatchError {
+  override readonly status = 403;
+  override name = "ForbiddenError";
+}
+
 /** The thing asked for does not exist (404). */
 export class NotFoundError extends HatchError {
   override readonly status = 404;

@@ -14,6 +14,8 @@ import { renderEmailHtml } from "../providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { pruneEvents } from "../realtime/event_log.ts";
 import { pruneIdempotencyKeys } from "../web/idempotency.ts";
+import { optOutAfterProviderRefusal, reconcileStatuses } from "../messages/status.ts";
+import { TWILIO_UNSUBSCRIBED } from "../providers/twilio_webhooks.ts";
 
 const log = logger("delivery");
 
@@ -87,6 +89,11 @@ async function recordFailure(
       update ${deps.sql(target.table)} set error_code = ${pe.code}, error_message = ${pe.message}
       where id = ${target.id}`;
     throw pe;
+  }
+  if (target.table === "messages" && pe.code === TWILIO_UNSUBSCRIBED) {
+    const [m] = await deps
+      .sql`select from_contact, to_contact from messages where id = ${target.id}`;
+    await optOutAfterProviderRefusal(deps.sql, m.from_contact, m.to_contact);
   }
   await applyStatus(deps.sql, target.table, target.id, {
     status: "failed",
@@ -176,6 +183,9 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
       await applyStatus(deps.sql, p.kind === "message" ? "messages" : "emails", p.id, {
         status: p.status,
       });
+    },
+    reconcile_statuses: async () => {
+      await reconcileStatuses(deps.sql, deps.sms, deps.settings.HATCH_RECONCILE_MINUTES);
     },
     prune: async () => {
       const events = await pruneEvents(deps.sql, deps.settings.HATCH_EVENT_RETENTION_DAYS);

@@ -41,7 +41,10 @@ export async function startWorker(
     pollInterval: 1000,
     logger: graphileLogger,
     taskList: deliveryTasks(deps),
-    crontab: "0 3 * * * prune ?max=1",
+    crontab: [
+      "0 3 * * * prune ?max=1",
+      `${reconcileSchedule(settings.HATCH_RECONCILE_MINUTES)} reconcile_statuses ?max=1`,
+    ].join("\n"),
   });
   const workerIds = new Set<string>();
   runner.events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
@@ -76,6 +79,11 @@ export async function startWorker(
       await utils.release();
     },
   };
+}
+
+// Every N minutes as a cron pattern (hourly and longer run at the top of the hour).
+function reconcileSchedule(minutes: number): string {
+  return minutes < 60 ? `*/${minutes} * * * *` : "0 * * * *";
 }
 
 // A worker is dead after three missed beats; its locked jobs are released for others.

@@ -56,6 +56,7 @@ export const Message = z.object({
   status: MessageStatus,
   error_code: z.string().nullable(),
   error_message: z.string().nullable(),
+  keyword: z.enum(["stop", "start", "help"]).nullable().describe("An inbound opt-out keyword"),
   timestamp: z.string(),
   updated_at: z.string(),
 });

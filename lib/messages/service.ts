@@ -7,6 +7,7 @@ import { touchConversation } from "../conversations/service.ts";
 import { addJob } from "../delivery/jobs.ts";
 import { smsFromAddress } from "../providers/select.ts";
 import { parseRecipient } from "./address.ts";
+import { applyKeyword, assertNotOptedOut, keywordOf } from "./opt_outs.ts";
 import type { Message, MessageStatus, SendMessageInput, SendMessageResult } from "./schemas.ts";
 
 /** Stores an outbound message and, for SMS, queues its delivery in the same transaction. */
@@ -23,6 +24,7 @@ export async function sendMessage(
   if (to.channel === "chat" && input.media_urls?.length) {
     throw new BadRequestError("media_urls: attachments go out by MMS only, to a phone number");
   }
+  if (to.channel === "sms") await assertNotOptedOut(sql, from, to.address);
   const id = await conversationId(from, to.address);
   if (input.conversation_id && input.conversation_id !== id) {
     const [known] = await sql`select 1 from conversations where id = ${input.conversation_id}`;
@@ -73,6 +75,7 @@ export function toMessage(r: Row): Message {
     status: r.status,
     error_code: r.error_code,
     error_message: r.error_message,
+    keyword: r.keyword ?? null,
     timestamp: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
   };
@@ -154,12 +157,22 @@ async function storeInboundSms(sql: Sql, sms: InboundSms): Promise<string> {
       preview: sms.body || (sms.media?.length ? "(media)" : ""),
       direction: "inbound",
     });
+    const keyword = keywordOf(sms.body);
     const [row] = await tx`
       insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
-        media, status, provider, provider_message_id)
+        media, status, provider, provider_message_id, keyword)
       values (${id}, 'sms', 'inbound', ${sms.from}, ${sms.to}, ${sms.body},
-        ${tx.json(sms.media ?? [])}, 'received', ${sms.provider}, ${sms.providerMessageId})
+        ${tx.json(sms.media ?? [])}, 'received', ${sms.provider}, ${sms.providerMessageId},
+        ${keyword ?? null})
       returning id`;
+    if (keyword) {
+      await applyKeyword(tx, {
+        sender: sms.to,
+        recipient: sms.from,
+        keyword,
+        word: sms.body.trim(),
+      });
+    }
     return row.id as string;
   });
 }

@@ -1,7 +1,13 @@
 // Sends SMS/MMS through Twilio's Messages API with the official SDK, and turns its failures into
 // ProviderErrors the delivery queue can act on (retry the transient ones, fail the rest).
 import twilio from "twilio";
-import { ProviderError, type SendResult, type SmsProvider, type SmsRequest } from "./types.ts";
+import {
+  ProviderError,
+  type ProviderStatus,
+  type SendResult,
+  type SmsProvider,
+  type SmsRequest,
+} from "./types.ts";
 
 /** How to reach Twilio. */
 export interface TwilioSmsOptions {
@@ -156,5 +162,19 @@ export class TwilioSms implements SmsProvider {
           : null,
       },
     };
+  }
+
+  /** Fetches the message from Twilio: its status and error, for messages whose callback never came. */
+  async fetchStatus(providerMessageId: string): Promise<ProviderStatus> {
+    try {
+      const m = await this.#client.messages(providerMessageId).fetch();
+      return {
+        status: String(m.status),
+        errorCode: m.errorCode ? String(m.errorCode) : null,
+        errorMessage: m.errorMessage ?? null,
+      };
+    } catch (error) {
+      throw twilioError(error);
+    }
   }
 }

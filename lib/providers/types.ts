@@ -45,10 +45,19 @@ export interface SmsRequest {
   statusCallback?: string;
 }
 
+/** What the provider knows now about a message it accepted (for reconciliation). */
+export interface ProviderStatus {
+  status: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
 /** Sends SMS through one provider. */
 export interface SmsProvider {
   readonly name: string;
   send(request: SmsRequest): Promise<SendResult>;
+  /** Asks the provider for a message's current status, when it can be asked. */
+  fetchStatus?(providerMessageId: string): Promise<ProviderStatus>;
 }
 
 /** An email to hand over. */

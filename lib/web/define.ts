@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { ComponentChild } from "preact";
 import type { z } from "zod";
 import type { AppContext } from "../app_context.ts";
@@ -55,8 +55,10 @@ export interface OperationDoc {
 /** One file of `routes/`, as the manifest lists it. */
 export interface RouteModule {
   handler?: Handlers;
-  // `never` accepts a page component of any data type; the router passes what the handler made.
-  default?: (props: PageProps<never>) => ComponentChild;
+  // `never` accepts a page (or `_app`) component of any props; the router passes the right ones.
+  default?: (props: never) => ComponentChild;
+  /** `_middleware.ts` only: runs before every route. */
+  middleware?: MiddlewareHandler<AppEnv>;
   docs?: Partial<Record<Method, OperationDoc>>;
   /** Set on the few routes anyone may reach without signing in. */
   open?: boolean;

@@ -81,10 +81,8 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
         ),
     }),
   );
-  const middleware = manifest.routes["_middleware.ts"] as unknown as
-    | { middleware?: Parameters<Hono<AppEnv>["use"]>[1] }
-    | undefined;
-  if (middleware?.middleware) app.use("*", middleware.middleware);
+  const middleware = manifest.routes["_middleware.ts"]?.middleware;
+  if (middleware) app.use("*", middleware);
   for (const route of routeTable(manifest)) {
     for (const method of route.methods) {
       app.on(method, route.pattern, (c) => runRoute(c, route, manifest));

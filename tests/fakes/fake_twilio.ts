@@ -276,6 +276,16 @@ export function startFakeTwilio(options: FakeTwilioOptions = {}): FakeTwilio {
         detail: "Your AccountSid or AuthToken was incorrect.",
       }, { status: 401 });
     }
+    // GET …/Messages/{Sid}.json: the message as Twilio knows it now (reconciliation).
+    const one = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/);
+    if (one && req.method === "GET" && one[1] === accountSid) {
+      const found = messages.get(one[2]);
+      return found ? Response.json(found) : answerFailure({
+        status: 404,
+        code: 20404,
+        message: `The requested resource ${url.pathname} was not found`,
+      });
+    }
     const match = url.pathname.match(messagesPath);
     if (!match || match[1] !== accountSid) {
       return answerFailure({

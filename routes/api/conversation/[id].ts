@@ -3,11 +3,19 @@ import { define } from "../../../lib/web/define.ts";
 import { uuidParam } from "../../../lib/web/input.ts";
 import { Conversation } from "../../../lib/conversations/schemas.ts";
 import { getConversation } from "../../../lib/conversations/service.ts";
+import { optOutOf } from "../../../lib/messages/opt_outs.ts";
 
 export const handler = define.handlers({
   async GET(c) {
     const id = uuidParam(c, "conversation");
-    return c.json({ conversation: await getConversation(c.var.app.sql, id) });
+    const { sql } = c.var.app;
+    const conversation = await getConversation(sql, id);
+    const [ours, theirs] = conversation.participants;
+    const out = conversation.channel === "sms" ? await optOutOf(sql, ours, theirs) : undefined;
+    return c.json({
+      conversation,
+      opt_out: out ? { keyword: out.keyword, opted_out_at: out.opted_out_at.toISOString() } : null,
+    });
   },
 });
 
@@ -16,7 +24,13 @@ export const docs = define.docs({
     summary: "One conversation",
     tags: ["conversations"],
     responses: {
-      200: { description: "The conversation", schema: z.object({ conversation: Conversation }) },
+      200: {
+        description: "The conversation, and whether its SMS recipient opted out",
+        schema: z.object({
+          conversation: Conversation,
+          opt_out: z.object({ keyword: z.string(), opted_out_at: z.string() }).nullable(),
+        }),
+      },
       404: { description: "No such conversation" },
     },
   },

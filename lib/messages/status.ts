@@ -1,0 +1,85 @@
+import type { Sql, Tx } from "../db/connect.ts";
+import { applyStatus } from "../db/thread.ts";
+import { logger } from "../log.ts";
+import type { SmsProvider } from "../providers/types.ts";
+import { hatchStatusOf, TWILIO_UNSUBSCRIBED } from "../providers/twilio_webhooks.ts";
+
+const log = logger("status");
+
+/** A provider's report on one of our messages, found by the provider's id. */
+export interface ProviderReport {
+  provider: string;
+  providerMessageId: string;
+  status: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/**
+ * Applies a provider's status to the message it names, forward only; a 21610 (unsubscribed)
+ * also opts the recipient out. Returns false when the message is unknown or nothing moved.
+ */
+export async function applyProviderReport(sql: Sql, report: ProviderReport): Promise<boolean> {
+  const status = hatchStatusOf(report.status);
+  return await sql.begin(async (tx) => {
+    const [m] = await tx`
+      select id, from_contact, to_contact from messages
+      where provider = ${report.provider} and provider_message_id = ${report.providerMessageId}`;
+    if (!m) return false;
+    if (report.errorCode === TWILIO_UNSUBSCRIBED) {
+      await optOutAfterProviderRefusal(tx, m.from_contact, m.to_contact);
+    }
+    if (!status) return false;
+    return await applyStatus(tx, "messages", m.id, {
+      status,
+      errorCode: report.errorCode,
+      errorMessage: report.errorMessage,
+    });
+  });
+}
+
+/** Records that the provider refused `recipient` as unsubscribed from `sender`. */
+export async function optOutAfterProviderRefusal(
+  sql: Tx,
+  sender: string,
+  recipient: string,
+): Promise<void> {
+  await sql`
+    insert into sms_opt_outs (sender, recipient, keyword)
+    values (${sender}, ${recipient}, 'provider: unsubscribed (21610)')
+    on conflict (sender, recipient) do nothing`;
+}
+
+/**
+ * Asks the provider about messages stuck in `sent` for longer than `olderThanMinutes` (their
+ * status callback never came: Twilio retries webhooks only briefly) and applies the answers.
+ */
+export async function reconcileStatuses(
+  sql: Sql,
+  provider: SmsProvider,
+  olderThanMinutes: number,
+): Promise<number> {
+  if (!provider.fetchStatus) return 0;
+  const stuck = await sql`
+    select id, provider_message_id from messages
+    where provider = ${provider.name} and status = 'sent' and provider_message_id is not null
+      and updated_at < now() - make_interval(mins => ${olderThanMinutes})
+      and created_at > now() - interval '3 days'
+    order by updated_at limit 200`;
+  let moved = 0;
+  for (const m of stuck) {
+    try {
+      const now = await provider.fetchStatus(m.provider_message_id);
+      const changed = await applyProviderReport(sql, {
+        provider: provider.name,
+        providerMessageId: m.provider_message_id,
+        ...now,
+      });
+      if (changed) moved++;
+    } catch (e) {
+      log.warn("Could not reconcile message {id}: {error}", { id: m.id, error: String(e) });
+    }
+  }
+  if (stuck.length) log.info("Reconciled {moved} of {n} messages", { moved, n: stuck.length });
+  return moved;
+}
