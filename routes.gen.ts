@@ -19,6 +19,8 @@ import * as $r15 from "./routes/health.ts";
 import * as $r16 from "./routes/index.tsx";
 import * as $r17 from "./routes/openapi.json.ts";
 import * as $r18 from "./routes/ready.ts";
+import * as $r19 from "./routes/webhooks/twilio/sms.ts";
+import * as $r20 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ConversationList.tsx";
 import * as $i1 from "./islands/ConversationPane.tsx";
 import * as $i2 from "./islands/EmailComposer.tsx";
@@ -44,6 +46,8 @@ export const manifest: Manifest = {
     "index.tsx": $r16,
     "openapi.json.ts": $r17,
     "ready.ts": $r18,
+    "webhooks/twilio/sms.ts": $r19,
+    "webhooks/twilio/status.ts": $r20,
   },
   islands: {
     "ConversationList": $i0.default,
