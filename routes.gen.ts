@@ -2,25 +2,30 @@
 import type { Manifest } from "./lib/web/manifest.ts";
 import * as $r0 from "./routes/_app.tsx";
 import * as $r1 from "./routes/_middleware.ts";
-import * as $r2 from "./routes/api/conversation/[id].ts";
-import * as $r3 from "./routes/api/conversation/[id]/emails.ts";
-import * as $r4 from "./routes/api/conversation/[id]/messages.ts";
-import * as $r5 from "./routes/api/conversation/[id]/read.ts";
-import * as $r6 from "./routes/api/conversations.ts";
-import * as $r7 from "./routes/api/email/[id].ts";
-import * as $r8 from "./routes/api/events.ts";
-import * as $r9 from "./routes/api/message/[id].ts";
-import * as $r10 from "./routes/api/message/[id]/retry.ts";
-import * as $r11 from "./routes/api/sandbox/inbound.ts";
-import * as $r12 from "./routes/api/send_email.ts";
-import * as $r13 from "./routes/api/send_message.ts";
-import * as $r14 from "./routes/docs.tsx";
-import * as $r15 from "./routes/health.ts";
-import * as $r16 from "./routes/index.tsx";
-import * as $r17 from "./routes/openapi.json.ts";
-import * as $r18 from "./routes/ready.ts";
-import * as $r19 from "./routes/webhooks/twilio/sms.ts";
-import * as $r20 from "./routes/webhooks/twilio/status.ts";
+import * as $r2 from "./routes/api/contacts.ts";
+import * as $r3 from "./routes/api/contacts/[id].ts";
+import * as $r4 from "./routes/api/contacts/[id]/merge.ts";
+import * as $r5 from "./routes/api/contacts/[id]/timeline.ts";
+import * as $r6 from "./routes/api/conversation/[id].ts";
+import * as $r7 from "./routes/api/conversation/[id]/emails.ts";
+import * as $r8 from "./routes/api/conversation/[id]/messages.ts";
+import * as $r9 from "./routes/api/conversation/[id]/read.ts";
+import * as $r10 from "./routes/api/conversations.ts";
+import * as $r11 from "./routes/api/email/[id].ts";
+import * as $r12 from "./routes/api/events.ts";
+import * as $r13 from "./routes/api/message/[id].ts";
+import * as $r14 from "./routes/api/message/[id]/retry.ts";
+import * as $r15 from "./routes/api/sandbox/inbound.ts";
+import * as $r16 from "./routes/api/search.ts";
+import * as $r17 from "./routes/api/send_email.ts";
+import * as $r18 from "./routes/api/send_message.ts";
+import * as $r19 from "./routes/docs.tsx";
+import * as $r20 from "./routes/health.ts";
+import * as $r21 from "./routes/index.tsx";
+import * as $r22 from "./routes/openapi.json.ts";
+import * as $r23 from "./routes/ready.ts";
+import * as $r24 from "./routes/webhooks/twilio/sms.ts";
+import * as $r25 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ConversationList.tsx";
 import * as $i1 from "./islands/ConversationPane.tsx";
 import * as $i2 from "./islands/EmailComposer.tsx";
@@ -29,25 +34,30 @@ export const manifest: Manifest = {
   routes: {
     "_app.tsx": $r0,
     "_middleware.ts": $r1,
-    "api/conversation/[id].ts": $r2,
-    "api/conversation/[id]/emails.ts": $r3,
-    "api/conversation/[id]/messages.ts": $r4,
-    "api/conversation/[id]/read.ts": $r5,
-    "api/conversations.ts": $r6,
-    "api/email/[id].ts": $r7,
-    "api/events.ts": $r8,
-    "api/message/[id].ts": $r9,
-    "api/message/[id]/retry.ts": $r10,
-    "api/sandbox/inbound.ts": $r11,
-    "api/send_email.ts": $r12,
-    "api/send_message.ts": $r13,
-    "docs.tsx": $r14,
-    "health.ts": $r15,
-    "index.tsx": $r16,
-    "openapi.json.ts": $r17,
-    "ready.ts": $r18,
-    "webhooks/twilio/sms.ts": $r19,
-    "webhooks/twilio/status.ts": $r20,
+    "api/contacts.ts": $r2,
+    "api/contacts/[id].ts": $r3,
+    "api/contacts/[id]/merge.ts": $r4,
+    "api/contacts/[id]/timeline.ts": $r5,
+    "api/conversation/[id].ts": $r6,
+    "api/conversation/[id]/emails.ts": $r7,
+    "api/conversation/[id]/messages.ts": $r8,
+    "api/conversation/[id]/read.ts": $r9,
+    "api/conversations.ts": $r10,
+    "api/email/[id].ts": $r11,
+    "api/events.ts": $r12,
+    "api/message/[id].ts": $r13,
+    "api/message/[id]/retry.ts": $r14,
+    "api/sandbox/inbound.ts": $r15,
+    "api/search.ts": $r16,
+    "api/send_email.ts": $r17,
+    "api/send_message.ts": $r18,
+    "docs.tsx": $r19,
+    "health.ts": $r20,
+    "index.tsx": $r21,
+    "openapi.json.ts": $r22,
+    "ready.ts": $r23,
+    "webhooks/twilio/sms.ts": $r24,
+    "webhooks/twilio/status.ts": $r25,
   },
   islands: {
     "ConversationList": $i0.default,

@@ -10,7 +10,9 @@ export const Limit = z.coerce.number().int().min(1, "limit must be at least 1").
 export const ConversationListQuery = z.object({
   limit: Limit,
   before: z.string().max(200).optional(),
-  q: z.string().max(200).optional().describe("Filter by participant, name, subject or text"),
+  q: z.string().max(200).optional().describe(
+    "Filter by participant, contact name, subject or text",
+  ),
   channel: z.enum(["sms", "chat", "email"]).optional(),
 });
 
@@ -21,6 +23,7 @@ export const Conversation = z.object({
   channel: z.enum(["sms", "chat", "email"]),
   participants: z.array(z.string()).length(2),
   contact: z.string(),
+  contact_id: z.uuid().nullable().describe("The contact holding the customer's address"),
   contact_name: z.string().nullable(),
   subject: z.string().nullable(),
   last_message: z.string(),

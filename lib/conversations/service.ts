@@ -34,8 +34,27 @@ export async function touchConversation(tx: Tx, t: ConversationTouch): Promise<v
       unread_count = conversations.unread_count + ${unread}`;
 }
 
-// deno-lint-ignore no-explicit-any -- a row of the select below, shaped by toConversation
+// deno-lint-ignore no-explicit-any -- a row of conversationSelect, shaped by toConversation
 type Row = Record<string, any>;
+
+/**
+ * Conversations with their contact: the one holding the customer's address (participants[2]).
+ * The lateral lookups are primary-key probes made only for the rows a page returns, so the
+ * list still walks conversations_recent_idx and stops at the page's end.
+ */
+function conversationSelect(sql: Tx) {
+  return sql`
+    select c.*, k.id as linked_contact_id, k.name as linked_contact_name,
+      to_char(c.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+    from conversations c
+    left join lateral (
+      select contact_id from contact_phones where phone = c.participants[2]
+      union all
+      select contact_id from contact_emails where email = c.participants[2]
+      limit 1
+    ) a on true
+    left join contacts k on k.id = a.contact_id`;
+}
 
 function toConversation(r: Row): Conversation {
   return {
@@ -44,7 +63,8 @@ function toConversation(r: Row): Conversation {
     channel: r.channel,
     participants: r.participants,
     contact: r.participants[1],
-    contact_name: r.channel === "chat" ? r.participants[1] : null,
+    contact_id: r.linked_contact_id ?? null,
+    contact_name: r.linked_contact_name ?? (r.channel === "chat" ? r.participants[1] : null),
     subject: r.subject,
     last_message: r.last_message_preview,
     last_message_time: new Date(r.last_message_at).toISOString(),
@@ -62,33 +82,44 @@ export async function listConversations(
   const cursor = options.before ? decodeCursor(options.before) : undefined;
   const like = options.q ? `%${options.q.replace(/[\\%_]/g, "\\$&")}%` : undefined;
   const rows = await sql`
-    select * from conversations
+    ${conversationSelect(sql)}
     where true
       ${
     cursor
-      ? sql`and (last_message_at, id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+      ? sql`and (c.last_message_at, c.id) < (${cursor.at}::text::timestamptz, ${cursor.id}::uuid)`
       : sql``
   }
-      ${options.channel ? sql`and channel = ${options.channel}` : sql``}
+      ${options.channel ? sql`and c.channel = ${options.channel}` : sql``}
       ${
     like
-      ? sql`and (participants[2] ilike ${like} or last_message_preview ilike ${like}
-               or coalesce(subject, '') ilike ${like})`
+      // Contact names match through the addresses of the contacts so named (one hashed set):
+      // testing k.name would join a contact to every conversation before the filter.
+      ? sql`and (c.participants[2] ilike ${like} or c.last_message_preview ilike ${like}
+               or coalesce(c.subject, '') ilike ${like}
+               or c.participants[2] in (
+                 select p.phone from contacts n join contact_phones p on p.contact_id = n.id
+                 where n.name ilike ${like}
+                 union all
+                 select e.email from contacts n join contact_emails e on e.contact_id = n.id
+                 where n.name ilike ${like}))`
       : sql``
   }
-    order by last_message_at desc, id desc
+    order by c.last_message_at desc, c.id desc
     limit ${options.limit + 1}`;
   const page = rows.slice(0, options.limit).map(toConversation);
+  // The cursor keeps the microseconds (and goes back as text: postgres.js would pass a
+  // timestamptz parameter through a JS Date), else rows sharing the boundary's millisecond
+  // would be skipped.
   const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
   return {
     conversations: page,
-    next_cursor: last ? encodeCursor(last.last_message_at, last.id) : null,
+    next_cursor: last ? encodeCursor(last.cursor_at, last.id) : null,
   };
 }
 
 /** One conversation, or a 404 naming it. */
 export async function getConversation(sql: Tx, id: string): Promise<Conversation> {
-  const [row] = await sql`select * from conversations where id = ${id}`;
+  const [row] = await sql`${conversationSelect(sql)} where c.id = ${id}`;
   if (!row) throw new NotFoundError(`Conversation "${id}" not found`);
   return toConversation(row);
 }

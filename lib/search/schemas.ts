@@ -1,0 +1,44 @@
+import { z } from "zod";
+import { Limit } from "../conversations/schemas.ts";
+import { MessageStatus } from "../messages/schemas.ts";
+import { TimelineItem } from "../contacts/schemas.ts";
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A day (`2024-05-01`, UTC) or an instant with its offset (`2024-05-01T09:30:00Z`). */
+const When = (field: string) =>
+  z.string().trim().refine(
+    (s) => (DATE_RE.test(s) || DATETIME_RE.test(s)) && !Number.isNaN(Date.parse(s)),
+    { error: (i) => `${field}: "${i.input}" is not a date (2024-05-01 or 2024-05-01T09:30:00Z)` },
+  );
+
+/** Query of GET /api/search. */
+export const SearchQuery = z.object({
+  q: z.string({ error: "q is empty: give words to search for" }).max(
+    500,
+    "q is too long: at most 500 characters",
+  ).describe(
+    'Words, as a web search engine reads them: "a phrase", -excluded, or; the last word also matches as a prefix',
+  ),
+  channel: z.enum(["sms", "chat", "email"]).optional(),
+  direction: z.enum(["inbound", "outbound"]).optional(),
+  status: MessageStatus.optional(),
+  contact_id: z.uuid({ error: "contact_id must be a UUID" }).optional(),
+  since: When("since").optional().describe("From this day or instant, inclusive"),
+  until: When("until").optional().describe("Up to this instant, or through this whole day (UTC)"),
+  limit: Limit,
+  before: z.string().max(200).optional(),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+/** Answer of GET /api/search: messages and emails, newest first. */
+export const SearchResults = z.object({
+  results: z.array(TimelineItem),
+  next_cursor: z.string().nullable(),
+});
+
+/** Whether a `since`/`until` value names a whole day rather than an instant. */
+export function isDay(text: string): boolean {
+  return DATE_RE.test(text);
+}

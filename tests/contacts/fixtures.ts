@@ -1,0 +1,55 @@
+// Data makers for the contact and search tests. Contacts own their addresses across the whole
+// run's database, so numbers come from a space far larger than helpers' randomPhone.
+
+/** What the tests drive: the test app's `request()`, however helpers wrap it. */
+export interface App {
+  request(input: string, init?: RequestInit): Response | Promise<Response>;
+}
+
+const AREAS = ["415", "212", "312", "646", "718", "503", "617", "206"];
+
+/** A valid US number no other test is likely to use (64 million choices). */
+export function uniquePhone(): string {
+  const [a, b, c] = crypto.getRandomValues(new Uint32Array(3));
+  return `+1${AREAS[a % AREAS.length]}${200 + (b % 800)}${String(c % 10000).padStart(4, "0")}`;
+}
+
+/** A word no other test uses, for full-text search (letters only, like a real word). */
+export function uniqueWord(prefix = "w"): string {
+  const letters = [...crypto.getRandomValues(new Uint8Array(10))]
+    .map((n) => String.fromCharCode(97 + (n % 26)))
+    .join("");
+  return `${prefix}${letters}`;
+}
+
+/** Sends a request with any method and, when given, a JSON body. */
+export function send(app: App, method: string, path: string, body?: unknown): Promise<Response> {
+  return Promise.resolve(app.request(path, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  }));
+}
+
+/** A contact as the API answers it. */
+export interface ContactJson {
+  id: string;
+  name: string;
+  notes: string;
+  phones: string[];
+  emails: string[];
+  created_at: string;
+  updated_at: string;
+  conversation_ids: string[];
+}
+
+/** Creates a contact through the API and returns it; fails the test on anything but 201. */
+export async function createContact(
+  app: App,
+  input: { name: string; phones?: string[]; emails?: string[]; notes?: string },
+): Promise<ContactJson> {
+  const res = await send(app, "POST", "/api/contacts", input);
+  const body = await res.json();
+  if (res.status !== 201) throw new Error(`POST /api/contacts: ${res.status} ${body.error}`);
+  return body.contact;
+}
