@@ -12,10 +12,26 @@ import { IconSend } from "./Icons.tsx";
 /** Twilio refuses bodies longer than this many characters. */
 export const MAX_SMS_CHARS = 1600;
 
+const NAMES: Record<string, string> = {
+  "\u2018": "curly quote",
+  "\u2019": "curly apostrophe",
+  "\u201C": "curly quote",
+  "\u201D": "curly quote",
+  "\u2013": "en dash",
+  "\u2014": "em dash",
+  "\u2026": "ellipsis",
+  "\u00A0": "non-breaking space",
+};
+
 function describe(ch: string): string {
-  if (/\p{Extended_Pictographic}/u.test(ch)) return `${ch} (emoji)`;
+  if (NAMES[ch]) return `${NAMES[ch]} ${ch}`;
+  if (/\p{Extended_Pictographic}/u.test(ch)) return `emoji ${ch}`;
   const code = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0");
   return `${ch} (U+${code})`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The SMS counter line, with the UCS-2 warning when it applies. */
@@ -27,10 +43,10 @@ export function SmsCounter(props: { count: SmsCount; onFix?: () => void; fixable
     <div class="counter" aria-live="polite">
       {c.encoding === "UCS-2" && (
         <p class="counter-warn">
-          {c.unicodeChars.slice(0, 3).map(describe).join(", ")}
+          {capitalise(c.unicodeChars.slice(0, 3).map(describe).join(", "))}
           {c.unicodeChars.length > 3 ? ` and ${c.unicodeChars.length - 3} more` : ""}{" "}
           {c.unicodeChars.length === 1 ? "forces" : "force"}{" "}
-          Unicode (UCS-2): 70 characters per SMS instead of 160.
+          Unicode (UCS-2): 70 characters per segment instead of 160.
           {props.fixable && (
             <button type="button" class="link-button" onClick={props.onFix}>
               Use plain punctuation

@@ -24,6 +24,15 @@ const FRAME_HEAD = '<meta charset="utf-8">' +
   "<style>html{color-scheme:light}body{margin:16px;font:15px/1.55 system-ui,sans-serif;" +
   "color:#1f2328;background:#fff;overflow-wrap:anywhere}img{max-width:100%;height:auto}</style>";
 
+/** A first height for an email's frame, guessed from its text (a sandbox with no permissions cannot be measured); the reader can drag it taller. */
+export function frameHeight(html: string): number {
+  const text = html.replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ")
+    .replace(/\s+/g, " ");
+  const blocks = (html.match(/<(p|br|div|h\d|li|tr|table)\b/gi) ?? []).length;
+  const estimate = 48 + blocks * 18 + Math.ceil(text.length / 80) * 24;
+  return Math.max(160, Math.min(720, estimate));
+}
+
 /** The document an email's HTML is shown as, inside the sandbox. */
 export function emailFrameDoc(html: string): string {
   return FRAME_HEAD + html;
@@ -39,17 +48,21 @@ function Addresses(props: { label: string; list: string | null }) {
   );
 }
 
-/** One email, headers first. */
-export function EmailCard(props: { email: Email; timeZone: string }) {
+/** One email, headers first; `names` maps addresses to the names to show for them. */
+export function EmailCard(
+  props: { email: Email; timeZone: string; names: Record<string, string> },
+) {
   const e = props.email;
+  const fromName = props.names[e.from_email];
   const failed = e.status === "failed" || e.status === "undelivered";
   return (
     <article class={`email-card${failed ? " is-failed" : ""}`} data-email={e.id}>
       <header class="email-head">
-        <Avatar label={e.from_email} address={e.from_email} size="md" />
+        <Avatar label={fromName ?? e.from_email} address={e.from_email} size="md" />
         <div class="email-who">
           <div class="email-from">
-            <strong>{e.from_email}</strong>
+            <strong>{fromName ?? e.from_email}</strong>
+            {fromName && <span class="email-from-address">{e.from_email}</span>}
             {e.direction === "outbound" && <span class="chip">You</span>}
           </div>
           <Addresses label="To" list={e.to_email} />
@@ -77,6 +90,7 @@ export function EmailCard(props: { email: Email; timeZone: string }) {
         ? (
           <iframe
             class="email-frame"
+            style={{ height: `${frameHeight(e.html_content)}px` }}
             sandbox=""
             srcdoc={emailFrameDoc(e.html_content)}
             title={`Email: ${e.subject}`}

@@ -87,7 +87,7 @@ export function MessageBubble(props: {
       {props.first && <div class="msg-sender">{props.sender}</div>}
       <div class="bubble">
         {m.media.map((media) =>
-          media.content_type.startsWith("image/")
+          media.content_type?.startsWith("image/")
             ? (
               <a href={media.url} target="_blank" rel="noopener noreferrer" class="media">
                 <img src={media.url} alt="Attached image" loading="lazy" />

@@ -12,6 +12,7 @@ import {
 } from "../lib/inbox/actions.ts";
 import { boot } from "../lib/inbox/boot.ts";
 import { ConversationRow } from "../components/ConversationRow.tsx";
+import { Avatar } from "../components/Avatar.tsx";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
 import { NewConversation } from "../components/NewConversation.tsx";
 import { IconCompose, IconMail, IconSearch, Logo } from "../components/Icons.tsx";
@@ -27,6 +28,8 @@ export interface ConversationListProps {
   defaultCountry: string;
   timeZone: string;
   now: number;
+  csrfToken: string | null;
+  user: { email: string; role: string } | null;
 }
 
 /** The conversation list island. */
@@ -41,6 +44,7 @@ export default function ConversationList(props: ConversationListProps) {
     defaultCountry: props.defaultCountry,
     timeZone: props.timeZone,
     now: props.now,
+    csrfToken: props.csrfToken,
   }));
   const sentinel = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -177,6 +181,17 @@ export default function ConversationList(props: ConversationListProps) {
             : <span class="rows-end">{list.length} conversations</span>}
         </div>
       </div>
+      {props.user && (
+        <form class="sidebar-foot" method="post" action="/logout">
+          <Avatar label={props.user.email} address={props.user.email} size="sm" />
+          <span class="me">
+            <span class="me-email">{props.user.email}</span>
+            <span class="me-role">{props.user.role === "admin" ? "Admin" : "Agent"}</span>
+          </span>
+          <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
+          <button type="submit" class="button button-ghost">Sign out</button>
+        </form>
+      )}
     </aside>
   );
 }

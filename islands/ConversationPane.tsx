@@ -33,6 +33,7 @@ export interface ConversationPaneProps {
   defaultCountry: string;
   timeZone: string;
   now: number;
+  csrfToken: string | null;
 }
 
 function BackButton(props: { store: Store }) {
@@ -101,7 +102,9 @@ function Details(props: {
       <section class="contact-card">
         <Avatar label={props.label} address={props.address} size="lg" />
         <h2>{props.label}</h2>
-        <p class="contact-address">{props.address}</p>
+        <p class="contact-address">
+          {props.channel === "sms" ? phoneLabel(store, props.address) : props.address}
+        </p>
         <dl class="facts">
           <div>
             <dt>Channel</dt>
@@ -185,6 +188,7 @@ function EmailPane(props: { store: Store; conv: Conversation; thread: Thread; la
             key={e.id}
             email={e}
             timeZone={store.timeZone.value}
+            names={{ [conv.contact]: props.label }}
           />
         ))}
         {thread.error && <p class="thread-error" role="alert">{thread.error}</p>}
@@ -216,6 +220,7 @@ export default function ConversationPane(props: ConversationPaneProps) {
     defaultCountry: props.defaultCountry,
     timeZone: props.timeZone,
     now: props.now,
+    csrfToken: props.csrfToken,
   }));
   const [detailsOpen, setDetailsOpen] = useState(false);
   useEffect(() => boot(store), []);
@@ -269,7 +274,11 @@ export default function ConversationPane(props: ConversationPaneProps) {
                     <ChannelIcon channel={channel} size={12} /> {channel === "sms"
                       ? (conv?.contact_name ? `SMS · ${phoneLabel(store, address)}` : "SMS")
                       : "In-app chat"}
-                    {conv ? ` · ${conv.message_count} messages` : " · new conversation"}
+                    {conv
+                      ? ` · ${conv.message_count} ${
+                        conv.message_count === 1 ? "message" : "messages"
+                      }`
+                      : " · new conversation"}
                   </p>
                 </div>
                 {simulator && (

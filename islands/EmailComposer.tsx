@@ -38,8 +38,8 @@ function problems(v: Values): Partial<Record<Field, string>> {
 const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),textarea:not([disabled])";
 
 /** The compose-email modal island; opened through the store's `composer` signal. */
-export default function EmailComposer(_props: Record<string, never>) {
-  const store = useStore("EmailComposer", () => ({}));
+export default function EmailComposer(props: { csrfToken: string | null }) {
+  const store = useStore("EmailComposer", () => ({ csrfToken: props.csrfToken }));
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
   const [values, setValues] = useState<Values>(EMPTY);

@@ -29,9 +29,14 @@ function readZone(cookie: string | undefined): string {
   }
 }
 
+// The auth gate puts the principal on the context; read loosely so the page also renders
+// where no gate runs (tests that build the app without one).
+type MaybePrincipal = { email?: string; role?: string; csrfToken?: string } | undefined;
+
 export const handler = define.handlers({
   async GET(c) {
     const { sql, settings } = c.var.app;
+    const principal = (c.var as { principal?: MaybePrincipal }).principal;
     const url = new URL(c.req.url);
     const openId = url.searchParams.get("c");
     const filter = (url.searchParams.get("q") ?? "").slice(0, 200);
@@ -64,6 +69,8 @@ export const handler = define.handlers({
       defaultCountry: country,
       timeZone: readZone(c.req.header("cookie")),
       filter,
+      csrfToken: principal?.csrfToken ?? null,
+      user: principal?.email ? { email: principal.email, role: principal.role ?? "agent" } : null,
     };
     return page(data);
   },
@@ -96,8 +103,10 @@ export default define.page<InboxData>(({ data }) => {
     timeZone: data.timeZone,
     latestEventId: data.latestEventId,
     now,
+    csrfToken: data.csrfToken,
   });
   const common = {
+    csrfToken: data.csrfToken,
     labels: data.labels,
     latestEventId: data.latestEventId,
     defaultCountry: data.defaultCountry,
@@ -112,6 +121,7 @@ export default define.page<InboxData>(({ data }) => {
           nextCursor={data.conversations.next_cursor}
           selectedId={data.open?.id ?? null}
           filter={data.filter}
+          user={data.user}
           {...common}
         />
         <ConversationPane
@@ -124,7 +134,7 @@ export default define.page<InboxData>(({ data }) => {
           sandbox={data.sandbox}
           {...common}
         />
-        <EmailComposer />
+        <EmailComposer csrfToken={data.csrfToken} />
       </div>
     </StoreProvider>
   );

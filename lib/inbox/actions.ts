@@ -300,11 +300,9 @@ export async function sendMessage(store: Store, text: string): Promise<void> {
       "/api/send_message",
       {
         method: "POST",
-        body: {
-          to,
-          content: text,
-          ...(t.conversationId ? { conversation_id: t.conversationId } : {}),
-        },
+        // The server derives the conversation from the two addresses; naming it adds nothing
+        // and would tie every send to the id format the API validates.
+        body: { to, content: text },
         idempotencyKey: key,
       },
     );

@@ -8,8 +8,21 @@ export class ApiError extends Error {
   }
 }
 
+let csrf: string | null = null;
+
+/** Remembers the session's CSRF token, which every write must carry. */
+export function setCsrfToken(token: string | null | undefined): void {
+  if (token) csrf = token;
+}
+
 function csrfToken(): string | null {
-  return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? null;
+  return csrf ??
+    document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? null;
+}
+
+/** Sends the reader to sign in again, back to this page afterwards. */
+export function toLogin(): void {
+  location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 
 /** Calls the API; resolves with the JSON body, or rejects with an ApiError in words. */
@@ -37,6 +50,10 @@ export async function api<T>(
   try {
     json = await res.json();
   } catch { /* a body that is not JSON is described below */ }
+  if (res.status === 401) {
+    toLogin();
+    throw new ApiError("Your session has ended: sign in again", 401);
+  }
   if (!res.ok) {
     const words = (json as { error?: unknown } | null)?.error;
     throw new ApiError(

@@ -2,6 +2,7 @@
 // The browser reconnects by itself and sends Last-Event-ID; when it gives up (an HTTP error
 // while the server restarts) we open a new one from the last id seen, then resync.
 import { applyEvent, type LiveEvent, resync } from "./actions.ts";
+import { api } from "./api.ts";
 import type { Store } from "./store.ts";
 
 const TYPES = ["message_update", "email_update", "conversation_update"] as const;
@@ -63,6 +64,9 @@ export function startLive(store: Store): void {
     es.close();
     if (source !== es) return;
     source = null;
+    // The stream refused us (not merely unreachable): a signed-out session sends the reader to
+    // the login page from inside api(); anything else is retried.
+    api("/api/conversations?limit=1").catch(() => {});
     setTimeout(connect, backoff);
     backoff = Math.min(backoff * 2, 10_000);
   };

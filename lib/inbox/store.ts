@@ -4,6 +4,7 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type Signal, signal } from "@preact/signals";
+import { setCsrfToken } from "./api.ts";
 import type { Channel, Conversation, Email, Message } from "./types.ts";
 
 /** A message as the browser holds it: a server row, or one still being sent from this page. */
@@ -80,6 +81,7 @@ export interface StoreSeed {
   timeZone?: string;
   latestEventId?: string;
   now?: number;
+  csrfToken?: string | null;
 }
 
 /** Makes a store, filled from a seed. */
@@ -122,6 +124,7 @@ export function seedStore(store: Store, seed: StoreSeed): void {
   if (seed.defaultCountry) store.settings.defaultCountry = seed.defaultCountry;
   if (seed.timeZone) store.timeZone.value = seed.timeZone;
   if (seed.latestEventId) store.settings.latestEventId = seed.latestEventId;
+  if (typeof document !== "undefined") setCsrfToken(seed.csrfToken);
 }
 
 const StoreContext = createContext<Store | null>(null);

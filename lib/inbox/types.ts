@@ -22,6 +22,8 @@ export interface Conversation {
   /** Our address first, then the customer's. */
   participants: string[];
   contact: string;
+  /** The saved contact holding the customer's address, if any. */
+  contact_id?: string | null;
   contact_name: string | null;
   subject: string | null;
   last_message: string;
@@ -40,10 +42,12 @@ export interface Message {
   from_contact: string;
   to_contact: string;
   body: string;
-  media: { url: string; content_type: string }[];
+  media: { url: string; content_type: string | null }[];
   status: DeliveryStatus;
   error_code: string | null;
   error_message: string | null;
+  /** STOP, START or HELP when an inbound text was one. */
+  keyword?: string | null;
   timestamp: string;
   updated_at: string;
 }
@@ -61,6 +65,7 @@ export interface Email {
   subject: string;
   body: string;
   html_content: string | null;
+  attachments?: { filename: string; content_type: string; size: number }[];
   status: DeliveryStatus;
   error_code: string | null;
   error_message: string | null;
@@ -91,4 +96,8 @@ export interface InboxData {
   timeZone: string;
   /** The filter text from `?q=`. */
   filter: string;
+  /** The signed-in user's session CSRF token, sent with every write. */
+  csrfToken: string | null;
+  /** Who is signed in, for the sidebar's footer. */
+  user: { email: string; role: string } | null;
 }

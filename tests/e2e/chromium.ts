@@ -12,10 +12,30 @@ async function found(): Promise<string | undefined> {
   return undefined;
 }
 
+const EMOJI_FONT = "/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf";
+
+/** Installs Debian's colour emoji font when root and missing, so screenshots show emoji rather than boxes; best effort. */
+export async function ensureEmojiFont(): Promise<void> {
+  try {
+    await Deno.stat(EMOJI_FONT);
+    return;
+  } catch { /* not installed */ }
+  if (Deno.uid?.() !== 0) return;
+  await new Deno.Command("apt-get", {
+    args: ["install", "-y", "-qq", "fonts-noto-color-emoji"],
+    env: { DEBIAN_FRONTEND: "noninteractive" },
+    stdout: "null",
+    stderr: "null",
+  }).output().catch(() => {});
+}
+
 /** The path of a Chromium binary; installs Debian's package when root, or fails in words. */
 export async function ensureChromium(): Promise<string> {
   const existing = await found();
-  if (existing) return existing;
+  if (existing) {
+    await ensureEmojiFont();
+    return existing;
+  }
   if (Deno.uid?.() === 0) {
     console.log("Installing Chromium for the browser tests (apt-get install chromium)…");
     const env = { DEBIAN_FRONTEND: "noninteractive" };

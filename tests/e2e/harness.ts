@@ -1,0 +1,175 @@
+// Shared pieces of the browser tests: Debian's Chromium through playwright-core, Hatch as a
+// real process on a free port, a database of a test's own, and small API helpers.
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import { freePort, type HatchProcess, spawnHatch } from "../process.ts";
+import { testAdminUrl, testDatabaseUrl } from "../helpers.ts";
+import { connect, type Sql } from "../../lib/db/connect.ts";
+import { migrate } from "../../lib/db/migrate.ts";
+import { type Credentials, makeCredentials } from "./auth.ts";
+
+let signedIn: Credentials | null = null;
+
+/** Signs this test file in on `databaseUrl` (the run's by default): pages and API calls carry it. */
+export async function signIn(databaseUrl = testDatabaseUrl()): Promise<Credentials | null> {
+  signedIn = await makeCredentials(databaseUrl);
+  return signedIn;
+}
+
+function authHeaders(): Record<string, string> {
+  return signedIn ? { authorization: `Bearer ${signedIn.bearer}` } : {};
+}
+
+/** The flags every launch uses: headless, and nothing that reaches out to the network. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+/** Launches the system Chromium (tests/run.ts passes its path in HATCH_CHROMIUM). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: Deno.env.get("HATCH_CHROMIUM") ?? "/usr/bin/chromium",
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/** Collects a page's console errors and uncaught exceptions, to assert there were none. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    // The browser logs refused EventSource connections while a test has stopped the server.
+    if (m.type() === "error" && !/ERR_CONNECTION_REFUSED|net::ERR_/.test(m.text())) {
+      errors.push(m.text());
+    }
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+}
+
+/** A new context and page with error watching, at a viewport size. */
+export async function openPage(
+  browser: Browser,
+  options: { width?: number; height?: number; scheme?: "light" | "dark"; timeZone?: string } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const timeZone = options.timeZone ?? "America/Los_Angeles";
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    colorScheme: options.scheme ?? "light",
+    timezoneId: timeZone,
+    locale: "en-US",
+  });
+  // As if the reader had been here before: the server renders their zone from the first byte.
+  await context.addCookies([{
+    name: "hatch_tz",
+    value: encodeURIComponent(timeZone),
+    domain: "127.0.0.1",
+    path: "/",
+  }]);
+  if (signedIn) {
+    await context.addCookies([{
+      ...signedIn.cookie,
+      domain: "127.0.0.1",
+      path: "/",
+      httpOnly: true,
+    }]);
+  }
+  const page = await context.newPage();
+  const errors = watchErrors(page);
+  return { context, page, errors };
+}
+
+/** Waits until the page's live stream is connected. */
+export async function waitLive(page: Page, timeout = 10_000): Promise<void> {
+  await page.locator('[data-connection="live"]').waitFor({ timeout, state: "attached" });
+}
+
+/** Starts Hatch as a process on the run's database (or `databaseUrl`), sandbox providers by default. */
+export function startHatch(
+  options: { env?: Record<string, string>; port?: number; databaseUrl?: string } = {},
+): Promise<HatchProcess> {
+  return spawnHatch({
+    port: options.port ?? freePort(),
+    env: {
+      HATCH_SANDBOX_DELAY_MS: "60",
+      HATCH_KEEPALIVE_SECONDS: "5",
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+      ...options.env,
+    },
+  });
+}
+
+/** POSTs JSON to a Hatch and returns the parsed answer (throws on a non-2xx, with its words). */
+export async function post<T = Record<string, unknown>>(
+  base: string,
+  path: string,
+  body: unknown,
+): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...authHeaders() },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json as T;
+}
+
+/** GETs JSON from a Hatch (throws on a non-2xx, with its words). */
+export async function get<T = Record<string, unknown>>(base: string, path: string): Promise<T> {
+  const res = await fetch(`${base}${path}`, { headers: authHeaders() });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json as T;
+}
+
+/** Sends an SMS through the API and returns its ids. */
+export function sendSms(
+  base: string,
+  to: string,
+  content: string,
+): Promise<{ message_id: string; conversation_id: string }> {
+  return post(base, "/api/send_message", { to, content });
+}
+
+/** A database of the test's own on the run's server, migrated; dropped by `drop()`. */
+export async function ownDatabase(
+  name: string,
+): Promise<{ url: string; sql: Sql; drop: () => Promise<void> }> {
+  const database = `hatch_e2e_${name}_${crypto.randomUUID().slice(0, 8)}`;
+  const admin = connect(testAdminUrl(), { max: 1 });
+  await admin.unsafe(`create database "${database}"`);
+  await admin.end();
+  const u = new URL(testDatabaseUrl());
+  u.pathname = `/${database}`;
+  const url = u.toString();
+  const sql = connect(url, { max: 3 });
+  await migrate(sql, url);
+  return {
+    url,
+    sql,
+    drop: async () => {
+      await sql.end({ timeout: 2 });
+      const a = connect(testAdminUrl(), { max: 1 });
+      await a.unsafe(`drop database if exists "${database}" with (force)`).catch(() => {});
+      await a.end();
+    },
+  };
+}
+
+/** A fixed-offset zone where it is now early afternoon, so screenshots show business hours whenever they are taken. */
+export function afternoonZone(): string {
+  let offset = 14 - new Date().getUTCHours();
+  if (offset > 14) offset -= 24;
+  if (offset < -12) offset += 24;
+  // Etc/GMT zones count the other way round: Etc/GMT-2 is two hours ahead of UTC.
+  return offset === 0 ? "UTC" : `Etc/GMT${offset > 0 ? "-" : "+"}${Math.abs(offset)}`;
+}
+
+/** Where the README's screenshots go. */
+export const DOCS_DIR = new URL("../../docs/", import.meta.url).pathname;
