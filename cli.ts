@@ -10,6 +10,7 @@ import { SendMessageInput } from "./lib/messages/schemas.ts";
 import { SendEmailInput } from "./lib/emails/schemas.ts";
 import { runDoctor } from "./lib/doctor.ts";
 import { describeZodError } from "./lib/web/errors.ts";
+import { accountCommand } from "./lib/auth/cli.ts";
 
 const HELP = `Usage: deno task hatch <command> [options]
 
@@ -21,6 +22,15 @@ Commands:
   send-email <to> <subject> <body> [--cc a,b] [--bcc c]
                                 queue an email
   doctor                        check settings, database, migrations and providers
+  user create <email> [--admin] [--name N] [--password P]
+                                create a user (a password is generated and printed if not given)
+  user list                     list users
+  user disable <email>          disable a user: their sessions end and tokens stop working
+  user enable <email>           enable a user again
+  user reset-password <email> [--password P]
+                                set a new password (generated if not given); sessions end
+  token create <email> <name>   create an API token for a user (shown once)
+  token revoke <token id>       revoke an API token
   help                          show this help`;
 
 function flag(args: string[], name: string): string | undefined {
@@ -101,6 +111,9 @@ async function main(args: string[]): Promise<number> {
     }
     case "doctor":
       return await runDoctor(settings);
+    case "user":
+    case "token":
+      return await withDatabase(settings, (db) => accountCommand(db.sql, command, rest));
     default:
       console.error(`Unknown command "${command}"\n\n${HELP}`);
       return 2;

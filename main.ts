@@ -6,6 +6,7 @@ import { logger, setupLogging } from "./lib/log.ts";
 import { openDatabase } from "./lib/db/database.ts";
 import { startEventHub } from "./lib/realtime/hub.ts";
 import { startWorker } from "./lib/delivery/worker.ts";
+import { ensureFirstAdmin } from "./lib/auth/first_run.ts";
 import { buildRouter } from "./lib/web/router.tsx";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
@@ -57,6 +58,7 @@ export async function start(): Promise<void> {
   }
   await setupLogging({ level: settings.HATCH_LOG_LEVEL, format: settings.HATCH_LOG_FORMAT });
   const running = await startServices(settings);
+  await ensureFirstAdmin(running.ctx.sql, settings);
   const app = createApp(running.ctx);
   const server = Deno.serve({
     port: settings.HATCH_PORT,

@@ -50,6 +50,13 @@ export const SETTINGS = {
   HATCH_KEEPALIVE_SECONDS: { default: "30", schema: int(1, 3600) },
   HATCH_SSE_MAX_SECONDS: { default: "900", schema: int(5, 86_400) },
   HATCH_EVENT_RETENTION_DAYS: { default: "7", schema: int(1, 3650) },
+  HATCH_ADMIN_EMAIL: { default: "", schema: z.union([z.literal(""), z.email()]) },
+  HATCH_ADMIN_PASSWORD: { default: "", schema: z.string(), secret: true },
+  HATCH_SESSION_IDLE_MINUTES: { default: "720", schema: int(5, 525_600) },
+  HATCH_SESSION_MAX_DAYS: { default: "14", schema: int(1, 365) },
+  HATCH_CORS_ORIGINS: { default: "", schema: z.string() },
+  HATCH_SEND_RATE_PER_MINUTE: { default: "600", schema: int(1, 1_000_000) },
+  HATCH_MAX_BODY_BYTES: { default: "2000000", schema: int(1000, 100_000_000) },
   HATCH_LOG_LEVEL: {
     default: "info",
     schema: z.enum(["debug", "info", "warning", "error"]),

@@ -13,6 +13,21 @@ export class BadRequestError extends HatchError {
   override name = "BadRequestError";
 }
 
+/** No credential, or a bad one (401); pages redirect to the login instead. */
+export class UnauthorizedError extends HatchError {
+  override readonly status = 401;
+  override name = "UnauthorizedError";
+}
+
+/** Too many requests: the answer carries Retry-After (429). */
+export class TooManyRequestsError extends HatchError {
+  override readonly status = 429;
+  override name = "TooManyRequestsError";
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(message);
+  }
+}
+
 /** The caller may not do this: a bad webhook signature or secret (403). */
 export class ForbiddenError extends HatchError {
   override readonly status = 403;

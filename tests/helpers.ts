@@ -3,6 +3,9 @@ import { parseSettings, type Settings, type Source } from "../lib/config.ts";
 import { createApp, type Running, startServices } from "../main.ts";
 import type { Hono } from "hono";
 import type { AppEnv } from "../lib/web/define.ts";
+import { connect, type Sql } from "../lib/db/connect.ts";
+import { createUser } from "../lib/auth/users.ts";
+import { createApiToken } from "../lib/auth/tokens.ts";
 
 /** The database this test run owns, made and migrated by tests/run.ts. */
 export function testDatabaseUrl(): string {
@@ -28,15 +31,63 @@ export function testSettings(overrides: Source = {}): Settings {
   });
 }
 
-/** A started Hatch (no HTTP port) and its Hono app. */
+/** Anything that answers requests like Hono's `app.request()`. */
+export interface Requester {
+  request(input: string, init?: RequestInit): Response | Promise<Response>;
+}
+
+/** A started Hatch (no HTTP port): `app` sends as a signed-in admin's API token, `raw` as nobody. */
 export interface TestApp extends Running {
-  app: Hono<AppEnv>;
+  app: Requester;
+  raw: Hono<AppEnv>;
+  token: string;
+  userId: string;
+}
+
+/** Creates an admin with an API token on the run's database; returns its secret and id. */
+export async function createTestAdmin(sql: Sql): Promise<{ token: string; userId: string }> {
+  const user = await createUser(sql, {
+    email: `admin-${crypto.randomUUID().slice(0, 8)}@test.example`,
+    role: "admin",
+    password: `pw-${crypto.randomUUID()}`,
+  });
+  const { token } = await createApiToken(sql, { userId: user.id, name: "tests" });
+  return { token, userId: user.id };
+}
+
+/** Wraps an app so each request carries `token` unless it names its own Authorization. */
+export function withToken(raw: Requester, token: string): Requester {
+  return {
+    request(input, init = {}) {
+      const headers = new Headers(init.headers);
+      if (!headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
+      else if (headers.get("authorization") === "") headers.delete("authorization");
+      return raw.request(input, { ...init, headers });
+    },
+  };
 }
 
 /** Starts Hatch's services on the run's database and returns the app; stop it when done. */
 export async function startTestApp(overrides: Source = {}): Promise<TestApp> {
   const running = await startServices(testSettings(overrides));
-  return { ...running, app: createApp(running.ctx) };
+  const raw = createApp(running.ctx);
+  const admin = await createTestAdmin(running.ctx.sql);
+  return { ...running, raw, app: withToken(raw, admin.token), ...admin };
+}
+
+let processToken: Promise<string> | undefined;
+
+/** An admin API token for requests to spawned Hatch processes (one per test file). */
+export function processApiToken(): Promise<string> {
+  processToken ??= (async () => {
+    const sql = connect(testDatabaseUrl(), { max: 1 });
+    try {
+      return (await createTestAdmin(sql)).token;
+    } finally {
+      await sql.end();
+    }
+  })();
+  return processToken;
 }
 
 /** Deno.test with the sanitizers off: pools and listeners outlive single steps by design. */
@@ -57,7 +108,7 @@ export function randomEmail(): string {
 
 /** Sends a JSON request to the app. */
 export function jsonRequest(
-  app: Hono<AppEnv>,
+  app: Requester,
   path: string,
   body: unknown,
   headers: Record<string, string> = {},

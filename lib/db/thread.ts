@@ -19,9 +19,13 @@ export async function threadPage(
   const [exists] = await sql`select 1 from conversations where id = ${conversation}`;
   if (!exists) throw new NotFoundError(`Conversation "${conversation}" not found`);
   const rows = await sql`
-    select * from ${sql(table)} where conversation_id = ${conversation}
+    select *,
+      to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
+    from ${sql(table)} where conversation_id = ${conversation}
       ${
-    cursor ? sql`and (created_at, id) < (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : sql``
+    cursor
+      ? sql`and (created_at, id) < (${cursor.at}::text::timestamptz, ${cursor.id}::uuid)`
+      : sql``
   }
     order by created_at desc, id desc
     limit ${options.limit + 1}`;
@@ -29,7 +33,9 @@ export async function threadPage(
   const oldest = rows.length > options.limit ? page[page.length - 1] : undefined;
   return {
     rows: page.reverse(),
-    next_cursor: oldest ? encodeCursor(oldest.created_at, oldest.id) : null,
+    // Microseconds kept, and sent back as text: a Date would round them to milliseconds and
+    // skip rows that share the boundary's millisecond.
+    next_cursor: oldest ? encodeCursor(oldest.cursor_at, oldest.id) : null,
   };
 }
 

@@ -2,10 +2,11 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { ComponentChild } from "preact";
 import type { z } from "zod";
 import type { AppContext } from "../app_context.ts";
+import type { Principal } from "../auth/principal.ts";
 
 /** Hono's environment for every route: the shared application context. */
 export interface AppEnv {
-  Variables: { app: AppContext };
+  Variables: { app: AppContext; principal: Principal };
 }
 
 /** The request context a route handler receives. */
@@ -62,6 +63,10 @@ export interface RouteModule {
   docs?: Partial<Record<Method, OperationDoc>>;
   /** Set on the few routes anyone may reach without signing in. */
   open?: boolean;
+  /** Set on routes only admins may use. */
+  adminOnly?: boolean;
+  /** This route's body limit in bytes, when it differs from HATCH_MAX_BODY_BYTES. */
+  maxBodyBytes?: number;
 }
 
 /** Helpers that only fix types, in the manner of Fresh's `define`. */

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { HatchError } from "../errors.ts";
+import { HatchError, TooManyRequestsError } from "../errors.ts";
 import { logger } from "../log.ts";
 
 const log = logger("http");
@@ -16,6 +16,9 @@ export function describeZodError(error: z.ZodError): string {
 
 /** Maps any thrown error to the JSON error answer: a 4xx with words, or a bare 500. */
 export function errorResponse(c: Context, err: unknown): Response {
+  if (err instanceof TooManyRequestsError) {
+    c.header("Retry-After", String(err.retryAfterSeconds));
+  }
   if (err instanceof HatchError) {
     return c.json({ success: false, error: err.message }, err.status as 400);
   }

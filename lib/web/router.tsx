@@ -1,11 +1,14 @@
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import type { ComponentType } from "preact";
 import type { AppContext } from "../app_context.ts";
 import { type AppEnv, type Ctx, isPage, type PageProps, type RouteModule } from "./define.ts";
 import { type Manifest, routePattern } from "./manifest.ts";
 import { registerIslands, renderPage } from "./render.tsx";
 import { errorResponse } from "./errors.ts";
+import { requireAuth } from "./auth_gate.ts";
 import { serveStatic } from "hono/deno";
+import { compress } from "hono/compress";
 
 const STATIC_ROOT = new URL("../../static", import.meta.url).pathname;
 
@@ -43,6 +46,10 @@ function appShell(
 
 async function runRoute(c: Ctx, route: MountedRoute, manifest: Manifest): Promise<Response> {
   const method = c.req.method === "HEAD" ? "GET" : c.req.method as (typeof METHODS)[number];
+  if (!route.module.open) {
+    const refused = await requireAuth(c, route.module);
+    if (refused) return refused;
+  }
   const handler = route.module.handler?.[method];
   const result = handler ? await handler(c) : { data: undefined, status: 200 };
   if (result instanceof Response) return result;
@@ -71,6 +78,7 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
   // by content hash and never change; everything else is revalidated.
   app.use(
     "/static/*",
+    compress(),
     serveStatic({
       root: STATIC_ROOT,
       rewriteRequestPath: (p) => p.replace(/^\/static/, ""),
@@ -84,8 +92,13 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
   const middleware = manifest.routes["_middleware.ts"]?.middleware;
   if (middleware) app.use("*", middleware);
   for (const route of routeTable(manifest)) {
+    const limit = bodyLimit({
+      maxSize: route.module.maxBodyBytes ?? ctx.settings.HATCH_MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json({ success: false, error: "Request body is too large for this endpoint" }, 413),
+    });
     for (const method of route.methods) {
-      app.on(method, route.pattern, (c) => runRoute(c, route, manifest));
+      app.on(method, route.pattern, limit, (c) => runRoute(c, route, manifest));
     }
   }
   app.notFound((c) =>

@@ -2,17 +2,34 @@ import { z } from "zod";
 import { define } from "../../lib/web/define.ts";
 import { readJson } from "../../lib/web/input.ts";
 import { idempotent } from "../../lib/web/idempotency.ts";
+import { clientIp } from "../../lib/web/session_cookie.ts";
+import { actorOf, principalKey } from "../../lib/auth/principal.ts";
+import { takeSend } from "../../lib/auth/rate_limit.ts";
+import { audit } from "../../lib/auth/audit.ts";
 import { SendEmailInput, SendEmailResult } from "../../lib/emails/schemas.ts";
 import { sendEmail } from "../../lib/emails/service.ts";
 
 export const handler = define.handlers({
   async POST(c) {
     const { sql, settings } = c.var.app;
+    const principal = c.var.principal;
+    takeSend(principalKey(principal), settings.HATCH_SEND_RATE_PER_MINUTE);
     const input = await readJson(c, SendEmailInput);
     const answer = await idempotent(
       sql,
-      { scope: "send_email", key: c.req.header("idempotency-key"), request: input },
-      async () => ({ status: 202, body: await sendEmail(sql, settings, input) }),
+      {
+        scope: `send_email:${principalKey(principal)}`,
+        key: c.req.header("idempotency-key"),
+        request: input,
+      },
+      async () => {
+        const body = await sendEmail(sql, settings, input);
+        await audit(sql, actorOf(principal, clientIp(c)), "send.email", {
+          target: input.to_email,
+          detail: { email_id: body.email_id },
+        });
+        return { status: 202, body };
+      },
     );
     return c.json(answer.body as SendEmailResult, answer.status as 202);
   },

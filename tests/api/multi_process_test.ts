@@ -1,7 +1,7 @@
 // Two app processes on two ports share one database: a change made through either reaches SSE
 // clients of both, because each process LISTENs.
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
+import { processApiToken, test } from "../helpers.ts";
 import { spawnHatch, sseReader } from "../process.ts";
 
 test("an SSE client on one process sees a message sent through the other", async () => {
@@ -10,14 +10,15 @@ test("an SSE client on one process sees a message sent through the other", async
     spawnHatch({ env: { HATCH_WORKER: "false" } }),
   ]);
   try {
-    const stream = await fetch(`${a.url}/api/events`);
+    const auth = { authorization: `Bearer ${await processApiToken()}` };
+    const stream = await fetch(`${a.url}/api/events`, { headers: auth });
     assert.equal(stream.headers.get("content-type")?.split(";")[0], "text/event-stream");
     const sse = sseReader(stream.body!);
     // The connected frame proves the subscription is live before we send.
     await sse.until((f) => f.event === "connected");
     const res = await fetch(`${b.url}/api/send_message`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({ to: `Multi ${crypto.randomUUID().slice(0, 8)}`, content: "across" }),
     });
     const { message_id } = await res.json();

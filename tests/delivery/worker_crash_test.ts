@@ -6,6 +6,7 @@ import { sendMessage } from "../../lib/messages/service.ts";
 import { startFakeTwilio } from "../fakes/fake_twilio.ts";
 import {
   findJob,
+  processApiToken,
   randomPhone,
   test,
   testDatabaseUrl,
@@ -34,7 +35,10 @@ test("the delivery job commits with the message: killing the app right after lea
   const to = randomPhone();
   const res = await fetch(`${app.url}/api/send_message`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: {
+      "content-type": "application/json",
+      authorization: `Bearer ${await processApiToken()}`,
+    },
     body: JSON.stringify({ to, content: "survives" }),
   });
   const { message_id } = await res.json();

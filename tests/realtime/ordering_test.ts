@@ -3,14 +3,20 @@
 // skip the smaller one for good. These tests show the trigger's advisory lock prevents it, and
 // that the same scenario does skip an event once the lock is taken out of the trigger.
 import assert from "node:assert/strict";
-import type { Hono } from "hono";
 import { connect, type Sql } from "../../lib/db/connect.ts";
 import { ensureDatabase } from "../../lib/db/embedded.ts";
 import { migrate } from "../../lib/db/migrate.ts";
 import { startEventHub } from "../../lib/realtime/hub.ts";
-import type { AppEnv } from "../../lib/web/define.ts";
 import { createApp } from "../../main.ts";
-import { startTestApp, test, testAdminUrl, testSettings } from "../helpers.ts";
+import {
+  createTestAdmin,
+  type Requester,
+  startTestApp,
+  test,
+  testAdminUrl,
+  testSettings,
+  withToken,
+} from "../helpers.ts";
 import {
   createConversation,
   eventIds,
@@ -59,7 +65,7 @@ async function waitsOnAdvisoryLock(
  * passes B's id, and A's smaller id lands behind it. C is appended last as a fence: once the
  * client has C, whatever it has not received it will never receive.
  */
-async function runScenario(sql: Sql, app: Hono<AppEnv>): Promise<Outcome> {
+async function runScenario(sql: Sql, app: Requester): Promise<Outcome> {
   const sse = new SseReader(await app.request("/api/events"));
   await sse.next();
   // Two conversations, so no row lock could make B wait: only the advisory lock can.
@@ -151,7 +157,8 @@ test("without the trigger's advisory lock the same reader skips an event (the te
     const settings = testSettings({ DATABASE_URL: url });
     const hub = await startEventHub({ sql, databaseUrl: url, settings });
     try {
-      const out = await runScenario(sql, createApp({ sql, settings, hub }));
+      const { token } = await createTestAdmin(sql);
+      const out = await runScenario(sql, withToken(createApp({ sql, settings, hub }), token));
       assert.equal(out.bWaitedForA, false);
       assert.ok(out.a < out.b, "A still holds the smaller id");
       assert.deepEqual(out.delivered, [out.b, out.c], "A's event is skipped for good");

@@ -6,7 +6,7 @@ import { ensureDatabase, startEmbedded } from "../../lib/db/embedded.ts";
 import { migrate } from "../../lib/db/migrate.ts";
 import { startEventHub } from "../../lib/realtime/hub.ts";
 import { createApp } from "../../main.ts";
-import { test, testSettings } from "../helpers.ts";
+import { createTestAdmin, test, testSettings, withToken } from "../helpers.ts";
 import { createConversation, eventIds, insertMessage, json, SseReader } from "./support.ts";
 
 function freePort(): number {
@@ -28,7 +28,7 @@ test("after a PostgreSQL restart the listener reconnects by itself and clients g
   // No safety poll here: only the listener's own recovery may deliver what was missed.
   const hub = await startEventHub({ sql, databaseUrl: url, settings, pollIntervalMs: 3_600_000 });
   try {
-    const app = createApp({ sql, settings, hub });
+    const app = withToken(createApp({ sql, settings, hub }), (await createTestAdmin(sql)).token);
     const sse = new SseReader(await app.request("/api/events"));
     await sse.next();
     const conversationId = await createConversation(sql);

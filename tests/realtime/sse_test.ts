@@ -163,11 +163,12 @@ test("a client that goes away leaves the hub at once (cancel, abort, real HTTP)"
     assert.equal(hub.clientCount(), 0);
 
     // Over a socket: the browser closing the connection must free the server's client.
-    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, t.app.fetch);
+    const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, t.raw.fetch);
     try {
       const gone = new AbortController();
       const res = await fetch(`http://127.0.0.1:${server.addr.port}/api/events`, {
         signal: gone.signal,
+        headers: { authorization: `Bearer ${t.token}` },
       });
       const c = new SseReader(res);
       assert.equal((await c.next())?.event, "connected");

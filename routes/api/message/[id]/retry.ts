@@ -2,11 +2,21 @@ import { define } from "../../../../lib/web/define.ts";
 import { uuidParam } from "../../../../lib/web/input.ts";
 import { SendMessageResult } from "../../../../lib/messages/schemas.ts";
 import { retryMessage } from "../../../../lib/messages/service.ts";
+import { clientIp } from "../../../../lib/web/session_cookie.ts";
+import { actorOf, principalKey } from "../../../../lib/auth/principal.ts";
+import { takeSend } from "../../../../lib/auth/rate_limit.ts";
+import { audit } from "../../../../lib/auth/audit.ts";
 
 export const handler = define.handlers({
   async POST(c) {
     const { sql, settings } = c.var.app;
-    return c.json(await retryMessage(sql, settings, uuidParam(c, "message")), 202);
+    const principal = c.var.principal;
+    takeSend(principalKey(principal), settings.HATCH_SEND_RATE_PER_MINUTE);
+    const result = await retryMessage(sql, settings, uuidParam(c, "message"));
+    await audit(sql, actorOf(principal, clientIp(c)), "send.retry", {
+      detail: { message_id: result.message_id },
+    });
+    return c.json(result, 202);
   },
 });
 

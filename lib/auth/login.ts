@@ -1,0 +1,71 @@
+import type { Tx } from "../db/connect.ts";
+import { TooManyRequestsError } from "../errors.ts";
+import { audit } from "./audit.ts";
+import { generatePassword, hashPassword, verifyPassword } from "./passwords.ts";
+import { loginKeys, loginWaitSeconds, recordLoginFailure, recordLoginSuccess } from "./throttle.ts";
+import { verifyTotp } from "./totp.ts";
+
+/** The outcome of a password (and maybe code) check. */
+export type LoginResult =
+  | { ok: true; userId: string; email: string; needsCode: boolean }
+  | { ok: false; error: string };
+
+// One answer for a wrong email and a wrong password, so the form does not reveal accounts.
+const WRONG = "Wrong email or password";
+
+// Verifying against a throwaway hash when the account does not exist keeps both paths equally
+// slow, so response time does not reveal accounts either.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Checks a login attempt under the throttle: growing delays after three failures per IP and
+ * per account, a 15-minute lock after ten; every attempt goes to the audit log.
+ */
+export async function checkLogin(
+  sql: Tx,
+  attempt: { email: string; password: string; code?: string; ip: string },
+): Promise<LoginResult> {
+  const email = attempt.email.trim().toLowerCase();
+  const keys = loginKeys(attempt.ip, email);
+  const wait = await loginWaitSeconds(sql, keys);
+  if (wait > 0) {
+    await audit(sql, { label: email || "(no email)", ip: attempt.ip }, "login.throttled", {
+      target: email,
+      detail: { retry_after: wait },
+    });
+    throw new TooManyRequestsError(
+      `Too many failed sign-ins: try again in ${wait} s`,
+      wait,
+    );
+  }
+  const [user] = await sql`
+    select id, email, password_hash, totp_key from users
+    where email = ${email} and disabled_at is null`;
+  dummyHash ??= hashPassword(generatePassword());
+  const good = await verifyPassword(attempt.password, user?.password_hash ?? await dummyHash) &&
+    Boolean(user);
+  const codeOk = good && user.totp_key && attempt.code
+    ? verifyTotp(user.totp_key, attempt.code)
+    : undefined;
+  if (!good || codeOk === false) {
+    await recordLoginFailure(sql, keys);
+    await audit(
+      sql,
+      { userId: user?.id, label: email || "(no email)", ip: attempt.ip },
+      "login.failed",
+      {
+        target: email,
+        detail: { reason: good ? "wrong code" : "wrong email or password" },
+      },
+    );
+    return { ok: false, error: good ? "Wrong authentication code" : WRONG };
+  }
+  const needsCode = Boolean(user.totp_key) && codeOk === undefined;
+  if (!needsCode) {
+    await recordLoginSuccess(sql, email);
+    await audit(sql, { userId: user.id, label: email, ip: attempt.ip }, "login.succeeded", {
+      target: email,
+    });
+  }
+  return { ok: true, userId: user.id, email, needsCode };
+}

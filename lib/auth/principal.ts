@@ -1,0 +1,82 @@
+import type { Settings } from "../config.ts";
+import type { Tx } from "../db/connect.ts";
+import { resolveSession, type SessionPolicy } from "./sessions.ts";
+import { resolveApiToken } from "./tokens.ts";
+import type { Actor } from "./audit.ts";
+
+/** Who is asking: a signed-in user (session cookie) or an API token, and its user. */
+export interface Principal {
+  userId: string;
+  email: string;
+  role: "admin" | "agent";
+  via: "session" | "token";
+  sessionId?: string;
+  csrfToken?: string;
+  tokenId?: string;
+}
+
+/** The session cookie's name: `__Host-` prefixed (so Secure, host-only) behind HTTPS. */
+export function sessionCookieName(settings: Settings): string {
+  return settings.publicUrl.startsWith("https://") ? "__Host-hatch_session" : "hatch_session";
+}
+
+/** The session lifetimes the settings ask for. */
+export function sessionPolicy(settings: Settings): SessionPolicy {
+  return {
+    idleMinutes: settings.HATCH_SESSION_IDLE_MINUTES,
+    maxDays: settings.HATCH_SESSION_MAX_DAYS,
+  };
+}
+
+/** The principal behind a request's bearer token or session cookie, or undefined. */
+export async function authenticate(
+  sql: Tx,
+  settings: Settings,
+  request: {
+    header: (name: string) => string | undefined;
+    cookie: (name: string) => string | undefined;
+  },
+): Promise<Principal | undefined> {
+  const auth = request.header("authorization");
+  if (auth !== undefined) {
+    const m = auth.match(/^Bearer\s+(\S+)$/i);
+    const found = m ? await resolveApiToken(sql, m[1]) : undefined;
+    if (!found) return undefined;
+    const user = await userEssentials(sql, found.userId);
+    return user && { ...user, via: "token", tokenId: found.tokenId };
+  }
+  const token = request.cookie(sessionCookieName(settings));
+  if (!token) return undefined;
+  const session = await resolveSession(sql, token, sessionPolicy(settings));
+  if (!session || session.mfaPending) return undefined;
+  const user = await userEssentials(sql, session.userId);
+  return user && {
+    ...user,
+    via: "session",
+    sessionId: session.id,
+    csrfToken: session.csrfToken,
+  };
+}
+
+async function userEssentials(
+  sql: Tx,
+  id: string,
+): Promise<{ userId: string; email: string; role: "admin" | "agent" } | undefined> {
+  const [u] = await sql`select id, email, role from users where id = ${id} and disabled_at is null`;
+  return u && { userId: u.id, email: u.email, role: u.role };
+}
+
+/** The audit log's actor for a principal. */
+export function actorOf(p: Principal, ip?: string): Actor {
+  return {
+    userId: p.userId,
+    tokenId: p.tokenId,
+    label: p.tokenId ? `${p.email} (token)` : p.email,
+    ip,
+  };
+}
+
+/** A key that scopes per-client state (idempotency keys, rate limits) to one principal. */
+export function principalKey(p: Principal): string {
+  return p.tokenId ? `token:${p.tokenId}` : `user:${p.userId}`;
+}

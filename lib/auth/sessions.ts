@@ -1,0 +1,73 @@
+import type { Tx } from "../db/connect.ts";
+import { randomToken, sha256Hex } from "./crypto.ts";
+
+/** A live session and its user's essentials. */
+export interface SessionInfo {
+  id: string;
+  userId: string;
+  csrfToken: string;
+  mfaPending: boolean;
+}
+
+/** Session lifetimes: idle minutes and absolute days. */
+export interface SessionPolicy {
+  idleMinutes: number;
+  maxDays: number;
+}
+
+/** Starts a session; the returned token goes in the cookie, only its hash is stored. */
+export async function createSession(
+  sql: Tx,
+  options: {
+    userId: string;
+    policy: SessionPolicy;
+    mfaPending?: boolean;
+    ip?: string;
+    userAgent?: string;
+  },
+): Promise<{ token: string; csrfToken: string }> {
+  const token = randomToken();
+  const csrfToken = randomToken(24);
+  await sql`
+    insert into sessions (id, user_id, csrf_token, mfa_pending, expires_at, ip, user_agent)
+    values (${await sha256Hex(token)}, ${options.userId}, ${csrfToken}, ${
+    options.mfaPending ?? false
+  },
+      now() + make_interval(days => ${options.policy.maxDays}), ${options.ip ?? null},
+      ${options.userAgent?.slice(0, 300) ?? null})`;
+  return { token, csrfToken };
+}
+
+/**
+ * The session for a cookie token, if it is live: not past its absolute expiry, not idle longer
+ * than the policy allows, and its user enabled. Touches last_seen_at at most once a minute.
+ */
+export async function resolveSession(
+  sql: Tx,
+  token: string,
+  policy: SessionPolicy,
+): Promise<SessionInfo | undefined> {
+  if (!token || token.length > 100) return undefined;
+  const id = await sha256Hex(token);
+  const [row] = await sql`
+    select s.id, s.user_id, s.csrf_token, s.mfa_pending, s.last_seen_at
+    from sessions s join users u on u.id = s.user_id
+    where s.id = ${id} and s.expires_at > now() and u.disabled_at is null
+      and s.last_seen_at > now() - make_interval(mins => ${policy.idleMinutes})`;
+  if (!row) return undefined;
+  if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
+    await sql`update sessions set last_seen_at = now() where id = ${id}`;
+  }
+  return { id, userId: row.user_id, csrfToken: row.csrf_token, mfaPending: row.mfa_pending };
+}
+
+/** Ends a session on the server (logout). */
+export async function deleteSession(sql: Tx, id: string): Promise<void> {
+  await sql`delete from sessions where id = ${id}`;
+}
+
+/** Deletes sessions past their absolute expiry. */
+export async function pruneSessions(sql: Tx): Promise<number> {
+  const rows = await sql`delete from sessions where expires_at < now() returning id`;
+  return rows.length;
+}

@@ -1,0 +1,85 @@
+import { z } from "zod";
+import type { Tx } from "../db/connect.ts";
+import { NotFoundError } from "../errors.ts";
+import { randomToken, sha256Hex } from "./crypto.ts";
+
+/** An API token as listed (never the secret, which is shown once). */
+export const ApiToken = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  user_id: z.uuid(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  revoked: z.boolean(),
+});
+export type ApiToken = z.infer<typeof ApiToken>;
+
+// deno-lint-ignore no-explicit-any -- an api_tokens row, shaped by toToken
+type Row = Record<string, any>;
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+function toToken(r: Row): ApiToken {
+  return {
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    user_id: r.user_id,
+    created_at: new Date(r.created_at).toISOString(),
+    last_used_at: iso(r.last_used_at),
+    expires_at: iso(r.expires_at),
+    revoked: r.revoked_at !== null,
+  };
+}
+
+/** Creates a token for a user; the secret is returned here once and stored only hashed. */
+export async function createApiToken(
+  sql: Tx,
+  options: { userId: string; name: string; expiresAt?: Date },
+): Promise<{ token: string; apiToken: ApiToken }> {
+  const token = `hatch_${randomToken(24)}`;
+  const [row] = await sql`
+    insert into api_tokens (user_id, name, token_hash, prefix, expires_at)
+    values (${options.userId}, ${options.name}, ${await sha256Hex(token)}, ${token.slice(0, 12)},
+      ${options.expiresAt ?? null})
+    returning *`;
+  return { token, apiToken: toToken(row) };
+}
+
+/** A user's tokens, or everyone's when `userId` is undefined. */
+export async function listApiTokens(sql: Tx, userId?: string): Promise<ApiToken[]> {
+  const rows = await sql`
+    select * from api_tokens ${userId ? sql`where user_id = ${userId}` : sql``}
+    order by created_at desc`;
+  return rows.map(toToken);
+}
+
+/** Revokes a token (of `userId` when given); a 404 when there is no such token. */
+export async function revokeApiToken(sql: Tx, id: string, userId?: string): Promise<ApiToken> {
+  const rows = await sql`
+    update api_tokens set revoked_at = coalesce(revoked_at, now())
+    where id = ${id} ${userId ? sql`and user_id = ${userId}` : sql``}
+    returning *`;
+  if (!rows.length) throw new NotFoundError(`API token "${id}" not found`);
+  return toToken(rows[0]);
+}
+
+/** The live token and its enabled user for a bearer secret, or undefined. */
+export async function resolveApiToken(
+  sql: Tx,
+  token: string,
+): Promise<{ tokenId: string; userId: string } | undefined> {
+  if (!token.startsWith("hatch_") || token.length > 100) return undefined;
+  const [row] = await sql`
+    select t.id, t.user_id, t.last_used_at from api_tokens t join users u on u.id = t.user_id
+    where t.token_hash = ${await sha256Hex(token)} and t.revoked_at is null
+      and (t.expires_at is null or t.expires_at > now()) and u.disabled_at is null`;
+  if (!row) return undefined;
+  // Recording every use would make each API call a write; a minute's precision is enough.
+  if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
+    await sql`update api_tokens set last_used_at = now() where id = ${row.id}`;
+  }
+  return { tokenId: row.id, userId: row.user_id };
+}

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import type { Tx } from "../db/connect.ts";
+import { BadRequestError, ConflictError, NotFoundError } from "../errors.ts";
+import { assertStrongPassword, hashPassword } from "./passwords.ts";
+
+/** A user as the API shows it (never the hash or the TOTP key). */
+export const User = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(["admin", "agent"]),
+  totp_enabled: z.boolean(),
+  disabled: z.boolean(),
+  created_at: z.string(),
+});
+export type User = z.infer<typeof User>;
+
+/** Body of POST /api/users. */
+export const CreateUserInput = z.object({
+  email: z.email({ error: "email must be an email address" }).max(254),
+  name: z.string().trim().max(100).default(""),
+  role: z.enum(["admin", "agent"]).default("agent"),
+  password: z.string(),
+});
+
+// deno-lint-ignore no-explicit-any -- a users row, shaped by toUser
+type Row = Record<string, any>;
+
+/** Shapes a users row for the API. */
+export function toUser(r: Row): User {
+  return {
+    id: r.id,
+    email: r.email,
+    name: r.name,
+    role: r.role,
+    totp_enabled: r.totp_key !== null,
+    disabled: r.disabled_at !== null,
+    created_at: new Date(r.created_at).toISOString(),
+  };
+}
+
+/** Creates a user with a checked, hashed password; a taken email is a 409. */
+export async function createUser(
+  sql: Tx,
+  input: { email: string; name?: string; role: "admin" | "agent"; password: string },
+): Promise<User> {
+  const email = input.email.trim().toLowerCase();
+  assertStrongPassword(input.password, email);
+  const hash = await hashPassword(input.password);
+  const rows = await sql`
+    insert into users (email, name, role, password_hash)
+    values (${email}, ${input.name ?? ""}, ${input.role}, ${hash})
+    on conflict (email) do nothing
+    returning *`;
+  if (!rows.length) throw new ConflictError(`A user with email "${email}" already exists`);
+  return toUser(rows[0]);
+}
+
+/** Every user, admins first. */
+export async function listUsers(sql: Tx): Promise<User[]> {
+  const rows = await sql`select * from users order by role, email`;
+  return rows.map(toUser);
+}
+
+/** The user with this id or email, or a 404 naming it. */
+export async function findUser(sql: Tx, idOrEmail: string): Promise<User> {
+  const rows = idOrEmail.includes("@")
+    ? await sql`select * from users where email = ${idOrEmail.toLowerCase()}`
+    : /^[0-9a-f-]{36}$/i.test(idOrEmail)
+    ? await sql`select * from users where id = ${idOrEmail}`
+    : [];
+  if (!rows.length) throw new NotFoundError(`User "${idOrEmail}" not found`);
+  return toUser(rows[0]);
+}
+
+/** Disables or re-enables a user; disabling ends their sessions and stops their tokens. */
+export async function setUserDisabled(sql: Tx, id: string, disabled: boolean): Promise<User> {
+  const rows = await sql`
+    update users set disabled_at = ${disabled ? sql`now()` : null}, updated_at = now()
+    where id = ${id} returning *`;
+  if (!rows.length) throw new NotFoundError(`User "${id}" not found`);
+  if (disabled) await sql`delete from sessions where user_id = ${id}`;
+  return toUser(rows[0]);
+}
+
+/** Changes a user's role; the last enabled admin cannot stop being one. */
+export async function setUserRole(sql: Tx, id: string, role: "admin" | "agent"): Promise<User> {
+  if (role === "agent") {
+    const [{ n }] = await sql`
+      select count(*)::int as n from users
+      where role = 'admin' and disabled_at is null and id <> ${id}`;
+    if (n === 0) {
+      throw new BadRequestError("Cannot remove the last admin: make someone else admin first");
+    }
+  }
+  const rows =
+    await sql`update users set role = ${role}, updated_at = now() where id = ${id} returning *`;
+  if (!rows.length) throw new NotFoundError(`User "${id}" not found`);
+  return toUser(rows[0]);
+}
+
+/** Sets a new password and ends every session of the user. */
+export async function resetPassword(sql: Tx, id: string, password: string): Promise<void> {
+  const [row] = await sql`select email from users where id = ${id}`;
+  if (!row) throw new NotFoundError(`User "${id}" not found`);
+  assertStrongPassword(password, row.email);
+  const hash = await hashPassword(password);
+  await sql`
+    update users set password_hash = ${hash}, password_changed_at = now(), updated_at = now()
+    where id = ${id}`;
+  await sql`delete from sessions where user_id = ${id}`;
+}
+
+/** How many users exist (the first run creates the first admin). */
+export async function countUsers(sql: Tx): Promise<number> {
+  const [{ n }] = await sql`select count(*)::int as n from users`;
+  return n;
+}

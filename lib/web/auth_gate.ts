@@ -1,0 +1,40 @@
+import { getCookie } from "hono/cookie";
+import { authenticate } from "../auth/principal.ts";
+import { safeEqual } from "../auth/crypto.ts";
+import { ForbiddenError, UnauthorizedError } from "../errors.ts";
+import type { Ctx, RouteModule } from "./define.ts";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Lets a request through to a closed route only with a live session or API token: pages
+ * redirect to the login, the API answers 401. Cookie-authenticated writes must carry the
+ * session's CSRF token; admin-only routes refuse agents.
+ */
+export async function requireAuth(c: Ctx, route: RouteModule): Promise<Response | undefined> {
+  const { sql, settings } = c.var.app;
+  const principal = await authenticate(sql, settings, {
+    header: (name) => c.req.header(name),
+    cookie: (name) => getCookie(c, name),
+  });
+  if (!principal) {
+    if (route.default && c.req.method === "GET") {
+      const url = new URL(c.req.url);
+      return c.redirect(`/login?next=${encodeURIComponent(url.pathname + url.search)}`, 302);
+    }
+    throw new UnauthorizedError(
+      "Sign in first, or send an API token as Authorization: Bearer <token>",
+    );
+  }
+  if (principal.via === "session" && !SAFE_METHODS.has(c.req.method)) {
+    const sent = c.req.header("x-csrf-token") ?? "";
+    if (!safeEqual(sent, principal.csrfToken ?? "")) {
+      throw new ForbiddenError("Missing or wrong CSRF token: send X-CSRF-Token from the page");
+    }
+  }
+  if (route.adminOnly && principal.role !== "admin") {
+    throw new ForbiddenError("Only admins can do this");
+  }
+  c.set("principal", principal);
+  return undefined;
+}
