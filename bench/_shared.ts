@@ -1,0 +1,92 @@
+// Helpers shared by the benchmarks: a throwaway database per run, percentiles and tables.
+import postgres from "postgres";
+
+/** The server benchmarks create their databases on unless told otherwise. */
+export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The server URL from `--database-url`, else HATCH_BENCH_DATABASE_URL, else the local one. */
+export function serverUrl(flag: string | undefined): string {
+  return flag || Deno.env.get("HATCH_BENCH_DATABASE_URL") || DEFAULT_SERVER_URL;
+}
+
+/** `url` with its database name replaced. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** A database made for one benchmark run. */
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  /** Drops the database (closing anything still connected to it). */
+  drop: () => Promise<void>;
+}
+
+/** A database name for this run: `hatch_bench_<timestamp>`, then `_<label>` if given. */
+export function benchDatabaseName(label?: string, at = Date.now()): string {
+  return `hatch_bench_${at}${label ? `_${label}` : ""}`;
+}
+
+/** Creates the database `name` on the server at `adminUrl`. */
+export async function createBenchDatabase(adminUrl: string, name: string): Promise<BenchDatabase> {
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    url: withDatabase(adminUrl, name),
+    drop: async () => {
+      const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await sql.unsafe(`drop database if exists "${name}" with (force)`);
+      } finally {
+        await sql.end();
+      }
+    },
+  };
+}
+
+/** The nearest-rank percentile `p` (0–100) of ascending `sorted`. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+/** Milliseconds with a precision that suits their size. */
+export function ms(value: number): string {
+  if (!Number.isFinite(value)) return "–";
+  return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
+}
+
+/** Prints rows as an aligned plain-text table (numbers right-aligned). */
+export function printTable(headers: string[], rows: string[][]): void {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const numeric = headers.map((_, i) =>
+    rows.every((r) => /^[-–\d.,×%<>]*[×%]?$/.test(r[i]) || r[i] === "–")
+  );
+  const line = (cells: string[]) =>
+    cells.map((c, i) => numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])).join("  ")
+      .trimEnd();
+  console.log(line(headers));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const r of rows) console.log(line(r));
+}
+
+/** A one-line description of the machine, for the record next to the figures. */
+export function machine(): string {
+  const cpus = navigator.hardwareConcurrency;
+  let model = "";
+  try {
+    model = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.+)/)?.[1] ?? "";
+  } catch { /* not Linux: the core count is enough */ }
+  const memGiB = Math.round(Deno.systemMemoryInfo().total / 2 ** 30);
+  return `${cpus} cores${
+    model ? ` (${model.trim()})` : ""
+  }, ${memGiB} GiB RAM, Deno ${Deno.version.deno}`;
+}
