@@ -1,0 +1,718 @@
+// Sends through the HTTP API and watches the SSE stream: POST→SSE latency and send throughput.
+//
+//   deno run -A bench/realtime.ts [--mode latency|throughput|both] [--clients N]
+//     [--rate 200] [--seconds 10] [--concurrency 48] [--to chat|sms] [--worker]
+//     [--env KEY=VALUE …] [--server-flags="--cpu-prof …"] [--database-url postgres://…/postgres]
+//     [--keep]
+//
+// Starts Hatch as its own process (`deno run -A main.ts`) on a fresh hatch_bench_<ts>
+// database, as production runs it. The embedded worker is off (HATCH_WORKER=false) unless
+// --worker: then sandbox delivery runs in the same process and its status updates add events,
+// which is closer to production but measures delivery as well as the API and the stream.
+// Requests carry an admin's API token made for the run; the per-principal send limit is
+// raised (HATCH_SEND_RATE_PER_MINUTE) so that it measures the system, not the limiter.
+//
+// latency: --clients SSE clients (default 500) connected to GET /api/events; sends at a fixed
+// --rate (open loop: a slow answer does not delay the next send) for --seconds; for every
+// (client, message) pair, the time from just before the POST to that client reading the
+// message_update INSERT frame for the message_id the POST returned.
+// throughput: --clients SSE clients (default 100) connected and reading; --concurrency
+// requests in flight on keep-alive connections for --seconds; accepted sends (202) per second.
+//
+// The load generator shares the machine with Hatch and PostgreSQL, so it is kept lean: one
+// decoder per stream, no JSON parsing, message ids found with indexOf. CPU use of each side
+// is read from /proc and printed, so a miss can be traced to whoever used the cores.
+import { parseArgs } from "node:util";
+import { connect } from "../lib/db/connect.ts";
+import { migrate } from "../lib/db/migrate.ts";
+import { createUser } from "../lib/auth/users.ts";
+import { createApiToken } from "../lib/auth/tokens.ts";
+import {
+  benchDatabaseName,
+  createBenchDatabase,
+  machine,
+  ms,
+  percentile,
+  printTable,
+  serverUrl,
+} from "./_shared.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: {
+    mode: { type: "string", default: "both" },
+    clients: { type: "string" },
+    rate: { type: "string", default: "200" },
+    seconds: { type: "string", default: "10" },
+    concurrency: { type: "string", default: "48" },
+    to: { type: "string", default: "chat" },
+    recipients: { type: "string", default: "1000" },
+    worker: { type: "boolean", default: false },
+    env: { type: "string", multiple: true, default: [] },
+    "server-flags": { type: "string", default: "" },
+    "database-url": { type: "string" },
+    keep: { type: "boolean", default: false },
+  },
+});
+
+function positiveInt(name: string, value: string | undefined, fallback: number): number {
+  const n = value === undefined ? fallback : Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`--${name} takes a positive integer (got "${value}")`);
+    Deno.exit(2);
+  }
+  return n;
+}
+
+const mode = flags.mode;
+if (!["latency", "throughput", "both"].includes(mode)) {
+  console.error(`--mode is latency, throughput or both (got "${mode}")`);
+  Deno.exit(2);
+}
+if (flags.to !== "chat" && flags.to !== "sms") {
+  console.error(`--to is chat or sms (got "${flags.to}")`);
+  Deno.exit(2);
+}
+const rate = positiveInt("rate", flags.rate, 200);
+const seconds = positiveInt("seconds", flags.seconds, 10);
+const concurrency = positiveInt("concurrency", flags.concurrency, 48);
+const recipientCount = positiveInt("recipients", flags.recipients, 1000);
+const extraEnv: Record<string, string> = {};
+for (const kv of flags.env) {
+  const eq = kv.indexOf("=");
+  if (eq < 1) {
+    console.error(`--env takes KEY=VALUE (got "${kv}")`);
+    Deno.exit(2);
+  }
+  extraEnv[kv.slice(0, eq)] = kv.slice(eq + 1);
+}
+
+// Many distinct recipients: sends to one conversation serialise on its row, which would
+// measure contention on a single thread rather than the system.
+const recipients = Array.from(
+  { length: recipientCount },
+  (_, i) =>
+    flags.to === "sms"
+      ? `+1415555${String(1000 + (i % 9000)).padStart(4, "0")}`
+      : `Bench customer ${String(i).padStart(5, "0")}`,
+);
+const bodies = recipients.map((to) =>
+  JSON.stringify({ to, content: "Hello from the realtime benchmark: is 3 pm still good?" })
+);
+const postHeaders: Record<string, string> = { "content-type": "application/json" };
+let authorization = "";
+
+// ---------------------------------------------------------------------------------------------
+// CPU accounting from /proc (Linux): who used the two cores during a phase.
+
+const TICKS_PER_SECOND = 100;
+
+function procTicks(pid: number | "self"): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  } catch {
+    return 0;
+  }
+}
+
+// The PostgreSQL backends serving the bench database, plus the server's WAL writer, whose
+// work grows with commits; other databases' backends (tests running alongside) are left out.
+function postgresTicks(database: string): number {
+  let total = 0;
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      const cmd = Deno.readTextFileSync(`/proc/${e.name}/cmdline`);
+      if (!cmd.startsWith("postgres:")) continue;
+      if (cmd.includes(` ${database} `) || cmd.includes("walwriter")) {
+        total += procTicks(Number(e.name));
+      }
+    } catch { /* the process ended */ }
+  }
+  return total;
+}
+
+function machineTicks(): { busy: number; total: number } {
+  const [line] = Deno.readTextFileSync("/proc/stat").split("\n");
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const idle = v[3] + (v[4] ?? 0);
+  const total = v.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+interface CpuSnapshot {
+  at: number;
+  server: number;
+  bench: number;
+  postgres: number;
+  machine: { busy: number; total: number };
+}
+
+function cpuSnapshot(serverPid: number, database: string): CpuSnapshot {
+  return {
+    at: performance.now(),
+    server: procTicks(serverPid),
+    bench: procTicks("self"),
+    postgres: postgresTicks(database),
+    machine: machineTicks(),
+  };
+}
+
+function cpuReport(a: CpuSnapshot, b: CpuSnapshot): string {
+  const secs = (b.at - a.at) / 1000;
+  const pct = (ticks: number) => `${Math.round((ticks / TICKS_PER_SECOND / secs) * 100)}%`;
+  const cores = navigator.hardwareConcurrency;
+  const busy = (b.machine.busy - a.machine.busy) / (b.machine.total - a.machine.total);
+  return `CPU (100% = one core): hatch ${pct(b.server - a.server)}, bench client ${
+    pct(b.bench - a.bench)
+  }, postgres ${pct(b.postgres - a.postgres)}; machine ${Math.round(busy * cores * 100)}% of ${
+    cores * 100
+  }%`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server under test.
+
+/** Migrates the fresh database and makes an admin with an API token, as an operator would. */
+async function createAdminToken(url: string): Promise<string> {
+  const sql = connect(url, { max: 1 });
+  try {
+    await migrate(sql, url);
+    const user = await createUser(sql, {
+      email: "bench@hatch.example",
+      role: "admin",
+      password: `bench-${crypto.randomUUID()}`,
+    });
+    return (await createApiToken(sql, { userId: user.id, name: "realtime bench" })).token;
+  } finally {
+    await sql.end();
+  }
+}
+
+function freePort(): number {
+  const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+interface Server {
+  url: string;
+  pid: number;
+  stop: () => Promise<void>;
+}
+
+async function startHatch(databaseUrl: string): Promise<Server> {
+  const port = freePort();
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    HATCH_PORT: String(port),
+    HATCH_HOST: "127.0.0.1",
+    HATCH_WORKER: flags.worker ? "true" : "false",
+    HATCH_SMS_PROVIDER: "sandbox",
+    HATCH_EMAIL_PROVIDER: "sandbox",
+    HATCH_LOG_LEVEL: "warning",
+    HATCH_LOG_FORMAT: "json",
+    HATCH_SEND_RATE_PER_MINUTE: "1000000",
+    ...extraEnv,
+  };
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...flags["server-flags"].split(" ").filter(Boolean), "main.ts"],
+    cwd: new URL("../", import.meta.url).pathname,
+    env,
+    stdin: "null",
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    const timer = setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+    }, 5000);
+    await child.status;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/ready`);
+      await res.body?.cancel();
+      if (res.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`Hatch did not become ready on port ${port} within 60 s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const shown = Object.entries(env).filter(([k]) => k !== "DATABASE_URL" && k !== "HATCH_PORT")
+    .map(([k, v]) => `${k}=${v}`).join(" ");
+  console.log(`Hatch (pid ${child.pid}) ready on ${url} with ${shown}`);
+  return { url, pid: child.pid, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSE clients.
+
+// Deno's fetch takes an HttpClient; the DOM typings in deno.json's lib do not know it.
+type ClientInit = RequestInit & { client: Deno.HttpClient };
+
+const MESSAGE_KEY = '"message_id":"';
+const INSERT_KEY = '"action":"INSERT"';
+
+/** One open event stream. */
+interface Stream {
+  /** Resolves once the `connected` frame arrived: from then on the client gets every event. */
+  connected: Promise<void>;
+  /** Bytes read so far. */
+  bytes(): number;
+  /** Reads (chunks) so far: what each event costs the client is mostly per read. */
+  reads(): number;
+  /** Whether the server ended the stream before we closed it. */
+  endedEarly(): boolean;
+  close(): void;
+}
+
+// The event data is ASCII (ids, statuses, numbers), and windows-1252 maps every byte to one
+// character, so string lengths below are byte lengths, which chunked decoding needs.
+const latin1 = new TextDecoder("windows-1252");
+const CRLF = "\r\n";
+
+/**
+ * Undoes HTTP/1.1 chunked transfer encoding incrementally: `push` takes raw text and returns
+ * the body text it completes. Written by hand because the streams are read from raw TCP.
+ */
+class Dechunker {
+  #pending = "";
+  /** Body bytes left in the current chunk; -1 while reading a size line, -2 for its CRLF. */
+  #left = -1;
+  done = false;
+
+  push(text: string): string {
+    let input = this.#pending + text;
+    this.#pending = "";
+    let out = "";
+    while (input.length && !this.done) {
+      if (this.#left === -1) {
+        const eol = input.indexOf(CRLF);
+        if (eol < 0) {
+          this.#pending = input;
+          break;
+        }
+        const size = parseInt(input.slice(0, eol), 16);
+        input = input.slice(eol + 2);
+        if (size === 0) this.done = true;
+        else this.#left = size;
+      } else if (this.#left === -2) {
+        if (input.length < 2) {
+          this.#pending = input;
+          break;
+        }
+        input = input.slice(2);
+        this.#left = -1;
+      } else {
+        const take = Math.min(this.#left, input.length);
+        out += input.slice(0, take);
+        input = input.slice(take);
+        this.#left -= take;
+        if (this.#left === 0) this.#left = -2;
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * Opens GET /api/events on a raw TCP connection: fetch's stream machinery costs several times
+ * more CPU per chunk, and with hundreds of streams on two cores the client must be cheap.
+ * With `onInsert`, each message_update INSERT is reported with the time its chunk was read;
+ * without, chunks are only counted, which is all the throughput run needs from its readers.
+ */
+function openStream(
+  base: URL,
+  onInsert?: (messageId: string, at: number) => void,
+): Stream {
+  let bytes = 0;
+  let reads = 0;
+  let closed = false;
+  let ended = false;
+  let conn: Deno.TcpConn | undefined;
+  let resolveConnected!: () => void;
+  let rejectConnected!: (e: unknown) => void;
+  const connected = new Promise<void>((res, rej) => {
+    resolveConnected = res;
+    rejectConnected = rej;
+  });
+  (async () => {
+    conn = await Deno.connect({ hostname: base.hostname, port: Number(base.port) });
+    await conn.write(new TextEncoder().encode(
+      `GET /api/events HTTP/1.1\r\nhost: ${base.host}\r\naccept: text/event-stream\r\n` +
+        `authorization: ${authorization}\r\n\r\n`,
+    ));
+    const buf = new Uint8Array(256 * 1024);
+    let head: string | null = "";
+    let chunked: Dechunker | null = null;
+    let body = "";
+    for (;;) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      const at = performance.now();
+      bytes += n;
+      reads++;
+      let text = latin1.decode(buf.subarray(0, n));
+      if (head !== null) {
+        head += text;
+        const end = head.indexOf("\r\n\r\n");
+        if (end < 0) continue;
+        const status = head.slice(0, head.indexOf(CRLF));
+        if (!/^HTTP\/1\.1 200 /.test(status)) throw new Error(`GET /api/events: ${status}`);
+        if (/\r\ntransfer-encoding: *chunked/i.test(head.slice(0, end))) chunked = new Dechunker();
+        text = head.slice(end + 4);
+        head = null;
+        resolveConnected();
+      }
+      if (!onInsert) continue;
+      body += chunked ? chunked.push(text) : text;
+      const last = body.lastIndexOf("\n\n");
+      if (last < 0) continue;
+      const complete = body.slice(0, last + 1);
+      body = body.slice(last + 2);
+      let i = complete.indexOf(MESSAGE_KEY);
+      while (i >= 0) {
+        const frameStart = complete.lastIndexOf("\n\n", i) + 1;
+        let frameEnd = complete.indexOf("\n\n", i);
+        if (frameEnd < 0) frameEnd = complete.length;
+        const idStart = i + MESSAGE_KEY.length;
+        const insert = complete.lastIndexOf(INSERT_KEY, i) >= frameStart ||
+          complete.slice(idStart, frameEnd).includes(INSERT_KEY);
+        if (insert) onInsert(complete.slice(idStart, idStart + 36), at);
+        i = complete.indexOf(MESSAGE_KEY, frameEnd);
+      }
+      if (chunked?.done) break;
+    }
+    if (!closed) ended = true;
+  })().catch((e) => {
+    if (!closed) {
+      ended = true;
+      rejectConnected(e);
+    }
+  });
+  return {
+    connected,
+    bytes: () => bytes,
+    reads: () => reads,
+    endedEarly: () => ended,
+    close: () => {
+      closed = true;
+      try {
+        conn?.close();
+      } catch { /* already closed */ }
+    },
+  };
+}
+
+async function connectClients(
+  url: string,
+  count: number,
+  onInsert?: (messageId: string, at: number) => void,
+): Promise<Stream[]> {
+  const base = new URL(url);
+  const streams: Stream[] = [];
+  const t0 = performance.now();
+  // In batches, so the server's accept queue is not flooded by hundreds at once.
+  for (let i = 0; i < count; i += 50) {
+    const batch = Array.from(
+      { length: Math.min(50, count - i) },
+      () => openStream(base, onInsert),
+    );
+    streams.push(...batch);
+    await Promise.all(batch.map((s) => s.connected));
+  }
+  console.log(`${count} SSE clients connected in ${Math.round(performance.now() - t0)} ms`);
+  return streams;
+}
+
+function totals(streams: Stream[]): { reads: number; bytes: number } {
+  let reads = 0;
+  let bytes = 0;
+  for (const s of streams) {
+    reads += s.reads();
+    bytes += s.bytes();
+  }
+  return { reads, bytes };
+}
+
+function readRate(
+  a: { reads: number; bytes: number },
+  b: { reads: number; bytes: number },
+  clients: number,
+  secs: number,
+): string {
+  const reads = b.reads - a.reads;
+  const perClient = reads / clients / secs;
+  return `${Math.round(reads / secs).toLocaleString("en")}/s (${
+    Math.round(perClient)
+  }/s per client, ${Math.round((b.bytes - a.bytes) / Math.max(1, reads))} bytes per read)`;
+}
+
+function closeClients(streams: Stream[]): void {
+  for (const s of streams) s.close();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sending.
+
+interface SendResult {
+  status: number;
+  messageId?: string;
+  /** Milliseconds from just before the POST to the answer's body. */
+  ms: number;
+}
+
+async function send(
+  url: string,
+  http: Deno.HttpClient,
+  body: string,
+  extract: boolean,
+): Promise<SendResult> {
+  const t0 = performance.now();
+  try {
+    const init: ClientInit = { method: "POST", client: http, headers: postHeaders, body };
+    const res = await fetch(`${url}/api/send_message`, init);
+    const text = await res.text();
+    let messageId: string | undefined;
+    if (extract && res.status === 202) {
+      const i = text.indexOf(MESSAGE_KEY);
+      if (i >= 0) messageId = text.slice(i + MESSAGE_KEY.length, i + MESSAGE_KEY.length + 36);
+    }
+    return { status: res.status, messageId, ms: performance.now() - t0 };
+  } catch {
+    return { status: 0, ms: performance.now() - t0 };
+  }
+}
+
+function statusSummary(results: SendResult[]): string {
+  const byStatus = new Map<number, number>();
+  for (const r of results) {
+    if (r.status !== 202) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + 1);
+  }
+  if (!byStatus.size) return "no errors";
+  return [...byStatus].map(([s, n]) => `${n} × ${s === 0 ? "network error" : s}`).join(", ");
+}
+
+function sortedMs(results: SendResult[]): Float64Array {
+  return Float64Array.from(results.filter((r) => r.status === 202).map((r) => r.ms)).sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two runs.
+
+interface Row {
+  run: string;
+  figure: string;
+  value: string;
+}
+
+/** Sends `total` messages at --rate (open loop); each with the time just before its POST. */
+async function sendAtRate(
+  url: string,
+  http: Deno.HttpClient,
+  total: number,
+): Promise<{ t0: number; result: Promise<SendResult> }[]> {
+  const sent: { t0: number; result: Promise<SendResult> }[] = [];
+  const interval = 1000 / rate;
+  const start = performance.now();
+  let k = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      // Open loop: every send that is due goes now, however the earlier ones are doing.
+      while (k < total && performance.now() >= start + k * interval) {
+        const body = bodies[k % bodies.length];
+        sent.push({ t0: performance.now(), result: send(url, http, body, true) });
+        k++;
+      }
+      if (k >= total) return resolve();
+      setTimeout(tick, Math.max(0, start + k * interval - performance.now()));
+    };
+    tick();
+  });
+  return sent;
+}
+
+async function latencyRun(server: Server, database: string, clients: number): Promise<Row[]> {
+  console.log(
+    `\nLatency: ${clients} SSE clients, ${rate} sends/s for ${seconds} s to ${flags.to} recipients`,
+  );
+  // Arrival times by message id; a frame can arrive before its POST has answered.
+  const arrivals = new Map<string, number[]>();
+  const sse = await connectClients(server.url, clients, (id, at) => {
+    const list = arrivals.get(id);
+    if (list) list.push(at);
+    else arrivals.set(id, [at]);
+  });
+  const http = Deno.createHttpClient({ http2: false });
+  // A warm-up second at the same rate, not counted: V8 compiles the hot paths and the pool
+  // opens its connections, which would otherwise land on the first measured sends.
+  await Promise.all((await sendAtRate(server.url, http, rate)).map((s) => s.result));
+  const before = cpuSnapshot(server.pid, database);
+  const readsBefore = totals(sse);
+  const total = rate * seconds;
+  const start = performance.now();
+  const sent = await sendAtRate(server.url, http, total);
+  const results = await Promise.all(sent.map((s) => s.result));
+  const sendSeconds = (performance.now() - start) / 1000;
+  const after = cpuSnapshot(server.pid, database);
+  const readsAfter = totals(sse);
+  // Give the last frames time to arrive before counting what is missing.
+  const expected = results.filter((r) => r.messageId).length * clients;
+  const graceEnd = performance.now() + 5000;
+  const received = () => {
+    let n = 0;
+    for (const r of results) if (r.messageId) n += arrivals.get(r.messageId)?.length ?? 0;
+    return n;
+  };
+  while (received() < expected && performance.now() < graceEnd) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const latencies: number[] = [];
+  let missing = 0;
+  results.forEach((r, i) => {
+    if (!r.messageId) return;
+    const list = arrivals.get(r.messageId) ?? [];
+    missing += clients - list.length;
+    for (const at of list) latencies.push(at - sent[i].t0);
+  });
+  const sorted = Float64Array.from(latencies).sort();
+  const post = sortedMs(results);
+  const accepted = results.filter((r) => r.status === 202).length;
+  const dropped = sse.filter((s) => s.endedEarly()).length;
+  closeClients(sse);
+  http.close();
+  console.log(cpuReport(before, after));
+  const run = `latency (${clients} clients, ${rate}/s)`;
+  return [
+    {
+      run,
+      figure: "sends accepted",
+      value: `${accepted} of ${total} in ${sendSeconds.toFixed(1)} s (${statusSummary(results)})`,
+    },
+    {
+      run,
+      figure: "POST answer p50 / p99",
+      value: `${ms(percentile(post, 50))} / ${ms(percentile(post, 99))} ms`,
+    },
+    {
+      run,
+      figure: "POST→SSE p50 / p90 / p99 / max",
+      value: `${ms(percentile(sorted, 50))} / ${ms(percentile(sorted, 90))} / ${
+        ms(percentile(sorted, 99))
+      } / ${ms(sorted[sorted.length - 1])} ms over ${sorted.length.toLocaleString("en")} pairs`,
+    },
+    {
+      run,
+      figure: "pairs missing after 5 s",
+      value: `${missing} (${dropped} streams ended early)`,
+    },
+    {
+      run,
+      figure: "SSE reads by the clients",
+      value: readRate(readsBefore, readsAfter, clients, sendSeconds),
+    },
+  ];
+}
+
+async function throughputRun(server: Server, database: string, clients: number): Promise<Row[]> {
+  console.log(
+    `\nThroughput: ${clients} SSE clients reading, ${concurrency} requests in flight for ${seconds} s to ${flags.to} recipients`,
+  );
+  const sse = await connectClients(server.url, clients);
+  const http = Deno.createHttpClient({ http2: false, poolMaxIdlePerHost: concurrency });
+  let next = 0;
+  const flood = async (forMs: number) => {
+    const results: SendResult[] = [];
+    const end = performance.now() + forMs;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        results.push(await send(server.url, http, bodies[next++ % bodies.length], false));
+      }
+    }));
+    return results;
+  };
+  await flood(2000); // warm-up, not counted (see latencyRun)
+  const before = cpuSnapshot(server.pid, database);
+  const readsBefore = totals(sse);
+  const start = performance.now();
+  const results = await flood(seconds * 1000);
+  const elapsed = (performance.now() - start) / 1000;
+  const after = cpuSnapshot(server.pid, database);
+  const readsAfter = totals(sse);
+  // Let the readers catch up before their byte counts are read.
+  await new Promise((r) => setTimeout(r, 1000));
+  const accepted = results.filter((r) => r.status === 202).length;
+  const post = sortedMs(results);
+  const mib = (totals(sse).bytes - readsBefore.bytes) / 2 ** 20;
+  const dropped = sse.filter((s) => s.endedEarly()).length;
+  closeClients(sse);
+  http.close();
+  console.log(cpuReport(before, after));
+  const run = `throughput (${clients} clients, ${concurrency} in flight)`;
+  return [
+    {
+      run,
+      figure: "sends accepted",
+      value: `${accepted} in ${elapsed.toFixed(1)} s = ${Math.round(accepted / elapsed)}/s (${
+        statusSummary(results)
+      })`,
+    },
+    {
+      run,
+      figure: "POST answer p50 / p99",
+      value: `${ms(percentile(post, 50))} / ${ms(percentile(post, 99))} ms`,
+    },
+    {
+      run,
+      figure: "SSE data read by the clients",
+      value: `${mib.toFixed(1)} MiB (${dropped} streams ended early)`,
+    },
+    {
+      run,
+      figure: "SSE reads by the clients",
+      value: readRate(readsBefore, readsAfter, clients, elapsed),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const server = serverUrl(flags["database-url"]);
+console.log(`Hatch realtime benchmark — ${machine()}`);
+const [load1] = Deno.loadavg();
+console.log(`load average before the run: ${load1.toFixed(2)}`);
+const db = await createBenchDatabase(server, benchDatabaseName("rt"));
+console.log(`database ${db.name} on ${new URL(server).host}`);
+let hatch: Server | undefined;
+try {
+  authorization = `Bearer ${await createAdminToken(db.url)}`;
+  postHeaders.authorization = authorization;
+  hatch = await startHatch(db.url);
+  const rows: Row[] = [];
+  if (mode === "latency" || mode === "both") {
+    rows.push(...await latencyRun(hatch, db.name, positiveInt("clients", flags.clients, 500)));
+  }
+  if (mode === "throughput" || mode === "both") {
+    rows.push(...await throughputRun(hatch, db.name, positiveInt("clients", flags.clients, 100)));
+  }
+  console.log("");
+  printTable(["run", "figure", "value"], rows.map((r) => [r.run, r.figure, r.value]));
+} finally {
+  await hatch?.stop();
+  if (flags.keep) console.log(`Kept database ${db.name}`);
+  else await db.drop();
+}
