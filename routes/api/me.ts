@@ -5,7 +5,11 @@ import { findUser, User } from "../../lib/auth/users.ts";
 export const handler = define.handlers({
   async GET(c) {
     const p = c.var.principal;
-    return c.json({ user: await findUser(c.var.app.sql, p.userId), via: p.via });
+    return c.json({
+      user: await findUser(c.var.app.sql, p.userId),
+      via: p.via,
+      csrf_token: p.csrfToken ?? null,
+    });
   },
 });
 
