@@ -2,30 +2,41 @@
 import type { Manifest } from "./lib/web/manifest.ts";
 import * as $r0 from "./routes/_app.tsx";
 import * as $r1 from "./routes/_middleware.ts";
-import * as $r2 from "./routes/api/contacts.ts";
-import * as $r3 from "./routes/api/contacts/[id].ts";
-import * as $r4 from "./routes/api/contacts/[id]/merge.ts";
-import * as $r5 from "./routes/api/contacts/[id]/timeline.ts";
-import * as $r6 from "./routes/api/conversation/[id].ts";
-import * as $r7 from "./routes/api/conversation/[id]/emails.ts";
-import * as $r8 from "./routes/api/conversation/[id]/messages.ts";
-import * as $r9 from "./routes/api/conversation/[id]/read.ts";
-import * as $r10 from "./routes/api/conversations.ts";
-import * as $r11 from "./routes/api/email/[id].ts";
-import * as $r12 from "./routes/api/events.ts";
-import * as $r13 from "./routes/api/message/[id].ts";
-import * as $r14 from "./routes/api/message/[id]/retry.ts";
-import * as $r15 from "./routes/api/sandbox/inbound.ts";
-import * as $r16 from "./routes/api/search.ts";
-import * as $r17 from "./routes/api/send_email.ts";
-import * as $r18 from "./routes/api/send_message.ts";
-import * as $r19 from "./routes/docs.tsx";
-import * as $r20 from "./routes/health.ts";
-import * as $r21 from "./routes/index.tsx";
-import * as $r22 from "./routes/openapi.json.ts";
-import * as $r23 from "./routes/ready.ts";
-import * as $r24 from "./routes/webhooks/twilio/sms.ts";
-import * as $r25 from "./routes/webhooks/twilio/status.ts";
+import * as $r2 from "./routes/api/audit.ts";
+import * as $r3 from "./routes/api/contacts.ts";
+import * as $r4 from "./routes/api/contacts/[id].ts";
+import * as $r5 from "./routes/api/contacts/[id]/merge.ts";
+import * as $r6 from "./routes/api/contacts/[id]/timeline.ts";
+import * as $r7 from "./routes/api/conversation/[id].ts";
+import * as $r8 from "./routes/api/conversation/[id]/emails.ts";
+import * as $r9 from "./routes/api/conversation/[id]/messages.ts";
+import * as $r10 from "./routes/api/conversation/[id]/read.ts";
+import * as $r11 from "./routes/api/conversations.ts";
+import * as $r12 from "./routes/api/email/[id].ts";
+import * as $r13 from "./routes/api/events.ts";
+import * as $r14 from "./routes/api/me.ts";
+import * as $r15 from "./routes/api/me/totp.ts";
+import * as $r16 from "./routes/api/message/[id].ts";
+import * as $r17 from "./routes/api/message/[id]/retry.ts";
+import * as $r18 from "./routes/api/sandbox/inbound.ts";
+import * as $r19 from "./routes/api/search.ts";
+import * as $r20 from "./routes/api/send_email.ts";
+import * as $r21 from "./routes/api/send_message.ts";
+import * as $r22 from "./routes/api/tokens.ts";
+import * as $r23 from "./routes/api/tokens/[id].ts";
+import * as $r24 from "./routes/api/users.ts";
+import * as $r25 from "./routes/api/users/[id].ts";
+import * as $r26 from "./routes/docs.tsx";
+import * as $r27 from "./routes/health.ts";
+import * as $r28 from "./routes/index.tsx";
+import * as $r29 from "./routes/login.tsx";
+import * as $r30 from "./routes/logout.ts";
+import * as $r31 from "./routes/openapi.json.ts";
+import * as $r32 from "./routes/ready.ts";
+import * as $r33 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r34 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r35 from "./routes/webhooks/twilio/sms.ts";
+import * as $r36 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ConversationList.tsx";
 import * as $i1 from "./islands/ConversationPane.tsx";
 import * as $i2 from "./islands/EmailComposer.tsx";
@@ -34,30 +45,41 @@ export const manifest: Manifest = {
   routes: {
     "_app.tsx": $r0,
     "_middleware.ts": $r1,
-    "api/contacts.ts": $r2,
-    "api/contacts/[id].ts": $r3,
-    "api/contacts/[id]/merge.ts": $r4,
-    "api/contacts/[id]/timeline.ts": $r5,
-    "api/conversation/[id].ts": $r6,
-    "api/conversation/[id]/emails.ts": $r7,
-    "api/conversation/[id]/messages.ts": $r8,
-    "api/conversation/[id]/read.ts": $r9,
-    "api/conversations.ts": $r10,
-    "api/email/[id].ts": $r11,
-    "api/events.ts": $r12,
-    "api/message/[id].ts": $r13,
-    "api/message/[id]/retry.ts": $r14,
-    "api/sandbox/inbound.ts": $r15,
-    "api/search.ts": $r16,
-    "api/send_email.ts": $r17,
-    "api/send_message.ts": $r18,
-    "docs.tsx": $r19,
-    "health.ts": $r20,
-    "index.tsx": $r21,
-    "openapi.json.ts": $r22,
-    "ready.ts": $r23,
-    "webhooks/twilio/sms.ts": $r24,
-    "webhooks/twilio/status.ts": $r25,
+    "api/audit.ts": $r2,
+    "api/contacts.ts": $r3,
+    "api/contacts/[id].ts": $r4,
+    "api/contacts/[id]/merge.ts": $r5,
+    "api/contacts/[id]/timeline.ts": $r6,
+    "api/conversation/[id].ts": $r7,
+    "api/conversation/[id]/emails.ts": $r8,
+    "api/conversation/[id]/messages.ts": $r9,
+    "api/conversation/[id]/read.ts": $r10,
+    "api/conversations.ts": $r11,
+    "api/email/[id].ts": $r12,
+    "api/events.ts": $r13,
+    "api/me.ts": $r14,
+    "api/me/totp.ts": $r15,
+    "api/message/[id].ts": $r16,
+    "api/message/[id]/retry.ts": $r17,
+    "api/sandbox/inbound.ts": $r18,
+    "api/search.ts": $r19,
+    "api/send_email.ts": $r20,
+    "api/send_message.ts": $r21,
+    "api/tokens.ts": $r22,
+    "api/tokens/[id].ts": $r23,
+    "api/users.ts": $r24,
+    "api/users/[id].ts": $r25,
+    "docs.tsx": $r26,
+    "health.ts": $r27,
+    "index.tsx": $r28,
+    "login.tsx": $r29,
+    "logout.ts": $r30,
+    "openapi.json.ts": $r31,
+    "ready.ts": $r32,
+    "webhooks/sendgrid/events.ts": $r33,
+    "webhooks/sendgrid/inbound.ts": $r34,
+    "webhooks/twilio/sms.ts": $r35,
+    "webhooks/twilio/status.ts": $r36,
   },
   islands: {
     "ConversationList": $i0.default,

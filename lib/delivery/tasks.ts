@@ -158,6 +158,11 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
         html: e.html_content ?? undefined,
       }),
       messageIdHeader: e.message_id_header,
+      // A reply threads in the customer's mail client only with both headers.
+      inReplyTo: e.in_reply_to ?? undefined,
+      references: e.references_header
+        ? (e.references_header as string).split(/\s+/).filter(Boolean)
+        : undefined,
       attachments: (e.attachments as { filename: string; content_type: string; content: string }[])
         .map((a) => ({
           filename: a.filename,

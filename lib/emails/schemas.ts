@@ -21,7 +21,9 @@ export const SendEmailInput = z.object({
   cc: z.string().max(2000).optional(),
   bcc: z.string().max(2000).optional(),
   reply_to: z.string().max(254).optional(),
-  conversation_id: z.uuid({ error: "conversation_id must be a UUID" }).optional(),
+  // Conversation ids are sha256-derived, not RFC 4122 version/variant UUIDs: z.uuid() refuses
+  // most of them, z.guid() checks only the shape.
+  conversation_id: z.guid({ error: "conversation_id must be a UUID" }).optional(),
   attachments: z.array(Attachment).max(10).optional(),
 });
 export type SendEmailInput = z.infer<typeof SendEmailInput>;
@@ -30,7 +32,7 @@ export type SendEmailInput = z.infer<typeof SendEmailInput>;
 export const SendEmailResult = z.object({
   success: z.literal(true),
   email_id: z.uuid(),
-  conversation_id: z.uuid(),
+  conversation_id: z.guid(),
   status: z.string(),
   message: z.string(),
 });
@@ -39,7 +41,7 @@ export type SendEmailResult = z.infer<typeof SendEmailResult>;
 /** An email as the API shows it. */
 export const Email = z.object({
   id: z.uuid(),
-  conversation_id: z.uuid(),
+  conversation_id: z.guid(),
   direction: z.enum(["outbound", "inbound"]),
   from_email: z.string(),
   to_email: z.string(),
@@ -55,6 +57,8 @@ export const Email = z.object({
   status: z.string(),
   error_code: z.string().nullable(),
   error_message: z.string().nullable(),
+  open_count: z.number().int().describe("Opens SendGrid reported (its tracking pixel)"),
+  click_count: z.number().int().describe("Link clicks SendGrid reported"),
   timestamp: z.string(),
   updated_at: z.string(),
 });

@@ -4,6 +4,7 @@ import { threadPage } from "../db/thread.ts";
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from "../errors.ts";
 import { conversationId } from "../conversations/conversation_id.ts";
 import { touchConversation } from "../conversations/service.ts";
+import { assertNotSuppressed } from "./suppressions.ts";
 import { addJob } from "../delivery/jobs.ts";
 import { emailFromAddress } from "../providers/select.ts";
 import { isEmail, parseEmailList } from "../messages/address.ts";
@@ -17,6 +18,44 @@ import {
 function decodedSize(base64: string): number {
   const clean = base64.replace(/\s/g, "");
   return Math.floor(clean.length * 3 / 4) - (clean.match(/=+$/)?.[0].length ?? 0);
+}
+
+// Long threads would grow References without end; RFC 5322 allows keeping the first and the
+// most recent ones.
+const MAX_REFERENCES = 20;
+
+/** In-Reply-To and References for a new email in a conversation: it answers the newest one. */
+export async function replyHeaders(
+  tx: Tx,
+  conversation: string,
+): Promise<{ inReplyTo: string | null; references: string | null }> {
+  const [parent] = await tx`
+    select message_id_header, references_header, in_reply_to from emails
+    where conversation_id = ${conversation} and message_id_header is not null
+    order by created_at desc, id desc limit 1`;
+  if (!parent) return { inReplyTo: null, references: null };
+  const ids = `${parent.references_header ?? parent.in_reply_to ?? ""} ${parent.message_id_header}`
+    .split(/\s+/).filter(Boolean);
+  const kept = ids.length > MAX_REFERENCES ? [ids[0], ...ids.slice(-(MAX_REFERENCES - 1))] : ids;
+  return { inReplyTo: parent.message_id_header, references: kept.join(" ") };
+}
+
+// Our address in the conversation: the configured sender for a new one, or the address the
+// customer wrote to when replying in a conversation that began with their email.
+async function conversationFor(
+  sql: Tx,
+  settings: Settings,
+  options: { to: string; requested?: string },
+): Promise<{ from: string; id: string }> {
+  const from = emailFromAddress(settings).toLowerCase();
+  const id = await conversationId(from, options.to);
+  if (!options.requested || options.requested === id) return { from, id };
+  const [c] = await sql`
+    select channel, participants from conversations where id = ${options.requested}`;
+  if (!c || c.channel !== "email" || c.participants[1] !== options.to) {
+    throw new BadRequestError(`Conversation "${options.requested}" is not with "${options.to}"`);
+  }
+  return { from: c.participants[0], id: options.requested };
 }
 
 /** Stores an outbound email and queues its delivery in the same transaction. */
@@ -47,11 +86,12 @@ export async function sendEmail(
       `Attachments are too large: ${total} bytes, at most ${MAX_ATTACHMENT_BYTES}`,
     );
   }
-  const from = emailFromAddress(settings).toLowerCase();
-  const id = await conversationId(from, to);
-  if (input.conversation_id && input.conversation_id !== id) {
-    throw new BadRequestError(`Conversation "${input.conversation_id}" is not with "${to}"`);
-  }
+  // Bounced and complaining addresses are refused before anything is stored.
+  await assertNotSuppressed(sql, [to, ...cc, ...bcc]);
+  const { from, id } = await conversationFor(sql, settings, {
+    to,
+    requested: input.conversation_id,
+  });
   const emailId = await sql.begin(async (tx) => {
     await touchConversation(tx, {
       id,
@@ -61,13 +101,17 @@ export async function sendEmail(
       direction: "outbound",
       subject: input.subject,
     });
+    // After the conversation row's lock: concurrent sends see each other's emails as parents.
+    const thread = await replyHeaders(tx, id);
     const [row] = await tx`
       insert into emails (conversation_id, direction, from_email, to_email, cc, bcc, reply_to,
-        subject, body, html_content, attachments, status, provider, message_id_header)
+        subject, body, html_content, attachments, status, provider, message_id_header,
+        in_reply_to, references_header)
       values (${id}, 'outbound', ${from}, ${to}, ${cc.join(", ") || null},
         ${bcc.join(", ") || null}, ${replyTo ?? null}, ${input.subject}, ${input.body},
         ${input.html ?? null}, ${tx.json(attachments)}, 'queued', ${settings.emailProvider},
-        '<' || gen_random_uuid() || '@' || ${from.split("@")[1]} || '>')
+        '<' || gen_random_uuid() || '@' || ${from.split("@")[1]} || '>', ${thread.inReplyTo},
+        ${thread.references})
       returning id`;
     await addJob(tx, "deliver_email", { email_id: row.id }, { queue: `conv:${id}` });
     return row.id as string;
@@ -106,6 +150,9 @@ export function toEmail(r: Row): Email {
     status: r.status,
     error_code: r.error_code,
     error_message: r.error_message,
+    // Callers that select a few columns (search) leave the counters out.
+    open_count: r.open_count ?? 0,
+    click_count: r.click_count ?? 0,
     timestamp: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
   };
