@@ -5,10 +5,10 @@ import { randomToken, sha256Hex } from "./crypto.ts";
 
 /** An API token as listed (never the secret, which is shown once). */
 export const ApiToken = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   name: z.string(),
   prefix: z.string(),
-  user_id: z.uuid(),
+  user_id: z.guid(),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
   expires_at: z.string().nullable(),

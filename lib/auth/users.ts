@@ -5,7 +5,7 @@ import { assertStrongPassword, hashPassword } from "./passwords.ts";
 
 /** A user as the API shows it (never the hash or the TOTP key). */
 export const User = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   email: z.string(),
   name: z.string(),
   role: z.enum(["admin", "agent"]),

@@ -41,19 +41,19 @@ export type ContactPatchInput = z.infer<typeof ContactPatchInput>;
 
 /** Body of POST /api/contacts/:id/merge. */
 export const ContactMergeInput = z.object({
-  other_id: z.uuid({ error: "other_id must be a contact id (a UUID)" }),
+  other_id: z.guid({ error: "other_id must be a contact id (a UUID)" }),
 });
 
 /** A contact as the API shows it. */
 export const Contact = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   name: z.string(),
   notes: z.string(),
   phones: z.array(z.string()),
   emails: z.array(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
-  conversation_ids: z.array(z.uuid()).describe("Conversations with any of its addresses"),
+  conversation_ids: z.array(z.guid()).describe("Conversations with any of its addresses"),
 });
 export type Contact = z.infer<typeof Contact>;
 

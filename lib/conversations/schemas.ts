@@ -18,12 +18,12 @@ export const ConversationListQuery = z.object({
 
 /** A conversation as the API shows it (the seed's fields and more). */
 export const Conversation = z.object({
-  id: z.uuid(),
-  conversation_id: z.uuid(),
+  id: z.guid(),
+  conversation_id: z.guid(),
   channel: z.enum(["sms", "chat", "email"]),
   participants: z.array(z.string()).length(2),
   contact: z.string(),
-  contact_id: z.uuid().nullable().describe("The contact holding the customer's address"),
+  contact_id: z.guid().nullable().describe("The contact holding the customer's address"),
   contact_name: z.string().nullable(),
   subject: z.string().nullable(),
   last_message: z.string(),
@@ -41,4 +41,4 @@ export const ConversationList = z.object({
 });
 
 /** Path parameter `:id` of conversation routes. */
-export const ConversationIdParam = z.uuid({ error: "conversation id must be a UUID" });
+export const ConversationIdParam = z.guid({ error: "conversation id must be a UUID" });

@@ -21,7 +21,7 @@ export const SendEmailInput = z.object({
   cc: z.string().max(2000).optional(),
   bcc: z.string().max(2000).optional(),
   reply_to: z.string().max(254).optional(),
-  // Conversation ids are sha256-derived, not RFC 4122 version/variant UUIDs: z.uuid() refuses
+  // Conversation ids are sha256-derived, not RFC 4122 version/variant UUIDs: z.guid() refuses
   // most of them, z.guid() checks only the shape.
   conversation_id: z.guid({ error: "conversation_id must be a UUID" }).optional(),
   attachments: z.array(Attachment).max(10).optional(),
@@ -31,7 +31,7 @@ export type SendEmailInput = z.infer<typeof SendEmailInput>;
 /** Answer of POST /api/send_email. */
 export const SendEmailResult = z.object({
   success: z.literal(true),
-  email_id: z.uuid(),
+  email_id: z.guid(),
   conversation_id: z.guid(),
   status: z.string(),
   message: z.string(),
@@ -40,7 +40,7 @@ export type SendEmailResult = z.infer<typeof SendEmailResult>;
 
 /** An email as the API shows it. */
 export const Email = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   conversation_id: z.guid(),
   direction: z.enum(["outbound", "inbound"]),
   from_email: z.string(),

@@ -16,7 +16,7 @@ export const SendMessageInput = z.object({
     error: (i) =>
       `content is too long: ${(i.input as string).length} characters, at most ${MAX_SMS_LENGTH}`,
   }),
-  conversation_id: z.uuid({ error: "conversation_id must be a UUID" }).optional(),
+  conversation_id: z.guid({ error: "conversation_id must be a UUID" }).optional(),
   from: z.string().trim().min(1).max(100).optional(),
   media_urls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
 });
@@ -25,8 +25,8 @@ export type SendMessageInput = z.infer<typeof SendMessageInput>;
 /** Answer of POST /api/send_message. */
 export const SendMessageResult = z.object({
   success: z.literal(true),
-  message_id: z.uuid(),
-  conversation_id: z.uuid(),
+  message_id: z.guid(),
+  conversation_id: z.guid(),
   status: z.string(),
 });
 export type SendMessageResult = z.infer<typeof SendMessageResult>;
@@ -45,8 +45,8 @@ export type MessageStatus = z.infer<typeof MessageStatus>;
 
 /** A message as the API shows it. */
 export const Message = z.object({
-  id: z.uuid(),
-  conversation_id: z.uuid(),
+  id: z.guid(),
+  conversation_id: z.guid(),
   channel: z.enum(["sms", "chat"]),
   direction: z.enum(["outbound", "inbound"]),
   from_contact: z.string(),
@@ -73,7 +73,7 @@ export const MessagePage = z.object({
 
 /** Body of POST /api/sandbox/inbound: a customer's answer in the sandbox. */
 export const SandboxInboundInput = z.object({
-  conversation_id: z.uuid({ error: "conversation_id must be a UUID" }),
+  conversation_id: z.guid({ error: "conversation_id must be a UUID" }),
   body: z.string().refine((s) => s.trim().length > 0, { message: "body is empty" }).refine(
     (s) => s.length <= MAX_SMS_LENGTH,
     { message: `body is too long: at most ${MAX_SMS_LENGTH} characters` },

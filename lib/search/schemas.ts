@@ -24,7 +24,7 @@ export const SearchQuery = z.object({
   channel: z.enum(["sms", "chat", "email"]).optional(),
   direction: z.enum(["inbound", "outbound"]).optional(),
   status: MessageStatus.optional(),
-  contact_id: z.uuid({ error: "contact_id must be a UUID" }).optional(),
+  contact_id: z.guid({ error: "contact_id must be a UUID" }).optional(),
   since: When("since").optional().describe("From this day or instant, inclusive"),
   until: When("until").optional().describe("Up to this instant, or through this whole day (UTC)"),
   limit: Limit,

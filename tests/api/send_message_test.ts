@@ -114,6 +114,48 @@ test("a message can be read back by id", async () => {
   assert.equal(message.direction, "outbound");
 });
 
+test("a send into an existing conversation by its id (a sha256-derived UUID) is accepted", async () => {
+  const to = randomPhone();
+  const first = await (await jsonRequest(t.app, "/api/send_message", { to, content: "one" })).json();
+  const res = await jsonRequest(t.app, "/api/send_message", {
+    to,
+    content: "two",
+    conversation_id: first.conversation_id,
+  });
+  assert.equal(res.status, 202);
+  assert.equal((await res.json()).conversation_id, first.conversation_id);
+  const other = await jsonRequest(t.app, "/api/send_message", {
+    to: randomPhone(),
+    content: "x",
+    conversation_id: first.conversation_id,
+  });
+  assert.equal(other.status, 400);
+  assert.match((await other.json()).error, /is not with/);
+});
+
+test("the sandbox simulator answers as the customer into an SMS conversation", async () => {
+  const to = randomPhone();
+  const sent = await (await jsonRequest(t.app, "/api/send_message", { to, content: "hi" })).json();
+  const res = await jsonRequest(t.app, "/api/sandbox/inbound", {
+    conversation_id: sent.conversation_id,
+    body: "hello back",
+  });
+  assert.equal(res.status, 201);
+  const { message_id } = await res.json();
+  const { message } = await (await t.app.request(`/api/message/${message_id}`)).json();
+  assert.deepEqual(
+    [message.direction, message.status, message.from_contact, message.body],
+    ["inbound", "received", to, "hello back"],
+  );
+  const chat = await (await jsonRequest(t.app, "/api/send_message", { to: "Chat Pal", content: "x" }))
+    .json();
+  const refused = await jsonRequest(t.app, "/api/sandbox/inbound", {
+    conversation_id: chat.conversation_id,
+    body: "y",
+  });
+  assert.equal(refused.status, 400);
+});
+
 test("teardown", async () => {
   await t.stop();
 });

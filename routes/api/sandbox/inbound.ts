@@ -25,7 +25,7 @@ export const docs = define.docs({
     responses: {
       201: {
         description: "Stored",
-        schema: z.object({ success: z.literal(true), message_id: z.uuid() }),
+        schema: z.object({ success: z.literal(true), message_id: z.guid() }),
       },
       404: { description: "Not in sandbox mode, or no such conversation" },
     },
