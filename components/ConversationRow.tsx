@@ -14,7 +14,8 @@ export function ConversationRow(props: {
 }) {
   const c = props.conversation;
   const unread = c.unread_count > 0;
-  const preview = c.channel === "email" && c.subject
+  // Email previews lead with the subject, unless the server's preview already does.
+  const preview = c.channel === "email" && c.subject && !c.last_message.startsWith(c.subject)
     ? c.subject + (c.last_message ? ` — ${c.last_message}` : "")
     : c.last_message;
   const count = `${c.message_count} ${c.message_count === 1 ? "message" : "messages"}`;

@@ -137,7 +137,7 @@ export function ThreadView(props: {
           type="button"
           class="new-pill"
           onClick={() => {
-            scroller.current?.scrollTo({ top: 0, behavior: "smooth" });
+            if (scroller.current) scroller.current.scrollTop = 0;
             setUnseen(0);
           }}
         >

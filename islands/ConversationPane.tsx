@@ -4,13 +4,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { Conversation, Email, Message } from "../lib/inbox/types.ts";
 import { type Store, type Thread, useStore } from "../lib/inbox/store.ts";
 import { contactLabel, phoneLabel } from "../lib/inbox/labels.ts";
-import {
-  closeConversation,
-  loadOlder,
-  retryMessage,
-  sendMessage,
-  simulateInbound,
-} from "../lib/inbox/actions.ts";
+import { closeConversation, loadOlder } from "../lib/inbox/actions.ts";
+import { retryMessage, sendMessage, simulateInbound } from "../lib/inbox/send.ts";
 import { boot } from "../lib/inbox/boot.ts";
 import { fullTime } from "../lib/inbox/time.ts";
 import { ThreadView } from "../components/ThreadView.tsx";
@@ -95,16 +90,27 @@ function Details(props: {
   channel: "sms" | "chat" | "email";
   showSimulator: boolean;
   open: boolean;
+  onClose: () => void;
 }) {
   const { store, conv } = props;
   return (
-    <aside class={`details${props.open ? " is-open" : ""}`} aria-label="Conversation details">
+    <aside
+      class={`details${props.open ? " is-open" : ""}`}
+      aria-label="Conversation details"
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && props.open) props.onClose();
+      }}
+    >
       <section class="contact-card">
         <Avatar label={props.label} address={props.address} size="lg" />
         <h2>{props.label}</h2>
-        <p class="contact-address">
-          {props.channel === "sms" ? phoneLabel(store, props.address) : props.address}
-        </p>
+        {props.label !==
+            (props.channel === "sms" ? phoneLabel(store, props.address) : props.address) &&
+          (
+            <p class="contact-address">
+              {props.channel === "sms" ? phoneLabel(store, props.address) : props.address}
+            </p>
+          )}
         <dl class="facts">
           <div>
             <dt>Channel</dt>
@@ -329,6 +335,7 @@ export default function ConversationPane(props: ConversationPaneProps) {
         channel={channel}
         showSimulator={simulator}
         open={detailsOpen}
+        onClose={() => setDetailsOpen(false)}
       />
     </main>
   );

@@ -1,19 +1,21 @@
-// What the islands do in the browser: open threads, page, send, retry, and fold live changes
-// into the store. Runs only in the browser (event handlers and effects).
+// What the islands do in the browser: open threads, page the list and the thread, filter,
+// mark read. Runs only in the browser (event handlers and effects).
 import { batch } from "@preact/signals";
 import { api, ApiError, query } from "./api.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
-import type { LocalMessage, Store, Thread } from "./store.ts";
+import type { Store, Thread } from "./store.ts";
 import type { Channel, Conversation, Email, Message } from "./types.ts";
+/** Rows per page, as the API pages them. */
+export const PAGE = 50;
 
-const PAGE = 50;
-
-type ConversationsAnswer = { conversations: Conversation[]; next_cursor: string | null };
+/** The answer of GET /api/conversations. */
+export type ConversationsAnswer = { conversations: Conversation[]; next_cursor: string | null };
 type MessagesAnswer = { messages: Message[]; next_cursor: string | null };
 type EmailsAnswer = { emails: Email[]; next_cursor: string | null };
 
-function words(e: unknown): string {
+/** An error's message, for people. */
+export function words(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -30,7 +32,8 @@ function emptyThread(id: string | null, channel: Channel): Thread {
   };
 }
 
-function patchThread(store: Store, id: string | null, patch: (t: Thread) => Thread): void {
+/** Changes the open thread, if it is still conversation `id`. */
+export function patchThread(store: Store, id: string | null, patch: (t: Thread) => Thread): void {
   const t = store.thread.value;
   if (t && t.conversationId === id) store.thread.value = patch(t);
 }
@@ -70,7 +73,8 @@ export function markRead(store: Store, id: string): void {
   }
 }
 
-async function loadThread(
+/** Loads a thread's newest page and merges it in. */
+export async function loadThread(
   store: Store,
   id: string,
   channel: Channel,
@@ -249,210 +253,4 @@ export async function loadOlder(store: Store): Promise<void> {
   } catch {
     patchThread(store, id, (x) => ({ ...x, loadingOlder: false }));
   }
-}
-
-function replaceLocal(
-  store: Store,
-  key: string,
-  replace: (m: LocalMessage) => LocalMessage | null,
-) {
-  const t = store.thread.value;
-  if (!t) return;
-  const at = t.messages.findIndex((m) => m.local?.key === key);
-  if (at < 0) return;
-  const next = replace(t.messages[at]);
-  const messages = t.messages.slice();
-  if (next) messages[at] = next;
-  else messages.splice(at, 1);
-  store.thread.value = { ...t, messages };
-}
-
-/** Sends a message in the open thread: it shows at once, then takes its real id and status. */
-export async function sendMessage(store: Store, text: string): Promise<void> {
-  const t = store.thread.value;
-  const conv = store.open.value;
-  const draft = store.draft.value;
-  if (!t || !text.trim() || (!conv && !draft)) return;
-  const to = conv ? conv.contact : draft!.to;
-  const key = crypto.randomUUID();
-  const now = new Date().toISOString();
-  const local: LocalMessage = {
-    id: `local-${key}`,
-    conversation_id: t.conversationId ?? "",
-    channel: (conv?.channel ?? draft?.channel) === "chat" ? "chat" : "sms",
-    direction: "outbound",
-    from_contact: conv?.participants[0] ?? "",
-    to_contact: to,
-    body: text,
-    media: [],
-    status: "queued",
-    error_code: null,
-    error_message: null,
-    timestamp: now,
-    updated_at: now,
-    local: { state: "sending", key },
-  };
-  store.thread.value = { ...t, messages: [...t.messages, local] };
-  try {
-    const res = await api<
-      { message_id: string; conversation_id: string; status: Message["status"] }
-    >(
-      "/api/send_message",
-      {
-        method: "POST",
-        // The server derives the conversation from the two addresses; naming it adds nothing
-        // and would tie every send to the id format the API validates.
-        body: { to, content: text },
-        idempotencyKey: key,
-      },
-    );
-    const cur = store.thread.value;
-    const already = cur?.messages.some((m) => m.id === res.message_id);
-    batch(() => {
-      replaceLocal(store, key, (m) =>
-        already ? null : {
-          ...m,
-          id: res.message_id,
-          conversation_id: res.conversation_id,
-          status: res.status,
-          local: undefined,
-        });
-      if (draft && store.draft.value === draft) {
-        store.draft.value = null;
-        store.selectedId.value = res.conversation_id;
-        const th = store.thread.value;
-        if (th) store.thread.value = { ...th, conversationId: res.conversation_id, loading: false };
-      }
-    });
-    if (draft) {
-      history.pushState({ hatch: true }, "", `/${query({ c: res.conversation_id })}`);
-      api<{ conversation: Conversation }>(`/api/conversation/${res.conversation_id}`)
-        .then((r) => putConversation(store, r.conversation)).catch(() => {});
-    }
-    refetchMessage(store, res.message_id);
-  } catch (e) {
-    replaceLocal(store, key, (m) => ({ ...m, local: { state: "error", error: words(e), key } }));
-  }
-}
-
-/** Sends a failed message again: a refused local one anew, a provider failure through the API. */
-export async function retryMessage(store: Store, m: LocalMessage): Promise<void> {
-  if (m.local) {
-    replaceLocal(store, m.local.key, () => null);
-    await sendMessage(store, m.body);
-    return;
-  }
-  const id = m.conversation_id;
-  const set = (patch: Partial<LocalMessage>) =>
-    patchThread(store, id, (t) => ({
-      ...t,
-      messages: t.messages.map((x) => x.id === m.id ? { ...x, ...patch } : x),
-    }));
-  set({ status: "queued", error_code: null, error_message: null });
-  try {
-    await api(`/api/message/${m.id}/retry`, { method: "POST", body: {} });
-    refetchMessage(store, m.id);
-  } catch (e) {
-    set({ status: m.status, error_code: m.error_code, error_message: `Retry failed: ${words(e)}` });
-  }
-}
-
-/** Sandbox only: makes the customer answer in the open conversation. */
-export async function simulateInbound(store: Store, body: string): Promise<void> {
-  const id = store.thread.value?.conversationId;
-  if (!id) throw new Error("Open a conversation first");
-  await api("/api/sandbox/inbound", { method: "POST", body: { conversation_id: id, body } });
-}
-
-// Events come in bursts (a message, its conversation, then its status changes): fetches of
-// the same entity within a few milliseconds fold into one.
-const queued = new Map<string, () => Promise<void>>();
-let flushTimer: ReturnType<typeof setTimeout> | undefined;
-
-function enqueue(key: string, job: () => Promise<void>): void {
-  queued.set(key, job);
-  flushTimer ??= setTimeout(() => {
-    flushTimer = undefined;
-    const jobs = [...queued.values()];
-    queued.clear();
-    for (const j of jobs) j().catch(() => {});
-  }, 15);
-}
-
-/** Fetches a message by id and merges it into the open thread. */
-export function refetchMessage(store: Store, id: string): void {
-  enqueue(`m:${id}`, async () => {
-    const { message } = await api<{ message: Message }>(`/api/message/${id}`);
-    patchThread(store, message.conversation_id, (t) => {
-      const messages = mergeRows<LocalMessage>(t.messages, [message]);
-      return messages === t.messages ? t : { ...t, messages };
-    });
-  });
-}
-
-function refetchEmail(store: Store, id: string): void {
-  enqueue(`e:${id}`, async () => {
-    const { email } = await api<{ email: Email }>(`/api/email/${id}`);
-    patchThread(store, email.conversation_id, (t) => {
-      const emails = mergeRows(t.emails, [email]);
-      return emails === t.emails ? t : { ...t, emails };
-    });
-  });
-}
-
-function refetchConversation(store: Store, id: string): void {
-  enqueue(`c:${id}`, async () => {
-    try {
-      const { conversation } = await api<{ conversation: Conversation }>(`/api/conversation/${id}`);
-      putConversation(store, conversation);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) removeConversation(store, id);
-      else throw e;
-    }
-  });
-}
-
-function removeConversation(store: Store, id: string): void {
-  store.conversations.value = store.conversations.value.filter((c) => c.id !== id);
-}
-
-/** One change from the live stream, as `/api/events` sends it. */
-export interface LiveEvent {
-  conversation_id?: string;
-  action?: "INSERT" | "UPDATE" | "DELETE";
-  message_id?: string;
-  email_id?: string;
-}
-
-/** Folds one live event into the store, fetching the changed entity by id. */
-export function applyEvent(store: Store, type: string, e: LiveEvent): void {
-  const openId = store.thread.value?.conversationId ?? null;
-  if (type === "conversation_update" && e.conversation_id) {
-    if (e.action === "DELETE") removeConversation(store, e.conversation_id);
-    else refetchConversation(store, e.conversation_id);
-  } else if (type === "message_update" && e.message_id && e.conversation_id === openId) {
-    if (e.action === "DELETE") {
-      patchThread(store, openId, (t) => ({
-        ...t,
-        messages: t.messages.filter((m) => m.id !== e.message_id),
-      }));
-    } else refetchMessage(store, e.message_id);
-  } else if (type === "email_update" && e.email_id && e.conversation_id === openId) {
-    if (e.action === "DELETE") {
-      patchThread(store, openId, (t) => ({
-        ...t,
-        emails: t.emails.filter((m) => m.id !== e.email_id),
-      }));
-    } else refetchEmail(store, e.email_id);
-  }
-}
-
-/** After a gap in the stream: fetches the list's first page and the open thread's newest rows. */
-export async function resync(store: Store): Promise<void> {
-  const page = await api<ConversationsAnswer>(
-    `/api/conversations${query({ limit: PAGE, q: store.filter.value.trim() })}`,
-  ).catch(() => null);
-  if (page) batch(() => page.conversations.forEach((c) => putConversation(store, c)));
-  const t = store.thread.value;
-  if (t?.conversationId) await loadThread(store, t.conversationId, t.channel, { keepCursor: true });
 }

@@ -1,7 +1,7 @@
 // The live stream: one EventSource per page, started by whichever island hydrates first.
 // The browser reconnects by itself and sends Last-Event-ID; when it gives up (an HTTP error
 // while the server restarts) we open a new one from the last id seen, then resync.
-import { applyEvent, type LiveEvent, resync } from "./actions.ts";
+import { applyEvent, type LiveEvent, resync } from "./sync.ts";
 import { api } from "./api.ts";
 import type { Store } from "./store.ts";
 

@@ -112,7 +112,7 @@ test("375 px wide: the list and the thread are two screens", async () => {
   await page.locator(".sidebar").waitFor();
   assert.ok(!(await page.locator(".stage").isVisible()));
   // The modal fits as well.
-  await page.getByRole("button", { name: "Compose email" }).click();
+  await page.locator(".sidebar").getByRole("button", { name: "Compose email" }).click();
   const modal = (await page.locator("dialog.modal").boundingBox())!;
   assert.ok(modal.x >= 0 && modal.x + modal.width <= 375, "the email modal fits");
   await page.keyboard.press("Escape");
@@ -198,7 +198,7 @@ test("history: older messages load on scroll up without a jump; new ones follow 
 
   // At the bottom, the next one comes into view by itself.
   await page.locator(".new-pill").click();
-  await page.waitForTimeout(600);
+  await page.waitForTimeout(200);
   await post(base, "/api/sandbox/inbound", { conversation_id: id, body: "And one more" });
   await bubble(page, "And one more").waitFor({ timeout: 2000 });
   await page.waitForTimeout(100);
@@ -246,6 +246,50 @@ test("after the server stops and starts again, what was sent meanwhile appears w
   } finally {
     await other.kill("SIGTERM");
   }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("the filter finds by text or number, and the list works from the keyboard", async () => {
+  const word = `zinnia${crypto.randomUUID().slice(0, 6)}`;
+  const phone = randomPhone();
+  const { conversation_id: id } = await sendSms(base, phone, `Two bunches of ${word}, please`);
+  await newConversation("Another one, so there is something to move to");
+  const { page, context, errors } = await openPage(browser);
+  await page.goto(`${base}/`);
+  await waitLive(page);
+  const rows = page.locator(".rows a.row");
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "filter");
+  await page.keyboard.type(word);
+  await page.waitForFunction(
+    (id) => {
+      const r = document.querySelectorAll<HTMLElement>(".rows a.row");
+      return r.length === 1 && r[0].dataset.conversation === id;
+    },
+    id,
+  );
+  await page.locator("#filter").fill(phone.slice(-7));
+  await page.locator(`.rows a.row[data-conversation="${id}"]`).waitFor();
+  await page.locator("#filter").fill("");
+  await page.waitForFunction(() => document.querySelectorAll(".rows a.row").length > 1);
+
+  // Tab from the filter reaches the rows; arrows walk them; Enter opens one.
+  await page.locator("#filter").focus();
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.classList.contains("row")), true);
+  await page.keyboard.press("ArrowDown");
+  const second = await rows.nth(1).getAttribute("data-conversation");
+  assert.equal(
+    await page.evaluate(() => (document.activeElement as HTMLElement).dataset.conversation),
+    second,
+  );
+  await page.keyboard.press("Enter");
+  await page.locator(`.rows a.row.is-selected[data-conversation="${second}"]`).waitFor();
+  await page.locator(".phone .composer").waitFor();
+  assert.ok(new URL(page.url()).searchParams.get("c") === second, "the URL names the conversation");
+  await page.goBack();
+  await page.locator(".empty-stage").waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -1,0 +1,84 @@
+// A send that the SMS provider refuses, seen in the browser: Hatch runs with the real Twilio
+// SDK pointed at the fake Twilio, which answers Twilio's own errors for its test numbers.
+import assert from "node:assert/strict";
+import { randomPhone, test } from "../helpers.ts";
+import { startFakeTwilio } from "../fakes/fake_twilio.ts";
+import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
+
+const fake = startFakeTwilio();
+const hatch = await startHatch({
+  env: {
+    HATCH_SMS_PROVIDER: "twilio",
+    TWILIO_ACCOUNT_SID: fake.accountSid,
+    TWILIO_AUTH_TOKEN: fake.authToken,
+    TWILIO_PHONE_NUMBER: "+15005550006",
+    TWILIO_API_BASE_URL: fake.url,
+  },
+});
+await signIn();
+const browser = await launchBrowser();
+
+test("a send the provider refuses shows its reason inline, with Retry", async () => {
+  const { page, context, errors } = await openPage(browser);
+  await page.goto(`${hatch.url}/`);
+  await waitLive(page);
+  // Twilio's magic test number for "invalid To", started from "New conversation".
+  await page.getByRole("button", { name: "New conversation" }).first().click();
+  await page.locator("#new-conv-to").fill("+1 500-555-0001");
+  await page.locator(".hint.is-ok", { hasText: "SMS to" }).waitFor();
+  await page.getByRole("button", { name: "Start" }).click();
+  await page.locator("#composer-text").fill("Are you there?");
+  await page.keyboard.press("Enter");
+  const failed = page.locator('.msg[data-status="failed"]', { hasText: "Are you there?" });
+  await failed.waitFor({ timeout: 10_000 });
+  assert.match(
+    (await failed.locator(".msg-error").textContent())!,
+    /Failed: The 'To' number \+15005550001 is not a valid phone number\. \(21211\)/,
+  );
+  assert.ok(await failed.getByRole("button", { name: "Retry" }).isVisible());
+  // The sandbox simulator is only for the sandbox provider.
+  assert.equal(await page.locator(".sandbox").count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("Retry sends a failed message again and it takes its new status", async () => {
+  const phone = randomPhone();
+  fake.failFor(phone, {
+    status: 400,
+    code: 21612,
+    message: "The 'To' phone number is not currently reachable via SMS.",
+  });
+  const { page, context, errors } = await openPage(browser);
+  await page.goto(`${hatch.url}/`);
+  await waitLive(page);
+  await page.getByRole("button", { name: "New conversation" }).first().click();
+  await page.locator("#new-conv-to").fill(phone);
+  await page.getByRole("button", { name: "Start" }).click();
+  await page.locator("#composer-text").fill("Your order is ready");
+  await page.keyboard.press("Enter");
+  const msg = page.locator(".msg", { hasText: "Your order is ready" });
+  await msg.locator(".msg-error", { hasText: "not currently reachable" }).waitFor({
+    timeout: 10_000,
+  });
+  fake.clearFailureFor(phone);
+  await msg.getByRole("button", { name: "Retry" }).click();
+  await page.waitForFunction(
+    () => {
+      const el = [...document.querySelectorAll<HTMLElement>(".msg")]
+        .find((m) => m.textContent?.includes("Your order is ready"));
+      return el && ["queued", "sending", "sent", "delivered"].includes(el.dataset.status ?? "") &&
+        !el.querySelector(".msg-error");
+    },
+    undefined,
+    { timeout: 10_000 },
+  );
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("failed send e2e: teardown", async () => {
+  await browser.close();
+  await hatch.kill("SIGTERM");
+  await fake.close();
+});
