@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Conversation, Email, Message } from "../lib/inbox/types.ts";
 import { type Store, type Thread, useStore } from "../lib/inbox/store.ts";
 import { contactLabel, phoneLabel } from "../lib/inbox/labels.ts";
-import { closeConversation, loadOlder } from "../lib/inbox/actions.ts";
+import { closeConversation, loadOlder, markRead } from "../lib/inbox/actions.ts";
 import { retryMessage, sendMessage, simulateInbound } from "../lib/inbox/send.ts";
 import { boot } from "../lib/inbox/boot.ts";
 import { fullTime } from "../lib/inbox/time.ts";
@@ -229,7 +229,14 @@ export default function ConversationPane(props: ConversationPaneProps) {
     csrfToken: props.csrfToken,
   }));
   const [detailsOpen, setDetailsOpen] = useState(false);
-  useEffect(() => boot(store), []);
+  useEffect(() => {
+    boot(store);
+    // Opened straight from a link: reading it here counts as reading it.
+    const open = store.open.value;
+    if (open && open.unread_count > 0 && document.visibilityState === "visible") {
+      markRead(store, open.id);
+    }
+  }, []);
 
   const thread = store.thread.value;
   const conv = store.open.value;

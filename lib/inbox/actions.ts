@@ -67,6 +67,8 @@ export function markRead(store: Store, id: string): void {
       api(`/api/conversation/${id}/read`, { method: "POST", body: {} }).catch(() => {});
     }, 250),
   );
+  const open = store.open.value;
+  if (open?.id === id && open.unread_count > 0) store.open.value = { ...open, unread_count: 0 };
   const list = store.conversations.value;
   if (list.some((c) => c.id === id && c.unread_count > 0)) {
     store.conversations.value = list.map((c) => c.id === id ? { ...c, unread_count: 0 } : c);

@@ -56,9 +56,12 @@ export async function sendMessage(store: Store, text: string): Promise<void> {
       "/api/send_message",
       {
         method: "POST",
-        // The server derives the conversation from the two addresses; naming it adds nothing
-        // and would tie every send to the id format the API validates.
-        body: { to, content: text },
+        // Naming the open conversation keeps the reply in it even if our sender has changed.
+        body: {
+          to,
+          content: text,
+          ...(t.conversationId ? { conversation_id: t.conversationId } : {}),
+        },
         idempotencyKey: key,
       },
     );

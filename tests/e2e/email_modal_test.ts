@@ -67,9 +67,14 @@ test("email modal: refuses an invalid address, checks as you type, keeps focus i
   await openModal(page);
   assert.equal(await page.locator("#email-to").inputValue(), "", "a fresh form each time");
   await page.getByRole("button", { name: "Close", exact: true }).click();
-  await page.waitForFunction(() => !(document.querySelector("dialog.modal") as HTMLDialogElement).open);
+  await page.waitForFunction(() =>
+    !(document.querySelector("dialog.modal") as HTMLDialogElement).open
+  );
   // Focus goes back to where it was before the modal opened.
-  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), "Compose email");
+  assert.equal(
+    await page.evaluate(() => document.activeElement?.textContent?.trim()),
+    "Compose email",
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });
