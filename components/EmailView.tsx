@@ -29,7 +29,7 @@ export function frameHeight(html: string): number {
   const text = html.replace(/<style[\s\S]*?<\/style>/gi, "").replace(/<[^>]+>/g, " ")
     .replace(/\s+/g, " ");
   const blocks = (html.match(/<(p|br|div|h\d|li|tr|table)\b/gi) ?? []).length;
-  const estimate = 48 + blocks * 18 + Math.ceil(text.length / 80) * 24;
+  const estimate = 64 + blocks * 26 + Math.ceil(text.length / 80) * 24;
   return Math.max(160, Math.min(720, estimate));
 }
 

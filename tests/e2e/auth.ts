@@ -11,7 +11,10 @@ export interface Credentials {
 }
 
 /** Makes a user, a session and an API token on `databaseUrl`; null when there are no accounts. */
-export async function makeCredentials(databaseUrl: string): Promise<Credentials | null> {
+export async function makeCredentials(
+  databaseUrl: string,
+  wanted?: string,
+): Promise<Credentials | null> {
   const sql = connect(databaseUrl, { max: 1 });
   try {
     const [table] = await sql`select to_regclass('public.users') as t`;
@@ -19,7 +22,7 @@ export async function makeCredentials(databaseUrl: string): Promise<Credentials 
     const { createUser } = await import("../../lib/auth/users.ts");
     const { createSession } = await import("../../lib/auth/sessions.ts");
     const { createApiToken } = await import("../../lib/auth/tokens.ts");
-    const email = `agent-${crypto.randomUUID().slice(0, 8)}@marigold.shop`;
+    const email = wanted ?? `agent-${crypto.randomUUID().slice(0, 8)}@marigold.shop`;
     const user = await createUser(sql, {
       email,
       role: "admin",

@@ -10,8 +10,11 @@ import { type Credentials, makeCredentials } from "./auth.ts";
 let signedIn: Credentials | null = null;
 
 /** Signs this test file in on `databaseUrl` (the run's by default): pages and API calls carry it. */
-export async function signIn(databaseUrl = testDatabaseUrl()): Promise<Credentials | null> {
-  signedIn = await makeCredentials(databaseUrl);
+export async function signIn(
+  databaseUrl = testDatabaseUrl(),
+  email?: string,
+): Promise<Credentials | null> {
+  signedIn = await makeCredentials(databaseUrl, email);
   return signedIn;
 }
 

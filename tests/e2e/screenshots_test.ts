@@ -21,7 +21,7 @@ const hatch = await startHatch({
   databaseUrl: db.url,
   env: { HATCH_SANDBOX_NUMBER: SHOP.phone, HATCH_SANDBOX_EMAIL: SHOP.email },
 });
-await signIn(db.url);
+await signIn(db.url, "ana@marigold.shop");
 const browser = await launchBrowser();
 await Deno.mkdir(DOCS_DIR, { recursive: true });
 const zone = afternoonZone();
