@@ -25,7 +25,7 @@ export default define.page<{ paths: Record<string, Record<string, Op>> }>(({ dat
     </p>
     {Object.entries(data.paths).map(([path, ops]) =>
       Object.entries(ops).map(([method, op]) => (
-        <section class="api-op" id={`${method}-${path}`}>
+        <section class="api-op" id={`${method}-${path}`} key={`${method} ${path}`}>
           <h2>
             <span class={`method method-${method}`}>{method.toUpperCase()}</span>{" "}
             <code>{path}</code>
@@ -34,9 +34,12 @@ export default define.page<{ paths: Record<string, Record<string, Op>> }>(({ dat
           {op.parameters?.length
             ? (
               <p>
-                Parameters:{" "}
-                {op.parameters.map((p) => <code>{p.name}{p.required ? "" : "?"} ({p.in}){" "}
-                </code>)}
+                Parameters: {op.parameters.map((p) => (
+                  <code key={`${p.in} ${p.name}`}>
+                    {p.name}
+                    {p.required ? "" : "?"} ({p.in}){" "}
+                  </code>
+                ))}
               </p>
             )
             : null}
@@ -48,7 +51,7 @@ export default define.page<{ paths: Record<string, Record<string, Op>> }>(({ dat
           )}
           <ul>
             {Object.entries(op.responses).map(([status, r]) => (
-              <li>
+              <li key={status}>
                 <code>{status}</code> {r.description}
               </li>
             ))}

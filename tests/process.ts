@@ -100,7 +100,7 @@ export function sseReader(body: ReadableStream<Uint8Array>): SseReader {
           const frame = frames.shift()!;
           if (match(frame)) return frame;
         }
-        let timer: number | undefined;
+        let timer: ReturnType<typeof setTimeout> | undefined;
         const timeout = new Promise<never>((_, reject) => {
           timer = setTimeout(
             () => reject(new Error("Timed out waiting for an SSE frame")),

@@ -116,7 +116,8 @@ test("a message can be read back by id", async () => {
 
 test("a send into an existing conversation by its id (a sha256-derived UUID) is accepted", async () => {
   const to = randomPhone();
-  const first = await (await jsonRequest(t.app, "/api/send_message", { to, content: "one" })).json();
+  const first = await (await jsonRequest(t.app, "/api/send_message", { to, content: "one" }))
+    .json();
   const res = await jsonRequest(t.app, "/api/send_message", {
     to,
     content: "two",
@@ -147,8 +148,9 @@ test("the sandbox simulator answers as the customer into an SMS conversation", a
     [message.direction, message.status, message.from_contact, message.body],
     ["inbound", "received", to, "hello back"],
   );
-  const chat = await (await jsonRequest(t.app, "/api/send_message", { to: "Chat Pal", content: "x" }))
-    .json();
+  const chat =
+    await (await jsonRequest(t.app, "/api/send_message", { to: "Chat Pal", content: "x" }))
+      .json();
   const refused = await jsonRequest(t.app, "/api/sandbox/inbound", {
     conversation_id: chat.conversation_id,
     body: "y",
