@@ -39,7 +39,8 @@ export const handler = define.handlers({
     const principal = (c.var as { principal?: MaybePrincipal }).principal;
     const url = new URL(c.req.url);
     const openId = url.searchParams.get("c");
-    const filter = (url.searchParams.get("q") ?? "").slice(0, 200);
+    // PostgreSQL text cannot hold NUL: the filter searches for the rest.
+    const filter = (url.searchParams.get("q") ?? "").slice(0, 200).replaceAll("\u0000", "");
     // Read first: whatever changes after this point reaches the page through the stream.
     const eventId = await latestEventId(sql);
     const [conversations, open] = await Promise.all([

@@ -85,7 +85,9 @@ export const handler = define.handlers({
         return page<LoginData>({ step: "code", next, error: "Wrong authentication code" }, 401);
       }
       const result = await checkLogin(sql, {
-        email: field("email"),
+        // PostgreSQL text cannot hold NUL (the email goes to the throttle and the audit log),
+        // and no account's email has one.
+        email: field("email").replaceAll("\u0000", ""),
         password: field("password"),
         ip,
       });

@@ -35,7 +35,38 @@ export function readQuery<S extends z.ZodType>(c: Ctx, schema: S): z.output<S> {
   return parseWith(schema, c.req.query());
 }
 
+function textProblem(text: string): string | undefined {
+  if (text.includes("\u0000")) return "text cannot contain the NUL character (U+0000)";
+  if (!text.isWellFormed()) return "text is not valid Unicode (a lone surrogate)";
+  return undefined;
+}
+
+/**
+ * The first string (key or value) in `value` that PostgreSQL cannot store as text, described:
+ * it refuses NUL outright, and a lone surrogate is not Unicode at all (it would be stored as
+ * U+FFFD, or fail in a jsonb column). A loop, not recursion: JSON nested 100 000 deep parses.
+ */
+function unstorableText(value: unknown): string | undefined {
+  const stack: [unknown, string][] = [[value, ""]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (typeof v === "string") {
+      const problem = textProblem(v);
+      if (problem) return path ? `${path}: ${problem}` : problem;
+    } else if (typeof v === "object" && v !== null) {
+      for (const [key, child] of Object.entries(v)) {
+        const problem = textProblem(key);
+        if (problem) return path ? `${path}: ${problem}` : problem;
+        stack.push([child, path ? `${path}.${key}` : key]);
+      }
+    }
+  }
+  return undefined;
+}
+
 function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const unstorable = unstorableText(value);
+  if (unstorable) throw new BadRequestError(unstorable);
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new BadRequestError(describeZodError(parsed.error));
   return parsed.data;
