@@ -78,6 +78,13 @@ export async function startEmbedded(
     },
     onError: (e: unknown) => log.error("{error}", { error: String(e) }),
   });
+  const base = (port: number) => `postgres://postgres:${password}@127.0.0.1:${port}`;
+  // Another Hatch process (the app, while the CLI runs) already serves this data directory:
+  // share its server rather than fail on the lock, and leave stopping it to its owner.
+  const running = await runningServerPort(pgDir);
+  if (running) {
+    return { url: (database) => `${base(running)}/${database}`, stop: () => Promise.resolve() };
+  }
   if (!(await exists(`${pgDir}/PG_VERSION`))) {
     log.info("Creating the embedded PostgreSQL database in {dir}", { dir: pgDir });
     await pg.initialise();
@@ -91,11 +98,19 @@ export async function startEmbedded(
         `Set HATCH_EMBEDDED_PG_PORT or DATABASE_URL`,
     );
   }
-  const base = `postgres://postgres:${password}@127.0.0.1:${options.port}`;
   return {
-    url: (database) => `${base}/${database}`,
+    url: (database) => `${base(options.port)}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+// postmaster.pid holds the server's pid on its first line and its port on the fourth.
+async function runningServerPort(pgDir: string): Promise<number | undefined> {
+  const text = await Deno.readTextFile(`${pgDir}/postmaster.pid`).catch(() => "");
+  const lines = text.split("\n");
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return pid > 0 && port > 0 && await exists(`/proc/${pid}`) ? port : undefined;
 }
 
 // A server killed without a clean stop leaves postmaster.pid behind; when its process is gone,
