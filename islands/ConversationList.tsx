@@ -15,7 +15,7 @@ import { ConversationRow } from "../components/ConversationRow.tsx";
 import { Avatar } from "../components/Avatar.tsx";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
 import { NewConversation } from "../components/NewConversation.tsx";
-import { IconCompose, IconMail, IconSearch, Logo } from "../components/Icons.tsx";
+import { IconCompose, IconMail, IconSearch, IconSettings, Logo } from "../components/Icons.tsx";
 
 /** What the page gives the list. */
 export interface ConversationListProps {
@@ -189,6 +189,9 @@ export default function ConversationList(props: ConversationListProps) {
             <span class="me-role">{props.user.role === "admin" ? "Admin" : "Agent"}</span>
           </span>
           <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
+          <a class="icon-button" href="/settings" aria-label="Settings" title="Settings">
+            <IconSettings size={18} />
+          </a>
           <button type="submit" class="button button-ghost">Sign out</button>
         </form>
       )}

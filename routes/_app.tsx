@@ -2,7 +2,11 @@
 import type { ComponentType } from "preact";
 import type { PageProps } from "../lib/web/define.ts";
 
-const TITLES: Record<string, string> = { "/": "Inbox · Hatch", "/docs": "API · Hatch" };
+const TITLES: Record<string, string> = {
+  "/": "Inbox · Hatch",
+  "/docs": "API · Hatch",
+  "/settings": "Settings · Hatch",
+};
 
 /** The HTML shell. */
 export default function App(props: PageProps & { Component: ComponentType<PageProps> }) {

@@ -28,12 +28,16 @@ export function toLogin(): void {
 /** Calls the API; resolves with the JSON body, or rejects with an ApiError in words. */
 export async function api<T>(
   path: string,
-  init: { method?: "GET" | "POST"; body?: unknown; idempotencyKey?: string } = {},
+  init: {
+    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+    body?: unknown;
+    idempotencyKey?: string;
+  } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (init.body !== undefined) headers["content-type"] = "application/json";
   if (init.idempotencyKey) headers["idempotency-key"] = init.idempotencyKey;
-  const csrf = init.method === "POST" ? csrfToken() : null;
+  const csrf = init.method && init.method !== "GET" ? csrfToken() : null;
   if (csrf) headers["x-csrf-token"] = csrf;
   let res: Response;
   try {
