@@ -7,6 +7,8 @@ export interface HatchProcess {
   url: string;
   child: Deno.ChildProcess;
   kill: (signal?: Deno.Signal) => Promise<void>;
+  /** What the process has printed to stdout so far; empty unless started with `captureStdout`. */
+  stdout: () => string;
 }
 
 /** A free TCP port on loopback. */
@@ -19,9 +21,19 @@ export function freePort(): number {
 
 const ROOT = new URL("../", import.meta.url).pathname;
 
-/** Starts `deno run -A <entry> <args>` on the run's database with `env`; waits for /ready. */
+/**
+ * Starts `deno run -A <entry> <args>` on the run's database with `env`; waits for /ready.
+ * `captureStdout` keeps what it prints (the first run's generated password, say); otherwise
+ * stdout is dropped.
+ */
 export async function spawnHatch(
-  options: { entry?: string; args?: string[]; env?: Record<string, string>; port?: number } = {},
+  options: {
+    entry?: string;
+    args?: string[];
+    env?: Record<string, string>;
+    port?: number;
+    captureStdout?: boolean;
+  } = {},
 ): Promise<HatchProcess> {
   const port = options.port ?? freePort();
   const child = new Deno.Command(Deno.execPath(), {
@@ -35,9 +47,16 @@ export async function spawnHatch(
       HATCH_LOG_FORMAT: "json",
       ...options.env,
     },
-    stdout: "null",
+    stdout: options.captureStdout ? "piped" : "null",
     stderr: "inherit",
   }).spawn();
+  let printed = "";
+  if (options.captureStdout) {
+    // Read all along: a pipe nobody drains fills up and blocks the process on its next write.
+    void (async () => {
+      for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) printed += text;
+    })().catch(() => {/* the process ended */});
+  }
   const url = `http://127.0.0.1:${port}`;
   const kill = async (signal: Deno.Signal = "SIGKILL") => {
     try {
@@ -60,7 +79,7 @@ export async function spawnHatch(
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { port, url, child, kill };
+  return { port, url, child, kill, stdout: () => printed };
 }
 
 /** One SSE frame's fields. */
