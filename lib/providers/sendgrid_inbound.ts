@@ -5,6 +5,7 @@
 import { Buffer } from "node:buffer";
 import { type EmailAddress, parseAddressHeader, simpleParser } from "mailparser";
 import { type FormPart, multipartBoundary, parseMultipart } from "./form_data.ts";
+import { storableDeep } from "../db/text.ts";
 
 /** One attachment of an inbound email, its bytes still in memory. */
 export interface InboundAttachment {
@@ -237,7 +238,9 @@ export async function parseInboundPost(
   if (raw) {
     const envelope = parts.find((p) => p.name === "envelope");
     try {
-      return await fromRawMime(raw.data, envelope && new TextDecoder().decode(envelope.data));
+      return storableDeep(
+        await fromRawMime(raw.data, envelope && new TextDecoder().decode(envelope.data)),
+      );
     } catch (e) {
       throw new InboundParseError(`Cannot read the raw email: ${(e as Error).message}`);
     }
@@ -245,5 +248,6 @@ export async function parseInboundPost(
   if (!parts.some((p) => p.name === "from" || p.name === "headers")) {
     throw new InboundParseError("Not an Inbound Parse post: no from, headers or email field");
   }
-  return fromParsedFields(parts);
+  // Mail may carry NUL bytes; SendGrid does not retry a 4xx, so store them as U+FFFD instead.
+  return storableDeep(fromParsedFields(parts));
 }

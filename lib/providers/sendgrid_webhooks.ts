@@ -2,6 +2,7 @@
 // the exact bytes SendGrid sent, and turns its JSON events into Hatch's terms.
 import { Buffer } from "node:buffer";
 import { EventWebhook } from "@sendgrid/eventwebhook";
+import { storableText } from "../db/text.ts";
 
 /** The headers SendGrid signs its Event Webhook requests with. */
 export const SENDGRID_SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature";
@@ -128,10 +129,13 @@ const KINDS = new Set<string>([
   "open",
   "click",
 ]);
+// Timestamps past year 9999 are not SendGrid's (and Date cannot show them in ISO form, which
+// PostgreSQL reads): they fall back to the time of arrival, like missing ones.
+const LAST_SECOND = Date.UTC(10000, 0, 1) / 1000;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function text(v: unknown): string | null {
-  if (typeof v === "string") return v.trim() || null;
+  if (typeof v === "string") return storableText(v).trim() || null;
   if (typeof v === "number") return String(v);
   return null;
 }
@@ -174,7 +178,7 @@ export async function parseSendgridEvents(body: string): Promise<SendgridEvent[]
       email: text(e.email)?.toLowerCase() ?? null,
       emailId: emailId && UUID_RE.test(emailId) ? emailId.toLowerCase() : null,
       providerMessageId: sgMessageId ? sgMessageId.split(".")[0] : null,
-      at: Number.isFinite(seconds) && seconds > 0 ? new Date(seconds * 1000) : new Date(),
+      at: seconds > 0 && seconds < LAST_SECOND ? new Date(seconds * 1000) : new Date(),
       reason: text(e.reason),
       status: text(e.status),
       bounceType: text(e.type),

@@ -1,6 +1,7 @@
 import type { Ctx } from "./define.ts";
 import { ForbiddenError, PayloadTooLargeError } from "../errors.ts";
 import { verifyTwilioSignature } from "../providers/twilio_webhooks.ts";
+import { storableText } from "../db/text.ts";
 
 // Twilio's webhook bodies are small forms; anything bigger is not Twilio.
 const MAX_WEBHOOK_BYTES = 256_000;
@@ -36,5 +37,6 @@ export async function readTwilioWebhook(c: Ctx): Promise<URLSearchParams> {
         : "Twilio webhooks need TWILIO_AUTH_TOKEN to check their signature",
     );
   }
-  return form;
+  // Checked as sent; stored with U+FFFD for what PostgreSQL cannot hold (a NUL in a Body).
+  return new URLSearchParams([...form].map(([k, v]) => [storableText(k), storableText(v)]));
 }
