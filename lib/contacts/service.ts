@@ -202,7 +202,11 @@ function decodeNameCursor(text: string): NameCursor {
     const [key, id] = JSON.parse(
       new TextDecoder().decode(Uint8Array.from(binary, (ch) => ch.charCodeAt(0))),
     );
-    if (typeof key === "string" && typeof id === "string" && UUID_RE.test(id)) return { key, id };
+    // The name goes to PostgreSQL as sent (cursors are not signed): text it can hold only.
+    if (
+      typeof key === "string" && !key.includes("\u0000") && typeof id === "string" &&
+      UUID_RE.test(id)
+    ) return { key, id };
   } catch { /* falls through to the error below */ }
   throw new BadRequestError(`Invalid cursor "${text}": use next_cursor from the previous page`);
 }
