@@ -76,12 +76,14 @@ export function Composer(props: {
   channel: "sms" | "chat";
   placeholder: string;
   onSend: (text: string) => void;
+  /** Why nothing can be sent here (the recipient opted out); shown in place of the placeholder. */
+  disabled?: string;
 }) {
   const [text, setText] = useState("");
   const area = useRef<HTMLTextAreaElement>(null);
   const count = props.channel === "sms" && text ? countSms(text) : null;
   const tooLong = !!count && count.characters > MAX_SMS_CHARS;
-  const canSend = text.trim().length > 0 && !tooLong;
+  const canSend = text.trim().length > 0 && !tooLong && !props.disabled;
 
   const fit = () => {
     const el = area.current;
@@ -102,7 +104,7 @@ export function Composer(props: {
 
   return (
     <form
-      class="composer"
+      class={`composer${props.disabled ? " is-disabled" : ""}`}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
@@ -115,7 +117,8 @@ export function Composer(props: {
           ref={area}
           rows={1}
           value={text}
-          placeholder={props.placeholder}
+          placeholder={props.disabled ?? props.placeholder}
+          disabled={!!props.disabled}
           onInput={(e) => update(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {

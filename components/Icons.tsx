@@ -232,3 +232,50 @@ export const Logo = (p: IconProps) => (
     />
   </svg>
 );
+
+/** A tray: the inbox. */
+export const IconInbox = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3.5 13.5h4.8l1.4 2.5h4.6l1.4-2.5h4.8" />
+    <path d="M6.2 5.5h11.6l2.7 8v4a2 2 0 0 1-2 2h-13a2 2 0 0 1-2-2v-4Z" />
+  </Svg>
+);
+
+/** A bin: delete. */
+export const IconTrash = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 7h16M9.5 7V4.5h5V7" />
+    <path d="M6 7l1 12.5a1.5 1.5 0 0 0 1.5 1.5h7a1.5 1.5 0 0 0 1.5-1.5L18 7" />
+  </Svg>
+);
+
+/** Two paths joining: merge. */
+export const IconMerge = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M6 4v3.5a5 5 0 0 0 5 5h2a5 5 0 0 1 5 5V20" />
+    <path d="M18 4v3.5a5 5 0 0 1-3 4.6" />
+    <path d="m15 17 3 3 3-3" />
+  </Svg>
+);
+
+/** An arrow coming in: received. */
+export const IconArrowIn = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M17 7 7 17M7 9v8h8" />
+  </Svg>
+);
+
+/** An arrow going out: sent. */
+export const IconArrowOut = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M7 17 17 7M9 7h8v8" />
+  </Svg>
+);
+
+/** A circle struck through: opted out. */
+export const IconBlock = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="m6 6 12 12" />
+  </Svg>
+);

@@ -31,6 +31,13 @@ const STATUS_WORDS: Record<string, string> = {
   failed: "Failed",
 };
 
+// What each carrier keyword did, for the chip's tooltip.
+const KEYWORD_WORDS: Record<string, string> = {
+  stop: "Opted out of texts",
+  start: "Opted back in to texts",
+  help: "Asked for help: the carrier answers with your help message",
+};
+
 /** Whether a message needs the reader's attention: refused here, or failed at the provider. */
 export function isFailed(m: LocalMessage): boolean {
   return m.local?.state === "error" || m.status === "failed" || m.status === "undelivered";
@@ -110,6 +117,14 @@ export function MessageBubble(props: {
           {clockTime(m.timestamp, props.timeZone)}
         </time>
         {ours && <StatusMark m={m} showWords={props.showStatusWords} />}
+        {m.keyword && (
+          <span
+            class={`keyword-chip keyword-${m.keyword}`}
+            title={KEYWORD_WORDS[m.keyword] ?? undefined}
+          >
+            {m.keyword.toUpperCase()}
+          </span>
+        )}
       </div>
       {failed && (
         <div class="msg-error" role="alert">

@@ -1,9 +1,10 @@
-// The left column: brand, live indicator, new conversation, compose email, the filter, and the
-// conversation list, which moves live and pages in more as it is scrolled.
+// The left column: brand, live indicator, new conversation, compose email, the way to the
+// contacts, the filter, and the conversation list, which moves live and pages in more as it is
+// scrolled; with filter text, messages and emails containing it are listed under it.
 import { useEffect, useRef } from "preact/hooks";
-import type { Conversation } from "../lib/inbox/types.ts";
+import type { Conversation, Hit, SearchState } from "../lib/inbox/types.ts";
 import { useStore } from "../lib/inbox/store.ts";
-import { contactLabel } from "../lib/inbox/labels.ts";
+import { contactLabel, phoneLabel } from "../lib/inbox/labels.ts";
 import {
   loadMoreConversations,
   openConversation,
@@ -11,11 +12,14 @@ import {
   setFilter,
 } from "../lib/inbox/actions.ts";
 import { boot } from "../lib/inbox/boot.ts";
+import { moreResults, revealHit, searchFor } from "../lib/inbox/search.ts";
+import { SearchResults } from "../components/SearchResults.tsx";
+import { AppNav } from "../components/AppNav.tsx";
 import { ConversationRow } from "../components/ConversationRow.tsx";
-import { Avatar } from "../components/Avatar.tsx";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
 import { NewConversation } from "../components/NewConversation.tsx";
-import { IconCompose, IconMail, IconSearch, IconSettings, Logo } from "../components/Icons.tsx";
+import { IconCompose, IconMail, IconSearch, Logo } from "../components/Icons.tsx";
+import { SidebarFoot } from "../components/SidebarFoot.tsx";
 
 /** What the page gives the list. */
 export interface ConversationListProps {
@@ -23,6 +27,8 @@ export interface ConversationListProps {
   nextCursor: string | null;
   selectedId: string | null;
   filter: string;
+  /** Messages and emails matching `filter`, searched on the server for the first screen. */
+  search?: SearchState | null;
   labels: Record<string, string>;
   latestEventId: string;
   defaultCountry: string;
@@ -39,6 +45,7 @@ export default function ConversationList(props: ConversationListProps) {
     listCursor: props.nextCursor,
     selectedId: props.selectedId,
     filter: props.filter,
+    search: props.search ?? null,
     labels: props.labels,
     latestEventId: props.latestEventId,
     defaultCountry: props.defaultCountry,
@@ -79,6 +86,15 @@ export default function ConversationList(props: ConversationListProps) {
   const selected = store.selectedId.value;
   const behind = selected !== null || store.draft.value !== null || store.notFound.value !== null;
   const filter = store.filter.value;
+  const found = filter.trim() ? store.search.value : null;
+  const unread = filter ? 0 : list.filter((c) => c.unread_count > 0).length;
+  // A hit's conversation is named as the list names it; one not loaded by its address.
+  const hitLabel = (h: Hit) => {
+    const c = list.find((x) => x.id === h.conversation_id) ??
+      (store.open.value?.id === h.conversation_id ? store.open.value : null);
+    if (c) return contactLabel(store, c);
+    return h.channel === "sms" ? phoneLabel(store, h.address) : h.address;
+  };
 
   // Arrow keys walk the list, as in a mail client.
   const onListKey = (e: KeyboardEvent) => {
@@ -121,6 +137,7 @@ export default function ConversationList(props: ConversationListProps) {
           </button>
         </div>
       </header>
+      <AppNav current="inbox" unread={unread} />
       {store.newConversationOpen.value && (
         <NewConversation
           store={store}
@@ -142,11 +159,15 @@ export default function ConversationList(props: ConversationListProps) {
           value={filter}
           placeholder="Search names, numbers, messages"
           autocomplete="off"
-          onInput={(e) => setFilter(store, e.currentTarget.value)}
+          onInput={(e) => {
+            setFilter(store, e.currentTarget.value);
+            searchFor(store, e.currentTarget.value);
+          }}
         />
         <kbd class="search-key" aria-hidden="true">/</kbd>
       </div>
       <div class="rows-scroll" ref={scroller}>
+        {found && <h2 class="rows-heading">Conversations</h2>}
         <ul class="rows" onKeyDown={onListKey}>
           {list.map((c) => (
             <ConversationRow
@@ -163,6 +184,8 @@ export default function ConversationList(props: ConversationListProps) {
         <div ref={sentinel} class="rows-foot" aria-live="polite">
           {store.listLoading.value
             ? <span class="spinner" aria-label="Loading" />
+            : list.length === 0 && found && (found.loading || found.hits.length)
+            ? <p class="rows-none">No conversations match “{filter}”</p>
             : list.length === 0
             ? (
               <div class="rows-empty">
@@ -178,23 +201,24 @@ export default function ConversationList(props: ConversationListProps) {
             )
             : store.listCursor.value
             ? null
-            : <span class="rows-end">{list.length} conversations</span>}
+            : (
+              <span class="rows-end">
+                {list.length} {list.length === 1 ? "conversation" : "conversations"}
+              </span>
+            )}
         </div>
+        {found && (found.loading || found.hits.length || list.length > 0) && (
+          <SearchResults
+            state={found}
+            label={hitLabel}
+            now={store.now.value}
+            timeZone={store.timeZone.value}
+            onOpen={(h) => void openConversation(store, h.conversation_id).then(() => revealHit(h))}
+            onMore={() => void moreResults(store)}
+          />
+        )}
       </div>
-      {props.user && (
-        <form class="sidebar-foot" method="post" action="/logout">
-          <Avatar label={props.user.email} address={props.user.email} size="sm" />
-          <span class="me">
-            <span class="me-email">{props.user.email}</span>
-            <span class="me-role">{props.user.role === "admin" ? "Admin" : "Agent"}</span>
-          </span>
-          <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
-          <a class="icon-button" href="/settings" aria-label="Settings" title="Settings">
-            <IconSettings size={18} />
-          </a>
-          <button type="submit" class="button button-ghost">Sign out</button>
-        </form>
-      )}
+      {props.user && <SidebarFoot user={props.user} csrfToken={props.csrfToken} />}
     </aside>
   );
 }

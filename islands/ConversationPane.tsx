@@ -1,7 +1,8 @@
 // The right side: the open conversation. SMS and chat show in the seed's phone frame with the
-// composer; email shows as a reading pane; beside it, the contact and (sandbox) the simulator.
+// composer (switched off, with a banner saying why, when the recipient opted out); email shows
+// as a reading pane; beside it, the contact and (sandbox) the simulator.
 import { useEffect, useState } from "preact/hooks";
-import type { Conversation, Email, Message } from "../lib/inbox/types.ts";
+import type { Conversation, Email, Message, OptOut } from "../lib/inbox/types.ts";
 import { type Store, type Thread, useStore } from "../lib/inbox/store.ts";
 import { contactLabel, phoneLabel } from "../lib/inbox/labels.ts";
 import { closeConversation, loadOlder, markRead } from "../lib/inbox/actions.ts";
@@ -12,8 +13,16 @@ import { ThreadView } from "../components/ThreadView.tsx";
 import { Composer } from "../components/Composer.tsx";
 import { EmailCard } from "../components/EmailView.tsx";
 import { SandboxPanel } from "../components/SandboxPanel.tsx";
+import { OptOutBanner } from "../components/OptOutBanner.tsx";
 import { Avatar, CHANNEL_NAMES, ChannelIcon } from "../components/Avatar.tsx";
-import { IconBack, IconCompose, IconFlask, IconMail, IconReply } from "../components/Icons.tsx";
+import {
+  IconBack,
+  IconCompose,
+  IconFlask,
+  IconMail,
+  IconPerson,
+  IconReply,
+} from "../components/Icons.tsx";
 
 /** What the page gives the pane. */
 export interface ConversationPaneProps {
@@ -22,6 +31,8 @@ export interface ConversationPaneProps {
   emails: Email[];
   cursor: string | null;
   notFound: string | null;
+  /** The open SMS conversation's opt-out, when its recipient opted out. */
+  optOut?: OptOut | null;
   sandbox: boolean;
   labels: Record<string, string>;
   latestEventId: string;
@@ -169,8 +180,8 @@ function EmailPane(props: { store: Store; conv: Conversation; thread: Thread; la
         <div class="reader-title">
           <h1>{subject}</h1>
           <p>
-            <IconMail size={13} /> {props.label} · {conv.message_count}{" "}
-            {conv.message_count === 1 ? "email" : "emails"}
+            <IconMail size={13} /> <ContactName conv={conv} label={props.label} /> ·{" "}
+            {conv.message_count} {conv.message_count === 1 ? "email" : "emails"}
           </p>
         </div>
         <button type="button" class="button button-secondary" onClick={reply}>
@@ -203,11 +214,21 @@ function EmailPane(props: { store: Store; conv: Conversation; thread: Thread; la
   );
 }
 
+/** The other side's name, a link to their contact page when they are a saved contact. */
+function ContactName(props: { conv: Conversation | null; label: string }) {
+  const id = props.conv?.contact_id;
+  if (!id) return <>{props.label}</>;
+  return <a class="title-link" href={`/contacts/${id}`} title="Open contact">{props.label}</a>;
+}
+
 /** The conversation pane island. */
 export default function ConversationPane(props: ConversationPaneProps) {
   const store = useStore("ConversationPane", () => ({
     open: props.conversation,
     notFound: props.notFound,
+    optOut: props.conversation && props.optOut
+      ? { ...props.optOut, conversationId: props.conversation.id }
+      : null,
     thread: props.conversation
       ? {
         conversationId: props.conversation.id,
@@ -270,6 +291,10 @@ export default function ConversationPane(props: ConversationPaneProps) {
     ? phoneLabel(store, address)
     : address;
   const simulator = store.settings.sandbox && channel === "sms" && !!thread.conversationId;
+  const out = store.optOut.value;
+  const optOut = channel === "sms" && out && out.conversationId === thread.conversationId
+    ? out
+    : null;
 
   return (
     <main class={`stage is-front${channel === "email" ? " is-email" : ""}`} id="main">
@@ -282,7 +307,9 @@ export default function ConversationPane(props: ConversationPaneProps) {
                 <BackButton store={store} />
                 <Avatar label={label} address={address} channel={channel} size="sm" />
                 <div class="phone-title">
-                  <h1>{label}</h1>
+                  <h1>
+                    <ContactName conv={conv} label={label} />
+                  </h1>
                   <p>
                     <ChannelIcon channel={channel} size={12} /> {channel === "sms"
                       ? (conv?.contact_name ? `SMS · ${phoneLabel(store, address)}` : "SMS")
@@ -294,18 +321,19 @@ export default function ConversationPane(props: ConversationPaneProps) {
                       : " · new conversation"}
                   </p>
                 </div>
-                {simulator && (
+                {(simulator || (conv && channel === "sms")) && (
                   <button
                     type="button"
                     class="icon-button details-toggle"
-                    aria-label="Sandbox simulator"
+                    aria-label={simulator ? "Sandbox simulator" : "Contact details"}
                     aria-expanded={detailsOpen}
                     onClick={() => setDetailsOpen(!detailsOpen)}
                   >
-                    <IconFlask size={18} />
+                    {simulator ? <IconFlask size={18} /> : <IconPerson size={18} />}
                   </button>
                 )}
               </header>
+              {optOut && <OptOutBanner optOut={optOut} timeZone={store.timeZone.value} />}
               <ThreadView
                 thread={thread}
                 theirName={label}
@@ -330,6 +358,9 @@ export default function ConversationPane(props: ConversationPaneProps) {
                 channel={channel === "chat" ? "chat" : "sms"}
                 placeholder={channel === "sms" ? "Text message" : "Chat message"}
                 onSend={(text) => void sendMessage(store, text)}
+                disabled={optOut
+                  ? `Can't text ${label}: they replied ${optOut.keyword.toUpperCase()}`
+                  : undefined}
               />
             </section>
           </div>

@@ -11,6 +11,8 @@ const TITLES: Record<string, string> = {
 /** The HTML shell. */
 export default function App(props: PageProps & { Component: ComponentType<PageProps> }) {
   const { Component, ...page } = props;
+  // A page about one thing (a contact) names it in the tab: its data may carry the title.
+  const own = (page.data as { title?: unknown } | null | undefined)?.title;
   return (
     <html lang="en">
       <head>
@@ -19,7 +21,7 @@ export default function App(props: PageProps & { Component: ComponentType<PagePr
         <meta name="color-scheme" content="light dark" />
         <meta name="theme-color" content="#f6f6f8" media="(prefers-color-scheme: light)" />
         <meta name="theme-color" content="#0e0e11" media="(prefers-color-scheme: dark)" />
-        <title>{TITLES[page.url.pathname] ?? "Hatch"}</title>
+        <title>{typeof own === "string" ? own : TITLES[page.url.pathname] ?? "Hatch"}</title>
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link
           rel="preload"

@@ -8,6 +8,8 @@ import {
   latestEventId,
   newestEmails,
   newestMessages,
+  optOutFor,
+  searchHits,
 } from "../lib/inbox/page_data.ts";
 import { formatPhone } from "../lib/inbox/phone.ts";
 import { createStore, StoreProvider } from "../lib/inbox/store.ts";
@@ -43,20 +45,24 @@ export const handler = define.handlers({
     const filter = (url.searchParams.get("q") ?? "").slice(0, 200).replaceAll("\u0000", "");
     // Read first: whatever changes after this point reaches the page through the stream.
     const eventId = await latestEventId(sql);
-    const [conversations, open] = await Promise.all([
+    const [conversations, open, search] = await Promise.all([
       firstConversations(sql, { limit: PAGE, q: filter.trim() || undefined }),
       openId ? conversationById(sql, openId) : Promise.resolve(null),
+      searchHits(sql, filter),
     ]);
-    const [messages, emails] = open
+    const [messages, emails, optOut] = open
       ? open.channel === "email"
-        ? [null, await newestEmails(sql, open.id, PAGE)]
-        : [await newestMessages(sql, open.id, PAGE), null]
-      : [null, null];
+        ? [null, await newestEmails(sql, open.id, PAGE), null]
+        : await Promise.all([newestMessages(sql, open.id, PAGE), null, optOutFor(sql, open)])
+      : [null, null, null];
     const country = settings.HATCH_DEFAULT_COUNTRY;
     const labels: Record<string, string> = {};
     for (const conv of [...conversations.items, ...(open ? [open] : [])]) {
       if (conv.channel !== "sms") continue;
       for (const p of conv.participants) labels[p] ??= formatPhone(p, country);
+    }
+    for (const hit of search?.hits ?? []) {
+      if (hit.channel === "sms") labels[hit.address] ??= formatPhone(hit.address, country);
     }
     const data: InboxData = {
       conversations,
@@ -70,6 +76,8 @@ export const handler = define.handlers({
       defaultCountry: country,
       timeZone: readZone(c.req.header("cookie")),
       filter,
+      search,
+      optOut,
       csrfToken: principal?.csrfToken ?? null,
       user: principal?.email ? { email: principal.email, role: principal.role ?? "agent" } : null,
     };
@@ -83,6 +91,8 @@ export default define.page<InboxData>(({ data }) => {
     conversations: data.conversations.items,
     listCursor: data.conversations.next_cursor,
     filter: data.filter,
+    search: data.search ?? null,
+    optOut: data.open && data.optOut ? { ...data.optOut, conversationId: data.open.id } : null,
     selectedId: data.open?.id ?? null,
     open: data.open,
     notFound: data.notFound,
@@ -116,12 +126,14 @@ export default define.page<InboxData>(({ data }) => {
   };
   return (
     <StoreProvider value={store}>
+      <link rel="stylesheet" href="/static/contacts.css" />
       <div class="app">
         <ConversationList
           conversations={data.conversations.items}
           nextCursor={data.conversations.next_cursor}
           selectedId={data.open?.id ?? null}
           filter={data.filter}
+          search={data.search ?? null}
           user={data.user}
           {...common}
         />
@@ -132,6 +144,7 @@ export default define.page<InboxData>(({ data }) => {
           cursor={(data.open?.channel === "email" ? data.emails : data.messages)?.next_cursor ??
             null}
           notFound={data.notFound}
+          optOut={data.optOut ?? null}
           sandbox={data.sandbox}
           {...common}
         />

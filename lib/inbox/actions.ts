@@ -5,12 +5,14 @@ import { api, ApiError, query } from "./api.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
 import type { Store, Thread } from "./store.ts";
-import type { Channel, Conversation, Email, Message } from "./types.ts";
+import type { Channel, Conversation, Email, Message, OptOut } from "./types.ts";
 /** Rows per page, as the API pages them. */
 export const PAGE = 50;
 
 /** The answer of GET /api/conversations. */
 export type ConversationsAnswer = { conversations: Conversation[]; next_cursor: string | null };
+/** The answer of GET /api/conversation/:id: the row, and whether its SMS recipient opted out. */
+export type ConversationAnswer = { conversation: Conversation; opt_out?: OptOut | null };
 type MessagesAnswer = { messages: Message[]; next_cursor: string | null };
 type EmailsAnswer = { emails: Email[]; next_cursor: string | null };
 
@@ -53,6 +55,12 @@ export function putConversation(store: Store, incoming: Conversation): void {
       include: matchesFilter(c, store.filter.value, contactLabel(store, c)),
     });
   });
+}
+
+/** Keeps what the server last said about a conversation's opt-out, if it is the open one. */
+export function setOptOut(store: Store, id: string, out: OptOut | null): void {
+  if (out && store.selectedId.value === id) store.optOut.value = { ...out, conversationId: id };
+  else if (!out && store.optOut.value?.conversationId === id) store.optOut.value = null;
 }
 
 const readTimers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -120,7 +128,9 @@ export async function openConversation(
   if (options.push) history.pushState({ hatch: true }, "", `/${query({ c: id })}`);
   if (!conv) {
     try {
-      conv = (await api<{ conversation: Conversation }>(`/api/conversation/${id}`)).conversation;
+      const answer = await api<ConversationAnswer>(`/api/conversation/${id}`);
+      conv = answer.conversation;
+      setOptOut(store, id, answer.opt_out ?? null);
     } catch (e) {
       if (store.selectedId.value !== id) return;
       batch(() => {
@@ -134,6 +144,11 @@ export async function openConversation(
     if (store.selectedId.value !== id) return;
     store.open.value = conv;
     patchThread(store, id, (t) => ({ ...t, channel: conv!.channel }));
+  } else if (conv.channel === "sms") {
+    // The list's row does not say whether the recipient opted out; the conversation does.
+    api<ConversationAnswer>(`/api/conversation/${id}`)
+      .then((a) => setOptOut(store, id, a.opt_out ?? null))
+      .catch(() => {});
   }
   if (conv.unread_count > 0) markRead(store, id);
   await loadThread(store, id, conv.channel);

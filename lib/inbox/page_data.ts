@@ -1,11 +1,23 @@
 // The inbox page's first screen, read through the same services the API answers with (so the
 // shapes and the paging cursors are the API's own); the islands continue from there.
 import type { Tx } from "../db/connect.ts";
-import { NotFoundError } from "../errors.ts";
+import { HatchError, NotFoundError } from "../errors.ts";
 import { getConversation, listConversations } from "../conversations/service.ts";
 import { listMessages } from "../messages/service.ts";
 import { listEmails } from "../emails/service.ts";
-import type { Channel, Conversation, Email, Message, Paged } from "./types.ts";
+import { optOutOf } from "../messages/opt_outs.ts";
+import { search } from "../search/service.ts";
+import { SEARCH_PAGE, toHit } from "./search.ts";
+import type {
+  Channel,
+  Conversation,
+  Email,
+  Item,
+  Message,
+  OptOut,
+  Paged,
+  SearchState,
+} from "./types.ts";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,4 +71,30 @@ export async function newestEmails(
 export async function latestEventId(sql: Tx): Promise<string> {
   const [row] = await sql`select coalesce(max(id), 0)::text as id from events`;
   return row.id as string;
+}
+
+/** The opt-out of an SMS conversation's recipient, in the API's shape, or null. */
+export async function optOutFor(sql: Tx, conv: Conversation): Promise<OptOut | null> {
+  if (conv.channel !== "sms") return null;
+  const out = await optOutOf(sql, conv.participants[0], conv.participants[1]);
+  return out ? { keyword: out.keyword, opted_out_at: out.opted_out_at.toISOString() } : null;
+}
+
+/** The first page of messages and emails containing the filter text, cut for the result list. */
+export async function searchHits(sql: Tx, q: string): Promise<SearchState | null> {
+  if (!q.trim()) return null;
+  try {
+    const page = await search(sql, { q, limit: SEARCH_PAGE });
+    return {
+      q: q.trim(),
+      hits: (page.results as Item[]).map((r) => toHit(r, q)),
+      cursor: page.next_cursor,
+      loading: false,
+      error: null,
+    };
+  } catch (e) {
+    // Text the search cannot take (too long, say) leaves the list filter to work alone.
+    if (e instanceof HatchError) return null;
+    throw e;
+  }
 }

@@ -5,7 +5,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type Signal, signal } from "@preact/signals";
 import { setCsrfToken } from "./api.ts";
-import type { Channel, Conversation, Email, Message } from "./types.ts";
+import type { Channel, Conversation, Email, Message, OptOut, SearchState } from "./types.ts";
 
 /** A message as the browser holds it: a server row, or one still being sent from this page. */
 export interface LocalMessage extends Message {
@@ -53,6 +53,10 @@ export interface Store {
   draft: Signal<Draft | null>;
   thread: Signal<Thread | null>;
   notFound: Signal<string | null>;
+  /** The opt-out of an SMS conversation's recipient, kept with the conversation it is for. */
+  optOut: Signal<(OptOut & { conversationId: string }) | null>;
+  /** Messages and emails matching the filter text; null while there is no filter. */
+  search: Signal<SearchState | null>;
   connection: Signal<ConnectionState>;
   composer: Signal<ComposerState>;
   newConversationOpen: Signal<boolean>;
@@ -75,6 +79,8 @@ export interface StoreSeed {
   open?: Conversation | null;
   thread?: Thread | null;
   notFound?: string | null;
+  optOut?: (OptOut & { conversationId: string }) | null;
+  search?: SearchState | null;
   labels?: Record<string, string>;
   sandbox?: boolean;
   defaultCountry?: string;
@@ -96,6 +102,8 @@ export function createStore(seed: StoreSeed = {}): Store {
     draft: signal(null),
     thread: signal(null),
     notFound: signal(null),
+    optOut: signal(null),
+    search: signal(null),
     connection: signal("connecting"),
     composer: signal({ open: false }),
     newConversationOpen: signal(false),
@@ -118,6 +126,8 @@ export function seedStore(store: Store, seed: StoreSeed): void {
   if (seed.open !== undefined) store.open.value = seed.open;
   if (seed.thread !== undefined) store.thread.value = seed.thread;
   if (seed.notFound !== undefined) store.notFound.value = seed.notFound;
+  if (seed.optOut !== undefined) store.optOut.value = seed.optOut;
+  if (seed.search !== undefined) store.search.value = seed.search;
   if (seed.now !== undefined) store.now.value = seed.now;
   for (const [k, v] of Object.entries(seed.labels ?? {})) store.labels.set(k, v);
   if (seed.sandbox !== undefined) store.settings.sandbox = seed.sandbox;

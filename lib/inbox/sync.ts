@@ -3,15 +3,17 @@
 import { batch } from "@preact/signals";
 import { api, ApiError, query } from "./api.ts";
 import {
+  type ConversationAnswer,
   type ConversationsAnswer,
   loadThread,
   PAGE,
   patchThread,
   putConversation,
+  setOptOut,
 } from "./actions.ts";
 import { mergeRows } from "./merge.ts";
 import type { LocalMessage, Store } from "./store.ts";
-import type { Conversation, Email, Message } from "./types.ts";
+import type { Email, Message } from "./types.ts";
 
 // Events come in bursts (a message, its conversation, then its status changes): fetches of
 // the same entity within a few milliseconds fold into one.
@@ -36,6 +38,10 @@ export function refetchMessage(store: Store, id: string): void {
       const messages = mergeRows<LocalMessage>(t.messages, [message]);
       return messages === t.messages ? t : { ...t, messages };
     });
+    // STOP or START changed whether we may text them: ask the conversation again.
+    if (message.keyword === "stop" || message.keyword === "start") {
+      refetchConversation(store, message.conversation_id);
+    }
   });
 }
 
@@ -52,8 +58,9 @@ function refetchEmail(store: Store, id: string): void {
 function refetchConversation(store: Store, id: string): void {
   enqueue(`c:${id}`, async () => {
     try {
-      const { conversation } = await api<{ conversation: Conversation }>(`/api/conversation/${id}`);
-      putConversation(store, conversation);
+      const answer = await api<ConversationAnswer>(`/api/conversation/${id}`);
+      putConversation(store, answer.conversation);
+      setOptOut(store, id, answer.opt_out ?? null);
     } catch (e) {
       if (e instanceof ApiError && e.status === 404) removeConversation(store, id);
       else throw e;

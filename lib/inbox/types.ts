@@ -73,6 +73,54 @@ export interface Email {
   updated_at: string;
 }
 
+/** A message or an email in one mixed list (a contact's timeline, search results), tagged by kind. */
+export type Item = (Message & { kind: "message" }) | (Email & { kind: "email" });
+
+/** An SMS recipient's opt-out, as `GET /api/conversation/:id` answers it. */
+export interface OptOut {
+  /** The word they replied with, as they wrote it (STOP, unsubscribe…). */
+  keyword: string;
+  opted_out_at: string;
+}
+
+/** A saved person with their phone numbers and email addresses, as `GET /api/contacts/:id` answers it. */
+export interface Contact {
+  id: string;
+  name: string;
+  notes: string;
+  phones: string[];
+  emails: string[];
+  created_at: string;
+  updated_at: string;
+  conversation_ids: string[];
+}
+
+/**
+ * A search match as the inbox lists it: only what a result row shows, with the text cut to
+ * a window around the first match, so a page of results stays small as island props.
+ */
+export interface Hit {
+  kind: "message" | "email";
+  id: string;
+  conversation_id: string;
+  channel: Channel;
+  direction: Direction;
+  /** The customer's side: the number or address the message came from or went to. */
+  address: string;
+  subject: string | null;
+  text: string;
+  timestamp: string;
+}
+
+/** Full-text matches for the filter text, listed under the matching conversations. */
+export interface SearchState {
+  q: string;
+  hits: Hit[];
+  cursor: string | null;
+  loading: boolean;
+  error: string | null;
+}
+
 /** A keyset page: the items and the cursor for the next (older) page. */
 export interface Paged<T> {
   items: T[];
@@ -96,6 +144,10 @@ export interface InboxData {
   timeZone: string;
   /** The filter text from `?q=`. */
   filter: string;
+  /** Messages and emails matching the filter text (absent when there is none). */
+  search?: SearchState | null;
+  /** The open SMS conversation's opt-out, when its recipient opted out. */
+  optOut?: OptOut | null;
   /** The signed-in user's session CSRF token, sent with every write. */
   csrfToken: string | null;
   /** Who is signed in, for the sidebar's footer. */

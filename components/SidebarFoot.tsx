@@ -1,0 +1,24 @@
+// The foot of the sidebar on every page that has one: who is signed in, their settings, and
+// signing out (a form, so it works without script and carries the CSRF token).
+import { Avatar } from "./Avatar.tsx";
+import { IconSettings } from "./Icons.tsx";
+
+/** The signed-in user, a link to settings, and Sign out. */
+export function SidebarFoot(
+  props: { user: { email: string; role: string }; csrfToken: string | null },
+) {
+  return (
+    <form class="sidebar-foot" method="post" action="/logout">
+      <Avatar label={props.user.email} address={props.user.email} size="sm" />
+      <span class="me">
+        <span class="me-email">{props.user.email}</span>
+        <span class="me-role">{props.user.role === "admin" ? "Admin" : "Agent"}</span>
+      </span>
+      <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />
+      <a class="icon-button" href="/settings" aria-label="Settings" title="Settings">
+        <IconSettings size={18} />
+      </a>
+      <button type="submit" class="button button-ghost">Sign out</button>
+    </form>
+  );
+}
