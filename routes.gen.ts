@@ -33,13 +33,18 @@ import * as $r29 from "./routes/login.tsx";
 import * as $r30 from "./routes/logout.ts";
 import * as $r31 from "./routes/openapi.json.ts";
 import * as $r32 from "./routes/ready.ts";
-import * as $r33 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r34 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r35 from "./routes/webhooks/twilio/sms.ts";
-import * as $r36 from "./routes/webhooks/twilio/status.ts";
-import * as $i0 from "./islands/ConversationList.tsx";
-import * as $i1 from "./islands/ConversationPane.tsx";
-import * as $i2 from "./islands/EmailComposer.tsx";
+import * as $r33 from "./routes/settings.tsx";
+import * as $r34 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r35 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r36 from "./routes/webhooks/twilio/sms.ts";
+import * as $r37 from "./routes/webhooks/twilio/status.ts";
+import * as $i0 from "./islands/ApiTokens.tsx";
+import * as $i1 from "./islands/AuditLog.tsx";
+import * as $i2 from "./islands/ConversationList.tsx";
+import * as $i3 from "./islands/ConversationPane.tsx";
+import * as $i4 from "./islands/EmailComposer.tsx";
+import * as $i5 from "./islands/TwoFactorSettings.tsx";
+import * as $i6 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -76,14 +81,19 @@ export const manifest: Manifest = {
     "logout.ts": $r30,
     "openapi.json.ts": $r31,
     "ready.ts": $r32,
-    "webhooks/sendgrid/events.ts": $r33,
-    "webhooks/sendgrid/inbound.ts": $r34,
-    "webhooks/twilio/sms.ts": $r35,
-    "webhooks/twilio/status.ts": $r36,
+    "settings.tsx": $r33,
+    "webhooks/sendgrid/events.ts": $r34,
+    "webhooks/sendgrid/inbound.ts": $r35,
+    "webhooks/twilio/sms.ts": $r36,
+    "webhooks/twilio/status.ts": $r37,
   },
   islands: {
-    "ConversationList": $i0.default,
-    "ConversationPane": $i1.default,
-    "EmailComposer": $i2.default,
+    "ApiTokens": $i0.default,
+    "AuditLog": $i1.default,
+    "ConversationList": $i2.default,
+    "ConversationPane": $i3.default,
+    "EmailComposer": $i4.default,
+    "TwoFactorSettings": $i5.default,
+    "UserAdmin": $i6.default,
   },
 };
