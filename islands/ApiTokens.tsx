@@ -6,7 +6,8 @@ import type { ApiToken } from "../lib/auth/tokens.ts";
 import { api, setCsrfToken } from "../lib/inbox/api.ts";
 import { ago, expiry, shortDate, tokenState } from "../lib/settings/format.ts";
 import { Modal } from "../components/Modal.tsx";
-import { IconAlert, IconCheck, IconCopy, IconKey, IconPlus } from "../components/Icons.tsx";
+import { IconCheck, IconCopy, IconKey, IconPlus } from "../components/Icons.tsx";
+import { FormError } from "../components/FormError.tsx";
 
 /** What the page gives the tokens card. */
 export interface ApiTokensProps {
@@ -193,11 +194,7 @@ export default function ApiTokens(props: ApiTokensProps) {
               Create token
             </button>
           </div>
-          {error && (
-            <p class="form-error" role="alert">
-              <IconAlert size={16} /> {error}
-            </p>
-          )}
+          <FormError error={error} />
         </form>
       )}
       {tokens.length === 0
@@ -279,11 +276,7 @@ export default function ApiTokens(props: ApiTokensProps) {
             stops working at once: anything still using it gets “401 Unauthorized”. This cannot be
             undone.
           </p>
-          {revokeError && (
-            <p class="form-error" role="alert">
-              <IconAlert size={16} /> {revokeError}
-            </p>
-          )}
+          <FormError error={revokeError} />
           <div class="modal-actions">
             <button type="button" class="button button-ghost" onClick={() => setRevoking(null)}>
               Cancel

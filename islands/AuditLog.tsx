@@ -12,7 +12,8 @@ import {
   auditTime,
   detailLine,
 } from "../lib/settings/format.ts";
-import { IconAlert, IconHistory } from "../components/Icons.tsx";
+import { IconHistory } from "../components/Icons.tsx";
+import { FormError } from "../components/FormError.tsx";
 
 /** How many entries a page holds, on the server's first render and each "load older". */
 export const AUDIT_PAGE = 25;
@@ -77,11 +78,7 @@ export default function AuditLog(props: AuditLogProps) {
         </div>
         {loading && <span class="spinner" aria-label="Loading" />}
       </div>
-      {error && (
-        <p class="form-error" role="alert">
-          <IconAlert size={16} /> {error}
-        </p>
-      )}
+      <FormError error={error} />
       {entries.length === 0
         ? (
           <div class="empty">

@@ -5,7 +5,8 @@ import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
 import { api, setCsrfToken } from "../lib/inbox/api.ts";
 import { groupKey } from "../lib/settings/format.ts";
-import { IconAlert, IconCheck, IconShield } from "../components/Icons.tsx";
+import { IconCheck, IconShield } from "../components/Icons.tsx";
+import { FormError } from "../components/FormError.tsx";
 
 /** What the page gives the two-factor card. */
 export interface TwoFactorSettingsProps {
@@ -206,11 +207,7 @@ export default function TwoFactorSettings(props: TwoFactorSettingsProps) {
               {codeField}
             </li>
           </ol>
-          {error && (
-            <p class="form-error" role="alert">
-              <IconAlert size={16} /> {error}
-            </p>
-          )}
+          <FormError error={error} />
           <div class="actions">
             <button type="button" class="button button-ghost" onClick={cancel}>Cancel</button>
             <button type="submit" class="button button-primary" disabled={busy}>
@@ -226,11 +223,7 @@ export default function TwoFactorSettings(props: TwoFactorSettingsProps) {
             Your account will then be protected by your password alone.
           </p>
           {codeField}
-          {error && (
-            <p class="form-error" role="alert">
-              <IconAlert size={16} /> {error}
-            </p>
-          )}
+          <FormError error={error} />
           <div class="actions">
             <button type="button" class="button button-ghost" onClick={cancel}>Cancel</button>
             <button type="submit" class="button button-danger" disabled={busy}>
@@ -239,11 +232,7 @@ export default function TwoFactorSettings(props: TwoFactorSettingsProps) {
           </div>
         </form>
       )}
-      {phase.kind === "idle" && error && (
-        <p class="form-error" role="alert">
-          <IconAlert size={16} /> {error}
-        </p>
-      )}
+      {phase.kind === "idle" && <FormError error={error} />}
     </fieldset>
   );
 }

@@ -9,7 +9,9 @@ import { api, setCsrfToken } from "../lib/inbox/api.ts";
 import { shortDate } from "../lib/settings/format.ts";
 import { Avatar } from "../components/Avatar.tsx";
 import { Modal } from "../components/Modal.tsx";
-import { IconAlert, IconPlus } from "../components/Icons.tsx";
+import { IconPlus } from "../components/Icons.tsx";
+import { FormError } from "../components/FormError.tsx";
+import { PasswordField } from "../components/PasswordField.tsx";
 
 /** What the page gives the users card. */
 export interface UserAdminProps {
@@ -25,53 +27,6 @@ type Dialog =
   | { kind: "password"; user: User }
   | { kind: "disable"; user: User }
   | null;
-
-const PASSWORD_RULES = "8–128 characters, not a common password, not the email address";
-
-// A readable random password for the admin to pass on; the server checks it like any other.
-function randomPassword(): string {
-  const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
-  return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}-${chars.slice(12)}`;
-}
-
-function PasswordField(props: { value: string; onInput: (v: string) => void; id: string }) {
-  return (
-    <div class="field">
-      <label for={props.id}>Password</label>
-      <div class="input-with-button">
-        <input
-          id={props.id}
-          type="text"
-          autocomplete="new-password"
-          spellcheck={false}
-          value={props.value}
-          onInput={(e) => props.onInput(e.currentTarget.value)}
-          required
-        />
-        <button
-          type="button"
-          class="button button-secondary"
-          onClick={() => props.onInput(randomPassword())}
-        >
-          Generate
-        </button>
-      </div>
-      <p class="field-hint">{PASSWORD_RULES}. Share it with them privately.</p>
-    </div>
-  );
-}
-
-function ErrorLine(props: { error: string | null }) {
-  return props.error
-    ? (
-      <p class="form-error" role="alert">
-        <IconAlert size={16} /> {props.error}
-      </p>
-    )
-    : null;
-}
 
 function teamSummary(users: User[]): string {
   const n = (count: number, one: string) => `${count} ${one}${count === 1 ? "" : "s"}`;
@@ -180,7 +135,7 @@ export default function UserAdmin(props: UserAdminProps) {
         </button>
       </div>
       {notice && <p class="notice notice-good" role="status">{notice}</p>}
-      <ErrorLine error={rowError} />
+      <FormError error={rowError} />
       <div class="table-wrap">
         <table class="table">
           <thead>
@@ -334,7 +289,7 @@ export default function UserAdmin(props: UserAdminProps) {
             value={form.password}
             onInput={(password) => setForm({ ...form, password })}
           />
-          <ErrorLine error={error} />
+          <FormError error={error} />
           <div class="modal-actions">
             <button type="button" class="button button-ghost" onClick={() => setDialog(null)}>
               Cancel
@@ -365,7 +320,7 @@ export default function UserAdmin(props: UserAdminProps) {
               value={form.password}
               onInput={(password) => setForm({ ...form, password })}
             />
-            <ErrorLine error={error} />
+            <FormError error={error} />
             <div class="modal-actions">
               <button type="button" class="button button-ghost" onClick={() => setDialog(null)}>
                 Cancel
@@ -391,7 +346,7 @@ export default function UserAdmin(props: UserAdminProps) {
               is signed out everywhere, cannot sign in, and their API tokens stop working. You can
               enable them again later.
             </p>
-            <ErrorLine error={error} />
+            <FormError error={error} />
             <div class="modal-actions">
               <button type="button" class="button button-ghost" onClick={() => setDialog(null)}>
                 Cancel
