@@ -26,25 +26,29 @@ import * as $r22 from "./routes/api/tokens.ts";
 import * as $r23 from "./routes/api/tokens/[id].ts";
 import * as $r24 from "./routes/api/users.ts";
 import * as $r25 from "./routes/api/users/[id].ts";
-import * as $r26 from "./routes/docs.tsx";
-import * as $r27 from "./routes/health.ts";
-import * as $r28 from "./routes/index.tsx";
-import * as $r29 from "./routes/login.tsx";
-import * as $r30 from "./routes/logout.ts";
-import * as $r31 from "./routes/openapi.json.ts";
-import * as $r32 from "./routes/ready.ts";
-import * as $r33 from "./routes/settings.tsx";
-import * as $r34 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r35 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r36 from "./routes/webhooks/twilio/sms.ts";
-import * as $r37 from "./routes/webhooks/twilio/status.ts";
+import * as $r26 from "./routes/contacts.tsx";
+import * as $r27 from "./routes/contacts/[id].tsx";
+import * as $r28 from "./routes/docs.tsx";
+import * as $r29 from "./routes/health.ts";
+import * as $r30 from "./routes/index.tsx";
+import * as $r31 from "./routes/login.tsx";
+import * as $r32 from "./routes/logout.ts";
+import * as $r33 from "./routes/openapi.json.ts";
+import * as $r34 from "./routes/ready.ts";
+import * as $r35 from "./routes/settings.tsx";
+import * as $r36 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r37 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r38 from "./routes/webhooks/twilio/sms.ts";
+import * as $r39 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
-import * as $i2 from "./islands/ConversationList.tsx";
-import * as $i3 from "./islands/ConversationPane.tsx";
-import * as $i4 from "./islands/EmailComposer.tsx";
-import * as $i5 from "./islands/TwoFactorSettings.tsx";
-import * as $i6 from "./islands/UserAdmin.tsx";
+import * as $i2 from "./islands/ContactList.tsx";
+import * as $i3 from "./islands/ContactView.tsx";
+import * as $i4 from "./islands/ConversationList.tsx";
+import * as $i5 from "./islands/ConversationPane.tsx";
+import * as $i6 from "./islands/EmailComposer.tsx";
+import * as $i7 from "./islands/TwoFactorSettings.tsx";
+import * as $i8 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -74,26 +78,30 @@ export const manifest: Manifest = {
     "api/tokens/[id].ts": $r23,
     "api/users.ts": $r24,
     "api/users/[id].ts": $r25,
-    "docs.tsx": $r26,
-    "health.ts": $r27,
-    "index.tsx": $r28,
-    "login.tsx": $r29,
-    "logout.ts": $r30,
-    "openapi.json.ts": $r31,
-    "ready.ts": $r32,
-    "settings.tsx": $r33,
-    "webhooks/sendgrid/events.ts": $r34,
-    "webhooks/sendgrid/inbound.ts": $r35,
-    "webhooks/twilio/sms.ts": $r36,
-    "webhooks/twilio/status.ts": $r37,
+    "contacts.tsx": $r26,
+    "contacts/[id].tsx": $r27,
+    "docs.tsx": $r28,
+    "health.ts": $r29,
+    "index.tsx": $r30,
+    "login.tsx": $r31,
+    "logout.ts": $r32,
+    "openapi.json.ts": $r33,
+    "ready.ts": $r34,
+    "settings.tsx": $r35,
+    "webhooks/sendgrid/events.ts": $r36,
+    "webhooks/sendgrid/inbound.ts": $r37,
+    "webhooks/twilio/sms.ts": $r38,
+    "webhooks/twilio/status.ts": $r39,
   },
   islands: {
     "ApiTokens": $i0.default,
     "AuditLog": $i1.default,
-    "ConversationList": $i2.default,
-    "ConversationPane": $i3.default,
-    "EmailComposer": $i4.default,
-    "TwoFactorSettings": $i5.default,
-    "UserAdmin": $i6.default,
+    "ContactList": $i2.default,
+    "ContactView": $i3.default,
+    "ConversationList": $i4.default,
+    "ConversationPane": $i5.default,
+    "EmailComposer": $i6.default,
+    "TwoFactorSettings": $i7.default,
+    "UserAdmin": $i8.default,
   },
 };

@@ -14,6 +14,7 @@ import { Composer } from "../components/Composer.tsx";
 import { EmailCard } from "../components/EmailView.tsx";
 import { SandboxPanel } from "../components/SandboxPanel.tsx";
 import { OptOutBanner } from "../components/OptOutBanner.tsx";
+import { ContactActions } from "../components/ContactActions.tsx";
 import { Avatar, CHANNEL_NAMES, ChannelIcon } from "../components/Avatar.tsx";
 import {
   IconBack,
@@ -153,6 +154,7 @@ function Details(props: {
           )}
         </dl>
       </section>
+      {conv && <ContactActions store={store} conv={conv} />}
       {props.showSimulator && (
         <SandboxPanel
           customer={props.label}

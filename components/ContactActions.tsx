@@ -1,0 +1,79 @@
+// The details column's link between a conversation and the saved contact of the person in it:
+// open or edit that contact, or save the conversation's number or address as a new one.
+import { useState } from "preact/hooks";
+import type { Contact, Conversation } from "../lib/inbox/types.ts";
+import type { Store } from "../lib/inbox/store.ts";
+import { applyContact, fetchContact } from "../lib/inbox/contacts.ts";
+import { LazyContactEditor } from "./LazyContactEditor.tsx";
+import { IconAlert, IconCompose, IconPlus, IconUsers } from "./Icons.tsx";
+
+type Editing = { kind: "new" } | { kind: "edit"; contact: Contact };
+
+/** "Open contact" and "Edit contact" for a linked conversation, else "Add to contacts". */
+export function ContactActions(props: { store: Store; conv: Conversation }) {
+  const { store, conv } = props;
+  const [editing, setEditing] = useState<Editing | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (conv.channel === "chat") return null;
+
+  const edit = async () => {
+    if (!conv.contact_id || busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      setEditing({ kind: "edit", contact: await fetchContact(conv.contact_id) });
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const saved = (contact: Contact) => {
+    applyContact(store, contact);
+    setEditing(null);
+  };
+
+  return (
+    <section class="contact-link" aria-label="Contact">
+      {conv.contact_id
+        ? (
+          <div class="contact-link-actions">
+            <a class="button button-secondary" href={`/contacts/${conv.contact_id}`}>
+              <IconUsers size={15} /> Open contact
+            </a>
+            <button type="button" class="button button-ghost" disabled={busy} onClick={edit}>
+              <IconCompose size={15} /> Edit contact
+            </button>
+          </div>
+        )
+        : (
+          <div class="contact-link-actions">
+            <button
+              type="button"
+              class="button button-secondary"
+              onClick={() => setEditing({ kind: "new" })}
+            >
+              <IconPlus size={15} /> Add to contacts
+            </button>
+          </div>
+        )}
+      {error && (
+        <p class="contact-link-error" role="alert">
+          <IconAlert size={14} /> {error}
+        </p>
+      )}
+      {editing && (
+        <LazyContactEditor
+          contact={editing.kind === "edit" ? editing.contact : null}
+          prefill={conv.channel === "email"
+            ? { emails: [conv.contact] }
+            : { phones: [conv.contact] }}
+          defaultCountry={store.settings.defaultCountry}
+          onSaved={saved}
+          onClose={() => setEditing(null)}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,157 @@
+// The contacts pages' first screen, read through the services the API answers with: a page of
+// contacts by name (filtered by `?q=`) and, on a contact's own page, that contact, its
+// conversations and the newest page of its timeline. The islands continue from there.
+import type { Tx } from "../db/connect.ts";
+import { NotFoundError } from "../errors.ts";
+import { contactTimeline, getContact, listContacts } from "../contacts/service.ts";
+import { formatPhone } from "./phone.ts";
+import { conversationById, isUuid, latestEventId } from "./page_data.ts";
+import { type Entry, toEntry } from "./timeline.ts";
+import type { Channel, Contact, Item, Paged } from "./types.ts";
+
+/** Contacts per page in the list. */
+export const CONTACTS_PAGE = 50;
+/** Entries per page of a timeline, as the API pages them. */
+export const TIMELINE_PAGE = 50;
+/** Most of a contact's conversations the page names. */
+const MAX_CONVERSATIONS = 20;
+
+/** One of a contact's conversations, as the contact page links to it. */
+export interface ConversationLink {
+  id: string;
+  channel: Channel;
+  /** The contact's number or address in it. */
+  address: string;
+  message_count: number;
+  last_message_time: string;
+}
+
+/** One contact, its conversations and the newest page of its timeline. */
+export interface ContactDetail {
+  contact: Contact;
+  conversations: ConversationLink[];
+  timeline: Paged<Entry>;
+  /** The newest event id when read: the page follows the live stream from there. */
+  latestEventId: string;
+}
+
+/** What the contacts pages render. */
+export interface ContactsData {
+  /** The tab's title. */
+  title: string;
+  contacts: Paged<Contact>;
+  /** The list's filter text, from `?q=`. */
+  q: string;
+  /** The open contact, on `/contacts/:id`. */
+  open: ContactDetail | null;
+  /** Set when `/contacts/:id` named a contact that does not exist. */
+  notFound: string | null;
+  /** People-readable labels for the phone numbers on screen. */
+  labels: Record<string, string>;
+  defaultCountry: string;
+  timeZone: string;
+  csrfToken: string | null;
+  user: { email: string; role: string } | null;
+}
+
+/** The first page of contacts by name, optionally filtered by name, number or address. */
+export async function firstContacts(sql: Tx, q: string): Promise<Paged<Contact>> {
+  const page = await listContacts(sql, { limit: CONTACTS_PAGE, q: q.trim() || undefined });
+  return { items: page.contacts, next_cursor: page.next_cursor };
+}
+
+/** A contact with its conversations and the newest page of its timeline, or null. */
+export async function contactDetail(sql: Tx, id: string): Promise<ContactDetail | null> {
+  if (!isUuid(id)) return null;
+  // Read first: whatever changes after this point reaches the page through the stream.
+  const eventId = await latestEventId(sql);
+  let contact: Contact;
+  try {
+    contact = await getContact(sql, id.toLowerCase());
+  } catch (e) {
+    if (e instanceof NotFoundError) return null;
+    throw e;
+  }
+  const [timeline, conversations] = await Promise.all([
+    contactTimeline(sql, contact.id, { limit: TIMELINE_PAGE }),
+    Promise.all(
+      contact.conversation_ids.slice(0, MAX_CONVERSATIONS).map((c) => conversationById(sql, c)),
+    ),
+  ]);
+  return {
+    contact,
+    // One deleted since the contact was read is left out.
+    conversations: conversations.filter((c) => c !== null).map((c) => ({
+      id: c.id,
+      channel: c.channel,
+      address: c.contact,
+      message_count: c.message_count,
+      last_message_time: c.last_message_time,
+    })),
+    timeline: {
+      items: (timeline.items as Item[]).map(toEntry),
+      next_cursor: timeline.next_cursor,
+    },
+    latestEventId: eventId,
+  };
+}
+
+/** Labels for every phone number the page shows, so the browser need not format them. */
+export function phoneLabels(
+  numbers: Iterable<string>,
+  country: string,
+): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const n of numbers) if (n.startsWith("+")) labels[n] ??= formatPhone(n, country);
+  return labels;
+}
+
+/** The reader's IANA zone from the cookie the inbox sets, else UTC. */
+export function zoneFromCookie(cookie: string | undefined): string {
+  const m = cookie?.match(/(?:^|;\s*)hatch_tz=([^;]+)/);
+  if (!m) return "UTC";
+  try {
+    const zone = decodeURIComponent(m[1]);
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}
+
+/** Everything a contacts page renders; `id` opens that contact beside the list. */
+export async function contactsPage(
+  sql: Tx,
+  options: {
+    id: string | null;
+    q: string;
+    defaultCountry: string;
+    cookie: string | undefined;
+    principal: { email?: string; role?: string; csrfToken?: string | null } | undefined;
+  },
+): Promise<ContactsData> {
+  // PostgreSQL text cannot hold NUL: the filter searches for the rest.
+  const q = options.q.slice(0, 200).replaceAll("\u0000", "");
+  const [contacts, open] = await Promise.all([
+    firstContacts(sql, q),
+    options.id ? contactDetail(sql, options.id) : Promise.resolve(null),
+  ]);
+  const numbers = [
+    ...contacts.items.flatMap((c) => c.phones),
+    ...(open?.contact.phones ?? []),
+    ...(open?.timeline.items.map((e) => e.address) ?? []),
+  ];
+  const p = options.principal;
+  return {
+    title: open ? `${open.contact.name} · Contacts · Hatch` : "Contacts · Hatch",
+    contacts,
+    q,
+    open,
+    notFound: options.id && !open ? `Contact "${options.id}" was not found` : null,
+    labels: phoneLabels(numbers, options.defaultCountry),
+    defaultCountry: options.defaultCountry,
+    timeZone: zoneFromCookie(options.cookie),
+    csrfToken: p?.csrfToken ?? null,
+    user: p?.email ? { email: p.email, role: p.role ?? "agent" } : null,
+  };
+}
