@@ -22,8 +22,9 @@ const PAGE = 50;
 function readZone(cookie: string | undefined): string {
   const m = cookie?.match(/(?:^|;\s*)hatch_tz=([^;]+)/);
   if (!m) return "UTC";
-  const zone = decodeURIComponent(m[1]);
+  // A cookie the browser was handed by anyone: bad percent-encoding (URIError) is UTC too.
   try {
+    const zone = decodeURIComponent(m[1]);
     new Intl.DateTimeFormat("en-US", { timeZone: zone });
     return zone;
   } catch {

@@ -523,27 +523,39 @@ export const headerValue: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom("é", "\u00ff\u00fe", "x".repeat(8_000), "gzip, br, deflate, zstd, *;q=0"),
 );
 
+// Cookies the pages read (the time zone, the session) with values they must survive.
+const cookie = fc.tuple(
+  fc.constantFrom("hatch_tz", "hatch_session", "__Host-hatch_session", "x"),
+  fc.oneof(
+    fc.constantFrom("%E0%A4%A", "%", "Europe/Paris", "../../etc/passwd", "UTC%00", "Mars/Olympus"),
+    fc.string({ unit: headerChar, maxLength: 20 }).filter((v) => !/[;,]/.test(v)),
+  ),
+).map(([name, value]) => ["cookie", `${name}=${value}`] as [string, string]);
+
 /** Extra request headers: a few that Hatch reads, some it does not, with odd values. */
 export const oddHeaders: fc.Arbitrary<[string, string][]> = fc.array(
-  fc.tuple(
-    fc.constantFrom(
-      "accept",
-      "accept-encoding",
-      "accept-language",
-      "user-agent",
-      "cookie",
-      "x-csrf-token",
-      "last-event-id",
-      "x-request-id",
-      "x-forwarded-for",
-      "x-http-method-override",
-      "range",
-      "if-none-match",
-      "x-twilio-signature",
-      "x-twilio-email-event-webhook-signature",
-      "x-twilio-email-event-webhook-timestamp",
+  fc.oneof(
+    cookie,
+    fc.tuple(
+      fc.constantFrom(
+        "accept",
+        "accept-encoding",
+        "accept-language",
+        "user-agent",
+        "cookie",
+        "x-csrf-token",
+        "last-event-id",
+        "x-request-id",
+        "x-forwarded-for",
+        "x-http-method-override",
+        "range",
+        "if-none-match",
+        "x-twilio-signature",
+        "x-twilio-email-event-webhook-signature",
+        "x-twilio-email-event-webhook-timestamp",
+      ),
+      headerValue,
     ),
-    headerValue,
   ),
   { maxLength: 3 },
 );

@@ -98,9 +98,10 @@ export async function seedRows(app: Requester, sql: Sql, adminId: string): Promi
   };
 }
 
-/** Which real ids a route's `:id` names, by the route's first segment after /api/. */
+/** Which real ids a route's `:id` names, by the route's first segment (after /api/). */
 export function realIds(rows: Rows, pattern: string): string[] {
-  const kind = pattern.split("/")[2];
+  // "/api/contacts/:id" and the page "/contacts/:id" name the same rows.
+  const kind = pattern.split("/").filter((s) => s && s !== "api")[0];
   return {
     contacts: rows.contacts,
     conversation: rows.conversations,
@@ -111,11 +112,38 @@ export function realIds(rows: Rows, pattern: string): string[] {
   }[kind] ?? [];
 }
 
-const phone = (area: string) => fc.integer({ min: 1000, max: 9999 }).map((n) => `+1${area}555${n}`);
+// Numbers as people type them, and ones libphonenumber may read in surprising ways.
+const oddPhone = fc.constantFrom(
+  "+1 (415) 555-0100",
+  "(415) 555-0100",
+  "00441632960961",
+  "+999999999999999",
+  "+0",
+  "+14155550100123456789012345",
+  "tel:+14155550100",
+  "+١٤١٥٥٥٥٠١٠٠",
+  "+1415555０１００",
+  "+1 415 555 0100 ext. 12",
+);
+const phone = (area: string) =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.integer({ min: 1000, max: 9999 }).map((n) => `+1${area}555${n}`) },
+    oddPhone,
+  );
 // fast-check's addresses are RFC-valid but stranger than zod's check allows; mix in plain ones.
 const email = fc.oneof(
   fc.emailAddress(),
   fc.stringMatching(/^[a-z]{1,10}$/).map((w) => `${w}@example.com`),
+  fc.constantFrom(
+    "用户@例子.广告",
+    "a@xn--bcher-kva.example",
+    '"quoted local"@example.com',
+    "a@[127.0.0.1]",
+    " A@EXAMPLE.COM ",
+    "a@b",
+    "a@b.co, c@d.co",
+    "Name <a@b.co>",
+  ),
 );
 
 const urlSafe = (text: string) =>
