@@ -7,6 +7,8 @@ import fc from "fast-check";
 import { manifest } from "../../routes.gen.ts";
 import { type MountedRoute, routeTable } from "../../lib/web/router.tsx";
 import type { OperationDoc } from "../../lib/web/define.ts";
+import { createSession } from "../../lib/auth/sessions.ts";
+import { sessionPolicy } from "../../lib/auth/principal.ts";
 import { type Requester, startTestApp, test, withToken } from "../helpers.ts";
 import { freshContacts, hintsFor, realIds, type Rows, seedRows } from "./seed.ts";
 import {
@@ -139,39 +141,79 @@ for (const op of operations) {
     const own = op.route.pattern.includes("contact")
       ? { ...rows, contacts: await freshContacts(app) }
       : rows;
+    // A session of its own, as a browser would hold (POST /logout ends the one it is sent with).
+    const session = await createSession(t.ctx.sql, {
+      userId: t.userId,
+      policy: sessionPolicy(t.ctx.settings),
+    });
     const tally = new Tally(op.name);
-    const cases = fc.tuple(requests(op, own), sometimes(badAuthorization, 2));
-    await fuzz(op.name, cases, async ([r, badAuth]) => {
+    const cases = fc.tuple(
+      requests(op, own),
+      // Mostly the API token; now and then the browser's way: session cookie and CSRF token.
+      fc.constantFrom("token", "token", "token", "session"),
+      sometimes(fc.oneof(badAuthorization, fc.constant(NO_CSRF)), 2),
+    );
+    await fuzz(op.name, cases, async ([generated, via, refusal]) => {
+      const r = via === "session" ? asSession(generated, session) : generated;
       const res = await send(app, r);
       const lands = landsOn(op.route.pattern, r.path);
       // A path that resolves to another route is held to the general rules only.
       const expected = lands ? expectation : { page: true, redirects: true };
       tally.add(res.status, await checkAnswer(r, res, expected));
-      if (badAuth !== undefined && lands && !op.route.module.open) {
-        await checkRefused(op, r, badAuth);
+      if (refusal !== undefined && lands && !op.route.module.open) {
+        await checkRefused(op, generated, refusal, session.token);
       }
     });
     tally.print();
   });
 }
 
-/**
- * The same request again with a bad Authorization and no token: a closed route refuses it
- * (401; a page's GET redirects to the login) before reading anything else. Only two checks come
- * first: a foreign Origin on a write (so it is left off) and the body size limit (413).
- */
-async function checkRefused(op: Operation, r: FuzzRequest, auth: string): Promise<void> {
-  const copy: FuzzRequest = {
+const NO_CSRF = "(session cookie without its CSRF token)";
+
+// The session's cookie joins the generated ones; its CSRF token goes first, so a generated one
+// still overrides it. An empty Authorization keeps withToken from adding the API token.
+function asSession(r: FuzzRequest, session: { token: string; csrfToken: string }): FuzzRequest {
+  const headers = r.headers ?? [];
+  const cookies = headers.filter(([k]) => k === "cookie").map(([, v]) => v);
+  return {
     ...r,
     headers: [
-      ...(r.headers ?? []).filter(([k]) => !["origin", "authorization", "cookie"].includes(k)),
-      ["authorization", auth],
+      ["authorization", ""],
+      ["x-csrf-token", session.csrfToken],
+      ...headers.filter(([k]) => k !== "cookie"),
+      ["cookie", [`hatch_session=${session.token}`, ...cookies].join("; ")],
     ],
+  };
+}
+
+/**
+ * The same request again, refused: with a bad Authorization (and no token) a closed route
+ * answers 401, a page's GET redirects to the login; a write with the session cookie but not
+ * its CSRF token is a 403. Only two checks come first: a foreign Origin on a write (so it is
+ * left off) and the body size limit (413).
+ */
+async function checkRefused(
+  op: Operation,
+  r: FuzzRequest,
+  refusal: string,
+  sessionToken: string,
+): Promise<void> {
+  const noCsrf = refusal === NO_CSRF;
+  if (noCsrf && !WRITES.has(op.method)) return;
+  const kept = (r.headers ?? []).filter(([k]) =>
+    !["origin", "authorization", "cookie", "x-csrf-token"].includes(k)
+  );
+  const copy: FuzzRequest = {
+    ...r,
+    headers: noCsrf
+      ? [...kept, ["cookie", `hatch_session=${sessionToken}`]]
+      : [...kept, ["authorization", refusal]],
   };
   const page = Boolean(op.route.module.default) && op.method === "GET";
   const res = await send(fromFuzzIp, copy);
   const tooLarge = res.status === 413 && r.body !== undefined && "malformed" in r.body;
-  await checkAnswer(copy, res, { page, status: tooLarge ? 413 : page ? 302 : 401 });
+  const status = tooLarge ? 413 : noCsrf ? 403 : page ? 302 : 401;
+  await checkAnswer(copy, res, { page, status });
 }
 
 // Methods a route does not have, HEAD and OPTIONS among them: a 404 or 405 in JSON, or for
