@@ -41,9 +41,9 @@ export function excerpt(text: string, q: string, size = WINDOW): string {
   if (at <= LEAD) return flat.length > size ? `${flat.slice(0, size).trimEnd()}…` : flat;
   // Start on a word boundary so the excerpt never opens mid-word.
   const space = flat.lastIndexOf(" ", at - LEAD);
-  const start = space < 0 ? at - LEAD : space + 1;
+  const start = space < 0 ? 0 : space + 1;
   const end = start + size;
-  return `…${flat.slice(start, end).trim()}${end < flat.length ? "…" : ""}`;
+  return `${start > 0 ? "…" : ""}${flat.slice(start, end).trim()}${end < flat.length ? "…" : ""}`;
 }
 
 /** One piece of a result's text: matched words are marked. */

@@ -34,6 +34,11 @@ Deno.test("excerpt: a window starting a little before the first match, cut on a 
   assert.ok(cut.includes("the invoice is attached"));
   assert.ok(!/^…\S*[a-z]ipsum/.test(cut), "starts on a word boundary");
   assert.equal(excerpt("Short\n\ntext", "text"), "Short text");
+  // A first word longer than the lead is kept whole rather than cut.
+  assert.equal(
+    excerpt("Congratulations, Maria! Yes, we have blush peonies in this week", "peonies"),
+    "Congratulations, Maria! Yes, we have blush peonies in this week",
+  );
 });
 
 const SMS: Item = {
