@@ -108,10 +108,24 @@ function requests(op: Operation, rows: Rows): fc.Arbitrary<FuzzRequest> {
     ...(origin === undefined ? [] : [["origin", origin] as [string, string]]),
   ]);
   const id = pathId(realIds(rows, route.pattern));
-  return fc.record({ id, query, body: withBody, headers }).map((g) => ({
+  const rawQuery = sometimes(
+    fc.constantFrom(
+      "%",
+      "q=%E0%A4%A",
+      "%=1",
+      "before=%FF",
+      "limit=%",
+      "q",
+      "&&=",
+      "limit=1&limit=x",
+    ),
+    4,
+  );
+  return fc.record({ id, query, rawQuery, body: withBody, headers }).map((g) => ({
     method,
     path: route.pattern.replace(/:\w+/g, g.id),
     query: g.query,
+    rawQuery: g.rawQuery,
     body: g.body,
     headers: g.headers,
   }));

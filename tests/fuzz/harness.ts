@@ -17,6 +17,8 @@ export interface FuzzRequest {
   method: string;
   path: string;
   query?: [string, string][];
+  /** Appended to the query as is: percent-encoding no encoder would write. */
+  rawQuery?: string;
   body?: { json: unknown; contentType: string } | { malformed: MalformedBody };
   headers?: [string, string][];
 }
@@ -37,8 +39,9 @@ export interface Expectation {
 
 /** The URL, with the query's pairs encoded as a browser would. */
 export function urlOf(r: FuzzRequest): string {
-  const qs = r.query?.length ? `?${new URLSearchParams(r.query)}` : "";
-  return `${r.path}${qs}`;
+  const parts = [...(r.query?.length ? [`${new URLSearchParams(r.query)}`] : []), r.rawQuery ?? ""];
+  const qs = parts.filter(Boolean).join("&");
+  return qs ? `${r.path}?${qs}` : r.path;
 }
 
 /** Sends a generated request; a header fetch refuses is dropped, as a client would drop it. */
