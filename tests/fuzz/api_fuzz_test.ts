@@ -1,28 +1,27 @@
 // Property-based requests for every route of the app's own route table, built from the zod
 // schemas each route documents (through the JSON Schema /openapi.json publishes), mixed with
-// near-valid values, any JSON, broken bodies, odd headers and encodings, all sent with an admin
-// token. Whatever is sent: no 5xx, a 2xx matches its documented schema, a 4xx says why in JSON,
-// and a bad credential is refused. HATCH_FUZZ_SEED replays a run; HATCH_FUZZ_RUNS lengthens it.
+// near-valid values, any JSON, broken bodies, odd headers and encodings, sent as an admin (its
+// API token, now and then a session). Whatever is sent: no 5xx, a 2xx matches its documented
+// schema, a 4xx says why in JSON, and a copy with a bad credential is refused.
+// HATCH_FUZZ_SEED replays a run, HATCH_FUZZ_RUNS lengthens it, HATCH_FUZZ_VERBOSE=1 shows how
+// the answers spread.
 import fc from "fast-check";
 import { manifest } from "../../routes.gen.ts";
 import { type MountedRoute, routeTable } from "../../lib/web/router.tsx";
 import type { OperationDoc } from "../../lib/web/define.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
-import { sessionPolicy } from "../../lib/auth/principal.ts";
+import { sessionCookieName, sessionPolicy } from "../../lib/auth/principal.ts";
 import { type Requester, startTestApp, test, withToken } from "../helpers.ts";
 import { freshContacts, hintsFor, realIds, type Rows, seedRows } from "./seed.ts";
 import {
-  badAuthorization,
   bodyValue,
-  idempotencyKey,
   inputSchema,
   type JsonSchema,
-  malformedBody,
-  oddHeaders,
   pathId,
   queryPairs,
   sometimes,
 } from "./arbitraries.ts";
+import { badAuthorization, idempotencyKey, malformedBody, oddHeaders } from "./malformed.ts";
 import { checkAnswer, fuzz, type FuzzRequest, RUNS, SEED, send, Tally } from "./harness.ts";
 
 const dataDir = await Deno.makeTempDir({ prefix: "hatch_fuzz_" });
@@ -141,6 +140,25 @@ function landsOn(pattern: string, path: string): boolean {
   return re.test(resolved);
 }
 
+const NO_CSRF = "(session cookie without its CSRF token)";
+const SESSION_COOKIE = sessionCookieName(t.ctx.settings);
+
+// The session's cookie joins the generated ones; its CSRF token goes first, so a generated one
+// still overrides it. An empty Authorization keeps withToken from adding the API token.
+function asSession(r: FuzzRequest, session: { token: string; csrfToken: string }): FuzzRequest {
+  const headers = r.headers ?? [];
+  const cookies = headers.filter(([k]) => k === "cookie").map(([, v]) => v);
+  return {
+    ...r,
+    headers: [
+      ["authorization", ""],
+      ["x-csrf-token", session.csrfToken],
+      ...headers.filter(([k]) => k !== "cookie"),
+      ["cookie", [`${SESSION_COOKIE}=${session.token}`, ...cookies].join("; ")],
+    ],
+  };
+}
+
 for (const op of operations) {
   test(`fuzz ${op.name}`, async () => {
     const expectation = {
@@ -182,24 +200,6 @@ for (const op of operations) {
   });
 }
 
-const NO_CSRF = "(session cookie without its CSRF token)";
-
-// The session's cookie joins the generated ones; its CSRF token goes first, so a generated one
-// still overrides it. An empty Authorization keeps withToken from adding the API token.
-function asSession(r: FuzzRequest, session: { token: string; csrfToken: string }): FuzzRequest {
-  const headers = r.headers ?? [];
-  const cookies = headers.filter(([k]) => k === "cookie").map(([, v]) => v);
-  return {
-    ...r,
-    headers: [
-      ["authorization", ""],
-      ["x-csrf-token", session.csrfToken],
-      ...headers.filter(([k]) => k !== "cookie"),
-      ["cookie", [`hatch_session=${session.token}`, ...cookies].join("; ")],
-    ],
-  };
-}
-
 /**
  * The same request again, refused: with a bad Authorization (and no token) a closed route
  * answers 401, a page's GET redirects to the login; a write with the session cookie but not
@@ -220,7 +220,7 @@ async function checkRefused(
   const copy: FuzzRequest = {
     ...r,
     headers: noCsrf
-      ? [...kept, ["cookie", `hatch_session=${sessionToken}`]]
+      ? [...kept, ["cookie", `${SESSION_COOKIE}=${sessionToken}`]]
       : [...kept, ["authorization", refusal]],
   };
   const page = Boolean(op.route.module.default) && op.method === "GET";

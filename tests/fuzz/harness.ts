@@ -4,7 +4,7 @@ import fc from "fast-check";
 import type { z } from "zod";
 import type { OperationDoc } from "../../lib/web/define.ts";
 import type { Requester } from "../helpers.ts";
-import { encodeMalformed, type MalformedBody } from "./arbitraries.ts";
+import { encodeMalformed, type MalformedBody } from "./malformed.ts";
 
 /** The run's seed: HATCH_FUZZ_SEED replays a failure, otherwise a fresh one each run. */
 export const SEED = Number(Deno.env.get("HATCH_FUZZ_SEED") ?? Math.floor(Math.random() * 2 ** 31));

@@ -7,7 +7,8 @@ import twilio from "twilio";
 import { applyStatus } from "../../lib/db/thread.ts";
 import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "../helpers.ts";
 import { type FormField, multipartForm, sendgridEventSigner } from "../fakes/sendgrid_webhooks.ts";
-import { headerValue, nastyString } from "./arbitraries.ts";
+import { nastyString } from "./arbitraries.ts";
+import { headerValue } from "./malformed.ts";
 import { checkAnswer, fuzz, type FuzzRequest, RUNS, send, Tally } from "./harness.ts";
 
 const PUBLIC = "https://hatch.example";
