@@ -15,31 +15,32 @@ import * as $r11 from "./routes/api/conversations.ts";
 import * as $r12 from "./routes/api/email/[id].ts";
 import * as $r13 from "./routes/api/events.ts";
 import * as $r14 from "./routes/api/me.ts";
-import * as $r15 from "./routes/api/me/totp.ts";
-import * as $r16 from "./routes/api/message/[id].ts";
-import * as $r17 from "./routes/api/message/[id]/retry.ts";
-import * as $r18 from "./routes/api/sandbox/inbound.ts";
-import * as $r19 from "./routes/api/search.ts";
-import * as $r20 from "./routes/api/send_email.ts";
-import * as $r21 from "./routes/api/send_message.ts";
-import * as $r22 from "./routes/api/tokens.ts";
-import * as $r23 from "./routes/api/tokens/[id].ts";
-import * as $r24 from "./routes/api/users.ts";
-import * as $r25 from "./routes/api/users/[id].ts";
-import * as $r26 from "./routes/contacts.tsx";
-import * as $r27 from "./routes/contacts/[id].tsx";
-import * as $r28 from "./routes/docs.tsx";
-import * as $r29 from "./routes/health.ts";
-import * as $r30 from "./routes/index.tsx";
-import * as $r31 from "./routes/login.tsx";
-import * as $r32 from "./routes/logout.ts";
-import * as $r33 from "./routes/openapi.json.ts";
-import * as $r34 from "./routes/ready.ts";
-import * as $r35 from "./routes/settings.tsx";
-import * as $r36 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r37 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r38 from "./routes/webhooks/twilio/sms.ts";
-import * as $r39 from "./routes/webhooks/twilio/status.ts";
+import * as $r15 from "./routes/api/me/password.ts";
+import * as $r16 from "./routes/api/me/totp.ts";
+import * as $r17 from "./routes/api/message/[id].ts";
+import * as $r18 from "./routes/api/message/[id]/retry.ts";
+import * as $r19 from "./routes/api/sandbox/inbound.ts";
+import * as $r20 from "./routes/api/search.ts";
+import * as $r21 from "./routes/api/send_email.ts";
+import * as $r22 from "./routes/api/send_message.ts";
+import * as $r23 from "./routes/api/tokens.ts";
+import * as $r24 from "./routes/api/tokens/[id].ts";
+import * as $r25 from "./routes/api/users.ts";
+import * as $r26 from "./routes/api/users/[id].ts";
+import * as $r27 from "./routes/contacts.tsx";
+import * as $r28 from "./routes/contacts/[id].tsx";
+import * as $r29 from "./routes/docs.tsx";
+import * as $r30 from "./routes/health.ts";
+import * as $r31 from "./routes/index.tsx";
+import * as $r32 from "./routes/login.tsx";
+import * as $r33 from "./routes/logout.ts";
+import * as $r34 from "./routes/openapi.json.ts";
+import * as $r35 from "./routes/ready.ts";
+import * as $r36 from "./routes/settings.tsx";
+import * as $r37 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r38 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r39 from "./routes/webhooks/twilio/sms.ts";
+import * as $r40 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
@@ -47,8 +48,9 @@ import * as $i3 from "./islands/ContactView.tsx";
 import * as $i4 from "./islands/ConversationList.tsx";
 import * as $i5 from "./islands/ConversationPane.tsx";
 import * as $i6 from "./islands/EmailComposer.tsx";
-import * as $i7 from "./islands/TwoFactorSettings.tsx";
-import * as $i8 from "./islands/UserAdmin.tsx";
+import * as $i7 from "./islands/PasswordChange.tsx";
+import * as $i8 from "./islands/TwoFactorSettings.tsx";
+import * as $i9 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -67,31 +69,32 @@ export const manifest: Manifest = {
     "api/email/[id].ts": $r12,
     "api/events.ts": $r13,
     "api/me.ts": $r14,
-    "api/me/totp.ts": $r15,
-    "api/message/[id].ts": $r16,
-    "api/message/[id]/retry.ts": $r17,
-    "api/sandbox/inbound.ts": $r18,
-    "api/search.ts": $r19,
-    "api/send_email.ts": $r20,
-    "api/send_message.ts": $r21,
-    "api/tokens.ts": $r22,
-    "api/tokens/[id].ts": $r23,
-    "api/users.ts": $r24,
-    "api/users/[id].ts": $r25,
-    "contacts.tsx": $r26,
-    "contacts/[id].tsx": $r27,
-    "docs.tsx": $r28,
-    "health.ts": $r29,
-    "index.tsx": $r30,
-    "login.tsx": $r31,
-    "logout.ts": $r32,
-    "openapi.json.ts": $r33,
-    "ready.ts": $r34,
-    "settings.tsx": $r35,
-    "webhooks/sendgrid/events.ts": $r36,
-    "webhooks/sendgrid/inbound.ts": $r37,
-    "webhooks/twilio/sms.ts": $r38,
-    "webhooks/twilio/status.ts": $r39,
+    "api/me/password.ts": $r15,
+    "api/me/totp.ts": $r16,
+    "api/message/[id].ts": $r17,
+    "api/message/[id]/retry.ts": $r18,
+    "api/sandbox/inbound.ts": $r19,
+    "api/search.ts": $r20,
+    "api/send_email.ts": $r21,
+    "api/send_message.ts": $r22,
+    "api/tokens.ts": $r23,
+    "api/tokens/[id].ts": $r24,
+    "api/users.ts": $r25,
+    "api/users/[id].ts": $r26,
+    "contacts.tsx": $r27,
+    "contacts/[id].tsx": $r28,
+    "docs.tsx": $r29,
+    "health.ts": $r30,
+    "index.tsx": $r31,
+    "login.tsx": $r32,
+    "logout.ts": $r33,
+    "openapi.json.ts": $r34,
+    "ready.ts": $r35,
+    "settings.tsx": $r36,
+    "webhooks/sendgrid/events.ts": $r37,
+    "webhooks/sendgrid/inbound.ts": $r38,
+    "webhooks/twilio/sms.ts": $r39,
+    "webhooks/twilio/status.ts": $r40,
   },
   islands: {
     "ApiTokens": $i0.default,
@@ -101,7 +104,8 @@ export const manifest: Manifest = {
     "ConversationList": $i4.default,
     "ConversationPane": $i5.default,
     "EmailComposer": $i6.default,
-    "TwoFactorSettings": $i7.default,
-    "UserAdmin": $i8.default,
+    "PasswordChange": $i7.default,
+    "TwoFactorSettings": $i8.default,
+    "UserAdmin": $i9.default,
   },
 };

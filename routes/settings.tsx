@@ -16,6 +16,7 @@ import {
   IconUsers,
   Logo,
 } from "../components/Icons.tsx";
+import PasswordChange from "../islands/PasswordChange.tsx";
 import TwoFactorSettings from "../islands/TwoFactorSettings.tsx";
 import ApiTokens from "../islands/ApiTokens.tsx";
 import UserAdmin from "../islands/UserAdmin.tsx";
@@ -149,16 +150,7 @@ export default define.page<SettingsData>(({ data }) => {
 
         <Section id="security" title="Security" lead="How you prove it's you when you sign in.">
           <TwoFactorSettings enabled={me.totp_enabled} csrfToken={data.csrfToken} />
-          <div class="setting-row">
-            <div>
-              <p class="setting-title">Password</p>
-              <p class="muted">
-                {admin
-                  ? "Set a new one with “Reset password” on your row under Users; you will sign in again with it."
-                  : "To change your password, ask an admin of your team to reset it."}
-              </p>
-            </div>
-          </div>
+          <PasswordChange csrfToken={data.csrfToken} />
         </Section>
 
         <Section

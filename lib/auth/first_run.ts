@@ -52,6 +52,6 @@ function printPassword(print: (line: string) => void, email: string, password: s
   print("  Hatch's first admin account (shown once, write it down):");
   print(`    email:    ${email}`);
   print(`    password: ${password}`);
-  print("  Change it after signing in: deno task hatch user reset-password " + email);
+  print("  Change it after signing in: Settings → Security → Password");
   print("");
 }

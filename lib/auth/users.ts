@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Tx } from "../db/connect.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "../errors.ts";
-import { assertStrongPassword, hashPassword } from "./passwords.ts";
+import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
 
 /** A user as the API shows it (never the hash or the TOTP key). */
 export const User = z.object({
@@ -115,4 +115,24 @@ export async function resetPassword(sql: Tx, id: string, password: string): Prom
 export async function countUsers(sql: Tx): Promise<number> {
   const [{ n }] = await sql`select count(*)::int as n from users`;
   return n;
+}
+
+/** Changes one's own password after checking the current one; other sessions end. */
+export async function changeOwnPassword(
+  sql: Tx,
+  options: { userId: string; current: string; next: string; keepSessionId?: string },
+): Promise<void> {
+  const [row] = await sql`select email, password_hash from users where id = ${options.userId}`;
+  if (!row) throw new NotFoundError(`User "${options.userId}" not found`);
+  if (!(await verifyPassword(options.current, row.password_hash))) {
+    throw new BadRequestError("Current password is wrong");
+  }
+  assertStrongPassword(options.next, row.email);
+  await sql`
+    update users set password_hash = ${await hashPassword(options.next)},
+      password_changed_at = now(), updated_at = now()
+    where id = ${options.userId}`;
+  await sql`
+    delete from sessions
+    where user_id = ${options.userId} and id <> ${options.keepSessionId ?? ""}`;
 }

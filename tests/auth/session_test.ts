@@ -176,6 +176,32 @@ test("with a second factor, the password alone is not enough", async () => {
   assert.equal((await t.raw.request("/api/me", { headers: { cookie: pending } })).status, 401);
 });
 
+test("a user changes their own password; the current one is checked, other sessions end", async () => {
+  const u = await newUser();
+  const here = sessionCookie(await login({ email: u.email, password: u.password }));
+  const elsewhere = sessionCookie(await login({ email: u.email, password: u.password }));
+  const headers = {
+    cookie: here,
+    "x-csrf-token": await csrfOf(here),
+    "content-type": "application/json",
+  };
+  const change = (current: string, next: string) =>
+    t.raw.request("/api/me/password", {
+      method: "PUT",
+      headers,
+      body: JSON.stringify({ current_password: current, new_password: next }),
+    });
+  const wrong = await change("not it at all", "a fresh new secret 1");
+  assert.equal(wrong.status, 400);
+  assert.match((await wrong.json()).error, /Current password is wrong/);
+  const weak = await change(u.password, "password123");
+  assert.match((await weak.json()).error, /too common/);
+  assert.equal((await change(u.password, "a fresh new secret 1")).status, 200);
+  assert.equal((await t.raw.request("/api/me", { headers: { cookie: here } })).status, 200);
+  assert.equal((await t.raw.request("/api/me", { headers: { cookie: elsewhere } })).status, 401);
+  assert.equal((await login({ email: u.email, password: "a fresh new secret 1" })).status, 303);
+});
+
 test("agents cannot use admin routes", async () => {
   const u = await newUser("agent");
   const cookie = sessionCookie(await login({ email: u.email, password: u.password }));
