@@ -18,7 +18,7 @@ test("prune deletes what is past its keeping time and nothing newer", async () =
   await createSession(sql, { userId: t.userId, policy: { idleMinutes: 1, maxDays: 1 } });
   await sql`update sessions set expires_at = now() - interval '1 minute' where user_id = ${t.userId}`;
   const tasks = deliveryTasks({ sql, settings, ...providersFor(settings) });
-  await tasks.prune({}, {} as JobHelpers);
+  await tasks.prune!({}, {} as JobHelpers);
   const keys = await sql`select key from idempotency_keys where scope = ${tag}`;
   assert.deepEqual(keys.map((r) => r.key), ["new"]);
   const receipts = await sql`select event_id from webhook_receipts where provider = ${tag}`;
