@@ -2,8 +2,8 @@
 //
 //   deno run -A bench/realtime.ts [--mode latency|throughput|both] [--clients N]
 //     [--rate 200] [--seconds 10] [--concurrency 48] [--to chat|sms] [--worker]
-//     [--env KEY=VALUE …] [--server-flags="--cpu-prof …"] [--database-url postgres://…/postgres]
-//     [--keep]
+//     [--env KEY=VALUE …] [--server-flags="--cpu-prof …"] [--server-log]
+//     [--database-url postgres://…/postgres] [--keep]
 //
 // Starts Hatch as its own process (`deno run -A main.ts`) on a fresh hatch_bench_<ts>
 // database, as production runs it. The embedded worker is off (HATCH_WORKER=false) unless
@@ -18,6 +18,10 @@
 // message_update INSERT frame for the message_id the POST returned.
 // throughput: --clients SSE clients (default 100) connected and reading; --concurrency
 // requests in flight on keep-alive connections for --seconds; accepted sends (202) per second.
+//
+// --server-log runs Hatch at HATCH_LOG_LEVEL=info and reads its one line per request, to split
+// a send's time into the server's handling (middleware to answer) and everything around it
+// (queues, the network, the client); the logging itself costs the server some CPU.
 //
 // The load generator shares the machine with Hatch and PostgreSQL, so it is kept lean: one
 // decoder per stream, no JSON parsing, message ids found with indexOf. CPU use of each side
@@ -50,6 +54,7 @@ const { values: flags } = parseArgs({
     worker: { type: "boolean", default: false },
     env: { type: "string", multiple: true, default: [] },
     "server-flags": { type: "string", default: "" },
+    "server-log": { type: "boolean", default: false },
     "database-url": { type: "string" },
     keep: { type: "boolean", default: false },
   },
@@ -201,6 +206,34 @@ function freePort(): number {
   return port;
 }
 
+/** The server's own handling time of each accepted send, from its log, with when it was read. */
+const serverTimes: { at: number; ms: number }[] = [];
+
+async function readServerLog(stdout: ReadableStream<Uint8Array>): Promise<void> {
+  let rest = "";
+  const decoder = new TextDecoder();
+  for await (const bytes of stdout) {
+    const lines = (rest + decoder.decode(bytes, { stream: true })).split("\n");
+    rest = lines.pop() ?? "";
+    const at = performance.now();
+    for (const line of lines) {
+      if (!line.includes('"path":"/api/send_message"') || !line.includes('"status":202')) continue;
+      const m = line.match(/"ms":([\d.]+)/);
+      if (m) serverTimes.push({ at, ms: Number(m[1]) });
+    }
+  }
+}
+
+/** Server handling p50 / p99 of the sends logged between `from` and `to` (performance.now()). */
+function serverHandling(from: number, to: number): string {
+  const times = Float64Array.from(
+    serverTimes.filter((t) => t.at >= from && t.at <= to).map((t) => t.ms),
+  ).sort();
+  return `${ms(percentile(times, 50))} / ${
+    ms(percentile(times, 99))
+  } ms over ${times.length} sends`;
+}
+
 interface Server {
   url: string;
   pid: number;
@@ -216,7 +249,7 @@ async function startHatch(databaseUrl: string): Promise<Server> {
     HATCH_WORKER: flags.worker ? "true" : "false",
     HATCH_SMS_PROVIDER: "sandbox",
     HATCH_EMAIL_PROVIDER: "sandbox",
-    HATCH_LOG_LEVEL: "warning",
+    HATCH_LOG_LEVEL: flags["server-log"] ? "info" : "warning",
     HATCH_LOG_FORMAT: "json",
     HATCH_SEND_RATE_PER_MINUTE: "1000000",
     ...extraEnv,
@@ -226,9 +259,10 @@ async function startHatch(databaseUrl: string): Promise<Server> {
     cwd: new URL("../", import.meta.url).pathname,
     env,
     stdin: "null",
-    stdout: "null",
+    stdout: flags["server-log"] ? "piped" : "null",
     stderr: "inherit",
   }).spawn();
+  if (flags["server-log"]) void readServerLog(child.stdout);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     try {
@@ -611,6 +645,13 @@ async function latencyRun(server: Server, database: string, clients: number): Pr
       figure: "POST answer p50 / p99",
       value: `${ms(percentile(post, 50))} / ${ms(percentile(post, 99))} ms`,
     },
+    ...(flags["server-log"]
+      ? [{
+        run,
+        figure: "server handling p50 / p99 (its log)",
+        value: serverHandling(before.at, performance.now()),
+      }]
+      : []),
     {
       run,
       figure: "POST→SSE p50 / p90 / p99 / max",
@@ -679,6 +720,13 @@ async function throughputRun(server: Server, database: string, clients: number):
       figure: "POST answer p50 / p99",
       value: `${ms(percentile(post, 50))} / ${ms(percentile(post, 99))} ms`,
     },
+    ...(flags["server-log"]
+      ? [{
+        run,
+        figure: "server handling p50 / p99 (its log)",
+        value: serverHandling(before.at, performance.now()),
+      }]
+      : []),
     {
       run,
       figure: "SSE data read by the clients",
