@@ -4,11 +4,7 @@ import { bundleIslands } from "./lib/web/bundle.ts";
 
 const changed = await generateManifest();
 if (changed) console.log("routes.gen.ts updated");
-const islands: string[] = [];
-for await (const e of Deno.readDir(new URL("./islands/", import.meta.url))) {
-  if (e.isFile && /\.tsx?$/.test(e.name)) islands.push(e.name);
-}
-await bundleIslands(islands.sort());
+await bundleIslands();
 
 if (!Deno.args.includes("--build-only")) {
   const { start } = await import("./main.ts");

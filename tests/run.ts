@@ -4,6 +4,7 @@ import { connect } from "../lib/db/connect.ts";
 import { ensureDatabase, startEmbedded } from "../lib/db/embedded.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { ensureChromium } from "./e2e/chromium.ts";
+import { bundleIslands } from "../lib/web/bundle.ts";
 
 function freePort(): number {
   const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
@@ -32,6 +33,9 @@ const sql = connect(runUrl, { max: 1 });
 await migrate(sql, runUrl);
 await sql.end();
 console.log(`Test database: ${database}${embedded ? " (embedded server)" : ""}`);
+
+// The islands' bundles are build output (not in git): the browser tests need them fresh.
+await bundleIslands();
 
 const env = { HATCH_TEST_RUN_DATABASE_URL: runUrl, HATCH_TEST_RUN_ADMIN_URL: adminUrl };
 const filters = Deno.args;
