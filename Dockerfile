@@ -35,7 +35,7 @@ EXPOSE 5002
 
 # The image has neither curl nor wget; Deno itself asks /health (liveness, no database).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["deno", "eval", "const r = await fetch(`http://127.0.0.1:${Deno.env.get('HATCH_PORT') ?? 5002}/health`); Deno.exit(r.ok ? 0 : 1)"]
+  CMD ["deno", "eval", "const r = await fetch(`http://127.0.0.1:${Deno.env.get('HATCH_PORT') ?? 5002}/health`).catch(() => null); Deno.exit(r?.ok ? 0 : 1)"]
 
 # main.ts applies pending migrations (under a lock, so many replicas may start at once), then
 # serves; the base image's tini forwards SIGTERM so it drains SSE clients and stops cleanly.
