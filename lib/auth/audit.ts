@@ -28,12 +28,27 @@ export async function audit(
   action: string,
   options: { target?: string; detail?: Record<string, unknown> } = {},
 ): Promise<void> {
-  await sql`
+  await auditInsert(sql, actor, action, {
+    target: options.target,
+    detail: sql`${sql.json((options.detail ?? {}) as never)}`,
+  });
+}
+
+/**
+ * The audit insert as a fragment: `detail` is an SQL expression, and `from` lets a bigger
+ * statement (a send) record the row it made in the same statement.
+ */
+export function auditInsert(
+  sql: Tx,
+  actor: Actor,
+  action: string,
+  options: { target?: string; detail: ReturnType<Tx>; from?: ReturnType<Tx> },
+) {
+  return sql`
     insert into audit_log (actor_user_id, actor_token_id, actor_label, action, target, ip, detail)
-    values (${actor.userId ?? null}, ${actor.tokenId ?? null}, ${actor.label}, ${action},
-      ${options.target ?? null}, ${actor.ip ?? null}, ${
-    sql.json((options.detail ?? {}) as never)
-  })`;
+    select ${actor.userId ?? null}::uuid, ${actor.tokenId ?? null}::uuid, ${actor.label},
+      ${action}, ${options.target ?? null}, ${actor.ip ?? null}, (${options.detail})::jsonb
+    ${options.from ?? sql``}`;
 }
 
 /** The newest audit entries, optionally of one action, paged by id. */

@@ -42,28 +42,26 @@ export async function authenticate(
     const m = auth.match(/^Bearer\s+(\S+)$/i);
     const found = m ? await resolveApiToken(sql, m[1]) : undefined;
     if (!found) return undefined;
-    const user = await userEssentials(sql, found.userId);
-    return user && { ...user, via: "token", tokenId: found.tokenId };
+    return {
+      userId: found.userId,
+      email: found.email,
+      role: found.role,
+      via: "token",
+      tokenId: found.tokenId,
+    };
   }
   const token = request.cookie(sessionCookieName(settings));
   if (!token) return undefined;
   const session = await resolveSession(sql, token, sessionPolicy(settings));
   if (!session || session.mfaPending) return undefined;
-  const user = await userEssentials(sql, session.userId);
-  return user && {
-    ...user,
+  return {
+    userId: session.userId,
+    email: session.email,
+    role: session.role,
     via: "session",
     sessionId: session.id,
     csrfToken: session.csrfToken,
   };
-}
-
-async function userEssentials(
-  sql: Tx,
-  id: string,
-): Promise<{ userId: string; email: string; role: "admin" | "agent" } | undefined> {
-  const [u] = await sql`select id, email, role from users where id = ${id} and disabled_at is null`;
-  return u && { userId: u.id, email: u.email, role: u.role };
 }
 
 /** The audit log's actor for a principal. */

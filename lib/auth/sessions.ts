@@ -5,6 +5,8 @@ import { randomToken, sha256Hex } from "./crypto.ts";
 export interface SessionInfo {
   id: string;
   userId: string;
+  email: string;
+  role: "admin" | "agent";
   csrfToken: string;
   mfaPending: boolean;
 }
@@ -30,9 +32,7 @@ export async function createSession(
   const csrfToken = randomToken(24);
   await sql`
     insert into sessions (id, user_id, csrf_token, mfa_pending, expires_at, ip, user_agent)
-    values (${await sha256Hex(token)}, ${options.userId}, ${csrfToken}, ${
-    options.mfaPending ?? false
-  },
+    values (${sha256Hex(token)}, ${options.userId}, ${csrfToken}, ${options.mfaPending ?? false},
       now() + make_interval(days => ${options.policy.maxDays}), ${options.ip ?? null},
       ${options.userAgent?.slice(0, 300) ?? null})`;
   return { token, csrfToken };
@@ -48,9 +48,9 @@ export async function resolveSession(
   policy: SessionPolicy,
 ): Promise<SessionInfo | undefined> {
   if (!token || token.length > 100) return undefined;
-  const id = await sha256Hex(token);
+  const id = sha256Hex(token);
   const [row] = await sql`
-    select s.id, s.user_id, s.csrf_token, s.mfa_pending, s.last_seen_at
+    select s.id, s.user_id, s.csrf_token, s.mfa_pending, s.last_seen_at, u.email, u.role
     from sessions s join users u on u.id = s.user_id
     where s.id = ${id} and s.expires_at > now() and u.disabled_at is null
       and s.last_seen_at > now() - make_interval(mins => ${policy.idleMinutes})`;
@@ -58,7 +58,14 @@ export async function resolveSession(
   if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
     await sql`update sessions set last_seen_at = now() where id = ${id}`;
   }
-  return { id, userId: row.user_id, csrfToken: row.csrf_token, mfaPending: row.mfa_pending };
+  return {
+    id,
+    userId: row.user_id,
+    email: row.email,
+    role: row.role,
+    csrfToken: row.csrf_token,
+    mfaPending: row.mfa_pending,
+  };
 }
 
 /** Ends a session on the server (logout). */

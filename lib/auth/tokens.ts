@@ -42,7 +42,7 @@ export async function createApiToken(
   const token = `hatch_${randomToken(24)}`;
   const [row] = await sql`
     insert into api_tokens (user_id, name, token_hash, prefix, expires_at)
-    values (${options.userId}, ${options.name}, ${await sha256Hex(token)}, ${token.slice(0, 12)},
+    values (${options.userId}, ${options.name}, ${sha256Hex(token)}, ${token.slice(0, 12)},
       ${options.expiresAt ?? null})
     returning *`;
   return { token, apiToken: toToken(row) };
@@ -70,16 +70,19 @@ export async function revokeApiToken(sql: Tx, id: string, userId?: string): Prom
 export async function resolveApiToken(
   sql: Tx,
   token: string,
-): Promise<{ tokenId: string; userId: string } | undefined> {
+): Promise<
+  { tokenId: string; userId: string; email: string; role: "admin" | "agent" } | undefined
+> {
   if (!token.startsWith("hatch_") || token.length > 100) return undefined;
   const [row] = await sql`
-    select t.id, t.user_id, t.last_used_at from api_tokens t join users u on u.id = t.user_id
-    where t.token_hash = ${await sha256Hex(token)} and t.revoked_at is null
+    select t.id, t.user_id, t.last_used_at, u.email, u.role
+    from api_tokens t join users u on u.id = t.user_id
+    where t.token_hash = ${sha256Hex(token)} and t.revoked_at is null
       and (t.expires_at is null or t.expires_at > now()) and u.disabled_at is null`;
   if (!row) return undefined;
   // Recording every use would make each API call a write; a minute's precision is enough.
   if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
     await sql`update api_tokens set last_used_at = now() where id = ${row.id}`;
   }
-  return { tokenId: row.id, userId: row.user_id };
+  return { tokenId: row.id, userId: row.user_id, email: row.email, role: row.role };
 }

@@ -18,9 +18,17 @@ export interface ConversationTouch {
 
 /** Creates the conversation or records a new message in it; call in the message's transaction. */
 export async function touchConversation(tx: Tx, t: ConversationTouch): Promise<void> {
+  await conversationUpsert(tx, t);
+}
+
+/**
+ * The statement that creates the conversation or records a new message in it, as a fragment a
+ * caller may run alone or embed (a send runs it in the same statement as its message insert).
+ */
+export function conversationUpsert(sql: Tx, t: ConversationTouch) {
   const preview = t.preview.slice(0, 160);
   const unread = t.direction === "inbound" ? 1 : 0;
-  await tx`
+  return sql`
     insert into conversations (id, channel, participants, subject, last_message_at,
       last_message_preview, last_direction, message_count, unread_count)
     values (${t.id}, ${t.channel}, ${t.participants}, ${t.subject ?? null}, now(), ${preview},

@@ -10,15 +10,33 @@ export interface JobPayloads {
 /** How many times a delivery is tried before it is marked failed. */
 export const DELIVERY_MAX_ATTEMPTS = 8;
 
+/** Where and how a job runs. */
+export interface JobOptions {
+  queue?: string;
+  runAt?: Date;
+  maxAttempts?: number;
+  jobKey?: string;
+}
+
 /** Adds a job with graphile-worker's add_job in the caller's transaction, so both commit together. */
 export async function addJob<K extends keyof JobPayloads>(
   tx: Tx,
   task: K,
   payload: JobPayloads[K],
-  options: { queue?: string; runAt?: Date; maxAttempts?: number; jobKey?: string } = {},
+  options: JobOptions = {},
 ): Promise<void> {
-  await tx`select graphile_worker.add_job(
-    ${task}, ${tx.json(payload as never)}::json,
+  await tx`select ${jobCall(tx, task, tx`${tx.json(payload as never)}::json`, options)}`;
+}
+
+/** The add_job call as a fragment, for a statement that computes the payload itself. */
+export function jobCall(
+  sql: Tx,
+  task: keyof JobPayloads,
+  payload: ReturnType<Tx>,
+  options: JobOptions = {},
+) {
+  return sql`graphile_worker.add_job(
+    ${task}, ${payload},
     queue_name => ${options.queue ?? null},
     run_at => ${options.runAt ?? null},
     max_attempts => ${options.maxAttempts ?? DELIVERY_MAX_ATTEMPTS},

@@ -71,7 +71,7 @@ async function insert(
   const thread = await findThread(tx, email);
   const ours = thread?.participants[0] ?? ourAddress(settings, email);
   const theirs = thread?.participants[1] ?? email.from!;
-  const conversation = thread?.id ?? await conversationId(ours, theirs);
+  const conversation = thread?.id ?? conversationId(ours, theirs);
   await touchConversation(tx, {
     id: conversation,
     channel: "email",

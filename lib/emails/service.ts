@@ -48,7 +48,7 @@ async function conversationFor(
   options: { to: string; requested?: string },
 ): Promise<{ from: string; id: string }> {
   const from = emailFromAddress(settings).toLowerCase();
-  const id = await conversationId(from, options.to);
+  const id = conversationId(from, options.to);
   if (!options.requested || options.requested === id) return { from, id };
   const [c] = await sql`
     select channel, participants from conversations where id = ${options.requested}`;

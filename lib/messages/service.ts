@@ -3,8 +3,9 @@ import type { Settings } from "../config.ts";
 import { threadPage } from "../db/thread.ts";
 import { BadRequestError, NotFoundError } from "../errors.ts";
 import { conversationId } from "../conversations/conversation_id.ts";
-import { touchConversation } from "../conversations/service.ts";
-import { addJob } from "../delivery/jobs.ts";
+import { conversationUpsert, touchConversation } from "../conversations/service.ts";
+import { jobCall } from "../delivery/jobs.ts";
+import { type Actor, auditInsert } from "../auth/audit.ts";
 import { smsFromAddress } from "../providers/select.ts";
 import { parseRecipient } from "./address.ts";
 import { applyKeyword, assertNotOptedOut, keywordOf } from "./opt_outs.ts";
@@ -15,6 +16,7 @@ export async function sendMessage(
   sql: Sql,
   settings: Settings,
   input: SendMessageInput,
+  options: { actor?: Actor } = {},
 ): Promise<SendMessageResult> {
   const to = parseRecipient(input.to, settings.HATCH_DEFAULT_COUNTRY);
   const from = to.channel === "sms" ? smsFromAddress(settings) : (input.from ?? "Hatch");
@@ -25,7 +27,7 @@ export async function sendMessage(
     throw new BadRequestError("media_urls: attachments go out by MMS only, to a phone number");
   }
   if (to.channel === "sms") await assertNotOptedOut(sql, from, to.address);
-  const id = await conversationId(from, to.address);
+  const id = conversationId(from, to.address);
   if (input.conversation_id && input.conversation_id !== id) {
     const [known] = await sql`select 1 from conversations where id = ${input.conversation_id}`;
     throw known
@@ -36,25 +38,53 @@ export async function sendMessage(
   }
   const status: MessageStatus = to.channel === "sms" ? "queued" : "sent";
   const media = (input.media_urls ?? []).map((url) => ({ url, content_type: null }));
-  const messageId = await sql.begin(async (tx) => {
-    await touchConversation(tx, {
+  const sms = to.channel === "sms";
+  // One statement: the conversation, the message and its delivery job commit together, and the
+  // event log's ordering lock (taken by the triggers at the statement's end) is held only for
+  // the commit itself, not across round trips to the app.
+  const [row] = await sql`
+    with conversation as (
+      ${
+    conversationUpsert(sql, {
       id,
       channel: to.channel,
       participants: [from, to.address],
       preview: input.content,
       direction: "outbound",
-    });
-    const [row] = await tx`
+    })
+  } returning id
+    ), message as (
       insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
         media, status, provider)
-      values (${id}, ${to.channel}, 'outbound', ${from}, ${to.address}, ${input.content},
-        ${tx.json(media)}, ${status}, ${to.channel === "sms" ? settings.smsProvider : null})
-      returning id`;
-    if (to.channel === "sms") {
-      await addJob(tx, "deliver_message", { message_id: row.id }, { queue: `conv:${id}` });
-    }
-    return row.id as string;
-  });
+      select conversation.id, ${to.channel}, 'outbound', ${from}, ${to.address}, ${input.content},
+        ${sql.json(media)}, ${status}, ${sms ? settings.smsProvider : null}
+      from conversation
+      returning id
+    )${
+    sms
+      ? sql`, job as (
+      select ${
+        jobCall(sql, "deliver_message", sql`json_build_object('message_id', message.id)`, {
+          queue: `conv:${id}`,
+        })
+      } as queued from message
+    )`
+      : sql``
+  }${
+    options.actor
+      ? sql`, audited as (${
+        auditInsert(sql, options.actor, "send.message", {
+          target: input.to,
+          detail: sql`json_build_object('message_id', message.id)`,
+          from: sql`from message`,
+        })
+      } returning id)`
+      : sql``
+  }
+    select message.id${sms ? sql`, (select count(*) from job) as jobs` : sql``}${
+    options.actor ? sql`, (select count(*) from audited) as audited` : sql``
+  } from message`;
+  const messageId = row.id as string;
   return { success: true, message_id: messageId, conversation_id: id, status };
 }
 
@@ -144,7 +174,7 @@ export async function receiveInboundSms(sql: Sql, sms: InboundSms): Promise<stri
 }
 
 async function storeInboundSms(sql: Sql, sms: InboundSms): Promise<string> {
-  const id = await conversationId(sms.to, sms.from);
+  const id = conversationId(sms.to, sms.from);
   return await sql.begin(async (tx) => {
     const [dup] = await tx`
       select id from messages

@@ -1,4 +1,5 @@
 import type { Sql } from "../db/connect.ts";
+import { sha256Hex } from "../auth/crypto.ts";
 import { BadRequestError, ConflictError, UnprocessableError } from "../errors.ts";
 
 /** A stored answer to replay. */
@@ -9,11 +10,6 @@ export interface StoredAnswer {
 
 // A key left `running` this long belongs to a request whose process died; it may be taken over.
 const ABANDONED_AFTER = "1 minute";
-
-async function sha256(text: string): Promise<string> {
-  const d = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * Runs `work` once per (scope, key): a replay returns the first answer, another body gets 422,
@@ -29,7 +25,7 @@ export async function idempotent(
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
     throw new BadRequestError("Idempotency-Key must be 1–255 visible ASCII characters");
   }
-  const hash = await sha256(JSON.stringify(options.request));
+  const hash = sha256Hex(JSON.stringify(options.request));
   const claimed = await sql`
     insert into idempotency_keys (scope, key, request_hash, state)
     values (${options.scope}, ${key}, ${hash}, 'running')
