@@ -37,7 +37,7 @@ async function addMariasEmails(sql: typeof db.sql): Promise<string> {
     "Wedding on Saturday. Bridal bouquet in blush and ivory with eucalyptus, boutonniere and a " +
     "petite flower crown for her niece. Pickup Saturday at 8am."
   } where id = ${maria.id}`;
-  const id = await conversationId(SHOP.email, MARIA);
+  const id = conversationId(SHOP.email, MARIA);
   const now = Date.now();
   const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000);
   const subject = "Your order for Saturday: bridal bouquet and boutonniere";

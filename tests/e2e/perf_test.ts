@@ -12,7 +12,7 @@ const now = Date.now();
 let bigId = "";
 for (let i = 0; i < CONVERSATIONS; i++) {
   const phone = `+1415555${String(2000 + i)}`;
-  const id = await conversationId("+15005550006", phone);
+  const id = conversationId("+15005550006", phone);
   if (i === 0) bigId = id;
   const count = i === 0 ? 120 : 3;
   const last = new Date(now - i * 60_000);

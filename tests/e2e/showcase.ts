@@ -184,7 +184,7 @@ export async function seedShowcase(
   const ids: string[] = [];
   for (const t of THREADS) {
     const ours = t.channel === "sms" ? SHOP.phone : SHOP.chat;
-    const id = await conversationId(ours, t.contact);
+    const id = conversationId(ours, t.contact);
     ids.push(id);
     const last = t.lines[t.lines.length - 1];
     await sql`insert into conversations (id, channel, participants, last_message_at,
@@ -213,7 +213,7 @@ export async function seedShowcase(
   }
   let emailId = "";
   for (const m of MAILS) {
-    const id = await conversationId(SHOP.email, m.contact);
+    const id = conversationId(SHOP.email, m.contact);
     emailId ||= id;
     const last = m.mails[m.mails.length - 1];
     await sql`insert into conversations (id, channel, participants, subject, last_message_at,

@@ -114,7 +114,7 @@ test("a parsed post is stored with its fields, attachments on disk, in a new con
   const answer = await res.json();
   assert.equal(answer.success, true);
   assert.equal(answer.duplicate, false);
-  const expected = await conversationId(OURS, from);
+  const expected = conversationId(OURS, from);
   assert.equal(answer.conversation_id, expected);
 
   const r = await emailRow(answer.email_id);
@@ -203,7 +203,7 @@ test("a raw MIME post (the `email` field) is read with mailparser", async () => 
   assert.equal(r.attachments[0].kept, true);
   const bytes = await Deno.readFile(join(dataDir, r.attachments[0].path));
   assert.deepEqual([...bytes], [..."\x89PNG tiny"].map((ch) => ch.charCodeAt(0)));
-  assert.equal(answer.conversation_id, await conversationId(OURS, from));
+  assert.equal(answer.conversation_id, conversationId(OURS, from));
 });
 
 test("an inbound reply to a sent email lands in that email's conversation", async () => {
