@@ -19,13 +19,29 @@ import {
 
 const log = logger("realtime", "hub");
 
+/** The frames of several events as one buffer (the frame itself when there is one). */
+export function joinFrames(events: readonly StreamEvent[]): Uint8Array {
+  if (events.length === 1) return events[0].frame;
+  const out = new Uint8Array(events.reduce((n, e) => n + e.frame.length, 0));
+  let at = 0;
+  for (const e of events) {
+    out.set(e.frame, at);
+    at += e.frame.length;
+  }
+  return out;
+}
+
 /** The channel hatch_append_event notifies; the payload is empty: NOTIFY is only a wake-up. */
 export const EVENTS_CHANNEL = "hatch_events";
 
 /** One subscriber of the hub: usually an SSE stream. */
 export interface HubClient {
-  /** Receives every event after the hub's position at subscribe time, once, in id order. */
-  deliver(event: StreamEvent): void;
+  /**
+   * Receives every event after the hub's position at subscribe time, once, in id order: one
+   * read's events at a time, with `frames` their SSE frames already joined (shared by every
+   * client, so a burst costs one write per client rather than one per event).
+   */
+  deliver(events: readonly StreamEvent[], frames: Uint8Array): void;
   /** Ends the client (the hub is shutting down); the client unsubscribes itself. */
   close(): void;
 }
@@ -100,20 +116,22 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   let failing = false;
   const stats = { listens: 0, reads: 0, delivered: 0 };
 
-  function publish(event: StreamEvent): void {
+  function publish(events: StreamEvent[]): void {
+    if (!events.length) return;
     // Position and fan-out change together, with no await between them: a client that
     // subscribes in between can rely on latestId() as its exact hand-over point.
-    position = event.id;
-    recent.push(event);
+    position = events[events.length - 1].id;
+    recent.push(...events);
     if (recent.length > 2 * RECENT_EVENTS) {
       // Trimmed in halves, so keeping the window costs O(1) per event on average.
       recentFloor = recent[recent.length - RECENT_EVENTS - 1].id;
       recent = recent.slice(-RECENT_EVENTS);
     }
-    stats.delivered++;
+    stats.delivered += events.length;
+    const frames = joinFrames(events);
     for (const client of clients) {
       try {
-        client.deliver(event);
+        client.deliver(events, frames);
       } catch (e) {
         clients.delete(client);
         log.warn("Dropped a client that failed to take an event: {error}", { error: String(e) });
@@ -125,7 +143,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     for (;;) {
       const rows = await readEventsAfter(sql, position, PAGE_SIZE);
       stats.reads++;
-      for (const row of rows) if (row.id > position) publish(toStreamEvent(row));
+      publish(rows.filter((row) => row.id > position).map(toStreamEvent));
       if (rows.length < PAGE_SIZE || stopped) return;
     }
   }

@@ -11,7 +11,7 @@
 import type { Sql } from "../db/connect.ts";
 import { BadRequestError } from "../errors.ts";
 import { logger } from "../log.ts";
-import type { EventHub, HubClient } from "./hub.ts";
+import { type EventHub, type HubClient, joinFrames } from "./hub.ts";
 import {
   formatFrame,
   lastIssuedEventId,
@@ -119,10 +119,15 @@ export function openEventStream(options: EventStreamOptions): Response {
   };
 
   const client: HubClient = {
-    deliver(event: StreamEvent) {
-      if (!live || event.id <= lastSent) return;
-      lastSent = event.id;
-      write(event.frame);
+    deliver(events: readonly StreamEvent[], frames: Uint8Array) {
+      if (!live || events[events.length - 1].id <= lastSent) return;
+      // Usually the whole batch is new and goes out as the shared bytes; only a client that
+      // went live in the middle of it needs the tail joined for itself.
+      const fresh = events[0].id > lastSent
+        ? frames
+        : joinFrames(events.filter((e) => e.id > lastSent));
+      lastSent = events[events.length - 1].id;
+      write(fresh);
     },
     close: finish,
   };

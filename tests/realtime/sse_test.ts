@@ -213,7 +213,7 @@ test("closeClients ends every stream, and the hub serialises each event once for
     const { hub, sql } = t.ctx;
     const seen: StreamEvent[][] = [[], []];
     const unsubscribe = seen.map((list) =>
-      hub.subscribe({ deliver: (e) => list.push(e), close: () => {} })
+      hub.subscribe({ deliver: (events) => list.push(...events), close: () => {} })
     );
     const conversationId = await createConversation(sql);
     await insertMessage(sql, conversationId);
@@ -260,9 +260,10 @@ test("a client a little behind resumes from the hub's memory; one far behind fro
     assert.equal((await near.next())?.id, String(from));
     assert.deepEqual((await near.eventsThrough(few.at(-1)!)).map((f) => Number(f.id)), few);
 
-    // Enough events in one go that the hub's memory lets the oldest go, and that a client
-    // which stops reading falls more than its allowance behind.
-    await insertMessages(sql, conversationId, 5000);
+    // Enough events in one go (the hub sends them in pages of a thousand) that the hub's memory
+    // lets the oldest go, and that a client which stops reading falls more than its allowance
+    // behind.
+    await insertMessages(sql, conversationId, 12_000);
     const many = await eventIds(sql, { after: few.at(-1)! });
     await hub.wake();
     assert.equal(hub.recentSince(from), undefined);
