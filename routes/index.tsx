@@ -17,20 +17,9 @@ import ConversationList from "../islands/ConversationList.tsx";
 import ConversationPane from "../islands/ConversationPane.tsx";
 import EmailComposer from "../islands/EmailComposer.tsx";
 
-const PAGE = 50;
+import { zoneFromCookie } from "../lib/inbox/time.ts";
 
-function readZone(cookie: string | undefined): string {
-  const m = cookie?.match(/(?:^|;\s*)hatch_tz=([^;]+)/);
-  if (!m) return "UTC";
-  // A cookie the browser was handed by anyone: bad percent-encoding (URIError) is UTC too.
-  try {
-    const zone = decodeURIComponent(m[1]);
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone;
-  } catch {
-    return "UTC";
-  }
-}
+const PAGE = 50;
 
 // The auth gate puts the principal on the context; read loosely so the page also renders
 // where no gate runs (tests that build the app without one).
@@ -75,7 +64,7 @@ export const handler = define.handlers({
       latestEventId: eventId,
       sandbox: settings.smsProvider === "sandbox",
       defaultCountry: country,
-      timeZone: readZone(c.req.header("cookie")),
+      timeZone: zoneFromCookie(c.req.header("cookie")),
       filter,
       search,
       optOut,

@@ -5,7 +5,8 @@ import { define, page } from "../lib/web/define.ts";
 import { findUser, listUsers, type User } from "../lib/auth/users.ts";
 import { type ApiToken, listApiTokens } from "../lib/auth/tokens.ts";
 import { type AuditEntry, listAudit } from "../lib/auth/audit.ts";
-import { shortDate, zoneFromCookie } from "../lib/settings/format.ts";
+import { shortDate } from "../lib/settings/format.ts";
+import { zoneFromCookie } from "../lib/inbox/time.ts";
 import { Avatar } from "../components/Avatar.tsx";
 import {
   IconBack,

@@ -1,6 +1,7 @@
 // The contacts pages' first screen, read through the services the API answers with: a page of
 // contacts by name (filtered by `?q=`) and, on a contact's own page, that contact, its
 // conversations and the newest page of its timeline. The islands continue from there.
+import { zoneFromCookie } from "./time.ts";
 import type { Tx } from "../db/connect.ts";
 import { NotFoundError } from "../errors.ts";
 import { contactTimeline, getContact, listContacts } from "../contacts/service.ts";
@@ -104,19 +105,6 @@ export function phoneLabels(
   const labels: Record<string, string> = {};
   for (const n of numbers) if (n.startsWith("+")) labels[n] ??= formatPhone(n, country);
   return labels;
-}
-
-/** The reader's IANA zone from the cookie the inbox sets, else UTC. */
-export function zoneFromCookie(cookie: string | undefined): string {
-  const m = cookie?.match(/(?:^|;\s*)hatch_tz=([^;]+)/);
-  if (!m) return "UTC";
-  try {
-    const zone = decodeURIComponent(m[1]);
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone;
-  } catch {
-    return "UTC";
-  }
 }
 
 /** Everything a contacts page renders; `id` opens that contact beside the list. */

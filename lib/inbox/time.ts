@@ -64,3 +64,18 @@ export function dayLabel(iso: string, now: Date, timeZone: string): string {
 export function fullTime(iso: string, timeZone: string): string {
   return fmt(timeZone, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
 }
+
+/** The reader's IANA time zone from the `hatch_tz` cookie the inbox sets; UTC when unknown. */
+export function zoneFromCookie(cookie: string | undefined): string {
+  const m = cookie?.match(/(?:^|;\s*)hatch_tz=([^;]+)/);
+  if (!m) return "UTC";
+  // A cookie anyone could have handed the browser: bad percent-encoding (URIError) or an
+  // unknown zone (RangeError) is UTC too.
+  try {
+    const zone = decodeURIComponent(m[1]);
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return zone;
+  } catch {
+    return "UTC";
+  }
+}

@@ -3,6 +3,7 @@
 import { type MailDataRequired, MailService } from "@sendgrid/mail";
 import { Client } from "@sendgrid/client";
 import { type EmailProvider, type EmailRequest, ProviderError, type SendResult } from "./types.ts";
+import { isNetworkCode } from "./network.ts";
 
 /** How to reach SendGrid. */
 export interface SendgridEmailOptions {
@@ -19,19 +20,6 @@ interface SendgridErrorItem {
   message?: unknown;
   field?: unknown;
 }
-
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ERR_NETWORK",
-]);
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null;
@@ -78,7 +66,7 @@ export function sendgridError(error: unknown): ProviderError {
     });
   }
   const code = isRecord(error) && typeof error.code === "string" ? error.code : undefined;
-  if ((code && NETWORK_CODES.has(code)) || (isRecord(error) && error.isAxiosError === true)) {
+  if (isNetworkCode(code) || (isRecord(error) && error.isAxiosError === true)) {
     // Only the code: the axios error also carries the request config, Authorization included.
     return new ProviderError(`Cannot reach SendGrid: ${code ?? "network error"}`, {
       code: "network",

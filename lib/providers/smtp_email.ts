@@ -2,6 +2,7 @@
 // delivery queue can act on: SMTP's own 4xx/5xx split says what is worth retrying.
 import nodemailer from "nodemailer";
 import { type EmailProvider, type EmailRequest, ProviderError, type SendResult } from "./types.ts";
+import { isNetworkCode } from "./network.ts";
 
 /** How to reach the SMTP server. */
 export interface SmtpEmailOptions {
@@ -25,15 +26,6 @@ interface Transport {
 const createTransport = (nodemailer as { createTransport: unknown }).createTransport as (
   options: Record<string, unknown>,
 ) => Transport;
-
-const NETWORK_CODES = new Set([
-  "ECONNECTION",
-  "ETIMEDOUT",
-  "ESOCKET",
-  "EDNS",
-  "ECONNREFUSED",
-  "ECONNRESET",
-]);
 
 function field(error: unknown, name: string): unknown {
   return typeof error === "object" && error !== null
@@ -69,7 +61,7 @@ export function smtpError(error: unknown): ProviderError {
       { code: String(responseCode), transient, response },
     );
   }
-  if (code && NETWORK_CODES.has(code)) {
+  if (isNetworkCode(code)) {
     return new ProviderError(`Cannot reach the SMTP server: ${message}`, {
       code: "network",
       transient: true,

@@ -8,6 +8,7 @@ import {
   type SmsProvider,
   type SmsRequest,
 } from "./types.ts";
+import { isNetworkCode } from "./network.ts";
 
 /** How to reach Twilio. */
 export interface TwilioSmsOptions {
@@ -41,20 +42,6 @@ const TRANSIENT_CODES = new Set([
   20500, // internal error
   20503, // service unavailable
   21611, // the sender's queue is full
-]);
-
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ECONNABORTED",
-  "ETIMEDOUT",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ERR_NETWORK",
-  "ERR_SOCKET_CONNECTION_TIMEOUT",
 ]);
 
 /** Maps a status Twilio answers at hand-over to ours (Messaging Services answer `accepted`). */
@@ -97,7 +84,7 @@ export function twilioError(error: unknown): ProviderError {
     : undefined;
   const isAxios = typeof error === "object" && error !== null &&
     (error as { isAxiosError?: unknown }).isAxiosError === true;
-  if ((code && NETWORK_CODES.has(code)) || isAxios) {
+  if (isNetworkCode(code) || isAxios) {
     // Only the code: the axios error also carries the request config, Authorization included.
     return new ProviderError(`Cannot reach Twilio: ${code ?? "network error"}`, {
       code: "network",

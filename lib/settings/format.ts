@@ -126,16 +126,3 @@ export function auditTime(iso: string, timeZone: string): string {
 export function groupKey(secret: string): string {
   return secret.replace(/=+$/, "").match(/.{1,4}/g)?.join(" ") ?? secret;
 }
-
-/** The reader's time zone from the `hatch_tz` cookie the inbox sets; UTC when unknown. */
-export function zoneFromCookie(cookie: string | undefined): string {
-  const m = cookie?.match(/(?:^|;\s*)hatch_tz=([^;]+)/);
-  if (!m) return "UTC";
-  try {
-    const zone = decodeURIComponent(m[1]);
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone;
-  } catch {
-    return "UTC";
-  }
-}
