@@ -113,6 +113,7 @@ test("375 px wide: the list and the thread are two screens", async () => {
   assert.ok(!(await page.locator(".stage").isVisible()));
   // The modal fits as well.
   await page.locator(".sidebar").getByRole("button", { name: "Compose email" }).click();
+  await page.locator("dialog.modal[open]").waitFor();
   const modal = (await page.locator("dialog.modal").boundingBox())!;
   assert.ok(modal.x >= 0 && modal.x + modal.width <= 375, "the email modal fits");
   await page.keyboard.press("Escape");
