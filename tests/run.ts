@@ -26,13 +26,22 @@ const embedded = configured ? undefined : await startEmbedded({
   quiet: true,
 });
 const adminUrl = configured ?? embedded!.url("postgres");
-const database = `hatch_test_${Date.now()}_${crypto.randomUUID().slice(0, 6)}`;
-await ensureDatabase(adminUrl, database);
-const runUrl = withDatabase(adminUrl, database);
-const sql = connect(runUrl, { max: 1 });
-await migrate(sql, runUrl);
-await sql.end();
-console.log(`Test database: ${database}${embedded ? " (embedded server)" : ""}`);
+const stamp = `${Date.now()}_${crypto.randomUUID().slice(0, 6)}`;
+const databases: string[] = [];
+
+/** A new, migrated database of this run's, dropped at the end. */
+async function freshDatabase(name: string): Promise<string> {
+  await ensureDatabase(adminUrl, name);
+  databases.push(name);
+  const url = withDatabase(adminUrl, name);
+  const sql = connect(url, { max: 1 });
+  await migrate(sql, url);
+  await sql.end();
+  return url;
+}
+
+const runUrl = await freshDatabase(`hatch_test_${stamp}`);
+console.log(`Test database: hatch_test_${stamp}${embedded ? " (embedded server)" : ""}`);
 
 // The islands' bundles are build output (not in git): the browser tests need them fresh.
 await bundleIslands();
@@ -48,15 +57,20 @@ code = (await unit.status).code;
 
 if (code === 0 && !filters.length && Deno.env.get("HATCH_SKIP_BROWSER") !== "1") {
   const chromium = await ensureChromium();
+  // A database of their own: the jobs the API tests queued (and never delivered) would otherwise
+  // stand in front of the browser tests' sends in the embedded workers' queue.
+  const e2eUrl = await freshDatabase(`hatch_test_${stamp}_e2e`);
   const e2e = new Deno.Command(Deno.execPath(), {
     args: ["test", "-A", "--no-check", "tests/e2e"],
-    env: { ...env, HATCH_CHROMIUM: chromium },
+    env: { ...env, HATCH_TEST_RUN_DATABASE_URL: e2eUrl, HATCH_CHROMIUM: chromium },
   }).spawn();
   code = (await e2e.status).code;
 }
 
 const admin = connect(adminUrl, { max: 1 });
-await admin.unsafe(`drop database if exists "${database}" with (force)`).catch(() => {});
+for (const name of databases) {
+  await admin.unsafe(`drop database if exists "${name}" with (force)`).catch(() => {});
+}
 await admin.end();
 await embedded?.stop();
 Deno.exit(code);
