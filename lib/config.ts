@@ -116,7 +116,9 @@ export function gatherSources(
     }
   }
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) continue;
+    // An empty variable (`POSTGRES_PASSWORD=` in a compose file) is unset, not a value: it must
+    // not hide the secret file beside it.
+    if (v === undefined || v === "") continue;
     // Docker's convention: NAME_FILE points at a file holding NAME.
     const fileOf = k.match(/^(.+)_FILE$/);
     if (fileOf && fileOf[1] in SETTINGS) {

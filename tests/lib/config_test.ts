@@ -64,7 +64,7 @@ test("secrets come from one file per secret, NAME_FILE, and .env, the environmen
     "TWILIO_ACCOUNT_SID=AC1\nTWILIO_PHONE_NUMBER=+15005550006\nHATCH_PORT=7000\n",
   );
   const source = gatherSources(
-    { HATCH_PORT: "7001", POSTGRES_PASSWORD_FILE: `${dir}/pg` },
+    { HATCH_PORT: "7001", POSTGRES_PASSWORD_FILE: `${dir}/pg`, TWILIO_AUTH_TOKEN: "" },
     { dotenv: `${dir}/.env`, secrets: [`${dir}/secrets`] },
   );
   const s = parseSettings(source);
