@@ -31,6 +31,9 @@ export function joinFrames(events: readonly StreamEvent[]): Uint8Array {
   return out;
 }
 
+/** How long a NOTIFY waits for others before the hub reads the event log. */
+const COALESCE_MS = 4;
+
 /** The channel hatch_append_event notifies; the payload is empty: NOTIFY is only a wake-up. */
 export const EVENTS_CHANNEL = "hatch_events";
 
@@ -189,6 +192,19 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     return done;
   }
 
+  // Commits arrive a few milliseconds apart under load: waiting that long before reading lets
+  // one read (and one write per client) carry several of them.
+  let soon: ReturnType<typeof setTimeout> | undefined;
+  function wakeSoon(): void {
+    if (reading) dirty = true;
+    else {
+      soon ??= setTimeout(() => {
+        soon = undefined;
+        void wake();
+      }, COALESCE_MS);
+    }
+  }
+
   const listener = connect(options.databaseUrl, { max: 1 });
   const onListen = () => {
     stats.listens++;
@@ -197,7 +213,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     void wake();
   };
   try {
-    await listener.listen(EVENTS_CHANNEL, () => void wake(), onListen);
+    await listener.listen(EVENTS_CHANNEL, wakeSoon, onListen);
   } catch (e) {
     // postgres.js keeps retrying the LISTEN; meanwhile the poll keeps clients current.
     log.warn("Cannot LISTEN yet: {error}", { error: String(e) });
