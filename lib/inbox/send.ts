@@ -109,8 +109,14 @@ export async function retryMessage(store: Store, m: LocalMessage): Promise<void>
     }));
   set({ status: "queued", error_code: null, error_message: null });
   try {
-    await api(`/api/message/${m.id}/retry`, { method: "POST", body: {} });
-    refetchMessage(store, m.id);
+    // Statuses never move back, so the server sends the text again as a new message: the
+    // failed one stays in the history as it was, and the new one joins the thread below it.
+    const res = await api<{ message_id: string }>(`/api/message/${m.id}/retry`, {
+      method: "POST",
+      body: {},
+    });
+    set({ status: m.status, error_code: m.error_code, error_message: m.error_message });
+    refetchMessage(store, res.message_id);
   } catch (e) {
     set({ status: m.status, error_code: m.error_code, error_message: `Retry failed: ${words(e)}` });
   }

@@ -63,12 +63,15 @@ test("Retry sends a failed message again and it takes its new status", async () 
   });
   fake.clearFailureFor(phone);
   await msg.getByRole("button", { name: "Retry" }).click();
+  // The retry is a new message below the failed one, which stays in the history as it was.
   await page.waitForFunction(
     () => {
-      const el = [...document.querySelectorAll<HTMLElement>(".msg")]
-        .find((m) => m.textContent?.includes("Your order is ready"));
-      return el && ["queued", "sending", "sent", "delivered"].includes(el.dataset.status ?? "") &&
-        !el.querySelector(".msg-error");
+      const copies = [...document.querySelectorAll<HTMLElement>(".msg")]
+        .filter((m) => m.textContent?.includes("Your order is ready"));
+      const again = copies.at(-1);
+      return copies.length === 2 && copies[0].dataset.status === "failed" && again &&
+        ["queued", "sending", "sent", "delivered"].includes(again.dataset.status ?? "") &&
+        !again.querySelector(".msg-error");
     },
     undefined,
     { timeout: 10_000 },
