@@ -87,8 +87,11 @@ export async function openPage(
   return { context, page, errors };
 }
 
-/** Waits until the page's live stream is connected. */
-export async function waitLive(page: Page, timeout = 10_000): Promise<void> {
+/**
+ * Waits until the page's live stream is connected. Usually well under a second; the margin is
+ * for a machine busy with the rest of the suite (a rare start has taken over 10 s there).
+ */
+export async function waitLive(page: Page, timeout = 30_000): Promise<void> {
   await page.locator('[data-connection="live"]').waitFor({ timeout, state: "attached" });
 }
 
