@@ -8,6 +8,9 @@ import type { Store } from "./store.ts";
 const TYPES = ["message_update", "email_update", "conversation_update"] as const;
 // Keepalives come every 30 s by default: this long without any frame means a dead connection.
 const SILENCE_MS = 75_000;
+// The server answers a stream at once with its `connected` frame: a connection still not open
+// after this long is stuck somewhere on the way, and a fresh one gets through.
+const CONNECTING_MS = 6_000;
 
 let started = false;
 
@@ -29,6 +32,7 @@ export function startLive(store: Store): void {
   const connect = () => {
     const es = new EventSource(`/api/events?after=${encodeURIComponent(lastId)}`);
     source = es;
+    lastFrame = Date.now();
     es.addEventListener("open", () => {
       lastFrame = Date.now();
       backoff = 500;
@@ -72,11 +76,14 @@ export function startLive(store: Store): void {
   };
 
   setInterval(() => {
-    if (source && source.readyState === EventSource.OPEN && Date.now() - lastFrame > SILENCE_MS) {
+    if (!source) return;
+    const quiet = Date.now() - lastFrame;
+    const stuck = source.readyState === EventSource.CONNECTING && quiet > CONNECTING_MS;
+    if (stuck || (source.readyState === EventSource.OPEN && quiet > SILENCE_MS)) {
       gap = true;
       store.connection.value = "reconnecting";
       reopen(source);
     }
-  }, 15_000);
+  }, 2_000);
   connect();
 }
