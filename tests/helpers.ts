@@ -95,10 +95,16 @@ export function test(name: string, fn: (t: Deno.TestContext) => Promise<void> | 
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
 }
 
-/** A fresh, valid US number in the fictional 555-01xx range, unique enough per test. */
+/** A fresh, valid US number, unique enough per test. */
 export function randomPhone(): string {
-  const n = crypto.getRandomValues(new Uint32Array(1))[0];
-  return `+1${["415", "212", "312", "646", "718"][n % 5]}555${String(1000 + (n % 9000))}`;
+  // Contacts own their numbers across the whole run's database: 64 million choices keep
+  // tests from ever meeting each other's.
+  const [a, b, c] = crypto.getRandomValues(new Uint32Array(3));
+  const areas = ["415", "212", "312", "646", "718", "503", "617", "206"];
+  const exchange = 200 + (b % 800);
+  // N11 exchanges (211, 311 … 911) are service codes, not valid numbers.
+  const valid = exchange % 100 === 11 ? exchange + 1 : exchange;
+  return `+1${areas[a % areas.length]}${valid}${String(c % 10000).padStart(4, "0")}`;
 }
 
 /** A unique email address for a test. */

@@ -1,18 +1,13 @@
-// Data makers for the contact and search tests. Contacts own their addresses across the whole
-// run's database, so numbers come from a space far larger than helpers' randomPhone.
+// Data makers for the contact and search tests.
+import { randomPhone } from "../helpers.ts";
 
 /** What the tests drive: the test app's `request()`, however helpers wrap it. */
 export interface App {
   request(input: string, init?: RequestInit): Response | Promise<Response>;
 }
 
-const AREAS = ["415", "212", "312", "646", "718", "503", "617", "206"];
-
-/** A valid US number no other test is likely to use (64 million choices). */
-export function uniquePhone(): string {
-  const [a, b, c] = crypto.getRandomValues(new Uint32Array(3));
-  return `+1${AREAS[a % AREAS.length]}${200 + (b % 800)}${String(c % 10000).padStart(4, "0")}`;
-}
+/** A valid US number no other test is likely to use. */
+export const uniquePhone = randomPhone;
 
 /** A word no other test uses, for full-text search (letters only, like a real word). */
 export function uniqueWord(prefix = "w"): string {
