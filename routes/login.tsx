@@ -3,7 +3,8 @@ import { define, page } from "../lib/web/define.ts";
 import { clearSessionCookie, clientIp, setSessionCookie } from "../lib/web/session_cookie.ts";
 import { checkLogin } from "../lib/auth/login.ts";
 import { createSession, deleteSession, resolveSession } from "../lib/auth/sessions.ts";
-import { authenticate, sessionCookieName, sessionPolicy } from "../lib/auth/principal.ts";
+import { sessionCookieName, sessionPolicy } from "../lib/auth/principal.ts";
+import { requestPrincipal } from "../lib/web/auth_gate.ts";
 import { verifyTotp } from "../lib/auth/totp.ts";
 import { audit } from "../lib/auth/audit.ts";
 import { TooManyRequestsError } from "../lib/errors.ts";
@@ -46,12 +47,8 @@ async function signIn(c: Ctx, userId: string, next: string, replacing?: string) 
 
 export const handler = define.handlers({
   async GET(c) {
-    const { sql, settings } = c.var.app;
     const next = safeNext(c.req.query("next"));
-    const signedIn = await authenticate(sql, settings, {
-      header: () => undefined,
-      cookie: (n) => getCookie(c, n),
-    });
+    const signedIn = await requestPrincipal(c, { cookieOnly: true });
     if (signedIn) return c.redirect(next, 303);
     const step = (await pendingSession(c)) ? "code" : "password";
     return page<LoginData>({ step, next });

@@ -1,7 +1,6 @@
-import { getCookie } from "hono/cookie";
 import { define } from "../lib/web/define.ts";
 import { clearSessionCookie, clientIp } from "../lib/web/session_cookie.ts";
-import { authenticate } from "../lib/auth/principal.ts";
+import { requestPrincipal } from "../lib/web/auth_gate.ts";
 import { deleteSession } from "../lib/auth/sessions.ts";
 import { audit } from "../lib/auth/audit.ts";
 import { safeEqual } from "../lib/auth/crypto.ts";
@@ -12,11 +11,8 @@ export const open = true;
 
 export const handler = define.handlers({
   async POST(c) {
-    const { sql, settings } = c.var.app;
-    const p = await authenticate(sql, settings, {
-      header: () => undefined,
-      cookie: (n) => getCookie(c, n),
-    });
+    const { sql } = c.var.app;
+    const p = await requestPrincipal(c, { cookieOnly: true });
     if (p?.sessionId) {
       const form = c.req.header("content-type")?.includes("form") ? await c.req.parseBody() : {};
       const sent = c.req.header("x-csrf-token") ??

@@ -1,5 +1,5 @@
 import { getCookie } from "hono/cookie";
-import { authenticate } from "../auth/principal.ts";
+import { authenticate, type Principal } from "../auth/principal.ts";
 import { safeEqual } from "../auth/crypto.ts";
 import { ForbiddenError, UnauthorizedError } from "../errors.ts";
 import type { Ctx, RouteModule } from "./define.ts";
@@ -7,16 +7,27 @@ import type { Ctx, RouteModule } from "./define.ts";
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
+ * Who sent the request: its bearer token or session cookie, or with `cookieOnly` the signed-in
+ * browser alone (the login and logout pages deal in sessions, not tokens).
+ */
+export function requestPrincipal(
+  c: Ctx,
+  options: { cookieOnly?: boolean } = {},
+): Promise<Principal | undefined> {
+  const { sql, settings } = c.var.app;
+  return authenticate(sql, settings, {
+    header: (name) => options.cookieOnly ? undefined : c.req.header(name),
+    cookie: (name) => getCookie(c, name),
+  });
+}
+
+/**
  * Lets a request through to a closed route only with a live session or API token: pages
  * redirect to the login, the API answers 401. Cookie-authenticated writes must carry the
  * session's CSRF token; admin-only routes refuse agents.
  */
 export async function requireAuth(c: Ctx, route: RouteModule): Promise<Response | undefined> {
-  const { sql, settings } = c.var.app;
-  const principal = await authenticate(sql, settings, {
-    header: (name) => c.req.header(name),
-    cookie: (name) => getCookie(c, name),
-  });
+  const principal = await requestPrincipal(c);
   if (!principal) {
     if (route.default && c.req.method === "GET") {
       const url = new URL(c.req.url);
