@@ -47,21 +47,28 @@ console.log(`Test database: hatch_test_${stamp}${embedded ? " (embedded server)"
 await bundleIslands();
 
 const env = { HATCH_TEST_RUN_DATABASE_URL: runUrl, HATCH_TEST_RUN_ADMIN_URL: adminUrl };
-const filters = Deno.args;
+// Paths under tests/e2e pick browser tests, other paths unit tests; none runs everything.
+const isBrowserTest = (path: string) => /(^|\/)tests\/e2e(\/|$)/.test(path);
+const unitFilters = Deno.args.filter((a) => !isBrowserTest(a));
+const browserFilters = Deno.args.filter(isBrowserTest);
+const everything = Deno.args.length === 0;
 let code = 0;
-const unit = new Deno.Command(Deno.execPath(), {
-  args: ["test", "-A", "--no-check", "--ignore=tests/e2e", ...filters],
-  env,
-}).spawn();
-code = (await unit.status).code;
+if (everything || unitFilters.length) {
+  const unit = new Deno.Command(Deno.execPath(), {
+    args: ["test", "-A", "--no-check", "--ignore=tests/e2e", ...unitFilters],
+    env,
+  }).spawn();
+  code = (await unit.status).code;
+}
 
-if (code === 0 && !filters.length && Deno.env.get("HATCH_SKIP_BROWSER") !== "1") {
+const browser = everything ? Deno.env.get("HATCH_SKIP_BROWSER") !== "1" : browserFilters.length > 0;
+if (code === 0 && browser) {
   const chromium = await ensureChromium();
   // A database of their own: the jobs the API tests queued (and never delivered) would otherwise
   // stand in front of the browser tests' sends in the embedded workers' queue.
   const e2eUrl = await freshDatabase(`hatch_test_${stamp}_e2e`);
   const e2e = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--no-check", "tests/e2e"],
+    args: ["test", "-A", "--no-check", ...(everything ? ["tests/e2e"] : browserFilters)],
     env: { ...env, HATCH_TEST_RUN_DATABASE_URL: e2eUrl, HATCH_CHROMIUM: chromium },
   }).spawn();
   code = (await e2e.status).code;

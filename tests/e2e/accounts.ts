@@ -2,7 +2,7 @@
 // in through the login form, API calls with a bearer token, and TOTP codes as an app makes them.
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { generateTOTP } from "@oslojs/otp";
-import { watchErrors } from "./harness.ts";
+import { trackRequests, watchErrors } from "./harness.ts";
 
 /** A page in a new context with no session; console errors and alert() dialogs are collected. */
 export async function freshPage(
@@ -16,6 +16,7 @@ export async function freshPage(
   });
   const page = await context.newPage();
   const errors = watchErrors(page);
+  trackRequests(page);
   const dialogs: string[] = [];
   page.on("dialog", (d) => {
     dialogs.push(d.message());

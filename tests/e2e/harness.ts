@@ -1,6 +1,12 @@
 // Shared pieces of the browser tests: Debian's Chromium through playwright-core, Hatch as a
 // real process on a free port, a database of a test's own, and small API helpers.
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+  type Request,
+} from "playwright-core";
 import { freePort, type HatchProcess, spawnHatch } from "../process.ts";
 import { testAdminUrl, testDatabaseUrl } from "../helpers.ts";
 import { connect, type Sql } from "../../lib/db/connect.ts";
@@ -84,6 +90,7 @@ export async function openPage(
   }
   const page = await context.newPage();
   const errors = watchErrors(page);
+  trackRequests(page);
   return { context, page, errors };
 }
 
@@ -92,7 +99,73 @@ export async function openPage(
  * for a machine busy with the rest of the suite (a rare start has taken over 10 s there).
  */
 export async function waitLive(page: Page, timeout = 30_000): Promise<void> {
-  await page.locator('[data-connection="live"]').waitFor({ timeout, state: "attached" });
+  try {
+    await page.locator('[data-connection="live"]').waitFor({ timeout, state: "attached" });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${await stallReport(page)}`);
+  }
+}
+
+const inFlight = new WeakMap<Page, Map<Request, number>>();
+const history = new WeakMap<Page, string[]>();
+
+/** Remembers a page's requests (and those still waiting for an answer), for `stallReport`. */
+export function trackRequests(page: Page): void {
+  const open = new Map<Request, number>();
+  const seen: string[] = [];
+  const started = Date.now();
+  const note = (line: string) => seen.push(`  +${Date.now() - started} ms ${line}`);
+  inFlight.set(page, open);
+  history.set(page, seen);
+  page.on("request", (r) => {
+    open.set(r, Date.now());
+    note(`${r.method()} ${r.url()}`);
+  });
+  page.on("response", (r) => {
+    open.delete(r.request());
+    note(`${r.status()} ${r.url()}`);
+  });
+  page.on("requestfailed", (r) => {
+    open.delete(r);
+    note(`failed ${r.url()}: ${r.failure()?.errorText}`);
+  });
+  page.on("console", (m) => note(`console.${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => note(`page error: ${e.message}`));
+}
+
+/**
+ * What a page is waiting on (requests without an answer, and for how long) and whether the
+ * server answers the same stream right now from outside the browser: tells a stall in the
+ * browser from one in the server.
+ */
+export async function stallReport(page: Page): Promise<string> {
+  const lines = [...(inFlight.get(page) ?? new Map<Request, number>())].map(([r, at]) =>
+    `  waiting ${Date.now() - at} ms: ${r.method()} ${r.url()}`
+  );
+  const origin = new URL(page.url()).origin;
+  const started = Date.now();
+  let probe: string;
+  try {
+    const res = await fetch(`${origin}/api/events`, {
+      headers: authHeaders(),
+      signal: AbortSignal.timeout(5_000),
+    });
+    await res.body?.cancel();
+    probe = `answered ${res.status} in ${Date.now() - started} ms`;
+  } catch (e) {
+    probe = `no answer after ${Date.now() - started} ms (${(e as Error).message})`;
+  }
+  const state = await page.evaluate(() =>
+    document.querySelector("[data-connection]")?.getAttribute("data-connection") ?? "no badge"
+  ).catch((e) => `page unreadable: ${(e as Error).message}`);
+  return [
+    `page ${page.url()}, connection badge: ${state}`,
+    `requests without an answer (${lines.length}):`,
+    ...lines,
+    `GET /api/events from the test process: ${probe}`,
+    "what the page did:",
+    ...(history.get(page) ?? []),
+  ].join("\n");
 }
 
 /** Starts Hatch as a process on the run's database (or `databaseUrl`), sandbox providers by default. */
