@@ -58,9 +58,15 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
       setTouched({});
       setPhase({ kind: "editing" });
       d.showModal();
+      const focusField = () => {
+        const field = state.to && state.subject ? "body" : state.to ? "subject" : "to";
+        d.querySelector<HTMLElement>(`#email-${field}`)?.focus();
+      };
+      // At once, as showModal() has just focused the close button and a keystroke would go
+      // there; again on the next frame in case the form was still the last send's countdown.
+      focusField();
       requestAnimationFrame(() => {
-        const first = d.querySelector<HTMLElement>(state.to ? "#email-subject" : "#email-to");
-        (state.to && state.subject ? d.querySelector<HTMLElement>("#email-body") : first)?.focus();
+        if (!(document.activeElement instanceof HTMLInputElement)) focusField();
       });
     } else if (!state.open && d.open) {
       d.close();
