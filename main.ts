@@ -7,6 +7,7 @@ import { openDatabase } from "./lib/db/database.ts";
 import { startEventHub } from "./lib/realtime/hub.ts";
 import { startWorker } from "./lib/delivery/worker.ts";
 import { ensureFirstAdmin } from "./lib/auth/first_run.ts";
+import { AUTH_CHANNEL, forgetTokens } from "./lib/auth/tokens.ts";
 import { buildRouter } from "./lib/web/router.tsx";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
@@ -28,7 +29,12 @@ export interface Running {
 /** Opens the database, starts the event hub and (unless disabled) the embedded worker. */
 export async function startServices(settings: Settings): Promise<Running> {
   const db = await openDatabase(settings);
-  const hub = await startEventHub({ sql: db.sql, databaseUrl: db.url, settings });
+  const hub = await startEventHub({
+    sql: db.sql,
+    databaseUrl: db.url,
+    settings,
+    channels: { [AUTH_CHANNEL]: forgetTokens },
+  });
   const ctx: AppContext = { sql: db.sql, settings, hub };
   const worker = settings.HATCH_WORKER
     ? await startWorker({ sql: db.sql, databaseUrl: db.url, settings })

@@ -1,7 +1,8 @@
 // Sends through the HTTP API and watches the SSE stream: POST→SSE latency and send throughput.
 //
 //   deno run -A bench/realtime.ts [--mode latency|throughput|both] [--clients N]
-//     [--rate 200] [--seconds 10] [--concurrency 48] [--to chat|sms] [--worker]
+//     [--rate 200] [--seconds 10] [--concurrency 48] [--reader-threads 2] [--to chat|sms]
+//     [--worker]
 //     [--env KEY=VALUE …] [--server-flags="--cpu-prof …"] [--server-log]
 //     [--database-url postgres://…/postgres] [--keep]
 //
@@ -23,14 +24,17 @@
 // a send's time into the server's handling (middleware to answer) and everything around it
 // (queues, the network, the client); the logging itself costs the server some CPU.
 //
-// The load generator shares the machine with Hatch and PostgreSQL, so it is kept lean: one
-// decoder per stream, no JSON parsing, message ids found with indexOf. CPU use of each side
-// is read from /proc and printed, so a miss can be traced to whoever used the cores.
+// The load generator shares the machine with Hatch and PostgreSQL, so it is kept lean: raw
+// TCP streams, no JSON parsing, message ids found with indexOf; the SSE clients are read in
+// --reader-threads worker threads (bench/sse_readers.ts), so that reading hundreds of streams
+// does not queue behind, or in front of, the sends. CPU use of each side is read from /proc
+// and printed, so a miss can be traced to whoever used the cores.
 import { parseArgs } from "node:util";
 import { connect } from "../lib/db/connect.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { createUser } from "../lib/auth/users.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
+import { type ReadTotals, startReaders } from "./sse_readers.ts";
 import {
   benchDatabaseName,
   createBenchDatabase,
@@ -49,6 +53,7 @@ const { values: flags } = parseArgs({
     rate: { type: "string", default: "200" },
     seconds: { type: "string", default: "10" },
     concurrency: { type: "string", default: "48" },
+    "reader-threads": { type: "string", default: "2" },
     to: { type: "string", default: "chat" },
     recipients: { type: "string", default: "1000" },
     worker: { type: "boolean", default: false },
@@ -81,6 +86,7 @@ if (flags.to !== "chat" && flags.to !== "sms") {
 const rate = positiveInt("rate", flags.rate, 200);
 const seconds = positiveInt("seconds", flags.seconds, 10);
 const concurrency = positiveInt("concurrency", flags.concurrency, 48);
+const readerThreads = positiveInt("reader-threads", flags["reader-threads"], 2);
 const recipientCount = positiveInt("recipients", flags.recipients, 1000);
 const extraEnv: Record<string, string> = {};
 for (const kv of flags.env) {
@@ -302,193 +308,9 @@ async function startHatch(databaseUrl: string): Promise<Server> {
 type ClientInit = RequestInit & { client: Deno.HttpClient };
 
 const MESSAGE_KEY = '"message_id":"';
-const INSERT_KEY = '"action":"INSERT"';
-
-/** One open event stream. */
-interface Stream {
-  /** Resolves once the `connected` frame arrived: from then on the client gets every event. */
-  connected: Promise<void>;
-  /** Bytes read so far. */
-  bytes(): number;
-  /** Reads (chunks) so far: what each event costs the client is mostly per read. */
-  reads(): number;
-  /** Whether the server ended the stream before we closed it. */
-  endedEarly(): boolean;
-  close(): void;
-}
-
-// The event data is ASCII (ids, statuses, numbers), and windows-1252 maps every byte to one
-// character, so string lengths below are byte lengths, which chunked decoding needs.
-const latin1 = new TextDecoder("windows-1252");
-const CRLF = "\r\n";
-
-/**
- * Undoes HTTP/1.1 chunked transfer encoding incrementally: `push` takes raw text and returns
- * the body text it completes. Written by hand because the streams are read from raw TCP.
- */
-class Dechunker {
-  #pending = "";
-  /** Body bytes left in the current chunk; -1 while reading a size line, -2 for its CRLF. */
-  #left = -1;
-  done = false;
-
-  push(text: string): string {
-    let input = this.#pending + text;
-    this.#pending = "";
-    let out = "";
-    while (input.length && !this.done) {
-      if (this.#left === -1) {
-        const eol = input.indexOf(CRLF);
-        if (eol < 0) {
-          this.#pending = input;
-          break;
-        }
-        const size = parseInt(input.slice(0, eol), 16);
-        input = input.slice(eol + 2);
-        if (size === 0) this.done = true;
-        else this.#left = size;
-      } else if (this.#left === -2) {
-        if (input.length < 2) {
-          this.#pending = input;
-          break;
-        }
-        input = input.slice(2);
-        this.#left = -1;
-      } else {
-        const take = Math.min(this.#left, input.length);
-        out += input.slice(0, take);
-        input = input.slice(take);
-        this.#left -= take;
-        if (this.#left === 0) this.#left = -2;
-      }
-    }
-    return out;
-  }
-}
-
-/**
- * Opens GET /api/events on a raw TCP connection: fetch's stream machinery costs several times
- * more CPU per chunk, and with hundreds of streams on two cores the client must be cheap.
- * With `onInsert`, each message_update INSERT is reported with the time its chunk was read;
- * without, chunks are only counted, which is all the throughput run needs from its readers.
- */
-function openStream(
-  base: URL,
-  onInsert?: (messageId: string, at: number) => void,
-): Stream {
-  let bytes = 0;
-  let reads = 0;
-  let closed = false;
-  let ended = false;
-  let conn: Deno.TcpConn | undefined;
-  let resolveConnected!: () => void;
-  let rejectConnected!: (e: unknown) => void;
-  const connected = new Promise<void>((res, rej) => {
-    resolveConnected = res;
-    rejectConnected = rej;
-  });
-  (async () => {
-    conn = await Deno.connect({ hostname: base.hostname, port: Number(base.port) });
-    await conn.write(new TextEncoder().encode(
-      `GET /api/events HTTP/1.1\r\nhost: ${base.host}\r\naccept: text/event-stream\r\n` +
-        `authorization: ${authorization}\r\n\r\n`,
-    ));
-    const buf = new Uint8Array(256 * 1024);
-    let head: string | null = "";
-    let chunked: Dechunker | null = null;
-    let body = "";
-    for (;;) {
-      const n = await conn.read(buf);
-      if (n === null) break;
-      const at = performance.now();
-      bytes += n;
-      reads++;
-      let text = latin1.decode(buf.subarray(0, n));
-      if (head !== null) {
-        head += text;
-        const end = head.indexOf("\r\n\r\n");
-        if (end < 0) continue;
-        const status = head.slice(0, head.indexOf(CRLF));
-        if (!/^HTTP\/1\.1 200 /.test(status)) throw new Error(`GET /api/events: ${status}`);
-        if (/\r\ntransfer-encoding: *chunked/i.test(head.slice(0, end))) chunked = new Dechunker();
-        text = head.slice(end + 4);
-        head = null;
-        resolveConnected();
-      }
-      if (!onInsert) continue;
-      body += chunked ? chunked.push(text) : text;
-      const last = body.lastIndexOf("\n\n");
-      if (last < 0) continue;
-      const complete = body.slice(0, last + 1);
-      body = body.slice(last + 2);
-      let i = complete.indexOf(MESSAGE_KEY);
-      while (i >= 0) {
-        const frameStart = complete.lastIndexOf("\n\n", i) + 1;
-        let frameEnd = complete.indexOf("\n\n", i);
-        if (frameEnd < 0) frameEnd = complete.length;
-        const idStart = i + MESSAGE_KEY.length;
-        const insert = complete.lastIndexOf(INSERT_KEY, i) >= frameStart ||
-          complete.slice(idStart, frameEnd).includes(INSERT_KEY);
-        if (insert) onInsert(complete.slice(idStart, idStart + 36), at);
-        i = complete.indexOf(MESSAGE_KEY, frameEnd);
-      }
-      if (chunked?.done) break;
-    }
-    if (!closed) ended = true;
-  })().catch((e) => {
-    if (!closed) {
-      ended = true;
-      rejectConnected(e);
-    }
-  });
-  return {
-    connected,
-    bytes: () => bytes,
-    reads: () => reads,
-    endedEarly: () => ended,
-    close: () => {
-      closed = true;
-      try {
-        conn?.close();
-      } catch { /* already closed */ }
-    },
-  };
-}
-
-async function connectClients(
-  url: string,
-  count: number,
-  onInsert?: (messageId: string, at: number) => void,
-): Promise<Stream[]> {
-  const base = new URL(url);
-  const streams: Stream[] = [];
-  const t0 = performance.now();
-  // In batches, so the server's accept queue is not flooded by hundreds at once.
-  for (let i = 0; i < count; i += 50) {
-    const batch = Array.from(
-      { length: Math.min(50, count - i) },
-      () => openStream(base, onInsert),
-    );
-    streams.push(...batch);
-    await Promise.all(batch.map((s) => s.connected));
-  }
-  console.log(`${count} SSE clients connected in ${Math.round(performance.now() - t0)} ms`);
-  return streams;
-}
-
-function totals(streams: Stream[]): { reads: number; bytes: number } {
-  let reads = 0;
-  let bytes = 0;
-  for (const s of streams) {
-    reads += s.reads();
-    bytes += s.bytes();
-  }
-  return { reads, bytes };
-}
-
 function readRate(
-  a: { reads: number; bytes: number },
-  b: { reads: number; bytes: number },
+  a: ReadTotals,
+  b: ReadTotals,
   clients: number,
   secs: number,
 ): string {
@@ -497,10 +319,6 @@ function readRate(
   return `${Math.round(reads / secs).toLocaleString("en")}/s (${
     Math.round(perClient)
   }/s per client, ${Math.round((b.bytes - a.bytes) / Math.max(1, reads))} bytes per read)`;
-}
-
-function closeClients(streams: Stream[]): void {
-  for (const s of streams) s.close();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -572,7 +390,11 @@ async function sendAtRate(
       // Open loop: every send that is due goes now, however the earlier ones are doing.
       while (k < total && performance.now() >= start + k * interval) {
         const body = bodies[k % bodies.length];
-        sent.push({ t0: performance.now(), result: send(url, http, body, true) });
+        // On the readers' clock: ms since the epoch, high resolution, the same in every thread.
+        sent.push({
+          t0: performance.timeOrigin + performance.now(),
+          result: send(url, http, body, true),
+        });
         k++;
       }
       if (k >= total) return resolve();
@@ -587,37 +409,41 @@ async function latencyRun(server: Server, database: string, clients: number): Pr
   console.log(
     `\nLatency: ${clients} SSE clients, ${rate} sends/s for ${seconds} s to ${flags.to} recipients`,
   );
-  // Arrival times by message id; a frame can arrive before its POST has answered.
-  const arrivals = new Map<string, number[]>();
-  const sse = await connectClients(server.url, clients, (id, at) => {
-    const list = arrivals.get(id);
-    if (list) list.push(at);
-    else arrivals.set(id, [at]);
+  const sse = await startReaders({
+    url: server.url,
+    authorization,
+    count: clients,
+    workers: readerThreads,
+    record: true,
   });
   const http = Deno.createHttpClient({ http2: false });
   // A warm-up second at the same rate, not counted: V8 compiles the hot paths and the pool
   // opens its connections, which would otherwise land on the first measured sends.
-  await Promise.all((await sendAtRate(server.url, http, rate)).map((s) => s.result));
+  const warmUp = await Promise.all(
+    (await sendAtRate(server.url, http, rate)).map((s) => s.result),
+  );
   const before = cpuSnapshot(server.pid, database);
-  const readsBefore = totals(sse);
+  const readsBefore = await sse.totals();
   const total = rate * seconds;
   const start = performance.now();
   const sent = await sendAtRate(server.url, http, total);
   const results = await Promise.all(sent.map((s) => s.result));
   const sendSeconds = (performance.now() - start) / 1000;
   const after = cpuSnapshot(server.pid, database);
-  const readsAfter = totals(sse);
-  // Give the last frames time to arrive before counting what is missing.
-  const expected = results.filter((r) => r.messageId).length * clients;
+  const readsAfter = await sse.totals();
+  // Give the last frames time to arrive before counting what is missing; the readers' count
+  // includes the warm-up's messages.
+  const sentIds = (list: SendResult[]) => list.filter((r) => r.messageId).length;
+  const warm = sentIds(warmUp) * clients;
+  const expected = sentIds(results) * clients;
   const graceEnd = performance.now() + 5000;
-  const received = () => {
-    let n = 0;
-    for (const r of results) if (r.messageId) n += arrivals.get(r.messageId)?.length ?? 0;
-    return n;
-  };
-  while (received() < expected && performance.now() < graceEnd) {
+  while (
+    (await sse.totals()).arrivals - warm < expected && performance.now() < graceEnd
+  ) {
     await new Promise((r) => setTimeout(r, 50));
   }
+  const arrivals = await sse.arrivals();
+  const final = await sse.totals();
   const latencies: number[] = [];
   let missing = 0;
   results.forEach((r, i) => {
@@ -629,8 +455,8 @@ async function latencyRun(server: Server, database: string, clients: number): Pr
   const sorted = Float64Array.from(latencies).sort();
   const post = sortedMs(results);
   const accepted = results.filter((r) => r.status === 202).length;
-  const dropped = sse.filter((s) => s.endedEarly()).length;
-  closeClients(sse);
+  const dropped = final.endedEarly;
+  await sse.close();
   http.close();
   console.log(cpuReport(before, after));
   const run = `latency (${clients} clients, ${rate}/s)`;
@@ -676,7 +502,13 @@ async function throughputRun(server: Server, database: string, clients: number):
   console.log(
     `\nThroughput: ${clients} SSE clients reading, ${concurrency} requests in flight for ${seconds} s to ${flags.to} recipients`,
   );
-  const sse = await connectClients(server.url, clients);
+  const sse = await startReaders({
+    url: server.url,
+    authorization,
+    count: clients,
+    workers: readerThreads,
+    record: false,
+  });
   const http = Deno.createHttpClient({ http2: false, poolMaxIdlePerHost: concurrency });
   let next = 0;
   const flood = async (forMs: number) => {
@@ -691,19 +523,20 @@ async function throughputRun(server: Server, database: string, clients: number):
   };
   await flood(2000); // warm-up, not counted (see latencyRun)
   const before = cpuSnapshot(server.pid, database);
-  const readsBefore = totals(sse);
+  const readsBefore = await sse.totals();
   const start = performance.now();
   const results = await flood(seconds * 1000);
   const elapsed = (performance.now() - start) / 1000;
   const after = cpuSnapshot(server.pid, database);
-  const readsAfter = totals(sse);
+  const readsAfter = await sse.totals();
   // Let the readers catch up before their byte counts are read.
   await new Promise((r) => setTimeout(r, 1000));
   const accepted = results.filter((r) => r.status === 202).length;
   const post = sortedMs(results);
-  const mib = (totals(sse).bytes - readsBefore.bytes) / 2 ** 20;
-  const dropped = sse.filter((s) => s.endedEarly()).length;
-  closeClients(sse);
+  const final = await sse.totals();
+  const mib = (final.bytes - readsBefore.bytes) / 2 ** 20;
+  const dropped = final.endedEarly;
+  await sse.close();
   http.close();
   console.log(cpuReport(before, after));
   const run = `throughput (${clients} clients, ${concurrency} in flight)`;

@@ -1,7 +1,7 @@
 import type { Settings } from "../config.ts";
 import type { Tx } from "../db/connect.ts";
 import { resolveSession, type SessionPolicy } from "./sessions.ts";
-import { resolveApiToken } from "./tokens.ts";
+import { cachedApiToken } from "./tokens.ts";
 import type { Actor } from "./audit.ts";
 
 /** Who is asking: a signed-in user (session cookie) or an API token, and its user. */
@@ -40,7 +40,7 @@ export async function authenticate(
   const auth = request.header("authorization");
   if (auth !== undefined) {
     const m = auth.match(/^Bearer\s+(\S+)$/i);
-    const found = m ? await resolveApiToken(sql, m[1]) : undefined;
+    const found = m ? await cachedApiToken(sql, m[1]) : undefined;
     if (!found) return undefined;
     return {
       userId: found.userId,

@@ -62,20 +62,29 @@ export async function revokeApiToken(sql: Tx, id: string, userId?: string): Prom
     update api_tokens set revoked_at = coalesce(revoked_at, now())
     where id = ${id} ${userId ? sql`and user_id = ${userId}` : sql``}
     returning *`;
+  forgetTokens();
   if (!rows.length) throw new NotFoundError(`API token "${id}" not found`);
   return toToken(rows[0]);
+}
+
+/** A live token and its enabled user, as a bearer secret resolves to. */
+export interface ResolvedToken {
+  tokenId: string;
+  userId: string;
+  email: string;
+  role: "admin" | "agent";
+  /** When the token stops working by itself, if ever. */
+  expiresAt: Date | null;
 }
 
 /** The live token and its enabled user for a bearer secret, or undefined. */
 export async function resolveApiToken(
   sql: Tx,
   token: string,
-): Promise<
-  { tokenId: string; userId: string; email: string; role: "admin" | "agent" } | undefined
-> {
+): Promise<ResolvedToken | undefined> {
   if (!token.startsWith("hatch_") || token.length > 100) return undefined;
   const [row] = await sql`
-    select t.id, t.user_id, t.last_used_at, u.email, u.role
+    select t.id, t.user_id, t.last_used_at, t.expires_at, u.email, u.role
     from api_tokens t join users u on u.id = t.user_id
     where t.token_hash = ${sha256Hex(token)} and t.revoked_at is null
       and (t.expires_at is null or t.expires_at > now()) and u.disabled_at is null`;
@@ -84,5 +93,51 @@ export async function resolveApiToken(
   if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
     await sql`update api_tokens set last_used_at = now() where id = ${row.id}`;
   }
-  return { tokenId: row.id, userId: row.user_id, email: row.email, role: row.role };
+  return {
+    tokenId: row.id,
+    userId: row.user_id,
+    email: row.email,
+    role: row.role,
+    expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+  };
+}
+
+// Resolved API tokens are kept for a few seconds: an integration sending hundreds of requests a
+// second would otherwise spend a query on its token for each one. Access still ends at once: a
+// trigger on api_tokens and users NOTIFYs `hatch_auth` on any change, and every process's
+// listener forgets all cached tokens (also after it reconnects, as it may have missed one).
+// The services that end access (revokeApiToken, the user changes in users.ts) also forget in
+// their own process before they answer, so their caller never sees the old access.
+
+/** The channel hatch_auth_changed() notifies. */
+export const AUTH_CHANNEL = "hatch_auth";
+
+// Long enough to spare the database under load, short enough that a missed notification
+// (there should be none) would not matter for long.
+const TTL_MS = 10_000;
+// Random bearer strings are never cached (only live tokens are), so this bounds real tokens.
+const MAX_ENTRIES = 10_000;
+
+const cache = new Map<string, { token: ResolvedToken; until: number }>();
+
+/** The live token for a bearer secret, from the cache when it was resolved moments ago. */
+export async function cachedApiToken(sql: Tx, secret: string): Promise<ResolvedToken | undefined> {
+  const key = sha256Hex(secret);
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && hit.until > now) return hit.token;
+  const token = await resolveApiToken(sql, secret);
+  if (!token) {
+    cache.delete(key);
+    return undefined;
+  }
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  const until = Math.min(now + TTL_MS, token.expiresAt?.getTime() ?? Infinity);
+  cache.set(key, { token, until });
+  return token;
+}
+
+/** Forgets every cached token: a token or a user changed somewhere. */
+export function forgetTokens(): void {
+  cache.clear();
 }

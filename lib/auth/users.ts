@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Tx } from "../db/connect.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "../errors.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
+import { forgetTokens } from "./tokens.ts";
 
 /** A user as the API shows it (never the hash or the TOTP key). */
 export const User = z.object({
@@ -78,6 +79,7 @@ export async function setUserDisabled(sql: Tx, id: string, disabled: boolean): P
   const rows = await sql`
     update users set disabled_at = ${disabled ? sql`now()` : null}, updated_at = now()
     where id = ${id} returning *`;
+  forgetTokens();
   if (!rows.length) throw new NotFoundError(`User "${id}" not found`);
   if (disabled) await sql`delete from sessions where user_id = ${id}`;
   return toUser(rows[0]);
@@ -95,6 +97,7 @@ export async function setUserRole(sql: Tx, id: string, role: "admin" | "agent"):
   }
   const rows =
     await sql`update users set role = ${role}, updated_at = now() where id = ${id} returning *`;
+  forgetTokens();
   if (!rows.length) throw new NotFoundError(`User "${id}" not found`);
   return toUser(rows[0]);
 }

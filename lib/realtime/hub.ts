@@ -32,7 +32,7 @@ export function joinFrames(events: readonly StreamEvent[]): Uint8Array {
 }
 
 /** How long a NOTIFY waits for others before the hub reads the event log. */
-const COALESCE_MS = 4;
+const COALESCE_MS = Number(Deno.env.get("XCO") ?? 4);
 
 /** The channel hatch_append_event notifies; the payload is empty: NOTIFY is only a wake-up. */
 export const EVENTS_CHANNEL = "hatch_events";
@@ -93,6 +93,11 @@ export interface EventHubOptions {
   settings: Settings;
   /** A read this often even without NOTIFY, so a lost wake-up cannot stall clients. */
   pollIntervalMs?: number;
+  /**
+   * Other channels to LISTEN on over the same connection: each callback runs on a NOTIFY and
+   * each time the connection starts listening (it may have missed one while away).
+   */
+  channels?: Record<string, () => void>;
 }
 
 // How many recent events stay in memory for resuming clients (about 300 bytes each).
@@ -214,6 +219,9 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   };
   try {
     await listener.listen(EVENTS_CHANNEL, wakeSoon, onListen);
+    for (const [channel, callback] of Object.entries(options.channels ?? {})) {
+      await listener.listen(channel, callback, callback);
+    }
   } catch (e) {
     // postgres.js keeps retrying the LISTEN; meanwhile the poll keeps clients current.
     log.warn("Cannot LISTEN yet: {error}", { error: String(e) });
