@@ -32,7 +32,7 @@ export function joinFrames(events: readonly StreamEvent[]): Uint8Array {
 }
 
 /** How long a NOTIFY waits for others before the hub reads the event log. */
-const COALESCE_MS = Number(Deno.env.get("XCO") ?? 4);
+const COALESCE_MS = 4;
 
 /** The channel hatch_append_event notifies; the payload is empty: NOTIFY is only a wake-up. */
 export const EVENTS_CHANNEL = "hatch_events";
