@@ -35,6 +35,7 @@ import { migrate } from "../lib/db/migrate.ts";
 import { createUser } from "../lib/auth/users.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
 import { type ReadTotals, startReaders } from "./sse_readers.ts";
+import { RawHttpPool } from "./raw_http.ts";
 import {
   benchDatabaseName,
   createBenchDatabase,
@@ -108,10 +109,17 @@ const recipients = Array.from(
       : `Bench customer ${String(i).padStart(5, "0")}`,
 );
 const bodies = recipients.map((to) =>
-  JSON.stringify({ to, content: "Hello from the realtime benchmark: is 3 pm still good?" })
+  new TextEncoder().encode(
+    JSON.stringify({ to, content: "Hello from the realtime benchmark: is 3 pm still good?" }),
+  )
 );
-const postHeaders: Record<string, string> = { "content-type": "application/json" };
 let authorization = "";
+let serverBase = "";
+
+/** The keep-alive connections sends go out on (bench/raw_http.ts). */
+function sender(): RawHttpPool {
+  return new RawHttpPool(serverBase, { "content-type": "application/json", authorization });
+}
 
 // ---------------------------------------------------------------------------------------------
 // CPU accounting from /proc (Linux): who used the two cores during a phase.
@@ -302,12 +310,8 @@ async function startHatch(databaseUrl: string): Promise<Server> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SSE clients.
+// SSE clients (read in worker threads, see sse_readers.ts).
 
-// Deno's fetch takes an HttpClient; the DOM typings in deno.json's lib do not know it.
-type ClientInit = RequestInit & { client: Deno.HttpClient };
-
-const MESSAGE_KEY = '"message_id":"';
 function readRate(
   a: ReadTotals,
   b: ReadTotals,
@@ -331,23 +335,20 @@ interface SendResult {
   ms: number;
 }
 
-async function send(
-  url: string,
-  http: Deno.HttpClient,
-  body: string,
-  extract: boolean,
-): Promise<SendResult> {
+const MESSAGE_KEY = '"message_id":"';
+
+async function send(http: RawHttpPool, body: Uint8Array, extract: boolean): Promise<SendResult> {
   const t0 = performance.now();
   try {
-    const init: ClientInit = { method: "POST", client: http, headers: postHeaders, body };
-    const res = await fetch(`${url}/api/send_message`, init);
-    const text = await res.text();
+    const answer = await http.post("/api/send_message", body);
     let messageId: string | undefined;
-    if (extract && res.status === 202) {
-      const i = text.indexOf(MESSAGE_KEY);
-      if (i >= 0) messageId = text.slice(i + MESSAGE_KEY.length, i + MESSAGE_KEY.length + 36);
+    if (extract && answer.status === 202) {
+      const i = answer.body.indexOf(MESSAGE_KEY);
+      if (i >= 0) {
+        messageId = answer.body.slice(i + MESSAGE_KEY.length, i + MESSAGE_KEY.length + 36);
+      }
     }
-    return { status: res.status, messageId, ms: performance.now() - t0 };
+    return { status: answer.status, messageId, ms: performance.now() - t0 };
   } catch {
     return { status: 0, ms: performance.now() - t0 };
   }
@@ -377,8 +378,7 @@ interface Row {
 
 /** Sends `total` messages at --rate (open loop); each with the time just before its POST. */
 async function sendAtRate(
-  url: string,
-  http: Deno.HttpClient,
+  http: RawHttpPool,
   total: number,
 ): Promise<{ t0: number; result: Promise<SendResult> }[]> {
   const sent: { t0: number; result: Promise<SendResult> }[] = [];
@@ -393,7 +393,7 @@ async function sendAtRate(
         // On the readers' clock: ms since the epoch, high resolution, the same in every thread.
         sent.push({
           t0: performance.timeOrigin + performance.now(),
-          result: send(url, http, body, true),
+          result: send(http, body, true),
         });
         k++;
       }
@@ -416,17 +416,17 @@ async function latencyRun(server: Server, database: string, clients: number): Pr
     workers: readerThreads,
     record: true,
   });
-  const http = Deno.createHttpClient({ http2: false });
+  const http = sender();
   // A warm-up second at the same rate, not counted: V8 compiles the hot paths and the pool
   // opens its connections, which would otherwise land on the first measured sends.
   const warmUp = await Promise.all(
-    (await sendAtRate(server.url, http, rate)).map((s) => s.result),
+    (await sendAtRate(http, rate)).map((s) => s.result),
   );
   const before = cpuSnapshot(server.pid, database);
   const readsBefore = await sse.totals();
   const total = rate * seconds;
   const start = performance.now();
-  const sent = await sendAtRate(server.url, http, total);
+  const sent = await sendAtRate(http, total);
   const results = await Promise.all(sent.map((s) => s.result));
   const sendSeconds = (performance.now() - start) / 1000;
   const after = cpuSnapshot(server.pid, database);
@@ -509,14 +509,14 @@ async function throughputRun(server: Server, database: string, clients: number):
     workers: readerThreads,
     record: false,
   });
-  const http = Deno.createHttpClient({ http2: false, poolMaxIdlePerHost: concurrency });
+  const http = sender();
   let next = 0;
   const flood = async (forMs: number) => {
     const results: SendResult[] = [];
     const end = performance.now() + forMs;
     await Promise.all(Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
-        results.push(await send(server.url, http, bodies[next++ % bodies.length], false));
+        results.push(await send(http, bodies[next++ % bodies.length], false));
       }
     }));
     return results;
@@ -584,8 +584,8 @@ console.log(`database ${db.name} on ${new URL(server).host}`);
 let hatch: Server | undefined;
 try {
   authorization = `Bearer ${await createAdminToken(db.url)}`;
-  postHeaders.authorization = authorization;
   hatch = await startHatch(db.url);
+  serverBase = hatch.url;
   const rows: Row[] = [];
   if (mode === "latency" || mode === "both") {
     rows.push(...await latencyRun(hatch, db.name, positiveInt("clients", flags.clients, 500)));

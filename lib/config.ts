@@ -22,7 +22,12 @@ export const SETTINGS = {
   POSTGRES_USER: { default: "postgres", schema: z.string().min(1) },
   POSTGRES_PASSWORD: { default: "", schema: z.string(), secret: true },
   POSTGRES_DB: { default: "hatch", schema: z.string().min(1) },
-  HATCH_DB_POOL_SIZE: { default: "10", schema: int(1, 200) },
+  // More connections than the cores can serve only queue inside PostgreSQL, on its locks and
+  // its CPUs (the realtime bench sends most with about this many).
+  HATCH_DB_POOL_SIZE: {
+    default: String(2 * navigator.hardwareConcurrency + 1),
+    schema: int(1, 200),
+  },
   HATCH_EMBEDDED_PG_PORT: { default: "5433", schema: int(1, 65535) },
   HATCH_SMS_PROVIDER: { default: "", schema: z.enum(["", "sandbox", "twilio"]) },
   HATCH_EMAIL_PROVIDER: { default: "", schema: z.enum(["", "sandbox", "sendgrid", "smtp"]) },
