@@ -5,6 +5,7 @@
 import { api, query } from "./api.ts";
 import type { Store } from "./store.ts";
 import type { Hit, Item } from "./types.ts";
+import { itemRow } from "./item_row.ts";
 
 /** Results per page, small: they sit under the conversations in a narrow column. */
 export const SEARCH_PAGE = 20;
@@ -70,31 +71,7 @@ export function markMatches(text: string, q: string): Piece[] {
 
 /** What a result row needs of a message or an email. */
 export function toHit(item: Item, q: string): Hit {
-  const inbound = item.direction === "inbound";
-  if (item.kind === "email") {
-    return {
-      kind: "email",
-      id: item.id,
-      conversation_id: item.conversation_id,
-      channel: "email",
-      direction: item.direction,
-      address: inbound ? item.from_email : item.to_email,
-      subject: item.subject,
-      text: excerpt(item.body, q),
-      timestamp: item.timestamp,
-    };
-  }
-  return {
-    kind: "message",
-    id: item.id,
-    conversation_id: item.conversation_id,
-    channel: item.channel,
-    direction: item.direction,
-    address: inbound ? item.from_contact : item.to_contact,
-    subject: null,
-    text: excerpt(item.body, q),
-    timestamp: item.timestamp,
-  };
+  return itemRow(item, (body) => excerpt(body, q));
 }
 
 type SearchAnswer = { results: Item[]; next_cursor: string | null };

@@ -1,28 +1,19 @@
 // A contact's timeline as the contact page shows it: SMS, chat and email in one list, newest
 // first. Each item is cut to what an entry shows (no HTML bodies, text kept short), so the
 // first page fits in the island's props; the server and the browser cut it the same way.
-import type { Channel, DeliveryStatus, Direction, Item } from "./types.ts";
+import type { DeliveryStatus, Hit, Item } from "./types.ts";
+import { itemRow } from "./item_row.ts";
 
 /** Characters of a message body or an email's text an entry keeps. */
 const TEXT_CHARS = 480;
 
-/** One entry of the timeline. */
-export interface Entry {
-  kind: "message" | "email";
-  id: string;
-  conversation_id: string;
-  channel: Channel;
-  direction: Direction;
-  /** The contact's side of it: the number or address it came from or went to. */
-  address: string;
-  subject: string | null;
-  text: string;
+/** One entry of the timeline: a row as search results have, with its delivery state. */
+export interface Entry extends Hit {
   status: DeliveryStatus;
   error: string | null;
   /** MMS pictures or email attachments. */
   attachments: number;
   keyword: string | null;
-  timestamp: string;
 }
 
 function cut(text: string): string {
@@ -32,39 +23,12 @@ function cut(text: string): string {
 
 /** The entry for a message or an email from the API. */
 export function toEntry(item: Item): Entry {
-  const inbound = item.direction === "inbound";
-  const error = item.error_message ?? (item.error_code ? `Error ${item.error_code}` : null);
-  if (item.kind === "email") {
-    return {
-      kind: "email",
-      id: item.id,
-      conversation_id: item.conversation_id,
-      channel: "email",
-      direction: item.direction,
-      address: inbound ? item.from_email : item.to_email,
-      subject: item.subject,
-      text: cut(item.body),
-      status: item.status,
-      error,
-      attachments: item.attachments?.length ?? 0,
-      keyword: null,
-      timestamp: item.timestamp,
-    };
-  }
   return {
-    kind: "message",
-    id: item.id,
-    conversation_id: item.conversation_id,
-    channel: item.channel,
-    direction: item.direction,
-    address: inbound ? item.from_contact : item.to_contact,
-    subject: null,
-    text: cut(item.body),
+    ...itemRow(item, cut),
     status: item.status,
-    error,
-    attachments: item.media.length,
-    keyword: item.keyword ?? null,
-    timestamp: item.timestamp,
+    error: item.error_message ?? (item.error_code ? `Error ${item.error_code}` : null),
+    attachments: item.kind === "email" ? item.attachments?.length ?? 0 : item.media.length,
+    keyword: item.kind === "message" ? item.keyword ?? null : null,
   };
 }
 
