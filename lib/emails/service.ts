@@ -1,3 +1,4 @@
+import { type Actor, audit } from "../auth/audit.ts";
 import type { Sql, Tx } from "../db/connect.ts";
 import type { Settings } from "../config.ts";
 import { threadPage } from "../db/thread.ts";
@@ -58,11 +59,15 @@ async function conversationFor(
   return { from: c.participants[0], id: options.requested };
 }
 
-/** Stores an outbound email and queues its delivery in the same transaction. */
+/**
+ * Stores an outbound email and queues its delivery in the same transaction, with the audit
+ * row of whoever sent it (`actor`).
+ */
 export async function sendEmail(
   sql: Sql,
   settings: Settings,
   input: SendEmailInput,
+  options: { actor?: Actor } = {},
 ): Promise<SendEmailResult> {
   const to = input.to_email.trim().toLowerCase();
   if (!isEmail(to)) {
@@ -114,6 +119,12 @@ export async function sendEmail(
         ${thread.references})
       returning id`;
     await addJob(tx, "deliver_email", { email_id: row.id }, { queue: `conv:${id}` });
+    if (options.actor) {
+      await audit(tx, options.actor, "send.email", {
+        target: input.to_email,
+        detail: { email_id: row.id },
+      });
+    }
     return row.id as string;
   });
   return {

@@ -5,7 +5,6 @@ import { idempotent } from "../../lib/web/idempotency.ts";
 import { clientIp } from "../../lib/web/session_cookie.ts";
 import { actorOf, principalKey } from "../../lib/auth/principal.ts";
 import { takeSend } from "../../lib/auth/rate_limit.ts";
-import { audit } from "../../lib/auth/audit.ts";
 import { SendEmailInput, SendEmailResult } from "../../lib/emails/schemas.ts";
 import { sendEmail } from "../../lib/emails/service.ts";
 
@@ -22,14 +21,11 @@ export const handler = define.handlers({
         key: c.req.header("idempotency-key"),
         request: input,
       },
-      async () => {
-        const body = await sendEmail(sql, settings, input);
-        await audit(sql, actorOf(principal, clientIp(c)), "send.email", {
-          target: input.to_email,
-          detail: { email_id: body.email_id },
-        });
-        return { status: 202, body };
-      },
+      async () => ({
+        status: 202,
+        // The audit row is written in the send's own transaction.
+        body: await sendEmail(sql, settings, input, { actor: actorOf(principal, clientIp(c)) }),
+      }),
     );
     return c.json(answer.body as SendEmailResult, answer.status as 202);
   },
