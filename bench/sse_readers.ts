@@ -5,8 +5,9 @@
 //
 // The main thread drives the workers through `startReaders()`; this file is also the worker.
 
-const MESSAGE_KEY = '"message_id":"';
-const INSERT_KEY = '"action":"INSERT"';
+// A message_update INSERT frame's data has these two fields side by side (the server writes
+// type, conversation_id, action, message_id… in that order), so finding this finds the id.
+const INSERT_KEY = '"action":"INSERT","message_id":"';
 
 /** One open event stream. */
 interface Stream {
@@ -22,53 +23,8 @@ interface Stream {
 }
 
 // The event data is ASCII (ids, statuses, numbers), and windows-1252 maps every byte to one
-// character, so string lengths below are byte lengths, which chunked decoding needs.
+// character: the cheapest decoding there is.
 const latin1 = new TextDecoder("windows-1252");
-const CRLF = "\r\n";
-
-/**
- * Undoes HTTP/1.1 chunked transfer encoding incrementally: `push` takes raw text and returns
- * the body text it completes. Written by hand because the streams are read from raw TCP.
- */
-class Dechunker {
-  #pending = "";
-  /** Body bytes left in the current chunk; -1 while reading a size line, -2 for its CRLF. */
-  #left = -1;
-  done = false;
-
-  push(text: string): string {
-    let input = this.#pending + text;
-    this.#pending = "";
-    let out = "";
-    while (input.length && !this.done) {
-      if (this.#left === -1) {
-        const eol = input.indexOf(CRLF);
-        if (eol < 0) {
-          this.#pending = input;
-          break;
-        }
-        const size = parseInt(input.slice(0, eol), 16);
-        input = input.slice(eol + 2);
-        if (size === 0) this.done = true;
-        else this.#left = size;
-      } else if (this.#left === -2) {
-        if (input.length < 2) {
-          this.#pending = input;
-          break;
-        }
-        input = input.slice(2);
-        this.#left = -1;
-      } else {
-        const take = Math.min(this.#left, input.length);
-        out += input.slice(0, take);
-        input = input.slice(take);
-        this.#left -= take;
-        if (this.#left === 0) this.#left = -2;
-      }
-    }
-    return out;
-  }
-}
 
 /**
  * Opens GET /api/events on a raw TCP connection: fetch's stream machinery costs several times
@@ -100,44 +56,38 @@ function openStream(
     ));
     const buf = new Uint8Array(256 * 1024);
     let head: string | null = "";
-    let chunked: Dechunker | null = null;
-    let body = "";
+    // The end of the previous read, in case a frame was split between two reads.
+    let carry = "";
     for (;;) {
       const n = await conn.read(buf);
       if (n === null) break;
       const at = performance.timeOrigin + performance.now();
       bytes += n;
       reads++;
+      if (head === null && !onInsert) continue;
       let text = latin1.decode(buf.subarray(0, n));
       if (head !== null) {
         head += text;
         const end = head.indexOf("\r\n\r\n");
         if (end < 0) continue;
-        const status = head.slice(0, head.indexOf(CRLF));
+        const status = head.slice(0, head.indexOf("\r\n"));
         if (!/^HTTP\/1\.1 200 /.test(status)) throw new Error(`GET /api/events: ${status}`);
-        if (/\r\ntransfer-encoding: *chunked/i.test(head.slice(0, end))) chunked = new Dechunker();
         text = head.slice(end + 4);
         head = null;
         resolveConnected();
       }
       if (!onInsert) continue;
-      body += chunked ? chunked.push(text) : text;
-      const last = body.lastIndexOf("\n\n");
-      if (last < 0) continue;
-      const complete = body.slice(0, last + 1);
-      body = body.slice(last + 2);
-      let i = complete.indexOf(MESSAGE_KEY);
-      while (i >= 0) {
-        const frameStart = complete.lastIndexOf("\n\n", i) + 1;
-        let frameEnd = complete.indexOf("\n\n", i);
-        if (frameEnd < 0) frameEnd = complete.length;
-        const idStart = i + MESSAGE_KEY.length;
-        const insert = complete.lastIndexOf(INSERT_KEY, i) >= frameStart ||
-          complete.slice(idStart, frameEnd).includes(INSERT_KEY);
-        if (insert) onInsert(complete.slice(idStart, idStart + 36), at);
-        i = complete.indexOf(MESSAGE_KEY, frameEnd);
+      // Chunk sizes sit only between the server's writes, which are whole frames, so a frame's
+      // text is contiguous in the stream whether or not it is chunked.
+      const stream = carry + text;
+      let from = 0;
+      for (let i = stream.indexOf(INSERT_KEY); i >= 0; i = stream.indexOf(INSERT_KEY, from)) {
+        const idStart = i + INSERT_KEY.length;
+        if (idStart + 36 > stream.length) break;
+        onInsert(stream.slice(idStart, idStart + 36), at);
+        from = idStart + 36;
       }
-      if (chunked?.done) break;
+      carry = stream.slice(Math.max(from, stream.length - INSERT_KEY.length - 35));
     }
     if (!closed) ended = true;
   })().catch((e) => {
