@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import type { Contact } from "../lib/inbox/types.ts";
 import { isEmail, looksLikePhone } from "../lib/inbox/address.ts";
 import { type ContactDraft, saveContact } from "../lib/inbox/contacts.ts";
-import { Modal } from "./Modal.tsx";
+import { Modal, ModalActions } from "./Modal.tsx";
 import { IconAlert, IconCheck, IconClose, IconMail, IconPlus, IconSms } from "./Icons.tsx";
 
 type PhoneModule = typeof import("../lib/inbox/phone.ts");
@@ -197,14 +197,9 @@ export function ContactEditor(props: {
             <IconAlert size={16} /> {error}
           </p>
         )}
-        <div class="modal-actions">
-          <button type="button" class="button button-ghost" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="button button-primary" disabled={busy}>
-            {busy ? "Saving…" : c ? "Save changes" : "Create contact"}
-          </button>
-        </div>
+        <ModalActions onCancel={props.onClose} busy={busy}>
+          {busy ? "Saving…" : c ? "Save changes" : "Create contact"}
+        </ModalActions>
       </form>
     </Modal>
   );

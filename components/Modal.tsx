@@ -60,3 +60,31 @@ export function Modal(props: {
     </dialog>
   );
 }
+
+/**
+ * A dialog's closing row: Cancel, then its action. The action submits the dialog's form, or
+ * with `onAction` acts on a click; `danger` colours it for what cannot be undone.
+ */
+export function ModalActions(props: {
+  onCancel: () => void;
+  busy: boolean;
+  children: ComponentChildren;
+  onAction?: () => void;
+  danger?: boolean;
+}) {
+  return (
+    <div class="modal-actions">
+      <button type="button" class="button button-ghost" onClick={props.onCancel}>
+        Cancel
+      </button>
+      <button
+        type={props.onAction ? "button" : "submit"}
+        class={`button ${props.danger ? "button-danger" : "button-primary"}`}
+        disabled={props.busy}
+        onClick={props.onAction}
+      >
+        {props.children}
+      </button>
+    </div>
+  );
+}

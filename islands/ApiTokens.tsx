@@ -5,7 +5,7 @@ import { useHydrated } from "../lib/settings/hydrated.ts";
 import type { ApiToken } from "../lib/auth/tokens.ts";
 import { api, setCsrfToken } from "../lib/inbox/api.ts";
 import { ago, expiry, shortDate, tokenState } from "../lib/settings/format.ts";
-import { Modal } from "../components/Modal.tsx";
+import { Modal, ModalActions } from "../components/Modal.tsx";
 import { IconCheck, IconCopy, IconKey, IconPlus } from "../components/Icons.tsx";
 import { FormError } from "../components/FormError.tsx";
 
@@ -277,19 +277,14 @@ export default function ApiTokens(props: ApiTokensProps) {
             undone.
           </p>
           <FormError error={revokeError} />
-          <div class="modal-actions">
-            <button type="button" class="button button-ghost" onClick={() => setRevoking(null)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              class="button button-danger"
-              disabled={busy}
-              onClick={() => void revoke()}
-            >
-              Revoke token
-            </button>
-          </div>
+          <ModalActions
+            onCancel={() => setRevoking(null)}
+            busy={busy}
+            danger
+            onAction={() => void revoke()}
+          >
+            Revoke token
+          </ModalActions>
         </div>
       </Modal>
     </fieldset>

@@ -22,7 +22,7 @@ import { dayKey, dayLabel, fullTime, listTime } from "../lib/inbox/time.ts";
 import { TimelineEntry } from "../components/TimelineEntry.tsx";
 import { ContactEditor } from "../components/ContactEditor.tsx";
 import { ContactMerge } from "../components/ContactMerge.tsx";
-import { Modal } from "../components/Modal.tsx";
+import { Modal, ModalActions } from "../components/Modal.tsx";
 import { Avatar, CHANNEL_NAMES, ChannelIcon } from "../components/Avatar.tsx";
 import { avatarAddress } from "../components/ContactRow.tsx";
 import {
@@ -449,19 +449,9 @@ export default function ContactView(props: ContactViewProps) {
               <IconAlert size={16} /> {deleteError}
             </p>
           )}
-          <div class="modal-actions">
-            <button type="button" class="button button-ghost" onClick={() => setDialog(null)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              class="button button-destructive"
-              disabled={deleting}
-              onClick={remove}
-            >
-              <IconTrash size={15} /> {deleting ? "Deleting…" : "Delete contact"}
-            </button>
-          </div>
+          <ModalActions onCancel={() => setDialog(null)} busy={deleting} danger onAction={remove}>
+            <IconTrash size={15} /> {deleting ? "Deleting…" : "Delete contact"}
+          </ModalActions>
         </div>
       </Modal>
     </main>

@@ -8,7 +8,7 @@ import type { User } from "../lib/auth/users.ts";
 import { api, setCsrfToken } from "../lib/inbox/api.ts";
 import { shortDate } from "../lib/settings/format.ts";
 import { Avatar } from "../components/Avatar.tsx";
-import { Modal } from "../components/Modal.tsx";
+import { Modal, ModalActions } from "../components/Modal.tsx";
 import { IconPlus } from "../components/Icons.tsx";
 import { FormError } from "../components/FormError.tsx";
 import { PasswordField } from "../components/PasswordField.tsx";
@@ -290,14 +290,7 @@ export default function UserAdmin(props: UserAdminProps) {
             onInput={(password) => setForm({ ...form, password })}
           />
           <FormError error={error} />
-          <div class="modal-actions">
-            <button type="button" class="button button-ghost" onClick={() => setDialog(null)}>
-              Cancel
-            </button>
-            <button type="submit" class="button button-primary" disabled={busy}>
-              Add user
-            </button>
-          </div>
+          <ModalActions onCancel={() => setDialog(null)} busy={busy}>Add user</ModalActions>
         </form>
       </Modal>
 
@@ -321,14 +314,7 @@ export default function UserAdmin(props: UserAdminProps) {
               onInput={(password) => setForm({ ...form, password })}
             />
             <FormError error={error} />
-            <div class="modal-actions">
-              <button type="button" class="button button-ghost" onClick={() => setDialog(null)}>
-                Cancel
-              </button>
-              <button type="submit" class="button button-primary" disabled={busy}>
-                Set password
-              </button>
-            </div>
+            <ModalActions onCancel={() => setDialog(null)} busy={busy}>Set password</ModalActions>
           </form>
         )}
       </Modal>
@@ -347,19 +333,14 @@ export default function UserAdmin(props: UserAdminProps) {
               enable them again later.
             </p>
             <FormError error={error} />
-            <div class="modal-actions">
-              <button type="button" class="button button-ghost" onClick={() => setDialog(null)}>
-                Cancel
-              </button>
-              <button
-                type="button"
-                class="button button-danger"
-                disabled={busy}
-                onClick={() => setDisabled(dialog.user, true)}
-              >
-                Disable user
-              </button>
-            </div>
+            <ModalActions
+              onCancel={() => setDialog(null)}
+              busy={busy}
+              danger
+              onAction={() => setDisabled(dialog.user, true)}
+            >
+              Disable user
+            </ModalActions>
           </div>
         )}
       </Modal>
