@@ -2,18 +2,16 @@
 // Maria Chen's page (her texts and the emails about her order in one timeline) and the inbox's
 // filter box finding a word in message text.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { test } from "../helpers.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
 import {
   afternoonZone,
   DOCS_DIR,
   launchBrowser,
-  openPage,
+  openSettled,
   ownDatabase,
   signIn,
   startHatch,
-  waitLive,
 } from "./harness.ts";
 import { seedShowcase, SHOP } from "./showcase.ts";
 
@@ -71,20 +69,10 @@ async function addMariasEmails(sql: typeof db.sql): Promise<string> {
   return maria.id as string;
 }
 
-async function settle(page: Page): Promise<void> {
-  await waitLive(page);
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(250);
-}
-
 test("screenshot: a contact's page, their texts and emails in one timeline", async () => {
-  const { page, context, errors } = await openPage(browser, {
-    width: 1440,
-    height: 900,
+  const { page, context, errors } = await openSettled(browser, `${hatch.url}/contacts/${mariaId}`, {
     timeZone: zone,
   });
-  await page.goto(`${hatch.url}/contacts/${mariaId}`);
-  await settle(page);
   const kinds = await page.locator(".tl-entry").evaluateAll((els) =>
     els.map((e) => e.getAttribute("data-kind"))
   );
@@ -95,13 +83,7 @@ test("screenshot: a contact's page, their texts and emails in one timeline", asy
 });
 
 test("screenshot: the filter box finding a word in messages, and the thread it opens", async () => {
-  const { page, context, errors } = await openPage(browser, {
-    width: 1440,
-    height: 900,
-    timeZone: zone,
-  });
-  await page.goto(`${hatch.url}/`);
-  await settle(page);
+  const { page, context, errors } = await openSettled(browser, `${hatch.url}/`, { timeZone: zone });
   await page.locator("#filter").pressSequentially("peonies", { delay: 30 });
   const hit = page.locator(".hits a.hit", { hasText: "bridal bouquet" });
   await hit.waitFor();

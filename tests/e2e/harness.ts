@@ -95,6 +95,23 @@ export async function openPage(
 }
 
 /**
+ * A new page at `url`, ready to be photographed: live, its fonts loaded, and a moment for CSS
+ * transitions to end (nothing announces that). 1440 × 900 unless told otherwise.
+ */
+export async function openSettled(
+  browser: Browser,
+  url: string,
+  options: Parameters<typeof openPage>[1] = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const opened = await openPage(browser, { width: 1440, height: 900, ...options });
+  await opened.page.goto(url);
+  await waitLive(opened.page);
+  await opened.page.evaluate(() => document.fonts.ready);
+  await opened.page.waitForTimeout(250);
+  return opened;
+}
+
+/**
  * Waits until the page's live stream is connected. Usually well under a second; the margin is
  * for a machine busy with the rest of the suite (a rare start has taken over 10 s there).
  */

@@ -1,17 +1,15 @@
 // The README's screenshots, taken from a real Hatch on a showcase database: the inbox, a
 // thread (dark, with the SMS counter at work), the email modal, and an email conversation.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { test } from "../helpers.ts";
 import {
   afternoonZone,
   DOCS_DIR,
   launchBrowser,
-  openPage,
+  openSettled,
   ownDatabase,
   signIn,
   startHatch,
-  waitLive,
 } from "./harness.ts";
 import { seedShowcase, SHOP } from "./showcase.ts";
 
@@ -26,20 +24,10 @@ const browser = await launchBrowser();
 await Deno.mkdir(DOCS_DIR, { recursive: true });
 const zone = afternoonZone();
 
-async function settle(page: Page): Promise<void> {
-  await waitLive(page);
-  await page.evaluate(() => document.fonts.ready);
-  await page.waitForTimeout(250);
-}
-
 test("screenshot: the inbox with an SMS thread open", async () => {
-  const { page, context, errors } = await openPage(browser, {
-    width: 1440,
-    height: 900,
+  const { page, context, errors } = await openSettled(browser, `${hatch.url}/?c=${openId}`, {
     timeZone: zone,
   });
-  await page.goto(`${hatch.url}/?c=${openId}`);
-  await settle(page);
   assert.equal(await page.locator(".rows a.row").count(), 11);
   await page.screenshot({ path: `${DOCS_DIR}inbox.png` });
   assert.deepEqual(errors, []);
@@ -47,14 +35,12 @@ test("screenshot: the inbox with an SMS thread open", async () => {
 });
 
 test("screenshot: a thread in the dark scheme, the SMS counter warning about UCS-2", async () => {
-  const { page, context, errors } = await openPage(browser, {
+  const { page, context, errors } = await openSettled(browser, `${hatch.url}/?c=${openId}`, {
     width: 1280,
     height: 860,
     scheme: "dark",
     timeZone: zone,
   });
-  await page.goto(`${hatch.url}/?c=${openId}`);
-  await settle(page);
   await page.locator("#composer-text").fill(
     "See you Saturday! We\u2019ll have everything ready by 8am.",
   );
@@ -65,13 +51,9 @@ test("screenshot: a thread in the dark scheme, the SMS counter warning about UCS
 });
 
 test("screenshot: the compose email modal, then its countdown", async () => {
-  const { page, context, errors } = await openPage(browser, {
-    width: 1440,
-    height: 900,
+  const { page, context, errors } = await openSettled(browser, `${hatch.url}/?c=${emailId}`, {
     timeZone: zone,
   });
-  await page.goto(`${hatch.url}/?c=${emailId}`);
-  await settle(page);
   await page.getByRole("button", { name: "Reply" }).click();
   await page.locator("#email-cc").fill("events@alvarezevents.com");
   await page.locator("#email-body").fill(
@@ -94,13 +76,9 @@ test("screenshot: the compose email modal, then its countdown", async () => {
 });
 
 test("screenshot: an email conversation, its HTML in a sandboxed frame", async () => {
-  const { page, context, errors } = await openPage(browser, {
-    width: 1440,
-    height: 900,
+  const { page, context, errors } = await openSettled(browser, `${hatch.url}/?c=${emailId}`, {
     timeZone: zone,
   });
-  await page.goto(`${hatch.url}/?c=${emailId}`);
-  await settle(page);
   assert.equal(await page.locator("iframe.email-frame").getAttribute("sandbox"), "");
   await page.screenshot({ path: `${DOCS_DIR}email-view.png` });
   assert.deepEqual(errors, []);
@@ -108,13 +86,11 @@ test("screenshot: an email conversation, its HTML in a sandboxed frame", async (
 });
 
 test("screenshot: the thread on a phone", async () => {
-  const { page, context, errors } = await openPage(browser, {
+  const { page, context, errors } = await openSettled(browser, `${hatch.url}/?c=${openId}`, {
     width: 390,
     height: 844,
     timeZone: zone,
   });
-  await page.goto(`${hatch.url}/?c=${openId}`);
-  await settle(page);
   await page.screenshot({ path: `${DOCS_DIR}mobile-thread.png` });
   await page.getByRole("button", { name: "Back to conversations" }).click();
   await page.waitForTimeout(200);
