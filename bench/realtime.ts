@@ -36,6 +36,7 @@ import { createUser } from "../lib/auth/users.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
 import { type ReadTotals, startReaders } from "./sse_readers.ts";
 import { RawHttpPool } from "./raw_http.ts";
+import { freePort, waitForReady } from "../lib/net.ts";
 import {
   benchDatabaseName,
   createBenchDatabase,
@@ -213,13 +214,6 @@ async function createAdminToken(url: string): Promise<string> {
   }
 }
 
-function freePort(): number {
-  const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
 /** The server's own handling time of each accepted send, from its log, with when it was read. */
 const serverTimes: { at: number; ms: number }[] = [];
 
@@ -290,18 +284,9 @@ async function startHatch(databaseUrl: string): Promise<Server> {
     await child.status;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await fetch(`${url}/ready`);
-      await res.body?.cancel();
-      if (res.ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`Hatch did not become ready on port ${port} within 60 s`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  if (!await waitForReady(url, 60_000)) {
+    await stop();
+    throw new Error(`Hatch did not become ready on port ${port} within 60 s`);
   }
   const shown = Object.entries(env).filter(([k]) => k !== "DATABASE_URL" && k !== "HATCH_PORT")
     .map(([k, v]) => `${k}=${v}`).join(" ");

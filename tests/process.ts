@@ -1,5 +1,6 @@
 // Runs Hatch as a separate OS process for tests that kill, restart or multiply it.
 import { testDatabaseUrl } from "./helpers.ts";
+import { freePort, waitForReady } from "../lib/net.ts";
 
 /** A Hatch process under test. */
 export interface HatchProcess {
@@ -9,14 +10,6 @@ export interface HatchProcess {
   kill: (signal?: Deno.Signal) => Promise<void>;
   /** What the process has printed to stdout so far; empty unless started with `captureStdout`. */
   stdout: () => string;
-}
-
-/** A free TCP port on loopback. */
-export function freePort(): number {
-  const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -65,18 +58,9 @@ export async function spawnHatch(
     await child.status;
   };
   if ((options.entry ?? "main.ts") === "main.ts") {
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      try {
-        const res = await fetch(`${url}/ready`);
-        await res.body?.cancel();
-        if (res.ok) break;
-      } catch { /* not listening yet */ }
-      if (Date.now() > deadline) {
-        await kill();
-        throw new Error(`Hatch did not become ready on port ${port}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
+    if (!await waitForReady(url, 30_000)) {
+      await kill();
+      throw new Error(`Hatch did not become ready on port ${port}`);
     }
   }
   return { port, url, child, kill, stdout: () => printed };

@@ -5,13 +5,7 @@ import { ensureDatabase, startEmbedded } from "../lib/db/embedded.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { ensureChromium } from "./e2e/chromium.ts";
 import { bundleIslands } from "../lib/web/bundle.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+import { freePort } from "../lib/net.ts";
 
 function withDatabase(url: string, database: string): string {
   const u = new URL(url);

@@ -7,7 +7,8 @@ import {
   type Page,
   type Request,
 } from "playwright-core";
-import { freePort, type HatchProcess, spawnHatch } from "../process.ts";
+import { type HatchProcess, spawnHatch } from "../process.ts";
+import { freePort } from "../../lib/net.ts";
 import { testAdminUrl, testDatabaseUrl } from "../helpers.ts";
 import { connect, type Sql } from "../../lib/db/connect.ts";
 import { migrate } from "../../lib/db/migrate.ts";

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { randomEmail, randomPhone, test } from "../helpers.ts";
-import { freePort, spawnHatch } from "../process.ts";
+import { spawnHatch } from "../process.ts";
+import { freePort } from "../../lib/net.ts";
 import { launchBrowser, ownDatabase, waitLive } from "./harness.ts";
 import { call, freshPage, signInAs } from "./accounts.ts";
 import { createApiToken } from "../../lib/auth/tokens.ts";

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import twilio from "twilio";
 import type { Page } from "playwright-core";
 import { randomEmail, randomPhone, test } from "../helpers.ts";
-import { freePort } from "../process.ts";
+import { freePort } from "../../lib/net.ts";
 import { startFakeTwilio } from "../fakes/fake_twilio.ts";
 import { get, launchBrowser, openPage, post, signIn, startHatch, waitLive } from "./harness.ts";
 

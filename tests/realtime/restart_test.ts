@@ -4,17 +4,11 @@ import assert from "node:assert/strict";
 import { connect } from "../../lib/db/connect.ts";
 import { ensureDatabase, startEmbedded } from "../../lib/db/embedded.ts";
 import { migrate } from "../../lib/db/migrate.ts";
+import { freePort } from "../../lib/net.ts";
 import { startEventHub } from "../../lib/realtime/hub.ts";
 import { createApp } from "../../main.ts";
 import { createTestAdmin, test, testSettings, withToken } from "../helpers.ts";
 import { createConversation, eventIds, insertMessage, json, SseReader } from "./support.ts";
-
-function freePort(): number {
-  const l = Deno.listen({ port: 0, hostname: "127.0.0.1" });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
 
 test("after a PostgreSQL restart the listener reconnects by itself and clients get what they missed", async () => {
   const dataDir = `.hatch/test-restart-${crypto.randomUUID().slice(0, 8)}`;
