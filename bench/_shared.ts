@@ -1,5 +1,6 @@
 // Helpers shared by the benchmarks: a throwaway database per run, percentiles and tables.
 import postgres from "postgres";
+import { withDatabase } from "../lib/db/connect.ts";
 
 /** The server benchmarks create their databases on unless told otherwise. */
 export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -7,13 +8,6 @@ export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 /** The server URL from `--database-url`, else HATCH_BENCH_DATABASE_URL, else the local one. */
 export function serverUrl(flag: string | undefined): string {
   return flag || Deno.env.get("HATCH_BENCH_DATABASE_URL") || DEFAULT_SERVER_URL;
-}
-
-/** `url` with its database name replaced. */
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
 }
 
 /** A database made for one benchmark run. */

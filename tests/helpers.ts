@@ -3,7 +3,9 @@ import { parseSettings, type Settings, type Source } from "../lib/config.ts";
 import { createApp, type Running, startServices } from "../main.ts";
 import type { Hono } from "hono";
 import type { AppEnv } from "../lib/web/define.ts";
-import { connect, type Sql } from "../lib/db/connect.ts";
+import { connect, type Sql, withDatabase } from "../lib/db/connect.ts";
+import { ensureDatabase } from "../lib/db/embedded.ts";
+import { migrate } from "../lib/db/migrate.ts";
 import { createUser } from "../lib/auth/users.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
 
@@ -17,6 +19,31 @@ export function testDatabaseUrl(): string {
 /** The server's maintenance database, for tests that need a database of their own. */
 export function testAdminUrl(): string {
   return Deno.env.get("HATCH_TEST_RUN_ADMIN_URL") ?? testDatabaseUrl();
+}
+
+/**
+ * A migrated database of the test's own on the run's server (`hatch_test_<name>_<random>`), with
+ * a pool of `max`; `drop()` closes the pool and drops it.
+ */
+export async function ownDatabase(
+  name: string,
+  options: { max?: number } = {},
+): Promise<{ url: string; sql: Sql; drop: () => Promise<void> }> {
+  const database = `hatch_test_${name}_${crypto.randomUUID().slice(0, 8)}`;
+  await ensureDatabase(testAdminUrl(), database);
+  const url = withDatabase(testAdminUrl(), database);
+  const sql = connect(url, { max: options.max ?? 3 });
+  await migrate(sql, url);
+  return {
+    url,
+    sql,
+    drop: async () => {
+      await sql.end({ timeout: 2 });
+      const admin = connect(testAdminUrl(), { max: 1 });
+      await admin.unsafe(`drop database if exists "${database}" with (force)`).catch(() => {});
+      await admin.end();
+    },
+  };
 }
 
 /** Settings for tests: the run's database, no embedded worker, sandbox providers, no delays. */

@@ -1,17 +1,11 @@
 // `deno task test`: gives this run its own migrated database (on HATCH_TEST_DATABASE_URL's
 // server, or on an embedded one), runs the unit and API tests, then the browser tests.
-import { connect } from "../lib/db/connect.ts";
+import { connect, withDatabase } from "../lib/db/connect.ts";
 import { ensureDatabase, startEmbedded } from "../lib/db/embedded.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { ensureChromium } from "./e2e/chromium.ts";
 import { bundleIslands } from "../lib/web/bundle.ts";
 import { freePort } from "../lib/net.ts";
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 const configured = Deno.env.get("HATCH_TEST_DATABASE_URL");
 const embedded = configured ? undefined : await startEmbedded({

@@ -14,3 +14,10 @@ export function connect(url: string, options: { max?: number } = {}): Sql {
     idle_timeout: 60,
   });
 }
+
+/** `url` with its database name replaced. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

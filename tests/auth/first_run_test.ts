@@ -1,30 +1,11 @@
 // The first run stays one command: an admin appears and can sign in; the CLI manages accounts.
 import assert from "node:assert/strict";
-import { connect } from "../../lib/db/connect.ts";
-import { ensureDatabase } from "../../lib/db/embedded.ts";
-import { migrate } from "../../lib/db/migrate.ts";
 import { ensureFirstAdmin } from "../../lib/auth/first_run.ts";
 import { checkLogin } from "../../lib/auth/login.ts";
-import { test, testAdminUrl, testSettings } from "../helpers.ts";
-
-async function freshDatabase() {
-  const name = `hatch_first_${crypto.randomUUID().slice(0, 8)}`;
-  await ensureDatabase(testAdminUrl(), name);
-  const u = new URL(testAdminUrl());
-  u.pathname = `/${name}`;
-  const sql = connect(u.toString(), { max: 2 });
-  await migrate(sql, u.toString());
-  const drop = async () => {
-    await sql.end();
-    const admin = connect(testAdminUrl(), { max: 1 });
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  };
-  return { sql, url: u.toString(), drop };
-}
+import { ownDatabase, test, testSettings } from "../helpers.ts";
 
 test("the embedded setup creates an admin and prints its password once, and it signs in", async () => {
-  const db = await freshDatabase();
+  const db = await ownDatabase("first", { max: 2 });
   try {
     const lines: string[] = [];
     // No DATABASE_URL means the embedded database, where the password is printed.
@@ -45,7 +26,7 @@ test("the embedded setup creates an admin and prints its password once, and it s
 });
 
 test("a configured setup uses HATCH_ADMIN_EMAIL and the password from its secret", async () => {
-  const db = await freshDatabase();
+  const db = await ownDatabase("first", { max: 2 });
   try {
     const settings = testSettings({
       HATCH_ADMIN_EMAIL: "boss@example.com",
@@ -76,7 +57,7 @@ async function hatch(url: string, ...args: string[]) {
 }
 
 test("the user and token commands: create, list, disable, reset-password, token create/revoke", async () => {
-  const db = await freshDatabase();
+  const db = await ownDatabase("first", { max: 2 });
   try {
     const created = await hatch(db.url, "user", "create", "ops@example.com", "--admin");
     assert.equal(created.code, 0, created.err);

@@ -2,14 +2,13 @@
 // Maria Chen's page (her texts and the emails about her order in one timeline) and the inbox's
 // filter box finding a word in message text.
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
+import { ownDatabase, test } from "../helpers.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
 import {
   afternoonZone,
   DOCS_DIR,
   launchBrowser,
   openSettled,
-  ownDatabase,
   signIn,
   startHatch,
 } from "./harness.ts";

@@ -9,9 +9,7 @@ import {
 } from "playwright-core";
 import { type HatchProcess, spawnHatch } from "../process.ts";
 import { freePort } from "../../lib/net.ts";
-import { testAdminUrl, testDatabaseUrl } from "../helpers.ts";
-import { connect, type Sql } from "../../lib/db/connect.ts";
-import { migrate } from "../../lib/db/migrate.ts";
+import { testDatabaseUrl } from "../helpers.ts";
 import { type Credentials, makeCredentials } from "./auth.ts";
 
 let signedIn: Credentials | null = null;
@@ -232,31 +230,6 @@ export function sendSms(
   content: string,
 ): Promise<{ message_id: string; conversation_id: string }> {
   return post(base, "/api/send_message", { to, content });
-}
-
-/** A database of the test's own on the run's server, migrated; dropped by `drop()`. */
-export async function ownDatabase(
-  name: string,
-): Promise<{ url: string; sql: Sql; drop: () => Promise<void> }> {
-  const database = `hatch_e2e_${name}_${crypto.randomUUID().slice(0, 8)}`;
-  const admin = connect(testAdminUrl(), { max: 1 });
-  await admin.unsafe(`create database "${database}"`);
-  await admin.end();
-  const u = new URL(testDatabaseUrl());
-  u.pathname = `/${database}`;
-  const url = u.toString();
-  const sql = connect(url, { max: 3 });
-  await migrate(sql, url);
-  return {
-    url,
-    sql,
-    drop: async () => {
-      await sql.end({ timeout: 2 });
-      const a = connect(testAdminUrl(), { max: 1 });
-      await a.unsafe(`drop database if exists "${database}" with (force)`).catch(() => {});
-      await a.end();
-    },
-  };
 }
 
 /** A fixed-offset zone where it is now early afternoon, so screenshots show business hours whenever they are taken. */

@@ -2,9 +2,9 @@
 // server's answer time for 50 conversations + a 50-message thread, the JavaScript the browser
 // downloads, time until live, and keyset paging of the list as it scrolls.
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
+import { ownDatabase, test } from "../helpers.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
-import { launchBrowser, openPage, ownDatabase, signIn, startHatch, waitLive } from "./harness.ts";
+import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const CONVERSATIONS = 130;
 const db = await ownDatabase("perf");

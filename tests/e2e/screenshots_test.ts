@@ -1,13 +1,12 @@
 // The README's screenshots, taken from a real Hatch on a showcase database: the inbox, a
 // thread (dark, with the SMS counter at work), the email modal, and an email conversation.
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
+import { ownDatabase, test } from "../helpers.ts";
 import {
   afternoonZone,
   DOCS_DIR,
   launchBrowser,
   openSettled,
-  ownDatabase,
   signIn,
   startHatch,
 } from "./harness.ts";

@@ -3,17 +3,15 @@
 // skip the smaller one for good. These tests show the trigger's advisory lock prevents it, and
 // that the same scenario does skip an event once the lock is taken out of the trigger.
 import assert from "node:assert/strict";
-import { connect, type Sql } from "../../lib/db/connect.ts";
-import { ensureDatabase } from "../../lib/db/embedded.ts";
-import { migrate } from "../../lib/db/migrate.ts";
+import type { Sql } from "../../lib/db/connect.ts";
 import { startEventHub } from "../../lib/realtime/hub.ts";
 import { createApp } from "../../main.ts";
 import {
   createTestAdmin,
+  ownDatabase,
   type Requester,
   startTestApp,
   test,
-  testAdminUrl,
   testSettings,
   withToken,
 } from "../helpers.ts";
@@ -139,15 +137,8 @@ test("an event id never becomes visible before a smaller one: B waits for A's co
 });
 
 test("without the trigger's advisory lock the same reader skips an event (the test has teeth)", async () => {
-  const name = `hatch_nolock_${Date.now()}_${crypto.randomUUID().slice(0, 6)}`;
-  const adminUrl = testAdminUrl();
-  await ensureDatabase(adminUrl, name);
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const sql = connect(url, { max: 6 });
+  const { url, sql, drop } = await ownDatabase("nolock", { max: 6 });
   try {
-    await migrate(sql, url);
     const [{ def }] = await sql<{ def: string }[]>`
       select pg_get_functiondef('hatch_append_event'::regproc) as def`;
     const unlocked = def.replace(/perform pg_advisory_xact_lock\(\d+\);/, "");
@@ -167,10 +158,7 @@ test("without the trigger's advisory lock the same reader skips an event (the te
       await hub.stop();
     }
   } finally {
-    await sql.end();
-    const admin = connect(adminUrl, { max: 1 });
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
+    await drop();
   }
 });
 
