@@ -1,20 +1,10 @@
 // An email conversation as a reading pane: each email with its headers, status and body.
 // HTML bodies render in an iframe sandboxed with no permissions at all (no scripts, no
 // same-origin, no forms, no popups); text bodies are plain text.
-import type { Email } from "../lib/inbox/types.ts";
+import { type Email, STATUS_WORDS } from "../lib/inbox/types.ts";
 import { fullTime } from "../lib/inbox/time.ts";
 import { Avatar } from "./Avatar.tsx";
 import { IconAlert } from "./Icons.tsx";
-
-const STATUS_WORDS: Record<string, string> = {
-  queued: "Queued",
-  sending: "Sending",
-  sent: "Sent",
-  delivered: "Delivered",
-  undelivered: "Not delivered",
-  failed: "Failed",
-  received: "Received",
-};
 
 // Given to the sandboxed document ahead of the sender's HTML: a readable default face, and a
 // policy that loads no scripts, frames or fonts from elsewhere, only images.

@@ -3,6 +3,7 @@
 import type { ComponentChildren } from "preact";
 import type { LocalMessage } from "../lib/inbox/store.ts";
 import { clockTime, fullTime } from "../lib/inbox/time.ts";
+import { STATUS_WORDS } from "../lib/inbox/types.ts";
 import { IconAlert, IconCheck, IconChecks, IconClock, IconRetry } from "./Icons.tsx";
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}]/gi;
@@ -21,15 +22,6 @@ export function Linkified(props: { text: string }): ComponentChildren {
   if (last < props.text.length) parts.push(props.text.slice(last));
   return parts;
 }
-
-const STATUS_WORDS: Record<string, string> = {
-  queued: "Queued",
-  sending: "Sending",
-  sent: "Sent",
-  delivered: "Delivered",
-  undelivered: "Not delivered",
-  failed: "Failed",
-};
 
 // What each carrier keyword did, for the chip's tooltip.
 const KEYWORD_WORDS: Record<string, string> = {

@@ -2,18 +2,9 @@
 // the words (an email's subject first); a link to the conversation it belongs to.
 import type { Entry } from "../lib/inbox/timeline.ts";
 import { clockTime, fullTime } from "../lib/inbox/time.ts";
+import { STATUS_WORDS } from "../lib/inbox/types.ts";
 import { CHANNEL_NAMES, ChannelIcon } from "./Avatar.tsx";
 import { IconAlert, IconArrowIn, IconArrowOut } from "./Icons.tsx";
-
-const STATUS_WORDS: Record<string, string> = {
-  queued: "Queued",
-  sending: "Sending",
-  sent: "Sent",
-  delivered: "Delivered",
-  undelivered: "Not delivered",
-  failed: "Failed",
-  received: "Received",
-};
 
 /** A timeline entry; `address` is the contact's number or address as people read it. */
 export function TimelineEntry(props: { entry: Entry; address: string; timeZone: string }) {

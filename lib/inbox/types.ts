@@ -14,6 +14,17 @@ export type DeliveryStatus =
   | "failed"
   | "received";
 
+/** A delivery status as the inbox says it. */
+export const STATUS_WORDS: Record<DeliveryStatus, string> = {
+  queued: "Queued",
+  sending: "Sending",
+  sent: "Sent",
+  delivered: "Delivered",
+  undelivered: "Not delivered",
+  failed: "Failed",
+  received: "Received",
+};
+
 /** One row of the conversation list, as `GET /api/conversations` answers it. */
 export interface Conversation {
   id: string;
