@@ -3,7 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Contact } from "../lib/inbox/types.ts";
-import { setCsrfToken } from "../lib/inbox/api.ts";
+import { keepFilterInUrl, setCsrfToken } from "../lib/inbox/api.ts";
 import { findContacts, onContactNews } from "../lib/inbox/contacts.ts";
 import { usePhoneLabels } from "../lib/inbox/phone_labels.ts";
 import { ContactRow } from "../components/ContactRow.tsx";
@@ -116,10 +116,7 @@ export default function ContactList(props: ContactListProps) {
         if (mine !== seq.current) return;
         setList(page.contacts);
         setCursor(page.next_cursor);
-        const url = new URL(location.href);
-        if (text.trim()) url.searchParams.set("q", text.trim());
-        else url.searchParams.delete("q");
-        history.replaceState(history.state, "", url);
+        keepFilterInUrl(text);
       } catch {
         // Keeps the current list; typing again retries.
       } finally {

@@ -1,7 +1,7 @@
 // What the islands do in the browser: open threads, page the list and the thread, filter,
 // mark read. Runs only in the browser (event handlers and effects).
 import { batch } from "@preact/signals";
-import { api, ApiError, query } from "./api.ts";
+import { api, ApiError, keepFilterInUrl, query } from "./api.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
 import type { Store, Thread } from "./store.ts";
@@ -230,10 +230,7 @@ export function setFilter(store: Store, text: string): void {
         store.conversations.value = page.conversations;
         store.listCursor.value = page.next_cursor;
       });
-      const url = new URL(location.href);
-      if (text.trim()) url.searchParams.set("q", text.trim());
-      else url.searchParams.delete("q");
-      history.replaceState(history.state, "", url);
+      keepFilterInUrl(text);
     } catch {
       // Keeps the current list; typing again retries.
     } finally {

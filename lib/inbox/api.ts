@@ -79,3 +79,11 @@ export function query(params: Record<string, string | number | null | undefined>
   const s = q.toString();
   return s ? `?${s}` : "";
 }
+
+/** Keeps a list's filter text in the address bar (`?q=`), without a new history entry. */
+export function keepFilterInUrl(text: string): void {
+  const url = new URL(location.href);
+  if (text.trim()) url.searchParams.set("q", text.trim());
+  else url.searchParams.delete("q");
+  history.replaceState(history.state, "", url);
+}

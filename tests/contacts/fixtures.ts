@@ -1,4 +1,5 @@
 // Data makers for the contact and search tests.
+import type { Contact } from "../../lib/inbox/types.ts";
 import { randomPhone } from "../helpers.ts";
 
 /** What the tests drive: the test app's `request()`, however helpers wrap it. */
@@ -26,23 +27,11 @@ export function send(app: App, method: string, path: string, body?: unknown): Pr
   }));
 }
 
-/** A contact as the API answers it. */
-export interface ContactJson {
-  id: string;
-  name: string;
-  notes: string;
-  phones: string[];
-  emails: string[];
-  created_at: string;
-  updated_at: string;
-  conversation_ids: string[];
-}
-
 /** Creates a contact through the API and returns it; fails the test on anything but 201. */
 export async function createContact(
   app: App,
   input: { name: string; phones?: string[]; emails?: string[]; notes?: string },
-): Promise<ContactJson> {
+): Promise<Contact> {
   const res = await send(app, "POST", "/api/contacts", input);
   const body = await res.json();
   if (res.status !== 201) throw new Error(`POST /api/contacts: ${res.status} ${body.error}`);
