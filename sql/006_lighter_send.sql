@@ -8,7 +8,8 @@ alter table audit_log drop constraint if exists audit_log_actor_user_id_fkey;
 alter table audit_log drop constraint if exists audit_log_actor_token_id_fkey;
 
 -- Processes keep a short-lived cache of resolved API tokens; whatever can end a token's or a
--- user's access tells every process to drop it, however the change was made (API, CLI, SQL).
+-- user's access, or change what a token resolves to, tells every process to drop it, however
+-- the change was made (API, CLI, SQL). A token's last_used_at, written as it is used, does not.
 create or replace function hatch_auth_changed() returns trigger language plpgsql as $$
 begin
   perform pg_notify('hatch_auth', '');
@@ -16,7 +17,9 @@ begin
 end;
 $$;
 
-create trigger api_tokens_auth_changed after update or delete on api_tokens
+create trigger api_tokens_auth_changed
+  after update of revoked_at, expires_at, token_hash, user_id or delete on api_tokens
   for each statement execute function hatch_auth_changed();
-create trigger users_auth_changed after update or delete on users
+create trigger users_auth_changed
+  after update of disabled_at, role, email or delete on users
   for each statement execute function hatch_auth_changed();

@@ -104,7 +104,8 @@ export async function resolveApiToken(
 
 // Resolved API tokens are kept for a few seconds: an integration sending hundreds of requests a
 // second would otherwise spend a query on its token for each one. Access still ends at once: a
-// trigger on api_tokens and users NOTIFYs `hatch_auth` on any change, and every process's
+// trigger on api_tokens and users NOTIFYs `hatch_auth` on any change that can end or alter it
+// (revoked, expired, disabled, role or email changed, deleted), and every process's
 // listener forgets all cached tokens (also after it reconnects, as it may have missed one).
 // The services that end access (revokeApiToken, the user changes in users.ts) also forget in
 // their own process before they answer, so their caller never sees the old access.
