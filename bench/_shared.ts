@@ -1,6 +1,5 @@
 // Helpers shared by the benchmarks: a throwaway database per run, percentiles and tables.
-import postgres from "postgres";
-import { withDatabase } from "../lib/db/connect.ts";
+import { connect, withDatabase } from "../lib/db/connect.ts";
 
 /** The server benchmarks create their databases on unless told otherwise. */
 export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -25,7 +24,7 @@ export function benchDatabaseName(label?: string, at = Date.now()): string {
 
 /** Creates the database `name` on the server at `adminUrl`. */
 export async function createBenchDatabase(adminUrl: string, name: string): Promise<BenchDatabase> {
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = connect(adminUrl, { max: 1, statementTimeoutMs: 0 });
   try {
     await admin.unsafe(`create database "${name}"`);
   } finally {
@@ -35,7 +34,7 @@ export async function createBenchDatabase(adminUrl: string, name: string): Promi
     name,
     url: withDatabase(adminUrl, name),
     drop: async () => {
-      const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      const sql = connect(adminUrl, { max: 1, statementTimeoutMs: 0 });
       try {
         await sql.unsafe(`drop database if exists "${name}" with (force)`);
       } finally {

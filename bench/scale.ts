@@ -11,8 +11,7 @@
 // Then it times the services the API calls, in this process, one query at a time, the sizes
 // taking turns. Drops the databases at the end unless --keep.
 import { parseArgs } from "node:util";
-import postgres from "postgres";
-import { connect, type Sql } from "../lib/db/connect.ts";
+import { connect, type Sql, type Value } from "../lib/db/connect.ts";
 import { migrate } from "../lib/db/migrate.ts";
 import { encodeCursor } from "../lib/db/cursor.ts";
 import { listConversations } from "../lib/conversations/service.ts";
@@ -281,10 +280,10 @@ async function measure(all: Sized[]): Promise<Figure[]> {
 /** Runs each query once through a pool that records its SQL, then EXPLAINs that SQL. */
 async function explain(url: string): Promise<void> {
   let captured: { text: string; params: unknown[] }[] = [];
-  const traced = postgres(url, {
+  const traced = connect(url, {
     max: 1,
-    onnotice: () => {},
-    debug: (_conn, text, params) => captured.push({ text, params: params as unknown[] }),
+    statementTimeoutMs: 0,
+    onQuery: (text, params) => captured.push({ text, params }),
   });
   try {
     const s = await sample(traced);
@@ -311,7 +310,7 @@ async function explain(url: string): Promise<void> {
       const q = captured[captured.length - 1];
       const plan = await traced.unsafe(
         `explain (analyze, buffers, costs off, timing off) ${q.text}`,
-        q.params as postgres.ParameterOrJSON<never>[],
+        q.params as Value[],
       );
       console.log(`\n  ${query}:`);
       for (const row of plan) {
@@ -359,7 +358,7 @@ try {
   for (const d of sized) d.samples = await sample(d.sql);
   const figures = await measure(sized);
 
-  console.log("\nLatency of one page, measured through the services (postgres.js included)\n");
+  console.log("\nLatency of one page, measured through the services (the driver included)\n");
   printTable(
     ["messages", "query", "rows", "p50 ms", "p99 ms"],
     [...figures].sort((a, b) => a.size - b.size).map((f) => [

@@ -28,6 +28,9 @@ export const SETTINGS = {
     default: String(2 * navigator.hardwareConcurrency + 1),
     schema: int(1, 200),
   },
+  // How long a request waits for a connection and a statement may run: during an outage every
+  // request answers 503 within about this long instead of queueing work that runs later.
+  HATCH_DB_TIMEOUT_SECONDS: { default: "5", schema: int(1, 600) },
   HATCH_EMBEDDED_PG_PORT: { default: "5433", schema: int(1, 65535) },
   HATCH_SMS_PROVIDER: { default: "", schema: z.enum(["", "sandbox", "twilio"]) },
   HATCH_EMAIL_PROVIDER: { default: "", schema: z.enum(["", "sandbox", "sendgrid", "smtp"]) },

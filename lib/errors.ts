@@ -62,3 +62,13 @@ export class PayloadTooLargeError extends HatchError {
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
+
+/** The database could not be reached or did not answer in time (503, with Retry-After). */
+export class DatabaseUnavailableError extends HatchError {
+  override readonly status = 503;
+  override name = "DatabaseUnavailableError";
+  readonly retryAfterSeconds = 5;
+  constructor(detail: string) {
+    super(`The database is unavailable, try again shortly: ${detail}`);
+  }
+}

@@ -6,6 +6,7 @@ import type { AppEnv } from "../lib/web/define.ts";
 import { connect, type Sql, withDatabase } from "../lib/db/connect.ts";
 import { ensureDatabase } from "../lib/db/embedded.ts";
 import { migrate } from "../lib/db/migrate.ts";
+import { listen } from "../lib/db/listener.ts";
 import { createUser } from "../lib/auth/users.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
 
@@ -163,7 +164,11 @@ export async function waitUntil<T>(
   timeoutMs = 20_000,
 ): Promise<T> {
   let wake = () => {};
-  const listener = await sql.listen("hatch_events", () => wake());
+  const listener = await listen({
+    url: sql.url,
+    channels: { hatch_events: () => wake() },
+    onListen: () => wake(),
+  });
   const deadline = Date.now() + timeoutMs;
   try {
     while (Date.now() < deadline) {
@@ -179,7 +184,7 @@ export async function waitUntil<T>(
     }
     throw new Error(`Timed out after ${timeoutMs} ms waiting for a condition`);
   } finally {
-    await listener.unlisten();
+    await listener.stop();
   }
 }
 

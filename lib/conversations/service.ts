@@ -115,7 +115,7 @@ export async function listConversations(
     order by c.last_message_at desc, c.id desc
     limit ${options.limit + 1}`;
   const page = rows.slice(0, options.limit).map(toConversation);
-  // The cursor keeps the microseconds (and goes back as text: postgres.js would pass a
+  // The cursor keeps the microseconds (and goes back as text: the driver would pass a
   // timestamptz parameter through a JS Date), else rows sharing the boundary's millisecond
   // would be skipped.
   const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;

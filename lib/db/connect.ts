@@ -1,17 +1,307 @@
-import postgres from "postgres";
+// The database handle every service takes first: tagged-template SQL over node-postgres' pool.
+//
+// Why pg and not postgres.js: postgres.js 3.4.9 can write a transaction's BEGIN without
+// reserving its connection (porsager/postgres #1189, #823), hand a transaction's later work to the
+// replacement connection after a disconnect (#1216), and leaves a pooled connection `idle in
+// transaction` when that happens — sends answered 202 were then never committed. node-postgres
+// runs one statement at a time on a client that is checked out for the whole transaction and
+// never reconnects behind its owner's back, and this module refuses to pool any client that comes
+// back inside a transaction. Every wait is bounded: acquiring a connection, connecting, and each
+// statement, so an outage answers within seconds instead of queueing work that runs later.
+// @ts-types="@types/pg"
+import pg from "pg";
+import { DatabaseUnavailableError } from "../errors.ts";
 
-/** The postgres.js handle every service takes first. */
-export type Sql = postgres.Sql;
-/** A handle inside a transaction; services accept either. */
-export type Tx = postgres.TransactionSql | postgres.Sql;
+/** A row as the database returns it; columns are typed where a query says so. */
+// deno-lint-ignore no-explicit-any -- a row's columns are whatever the query selected
+export type Row = Record<string, any>;
 
-/** Opens a pool to `url`; `max` connections, notices silenced, JSON parsed. */
-export function connect(url: string, options: { max?: number } = {}): Sql {
-  return postgres(url, {
+/** What a query resolves to: its rows, plus the number of rows it returned or changed. */
+export type Result<T extends readonly object[]> = T & { count: number; command: string };
+
+/** A value a template may interpolate: a parameter, a fragment, or an identifier list. */
+export type Value =
+  | string
+  | number
+  | boolean
+  | bigint
+  | Date
+  | null
+  | Uint8Array
+  | readonly (string | number | boolean | bigint | Date | null)[]
+  | Fragment
+  | Parameter;
+
+/** A piece of SQL with its parameters, to be placed inside another query. */
+export class Fragment {
+  constructor(readonly strings: readonly string[], readonly values: readonly Value[]) {}
+}
+
+/** A parameter sent as it is given (JSON text), not converted by the driver. */
+export class Parameter {
+  constructor(readonly text: string) {}
+}
+
+type Run = (text: string, values: unknown[]) => Promise<pg.QueryResult>;
+
+/** A query: a fragment that runs when awaited (once, however often it is awaited). */
+export class Query<T extends readonly object[] = Row[]> extends Fragment
+  implements PromiseLike<Result<T>> {
+  #run: Run;
+  #promise?: Promise<Result<T>>;
+
+  constructor(strings: readonly string[], values: readonly Value[], run: Run) {
+    super(strings, values);
+    this.#run = run;
+  }
+
+  #execute(): Promise<Result<T>> {
+    this.#promise ??= (async () => {
+      const { text, params } = compile(this);
+      const result = await this.#run(text, params);
+      // A multi-statement text (migrations) answers with one result per statement.
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      const rows = (last?.rows ?? []) as unknown as T;
+      return Object.assign(rows, {
+        count: last?.rowCount ?? rows.length,
+        command: last?.command ?? "",
+      }) as Result<T>;
+    })();
+    return this.#promise;
+  }
+
+  then<A = Result<T>, B = never>(
+    onfulfilled?: ((value: Result<T>) => A | PromiseLike<A>) | null,
+    onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.#execute().then(onfulfilled, onrejected);
+  }
+
+  catch<B = never>(onrejected: (reason: unknown) => B | PromiseLike<B>): Promise<Result<T> | B> {
+    return this.#execute().catch(onrejected);
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Flattens nested fragments into one text with `$n` placeholders and its parameter list. */
+export function compile(fragment: Fragment): { text: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const walk = (f: Fragment): string => {
+    let text = f.strings[0];
+    f.values.forEach((value, i) => {
+      text += place(value) + f.strings[i + 1];
+    });
+    return text;
+  };
+  const place = (value: Value | undefined): string => {
+    if (value === undefined) {
+      throw new TypeError("A query parameter is undefined: pass null for a missing value");
+    }
+    if (value instanceof Fragment) return walk(value);
+    if (value instanceof Parameter) {
+      params.push(value.text);
+      return `$${params.length}`;
+    }
+    params.push(value);
+    return `$${params.length}`;
+  };
+  return { text: walk(fragment), params };
+}
+
+/** The query functions shared by the pool and a transaction. */
+export interface Tx {
+  <T extends readonly object[] = Row[]>(
+    strings: TemplateStringsArray,
+    ...values: Value[]
+  ): Query<T>;
+  /** Quoted identifiers (a table, or a comma-separated column list). */
+  (identifiers: string | readonly string[]): Fragment;
+  /** A JSON parameter (a plain array would otherwise become a PostgreSQL array). */
+  json(value: unknown): Parameter;
+  /** SQL text as is: runs when awaited, or is placed as is inside another query. */
+  unsafe<T extends readonly object[] = Row[]>(text: string, values?: Value[]): Query<T>;
+}
+
+/** A reserved connection (tests use it to hold locks); `release()` returns it. */
+export interface Reserved extends Tx {
+  release(): void;
+}
+
+/** The pool: queries, transactions, and how to end it. */
+export interface Sql extends Tx {
+  /** Runs `fn` in a transaction on one connection; commits if it resolves, else rolls back. */
+  begin<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Checks out one connection until `release()`. */
+  reserve(): Promise<Reserved>;
+  /** Closes every connection, waiting up to `timeout` seconds for queries in flight. */
+  end(options?: { timeout?: number }): Promise<void>;
+  /** The node-postgres pool underneath (for its counters). */
+  readonly pool: pg.Pool;
+  /** The URL the pool connects to (a LISTEN needs a connection of its own). */
+  readonly url: string;
+}
+
+function makeTx<S extends Tx>(run: Run, extra: Omit<S, keyof Tx>): S {
+  const tag = (first: TemplateStringsArray | string | readonly string[], ...values: Value[]) => {
+    if (typeof first === "string") return new Fragment([quoteIdentifier(first)], []);
+    if (!("raw" in first)) {
+      return new Fragment([first.map(quoteIdentifier).join(", ")], []);
+    }
+    return new Query(first, values, run);
+  };
+  return Object.assign(tag, {
+    json: (value: unknown) => new Parameter(JSON.stringify(value)),
+    unsafe: (text: string, values: Value[] = []) =>
+      values.length
+        ? new Query([text], [], (_text, _params) => run(text, values))
+        : new Query([text], [], run),
+    ...extra,
+  }) as unknown as S;
+}
+
+/** Connection-level failures: the database is down, restarting, or too slow to answer. */
+const UNAVAILABLE_CODES = new Set([
+  "57P01", // admin_shutdown
+  "57P02", // crash_shutdown
+  "57P03", // cannot_connect_now (starting up, shutting down, in recovery)
+  "57014", // query_canceled: the statement timeout
+  "53300", // too_many_connections
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+]);
+
+/** True when `e` says the database could not be reached or did not answer in time. */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  if (e instanceof DatabaseUnavailableError) return true;
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: string }).code ?? "";
+  if (UNAVAILABLE_CODES.has(code) || code.startsWith("08")) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|not queryable|Connection refused|connect ECONNREFUSED/i
+    .test(e.message);
+}
+
+function unavailable(e: unknown): unknown {
+  return isDatabaseUnavailable(e) && !(e instanceof DatabaseUnavailableError)
+    ? new DatabaseUnavailableError(e instanceof Error ? e.message : String(e))
+    : e;
+}
+
+async function acquire(pool: pg.Pool): Promise<pg.PoolClient> {
+  try {
+    return await pool.connect();
+  } catch (e) {
+    throw unavailable(e);
+  }
+}
+
+// A client is pooled again only if it is idle outside any transaction; anything else (a BEGIN
+// without its COMMIT, a broken connection) is closed so no later statement can run inside it.
+function release(client: pg.PoolClient): void {
+  const status = client.getTransactionStatus();
+  client.release(status === "I" ? undefined : new Error(`Connection left in state ${status}`));
+}
+
+function clientRun(client: pg.PoolClient, onQuery?: ConnectOptions["onQuery"]): Run {
+  return async (text, values) => {
+    onQuery?.(text, values);
+    try {
+      return await client.query(text, values);
+    } catch (e) {
+      throw unavailable(e);
+    }
+  };
+}
+
+/** Options of a pool; the timeouts bound every wait so an outage answers within seconds. */
+export interface ConnectOptions {
+  /** Connections in the pool (default 10). */
+  max?: number;
+  /** Milliseconds to wait for a connection, connecting included (default 5,000). */
+  acquireTimeoutMs?: number;
+  /** Milliseconds a statement may run before PostgreSQL cancels it; 0 for none (default 5,000). */
+  statementTimeoutMs?: number;
+  /** Sees every statement sent (the scale bench EXPLAINs what the services ran). */
+  onQuery?: (text: string, params: unknown[]) => void;
+}
+
+/** Opens a pool to `url`: tagged-template queries, transactions, bounded waits. */
+export function connect(url: string, options: ConnectOptions = {}): Sql {
+  const statementTimeout = options.statementTimeoutMs ?? 5_000;
+  const pool = new pg.Pool({
+    connectionString: url,
     max: options.max ?? 10,
-    onnotice: () => {},
-    connection: { application_name: "hatch" },
-    idle_timeout: 60,
+    connectionTimeoutMillis: options.acquireTimeoutMs ?? 5_000,
+    idleTimeoutMillis: 60_000,
+    application_name: "hatch",
+    keepAlive: true,
+    // The server cancels a slow statement; the client gives up a little later should the
+    // server not answer at all (a network partition), and that connection is then closed.
+    statement_timeout: statementTimeout || undefined,
+    query_timeout: statementTimeout ? statementTimeout + 2_000 : undefined,
+    // A transaction whose owner vanished must not hold its locks for long.
+    idle_in_transaction_session_timeout: 30_000,
+  });
+  // An idle client's connection dropped (a restart): the pool discards it; nothing to do here.
+  pool.on("error", () => {});
+
+  const poolRun: Run = async (text, values) => {
+    const client = await acquire(pool);
+    try {
+      return await clientRun(client, options.onQuery)(text, values);
+    } finally {
+      release(client);
+    }
+  };
+
+  return makeTx<Sql>(poolRun, {
+    pool,
+    url,
+    async begin<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      const client = await acquire(pool);
+      const run = clientRun(client, options.onQuery);
+      try {
+        await run("begin", []);
+        const result = await fn(makeTx<Tx>(run, {}));
+        const commit = await run("commit", []);
+        // COMMIT of a transaction a swallowed error had aborted answers ROLLBACK, not an error.
+        if (commit.command !== "COMMIT") {
+          throw new Error("The transaction was rolled back: one of its statements failed");
+        }
+        return result;
+      } catch (e) {
+        if (client.getTransactionStatus() !== "I") await run("rollback", []).catch(() => {});
+        throw e;
+      } finally {
+        release(client);
+      }
+    },
+    async reserve(): Promise<Reserved> {
+      const client = await acquire(pool);
+      let released = false;
+      return makeTx<Reserved>(clientRun(client, options.onQuery), {
+        release: () => {
+          if (released) return;
+          released = true;
+          release(client);
+        },
+      });
+    },
+    async end(endOptions: { timeout?: number } = {}): Promise<void> {
+      const ending = pool.end();
+      if (endOptions.timeout === undefined) return await ending;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        ending,
+        new Promise<void>((resolve) => timer = setTimeout(resolve, endOptions.timeout! * 1000)),
+      ]);
+      clearTimeout(timer);
+    },
   });
 }
 

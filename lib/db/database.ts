@@ -32,7 +32,11 @@ export async function resolveDatabaseUrl(
 /** Opens the database, applies pending migrations and returns the pool. */
 export async function openDatabase(settings: Settings): Promise<Database> {
   const { url, stop } = await resolveDatabaseUrl(settings);
-  const sql = connect(url, { max: settings.HATCH_DB_POOL_SIZE });
+  const sql = connect(url, {
+    max: settings.HATCH_DB_POOL_SIZE,
+    acquireTimeoutMs: settings.HATCH_DB_TIMEOUT_SECONDS * 1000,
+    statementTimeoutMs: settings.HATCH_DB_TIMEOUT_SECONDS * 1000,
+  });
   try {
     const applied = await migrate(sql, url);
     if (applied.length) log.info("Applied migrations: {applied}", { applied: applied.join(", ") });

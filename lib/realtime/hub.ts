@@ -6,7 +6,7 @@
 // committed ids are always a prefix of the ids ever handed out (minus rolled-back ones). A read
 // that sees id N therefore already sees, or will never see, every id below N.
 import type { Sql } from "../db/connect.ts";
-import { connect } from "../db/connect.ts";
+import { listen } from "../db/listener.ts";
 import type { Settings } from "../config.ts";
 import { logger } from "../log.ts";
 import {
@@ -210,22 +210,23 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     }
   }
 
-  const listener = connect(options.databaseUrl, { max: 1 });
-  const onListen = () => {
-    stats.listens++;
-    // A (re)connected listener may have missed NOTIFYs while it was away: read what it missed.
-    if (stats.listens > 1) log.info("Listening for events again; catching up");
-    void wake();
-  };
-  try {
-    await listener.listen(EVENTS_CHANNEL, wakeSoon, onListen);
-    for (const [channel, callback] of Object.entries(options.channels ?? {})) {
-      await listener.listen(channel, callback, callback);
-    }
-  } catch (e) {
-    // postgres.js keeps retrying the LISTEN; meanwhile the poll keeps clients current.
-    log.warn("Cannot LISTEN yet: {error}", { error: String(e) });
-  }
+  const channels = options.channels ?? {};
+  const listener = await listen({
+    url: options.databaseUrl,
+    channels: {
+      [EVENTS_CHANNEL]: wakeSoon,
+      ...Object.fromEntries(
+        Object.entries(channels).map(([name, callback]) => [name, () => callback()]),
+      ),
+    },
+    // A (re)connected listener may have missed NOTIFYs while it was away: catch up on each.
+    onListen: () => {
+      stats.listens++;
+      if (stats.listens > 1) log.info("Listening for events again; catching up");
+      for (const callback of Object.values(channels)) callback();
+      void wake();
+    },
+  });
 
   const poll = setInterval(() => void wake(), pollIntervalMs);
   Deno.unrefTimer(poll);
@@ -272,7 +273,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       await current;
       for (const w of pending) w.resolve();
       pending = [];
-      await listener.end({ timeout: 1 });
+      await listener.stop();
     },
   };
 }

@@ -26,7 +26,7 @@ export interface ItemFilters {
 type Row = Record<string, any>;
 
 // Timestamps leave the database as text with all six fractional digits, and cursors go back as
-// text (postgres.js passes timestamptz parameters through a JS Date): a cursor cut to the
+// text (the driver passes timestamptz parameters through a JS Date): a cursor cut to the
 // millisecond would skip rows that share the page boundary's millisecond.
 const AT = `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { HatchError, TooManyRequestsError } from "../errors.ts";
+import { DatabaseUnavailableError, HatchError, TooManyRequestsError } from "../errors.ts";
+import { isDatabaseUnavailable } from "../db/connect.ts";
 import { logger } from "../log.ts";
 
 const log = logger("http");
@@ -16,7 +17,10 @@ export function describeZodError(error: z.ZodError): string {
 
 /** Maps any thrown error to the JSON error answer: a 4xx with words, or a bare 500. */
 export function errorResponse(c: Context, err: unknown): Response {
-  if (err instanceof TooManyRequestsError) {
+  if (!(err instanceof HatchError) && isDatabaseUnavailable(err)) {
+    err = new DatabaseUnavailableError(err instanceof Error ? err.message : String(err));
+  }
+  if (err instanceof TooManyRequestsError || err instanceof DatabaseUnavailableError) {
     c.header("Retry-After", String(err.retryAfterSeconds));
   }
   if (err instanceof HatchError) {

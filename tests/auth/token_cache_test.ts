@@ -3,6 +3,7 @@
 // soon as PostgreSQL's notification reaches it (the cache would keep it for 10 s).
 import assert from "node:assert/strict";
 import { connect } from "../../lib/db/connect.ts";
+import { listen } from "../../lib/db/listener.ts";
 import { createApiToken } from "../../lib/auth/tokens.ts";
 import { createUser, setUserDisabled } from "../../lib/auth/users.ts";
 import { randomEmail, startTestApp, test } from "../helpers.ts";
@@ -26,7 +27,11 @@ test("a token revoked by another process (the CLI, plain SQL) is refused once it
   const token = await freshToken();
   const other = connect(t.databaseUrl, { max: 1 });
   const heard = Promise.withResolvers<void>();
-  const listening = await other.listen("hatch_auth", () => heard.resolve());
+  const listening = await listen({
+    url: t.databaseUrl,
+    channels: { hatch_auth: () => heard.resolve() },
+    onListen: () => {},
+  });
   try {
     await other`update api_tokens set revoked_at = now() where token_hash = encode(sha256(${token}::bytea), 'hex')`;
     await heard.promise;
@@ -39,7 +44,7 @@ test("a token revoked by another process (the CLI, plain SQL) is refused once it
     }
     assert.equal(last, 401);
   } finally {
-    await listening.unlisten();
+    await listening.stop();
     await other.end();
   }
 });
