@@ -247,8 +247,10 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     // A transaction whose owner vanished must not hold its locks for long.
     idle_in_transaction_session_timeout: 30_000,
   });
-  // An idle client's connection dropped (a restart): the pool discards it; nothing to do here.
+  // A connection that drops (a restart) fails the statement in flight, which tells its caller,
+  // and the pool discards it; unhandled, the client's own 'error' event would end the process.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
 
   const poolRun: Run = async (text, values) => {
     const client = await acquire(pool);
