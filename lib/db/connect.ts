@@ -123,6 +123,11 @@ export interface Tx {
   json(value: unknown): Parameter;
   /** SQL text as is: runs when awaited, or is placed as is inside another query. */
   unsafe<T extends readonly object[] = Row[]>(text: string, values?: Value[]): Query<T>;
+  /**
+   * Runs `fn` in a transaction; on the pool it opens one (commit if `fn` resolves, else roll
+   * back), inside a transaction it joins the caller's, so a service may be called either way.
+   */
+  begin<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
 /** A reserved connection (tests use it to hold locks); `release()` returns it. */
@@ -132,8 +137,6 @@ export interface Reserved extends Tx {
 
 /** The pool: queries, transactions, and how to end it. */
 export interface Sql extends Tx {
-  /** Runs `fn` in a transaction on one connection; commits if it resolves, else rolls back. */
-  begin<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Checks out one connection until `release()`. */
   reserve(): Promise<Reserved>;
   /** Closes every connection, waiting up to `timeout` seconds for queries in flight. */
@@ -144,7 +147,9 @@ export interface Sql extends Tx {
   readonly url: string;
 }
 
-function makeTx<S extends Tx>(run: Run, extra: Omit<S, keyof Tx>): S {
+type Base = Omit<Tx, "begin">;
+
+function makeTx<S extends Tx>(run: Run, extra: Omit<S, keyof Base>): S {
   const tag = (first: TemplateStringsArray | string | readonly string[], ...values: Value[]) => {
     if (typeof first === "string") return new Fragment([quoteIdentifier(first)], []);
     if (!("raw" in first)) {
@@ -200,11 +205,16 @@ async function acquire(pool: pg.Pool): Promise<pg.PoolClient> {
   }
 }
 
+// Clients whose statement outlived the read timeout: the server may still be running it.
+const abandoned = new WeakSet<pg.PoolClient>();
+
 // A client is pooled again only if it is idle outside any transaction; anything else (a BEGIN
-// without its COMMIT, a broken connection) is closed so no later statement can run inside it.
+// without its COMMIT, a broken connection, a statement still running) is closed so no later
+// statement can run inside it or queue behind it.
 function release(client: pg.PoolClient): void {
   const status = client.getTransactionStatus();
-  client.release(status === "I" ? undefined : new Error(`Connection left in state ${status}`));
+  const reusable = status === "I" && !abandoned.has(client);
+  client.release(reusable ? undefined : new Error(`Connection not reusable (state ${status})`));
 }
 
 function clientRun(client: pg.PoolClient, onQuery?: ConnectOptions["onQuery"]): Run {
@@ -213,6 +223,7 @@ function clientRun(client: pg.PoolClient, onQuery?: ConnectOptions["onQuery"]): 
     try {
       return await client.query(text, values);
     } catch (e) {
+      if (e instanceof Error && e.message === "Query read timeout") abandoned.add(client);
       throw unavailable(e);
     }
   };
@@ -269,7 +280,8 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
       const run = clientRun(client, options.onQuery);
       try {
         await run("begin", []);
-        const result = await fn(makeTx<Tx>(run, {}));
+        const tx: Tx = makeTx<Tx>(run, { begin: <U>(inner: (tx: Tx) => Promise<U>) => inner(tx) });
+        const result = await fn(tx);
         const commit = await run("commit", []);
         // COMMIT of a transaction a swallowed error had aborted answers ROLLBACK, not an error.
         if (commit.command !== "COMMIT") {
@@ -286,13 +298,15 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     async reserve(): Promise<Reserved> {
       const client = await acquire(pool);
       let released = false;
-      return makeTx<Reserved>(clientRun(client, options.onQuery), {
+      const reserved: Reserved = makeTx<Reserved>(clientRun(client, options.onQuery), {
+        begin: () => Promise.reject(new Error("A reserved connection runs its own BEGIN")),
         release: () => {
           if (released) return;
           released = true;
           release(client);
         },
       });
+      return reserved;
     },
     async end(endOptions: { timeout?: number } = {}): Promise<void> {
       const ending = pool.end();

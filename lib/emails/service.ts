@@ -64,7 +64,7 @@ async function conversationFor(
  * row of whoever sent it (`actor`).
  */
 export async function sendEmail(
-  sql: Sql,
+  sql: Tx,
   settings: Settings,
   input: SendEmailInput,
   options: { actor?: Actor } = {},

@@ -13,7 +13,7 @@ import type { Message, MessageStatus, SendMessageInput, SendMessageResult } from
 
 /** Stores an outbound message and, for SMS, queues its delivery in the same transaction. */
 export async function sendMessage(
-  sql: Sql,
+  sql: Tx,
   settings: Settings,
   input: SendMessageInput,
   options: { actor?: Actor } = {},

@@ -21,10 +21,10 @@ export const handler = define.handlers({
         key: c.req.header("idempotency-key"),
         request: input,
       },
-      async () => ({
+      async (tx) => ({
         status: 202,
         // The audit row is written in the send's own transaction.
-        body: await sendEmail(sql, settings, input, { actor: actorOf(principal, clientIp(c)) }),
+        body: await sendEmail(tx, settings, input, { actor: actorOf(principal, clientIp(c)) }),
       }),
     );
     return c.json(answer.body as SendEmailResult, answer.status as 202);
@@ -42,7 +42,6 @@ export const docs = define.docs({
     responses: {
       202: { description: "Accepted", schema: SendEmailResult },
       400: { description: "Bad input, in words", schema: Failure },
-      409: { description: "Same Idempotency-Key still running", schema: Failure },
       413: { description: "Attachments too large", schema: Failure },
       422: { description: "Same Idempotency-Key with another body", schema: Failure },
     },

@@ -21,10 +21,10 @@ export const handler = define.handlers({
         key: c.req.header("idempotency-key"),
         request: input,
       },
-      async () => ({
+      async (tx) => ({
         status: 202,
         // The audit row is written in the send's own statement.
-        body: await sendMessage(sql, settings, input, { actor: actorOf(principal, clientIp(c)) }),
+        body: await sendMessage(tx, settings, input, { actor: actorOf(principal, clientIp(c)) }),
       }),
     );
     return c.json(answer.body as SendMessageResult, answer.status as 202);
@@ -43,7 +43,6 @@ export const docs = define.docs({
       202: { description: "Accepted", schema: SendMessageResult },
       400: { description: "Bad input, in words", schema: Failure },
       404: { description: "Unknown conversation_id", schema: Failure },
-      409: { description: "Same Idempotency-Key still running", schema: Failure },
       422: { description: "Same Idempotency-Key with another body", schema: Failure },
     },
   },

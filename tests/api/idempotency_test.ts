@@ -29,31 +29,34 @@ test("the same key with another body gets 422 and stores nothing", async () => {
   assert.equal(rows.length, 1);
 });
 
-test("the same key while the first request still runs gets 409", async () => {
+test("the same key while the first request still runs waits for it and gets its answer", async () => {
   const key = crypto.randomUUID();
   const input = { to: randomPhone(), content: "slow" };
   // Hold the conversation's row so the first send blocks inside its transaction.
   const first = await jsonRequest(t.app, "/api/send_message", { ...input, content: "warm" });
   const { conversation_id } = await first.json();
-  const lock = t.ctx.sql.reserve();
-  const held = await lock;
+  const held = await t.ctx.sql.reserve();
   await held`begin`;
   await held`select 1 from conversations where id = ${conversation_id} for update`;
   const running = jsonRequest(t.app, "/api/send_message", input, { "idempotency-key": key });
-  // The key row is claimed before the blocked transaction: wait until it is visible.
+  const concurrent = jsonRequest(t.app, "/api/send_message", input, { "idempotency-key": key });
+  // Both wait on a lock: the first on the conversation, the second on the first's key.
   for (;;) {
-    const [row] = await t.ctx.sql`select state from idempotency_keys where key = ${key}`;
-    if (row) break;
+    const [{ waiting }] = await t.ctx.sql`
+      select count(*)::int as waiting from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`;
+    if (waiting >= 2) break;
     await new Promise((r) => setTimeout(r, 5));
   }
-  const concurrent = await jsonRequest(t.app, "/api/send_message", input, {
-    "idempotency-key": key,
-  });
-  assert.equal(concurrent.status, 409);
-  assert.match((await concurrent.json()).error, /still being processed/);
   await held`commit`;
   held.release();
-  assert.equal((await running).status, 202);
+  const [a, b] = await Promise.all([running, concurrent]);
+  assert.equal(a.status, 202);
+  assert.equal(b.status, 202);
+  assert.equal((await a.json()).message_id, (await b.json()).message_id);
+  const rows = await t.ctx
+    .sql`select id from messages where to_contact = ${input.to} and body = 'slow'`;
+  assert.equal(rows.length, 1, "sent once");
 });
 
 test("a failed request frees its key: the corrected request goes through", async () => {
