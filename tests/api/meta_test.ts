@@ -5,7 +5,10 @@ import { generateManifest } from "../../lib/web/manifest.ts";
 const t = await startTestApp();
 
 test("health and readiness", async () => {
-  assert.deepEqual(await (await t.app.request("/health")).json(), { status: "ok" });
+  assert.deepEqual(await (await t.app.request("/health")).json(), {
+    status: "ok",
+    database: "ok",
+  });
   const ready = await t.app.request("/ready");
   assert.equal(ready.status, 200);
   assert.equal((await ready.json()).database, "ok");
