@@ -8,6 +8,7 @@ import { startEventHub } from "./lib/realtime/hub.ts";
 import { startWorker } from "./lib/delivery/worker.ts";
 import { ensureFirstAdmin } from "./lib/auth/first_run.ts";
 import { AUTH_CHANNEL, forgetTokens } from "./lib/auth/tokens.ts";
+import { livePrincipals, sessionPolicy } from "./lib/auth/principal.ts";
 import { buildRouter } from "./lib/web/router.tsx";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
@@ -34,6 +35,12 @@ export async function startServices(settings: Settings): Promise<Running> {
     databaseUrl: db.url,
     settings,
     channels: { [AUTH_CHANNEL]: forgetTokens },
+    // A revoke re-checks streams through this NOTIFY even in the process that made it: before
+    // its commit, which only the notification follows, a check would still find it live.
+    principals: {
+      channel: AUTH_CHANNEL,
+      check: (principals) => livePrincipals(db.sql, principals, sessionPolicy(settings)),
+    },
   });
   const ctx: AppContext = { sql: db.sql, settings, hub };
   const worker = settings.HATCH_WORKER

@@ -13,6 +13,8 @@ export interface Principal {
   sessionId?: string;
   csrfToken?: string;
   tokenId?: string;
+  /** When access ends by itself (token expiry, session expiry or idle limit), if ever. */
+  expiresAt?: Date;
 }
 
 /** The session cookie's name: `__Host-` prefixed (so Secure, host-only) behind HTTPS. */
@@ -48,6 +50,7 @@ export async function authenticate(
       role: found.role,
       via: "token",
       tokenId: found.tokenId,
+      expiresAt: found.expiresAt ?? undefined,
     };
   }
   const token = request.cookie(sessionCookieName(settings));
@@ -61,7 +64,35 @@ export async function authenticate(
     via: "session",
     sessionId: session.id,
     csrfToken: session.csrfToken,
+    expiresAt: session.expiresAt,
   };
+}
+
+/**
+ * Which of `principals` still hold, in their order: the token unrevoked and unexpired, or the
+ * session live (the conditions of resolveApiToken and resolveSession), and the user enabled.
+ * One query however many there are, so re-checking every open stream costs one round trip.
+ */
+export async function livePrincipals(
+  sql: Tx,
+  principals: readonly Pick<Principal, "tokenId" | "sessionId">[],
+  policy: SessionPolicy,
+): Promise<boolean[]> {
+  const tokenIds = [...new Set(principals.flatMap((p) => p.tokenId ?? []))];
+  const sessionIds = [...new Set(principals.flatMap((p) => p.sessionId ?? []))];
+  const rows = await sql<{ id: string }[]>`
+    select t.id::text as id
+    from api_tokens t join users u on u.id = t.user_id
+    where t.id = any(${tokenIds}::uuid[]) and t.revoked_at is null
+      and (t.expires_at is null or t.expires_at > now()) and u.disabled_at is null
+    union all
+    select s.id
+    from sessions s join users u on u.id = s.user_id
+    where s.id = any(${sessionIds}::text[]) and not s.mfa_pending and s.expires_at > now()
+      and s.last_seen_at > now() - make_interval(mins => ${policy.idleMinutes})
+      and u.disabled_at is null`;
+  const live = new Set(rows.map((r) => r.id));
+  return principals.map((p) => live.has(p.tokenId ?? p.sessionId ?? ""));
 }
 
 /** The audit log's actor for a principal. */

@@ -9,6 +9,8 @@ export interface SessionInfo {
   role: "admin" | "agent";
   csrfToken: string;
   mfaPending: boolean;
+  /** When the session ends by itself unless used again: its absolute expiry or idle limit. */
+  expiresAt: Date;
 }
 
 /** Session lifetimes: idle minutes and absolute days. */
@@ -50,14 +52,18 @@ export async function resolveSession(
   if (!token || token.length > 100) return undefined;
   const id = sha256Hex(token);
   const [row] = await sql`
-    select s.id, s.user_id, s.csrf_token, s.mfa_pending, s.last_seen_at, u.email, u.role
+    select s.id, s.user_id, s.csrf_token, s.mfa_pending, s.last_seen_at, s.expires_at, u.email,
+      u.role
     from sessions s join users u on u.id = s.user_id
     where s.id = ${id} and s.expires_at > now() and u.disabled_at is null
       and s.last_seen_at > now() - make_interval(mins => ${policy.idleMinutes})`;
   if (!row) return undefined;
-  if (Date.now() - new Date(row.last_seen_at).getTime() > 60_000) {
+  let lastSeen = new Date(row.last_seen_at).getTime();
+  if (Date.now() - lastSeen > 60_000) {
     await sql`update sessions set last_seen_at = now() where id = ${id}`;
+    lastSeen = Date.now();
   }
+  const idleEnd = lastSeen + policy.idleMinutes * 60_000;
   return {
     id,
     userId: row.user_id,
@@ -65,6 +71,7 @@ export async function resolveSession(
     role: row.role,
     csrfToken: row.csrf_token,
     mfaPending: row.mfa_pending,
+    expiresAt: new Date(Math.min(new Date(row.expires_at).getTime(), idleEnd)),
   };
 }
 

@@ -109,6 +109,7 @@ export async function resolveApiToken(
 // listener forgets all cached tokens (also after it reconnects, as it may have missed one).
 // The services that end access (revokeApiToken, the user changes in users.ts) also forget in
 // their own process before they answer, so their caller never sees the old access.
+// Sessions that end notify the same channel (sql/007), for open event streams to re-check.
 
 /** The channel hatch_auth_changed() notifies. */
 export const AUTH_CHANNEL = "hatch_auth";
@@ -120,6 +121,9 @@ const TTL_MS = 10_000;
 const MAX_ENTRIES = 10_000;
 
 const cache = new Map<string, { token: ResolvedToken; until: number }>();
+// Counts forgetTokens() calls: a lookup that a change overtook may have read the token from
+// before it, so its answer stands for that one request but is not kept.
+let forgotten = 0;
 
 /** The live token for a bearer secret, from the cache when it was resolved moments ago. */
 export async function cachedApiToken(sql: Tx, secret: string): Promise<ResolvedToken | undefined> {
@@ -127,11 +131,13 @@ export async function cachedApiToken(sql: Tx, secret: string): Promise<ResolvedT
   const now = Date.now();
   const hit = cache.get(key);
   if (hit && hit.until > now) return hit.token;
+  const seen = forgotten;
   const token = await resolveApiToken(sql, secret);
   if (!token) {
     cache.delete(key);
     return undefined;
   }
+  if (seen !== forgotten) return token;
   if (cache.size >= MAX_ENTRIES) cache.clear();
   const until = Math.min(now + TTL_MS, token.expiresAt?.getTime() ?? Infinity);
   cache.set(key, { token, until });
@@ -140,5 +146,6 @@ export async function cachedApiToken(sql: Tx, secret: string): Promise<ResolvedT
 
 /** Forgets every cached token: a token or a user changed somewhere. */
 export function forgetTokens(): void {
+  forgotten++;
   cache.clear();
 }

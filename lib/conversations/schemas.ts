@@ -6,6 +6,19 @@ export const Limit = z.coerce.number().int().min(1, "limit must be at least 1").
   "limit must be at most 200",
 ).default(50);
 
+// Needed wherever a string schema has its own `error` (for a missing value): zod words every
+// check without a message of its own with it, so a 5,000-character `to` was called "required".
+/** A `max` check's message that says the value is too long, by how much, and the limit. */
+export function tooLong(
+  field: string,
+  max: number,
+): { error: (issue: { input?: unknown }) => string } {
+  return {
+    error: (issue) =>
+      `${field} is too long: ${String(issue.input ?? "").length} characters, at most ${max}`,
+  };
+}
+
 /** Query of GET /api/conversations. */
 export const ConversationListQuery = z.object({
   limit: Limit,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Limit } from "../conversations/schemas.ts";
+import { Limit, tooLong } from "../conversations/schemas.ts";
 
 /** Largest attachment payload accepted in one email (decoded bytes). */
 export const MAX_ATTACHMENT_BYTES = 700_000;
@@ -12,8 +12,12 @@ const Attachment = z.object({
 
 /** Body of POST /api/send_email (the seed's fields). */
 export const SendEmailInput = z.object({
-  to_email: z.string({ error: "to_email is required" }).trim().min(1, "to_email is required"),
-  subject: z.string({ error: "subject is required" }).trim().min(1, "subject is empty").max(998),
+  // 254 is the longest address SMTP carries (RFC 5321's 256-octet path, less its brackets).
+  to_email: z.string({ error: "to_email is required" }).trim().min(1, "to_email is required")
+    .max(254, tooLong("to_email", 254)),
+  // 998 is the longest line RFC 5322 allows, and a subject is one header line.
+  subject: z.string({ error: "subject is required" }).trim().min(1, "subject is empty")
+    .max(998, tooLong("subject", 998)),
   body: z.string({ error: "body is required" }).refine((s) => s.trim().length > 0, {
     message: "body is empty: write a message",
   }).refine((s) => s.length <= 200_000, { message: "body is too long: at most 200000 characters" }),

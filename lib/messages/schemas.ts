@@ -1,23 +1,36 @@
 import { z } from "zod";
-import { Limit } from "../conversations/schemas.ts";
+import { Limit, tooLong } from "../conversations/schemas.ts";
 
 /** The longest SMS body Twilio accepts (it splits it into segments). */
 export const MAX_SMS_LENGTH = 1600;
+/** The longest `to` or `from`: a phone number or a contact's name. */
+export const MAX_ADDRESS_LENGTH = 100;
+
+// Code points, because Twilio states its 1,600 limit in characters and the composer's counter
+// (countSms) counts code points: an emoji costs one, not its two UTF-16 units, and what the
+// counter allows the API accepts. Not grapheme clusters: a family emoji of seven code points
+// would count as one, letting through bodies far longer than the carriers' limit.
+/** Characters as the SMS limit counts them: Unicode code points. */
+export function smsLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
 
 /** Body of POST /api/send_message (the seed's fields). */
 export const SendMessageInput = z.object({
-  to: z.string({ error: "to is required: a phone number or a name" }).trim().min(
-    1,
-    "to is required: a phone number or a name",
-  ).max(100),
+  to: z.string({ error: "to is required: a phone number or a name" }).trim()
+    .min(1, "to is required: a phone number or a name")
+    .max(MAX_ADDRESS_LENGTH, tooLong("to", MAX_ADDRESS_LENGTH)),
   content: z.string({ error: "content is required" }).refine((s) => s.trim().length > 0, {
     message: "content is empty: write a message",
-  }).refine((s) => s.length <= MAX_SMS_LENGTH, {
+  }).refine((s) => smsLength(s) <= MAX_SMS_LENGTH, {
     error: (i) =>
-      `content is too long: ${(i.input as string).length} characters, at most ${MAX_SMS_LENGTH}`,
+      `content is too long: ${smsLength(i.input as string)} characters, at most ${MAX_SMS_LENGTH}`,
   }),
   conversation_id: z.guid({ error: "conversation_id must be a UUID" }).optional(),
-  from: z.string().trim().min(1).max(100).optional(),
+  from: z.string().trim().min(1, "from is empty: leave it out or name a sender")
+    .max(MAX_ADDRESS_LENGTH, tooLong("from", MAX_ADDRESS_LENGTH)).optional(),
   media_urls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
@@ -75,7 +88,7 @@ export const MessagePage = z.object({
 export const SandboxInboundInput = z.object({
   conversation_id: z.guid({ error: "conversation_id must be a UUID" }),
   body: z.string().refine((s) => s.trim().length > 0, { message: "body is empty" }).refine(
-    (s) => s.length <= MAX_SMS_LENGTH,
+    (s) => smsLength(s) <= MAX_SMS_LENGTH,
     { message: `body is too long: at most ${MAX_SMS_LENGTH} characters` },
   ),
 });

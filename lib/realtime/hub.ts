@@ -8,6 +8,7 @@
 import type { Sql } from "../db/connect.ts";
 import { listen } from "../db/listener.ts";
 import type { Settings } from "../config.ts";
+import type { Principal } from "../auth/principal.ts";
 import { logger } from "../log.ts";
 import {
   latestEventId,
@@ -45,8 +46,12 @@ export interface HubClient {
    * client, so a burst costs one write per client rather than one per event).
    */
   deliver(events: readonly StreamEvent[], frames: Uint8Array): void;
-  /** Ends the client (the hub is shutting down); the client unsubscribes itself. */
+  /** Ends the client (the hub is shutting down, or its principal ended); it unsubscribes itself. */
   close(): void;
+  /** Whose stream this is: re-checked on every auth change, the client closed once it lapses. */
+  principal?: Principal;
+  /** hub.authVersion() from before the principal was looked up. */
+  authVersion?: number;
 }
 
 /** Counters for logs, health and benchmarks. */
@@ -77,6 +82,11 @@ export interface EventHub {
   /** Asks for a read now; resolves once a read that began after the call has drained the log. */
   wake(): Promise<void>;
   stats(): HubStats;
+  /**
+   * How many auth changes the hub has heard. A principal looked up before it last moved may
+   * predate a change, so a client subscribing with an older count is re-checked.
+   */
+  authVersion(): number;
   /** Closes every client's stream, so browsers reconnect (to another process, or later). */
   closeClients(): void;
   /** Stops listening and reading, and closes the clients. */
@@ -98,6 +108,15 @@ export interface EventHubOptions {
    * each time the connection starts listening (it may have missed one while away).
    */
   channels?: Record<string, () => void>;
+  /**
+   * Re-checks the principals of clients whenever `channel` is heard (and when the listener
+   * starts, as it may have missed a change) and closes the clients whose principal lapsed.
+   */
+  principals?: {
+    channel: string;
+    /** Whether each principal still holds, in order. */
+    check(principals: readonly Principal[]): Promise<readonly boolean[]>;
+  };
 }
 
 // How many recent events stay in memory for resuming clients (about 300 bytes each).
@@ -123,6 +142,10 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   let stopped = false;
   let failing = false;
   const stats = { listens: 0, reads: 0, delivered: 0 };
+  let authVersion = 0;
+  let checking = false;
+  let checkAgain = false;
+  let checkFailed = false;
 
   function publish(events: StreamEvent[]): void {
     if (!events.length) return;
@@ -210,35 +233,89 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     }
   }
 
-  const channels = options.channels ?? {};
+  // Like reads, never two checks at once: a change heard during one is covered by one more.
+  async function checkLoop(check: (p: readonly Principal[]) => Promise<readonly boolean[]>) {
+    try {
+      do {
+        checkAgain = false;
+        const held = [...clients].filter((c) => c.principal);
+        if (!held.length) continue;
+        let live: readonly boolean[];
+        try {
+          live = await check(held.map((c) => c.principal!));
+        } catch (e) {
+          // The poll tries again; a principal that lapsed meanwhile is refused on requests.
+          if (!checkFailed) {
+            log.warn("Cannot re-check clients' access: {error}", { error: String(e) });
+          }
+          checkFailed = true;
+          return;
+        }
+        checkFailed = false;
+        const lapsed = held.filter((_, i) => !live[i] && clients.has(held[i]));
+        if (lapsed.length) log.info("Closing {n} streams whose access ended", { n: lapsed.length });
+        for (const client of lapsed) closeClient(client);
+      } while (checkAgain && !stopped);
+    } finally {
+      checking = false;
+    }
+  }
+
+  function recheck(): void {
+    const check = options.principals?.check;
+    if (!check || stopped) return;
+    if (checking) checkAgain = true;
+    else {
+      checking = true;
+      void checkLoop(check);
+    }
+  }
+
+  // One callback per channel, calling each of its listeners.
+  const callbacks = new Map<string, (() => void)[]>();
+  for (const [channel, callback] of Object.entries(options.channels ?? {})) {
+    callbacks.set(channel, [callback]);
+  }
+  if (options.principals) {
+    const { channel } = options.principals;
+    callbacks.set(channel, [...callbacks.get(channel) ?? [], () => {
+      authVersion++;
+      recheck();
+    }]);
+  }
+
   const listener = await listen({
     url: options.databaseUrl,
     channels: {
       [EVENTS_CHANNEL]: wakeSoon,
       ...Object.fromEntries(
-        Object.entries(channels).map(([name, callback]) => [name, () => callback()]),
+        [...callbacks].map(([channel, list]) => [channel, () => list.forEach((f) => f())]),
       ),
     },
     // A (re)connected listener may have missed NOTIFYs while it was away: catch up on each.
     onListen: () => {
       stats.listens++;
       if (stats.listens > 1) log.info("Listening for events again; catching up");
-      for (const callback of Object.values(channels)) callback();
+      for (const list of callbacks.values()) list.forEach((f) => f());
       void wake();
     },
   });
 
-  const poll = setInterval(() => void wake(), pollIntervalMs);
+  const poll = setInterval(() => {
+    void wake();
+    if (checkFailed) recheck();
+  }, pollIntervalMs);
   Deno.unrefTimer(poll);
-  const closeClients = () => {
-    for (const client of [...clients]) {
-      try {
-        client.close();
-      } catch {
-        // A client already gone has nothing to close.
-      }
+  function closeClient(client: HubClient): void {
+    try {
+      client.close();
+    } catch {
+      // A client already gone has nothing to close.
     }
-    clients.clear();
+    clients.delete(client);
+  }
+  const closeClients = () => {
+    for (const client of [...clients]) closeClient(client);
   };
 
   return {
@@ -256,6 +333,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     },
     subscribe(client) {
       clients.add(client);
+      if (client.principal && (client.authVersion ?? authVersion) < authVersion) recheck();
       log.debug("Client subscribed ({n} now)", { n: clients.size });
       return () => {
         if (clients.delete(client)) log.debug("Client left ({n} now)", { n: clients.size });
@@ -264,6 +342,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     clientCount: () => clients.size,
     wake,
     stats: () => ({ position, clients: clients.size, failing, ...stats }),
+    authVersion: () => authVersion,
     closeClients,
     async stop() {
       if (stopped) return;

@@ -9,6 +9,7 @@
 // behind (the usual reconnect) is served from the hub's recent events instead, in the same
 // synchronous step as its subscription, so there is no hand-over to get wrong at all.
 import type { Sql } from "../db/connect.ts";
+import type { Principal } from "../auth/principal.ts";
 import { BadRequestError } from "../errors.ts";
 import { logger } from "../log.ts";
 import { type EventHub, type HubClient, joinFrames } from "./hub.ts";
@@ -71,6 +72,10 @@ export interface EventStreamOptions {
   maxSeconds: number;
   /** The request's signal: the stream ends as soon as the client goes away. */
   signal?: AbortSignal;
+  /** Who asked: the stream ends when their access ends (revoked, disabled, signed out, expired). */
+  principal?: Principal;
+  /** hub.authVersion() from before `principal` was looked up. */
+  authVersion?: number;
 }
 
 /**
@@ -130,6 +135,8 @@ export function openEventStream(options: EventStreamOptions): Response {
       write(fresh);
     },
     close: finish,
+    principal: options.principal,
+    authVersion: options.authVersion,
   };
 
   const drained = () =>
@@ -204,7 +211,9 @@ export function openEventStream(options: EventStreamOptions): Response {
       }, options.keepaliveSeconds * 1000));
       // Up to 10% early, so clients that connected together do not all reconnect together.
       const lifetime = options.maxSeconds * 1000 * (0.9 + Math.random() * 0.1);
-      timers.push(setTimeout(finish, lifetime));
+      // Expiry changes no row, so no notification would end the stream when access runs out.
+      const expiresIn = (options.principal?.expiresAt?.getTime() ?? Infinity) - Date.now();
+      timers.push(setTimeout(finish, Math.max(0, Math.min(lifetime, expiresIn))));
       if (!live) void replay();
     },
     pull() {

@@ -27,6 +27,8 @@ export function requestPrincipal(
  * session's CSRF token; admin-only routes refuse agents.
  */
 export async function requireAuth(c: Ctx, route: RouteModule): Promise<Response | undefined> {
+  // Taken before the lookup: an auth change heard during it may not be in what it read.
+  c.set("authVersion", c.var.app.hub.authVersion());
   const principal = await requestPrincipal(c);
   if (!principal) {
     if (route.default && c.req.method === "GET") {

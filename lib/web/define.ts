@@ -6,7 +6,12 @@ import type { Principal } from "../auth/principal.ts";
 
 /** Hono's environment for every route: the shared application context. */
 export interface AppEnv {
-  Variables: { app: AppContext; principal: Principal };
+  Variables: {
+    app: AppContext;
+    principal: Principal;
+    /** The hub's authVersion() from before `principal` was looked up. */
+    authVersion: number;
+  };
 }
 
 /** The request context a route handler receives. */

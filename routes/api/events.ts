@@ -19,6 +19,8 @@ export const handler = define.handlers({
       keepaliveSeconds: settings.HATCH_KEEPALIVE_SECONDS,
       maxSeconds: settings.HATCH_SSE_MAX_SECONDS,
       signal: c.req.raw.signal,
+      principal: c.var.principal,
+      authVersion: c.var.authVersion,
     });
   },
 });

@@ -42,6 +42,16 @@ const bad: [string, Record<string, unknown>, RegExp][] = [
   ["a bad cc", { to_email: "a@example.com", cc: "x@", subject: "s", body: "b" }, /cc: "x@"/],
   ["no subject", { to_email: "a@example.com", subject: "", body: "b" }, /subject is empty/],
   ["no body", { to_email: "a@example.com", subject: "s", body: " " }, /body is empty/],
+  [
+    "a 5,000-character address",
+    { to_email: `${"a".repeat(4988)}@example.com`, subject: "s", body: "b" },
+    /^to_email: to_email is too long: 5000 characters, at most 254$/,
+  ],
+  [
+    "a 999-character subject",
+    { to_email: "a@example.com", subject: "s".repeat(999), body: "b" },
+    /^subject: subject is too long: 999 characters, at most 998$/,
+  ],
 ];
 for (const [name, input, error] of bad) {
   test(`a bad email is refused with a 400 naming it: ${name}`, async () => {

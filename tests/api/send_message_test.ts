@@ -66,7 +66,25 @@ const badInputs: [string, unknown, number, RegExp][] = [
     400,
     /2000 characters, at most 1600/,
   ],
+  [
+    "1,601 emoji",
+    { to: "+14155550100", content: "😀".repeat(1601) },
+    400,
+    /content is too long: 1601 characters, at most 1600/,
+  ],
   ["an empty recipient", { to: "", content: "x" }, 400, /to is required/],
+  [
+    "a 5,000-character recipient",
+    { to: "1".repeat(5000), content: "x" },
+    400,
+    /^to: to is too long: 5000 characters, at most 100$/,
+  ],
+  [
+    "a 5,000-character sender",
+    { to: "+14155550100", from: "1".repeat(5000), content: "x" },
+    400,
+    /^from: from is too long: 5000 characters, at most 100$/,
+  ],
   ["a non-object", [1, 2], 400, /expected object/i],
   [
     "an unknown conversation",
@@ -86,6 +104,15 @@ for (const [name, input, status, error] of badInputs) {
     assert.equal(await count("messages"), before);
   });
 }
+
+test("the SMS limit counts characters as people see them: 1,600 emoji go", async () => {
+  const content = "😀".repeat(1600);
+  const res = await jsonRequest(t.app, "/api/send_message", { to: randomPhone(), content });
+  assert.equal(res.status, 202, await res.clone().text());
+  const { message_id } = await res.json();
+  const [row] = await t.ctx.sql`select body from messages where id = ${message_id}`;
+  assert.equal(row.body, content);
+});
 
 test("malformed JSON gets a 400 in words", async () => {
   const res = await jsonRequest(t.app, "/api/send_message", '{"to": "+1415555', {});

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { connect } from "../../lib/db/connect.ts";
 import { listen } from "../../lib/db/listener.ts";
-import { createApiToken } from "../../lib/auth/tokens.ts";
+import type { Tx } from "../../lib/db/connect.ts";
+import { cachedApiToken, createApiToken, forgetTokens } from "../../lib/auth/tokens.ts";
 import { createUser, setUserDisabled } from "../../lib/auth/users.ts";
 import { randomEmail, startTestApp, test } from "../helpers.ts";
 
@@ -60,6 +61,29 @@ test("disabling a user refuses their cached token at once in this process", asyn
   assert.equal(await status(token), 401);
   await setUserDisabled(t.ctx.sql, user.id, false);
   assert.equal(await status(token), 200, "enabled again");
+});
+
+test("a lookup that a change overtook answers its request but is not cached", async () => {
+  // A stand-in database that counts lookups: the race needs forgetTokens() to land mid-query.
+  let lookups = 0;
+  const row = {
+    id: crypto.randomUUID(),
+    user_id: t.userId,
+    last_used_at: new Date(),
+    expires_at: null,
+    email: "a@example.com",
+    role: "agent",
+  };
+  const sql = (() => {
+    lookups++;
+    return Promise.resolve([row]);
+  }) as unknown as Tx;
+  const secret = `hatch_${crypto.randomUUID()}`;
+  const pending = cachedApiToken(sql, secret);
+  forgetTokens();
+  assert.equal((await pending)?.tokenId, row.id);
+  await cachedApiToken(sql, secret);
+  assert.equal(lookups, 2, "the second request looked the token up again");
 });
 
 test("teardown", async () => {

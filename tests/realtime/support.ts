@@ -73,6 +73,16 @@ export class SseReader {
     return frames.filter(isChange);
   }
 
+  /** Resolves once the server ends the stream, passing over its frames; fails after `timeoutMs`. */
+  async ended(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0 || (await this.next(left)) === null) break;
+    }
+    if (!this.#done) throw new Error(`The stream was still open after ${timeoutMs} ms`);
+  }
+
   /** Stops reading; the server sees the client go away. */
   cancel(): Promise<void> {
     return this.#reader.cancel();
