@@ -77,7 +77,10 @@ export interface EventHub {
   /** Asks for a read now; resolves once a read that began after the call has drained the log. */
   wake(): Promise<void>;
   stats(): HubStats;
-  /** Closes every client's stream, so browsers reconnect (to another process, or later). */
+  /**
+   * The process is stopping: closes every client's stream, and from now on each new one as soon
+   * as it subscribes, so browsers reconnect (to another process, or later).
+   */
   closeClients(): void;
   /** Stops listening and reading, and closes the clients. */
   stop(): Promise<void>;
@@ -229,7 +232,9 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
 
   const poll = setInterval(() => void wake(), pollIntervalMs);
   Deno.unrefTimer(poll);
+  let closing = false;
   const closeClients = () => {
+    closing = true;
     for (const client of [...clients]) {
       try {
         client.close();
@@ -254,6 +259,11 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       return recent.slice(lo);
     },
     subscribe(client) {
+      if (closing) {
+        // After the subscriber has finished setting up, so its close undoes all of it.
+        queueMicrotask(() => client.close());
+        return () => {};
+      }
       clients.add(client);
       log.debug("Client subscribed ({n} now)", { n: clients.size });
       return () => {
