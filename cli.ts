@@ -11,6 +11,7 @@ import { SendEmailInput } from "./lib/emails/schemas.ts";
 import { runDoctor } from "./lib/doctor.ts";
 import { describeZodError } from "./lib/web/errors.ts";
 import { accountCommand } from "./lib/auth/cli.ts";
+import { stopOnSignals } from "./lib/stop.ts";
 
 const HELP = `Usage: deno task hatch <command> [options]
 
@@ -73,15 +74,16 @@ async function main(args: string[]): Promise<number> {
       console.log("Database is up to date");
       return 0;
     case "worker": {
+      const stopWith = stopOnSignals();
       const db = await openDatabase(settings);
       const worker = await startWorker({ sql: db.sql, databaseUrl: db.url, settings });
-      const stop = async () => {
-        await worker.stop();
-        await db.close();
-        Deno.exit(0);
-      };
-      Deno.addSignalListener("SIGINT", stop);
-      Deno.addSignalListener("SIGTERM", stop);
+      stopWith(async () => {
+        try {
+          await worker.stop();
+        } finally {
+          await db.close();
+        }
+      });
       return -1;
     }
     case "send-sms": {

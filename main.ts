@@ -9,6 +9,7 @@ import { startWorker } from "./lib/delivery/worker.ts";
 import { ensureFirstAdmin } from "./lib/auth/first_run.ts";
 import { AUTH_CHANNEL, forgetTokens } from "./lib/auth/tokens.ts";
 import { livePrincipals, sessionPolicy } from "./lib/auth/principal.ts";
+import { settlesWithin, stopOnSignals } from "./lib/stop.ts";
 import { buildRouter } from "./lib/web/router.tsx";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
@@ -49,10 +50,14 @@ export async function startServices(settings: Settings): Promise<Running> {
   return {
     ctx,
     databaseUrl: db.url,
+    // The worker and the hub still use the database while they stop: it closes last.
     stop: async () => {
-      await worker?.stop();
-      await hub.stop();
-      await db.close();
+      try {
+        await worker?.stop();
+        await hub.stop();
+      } finally {
+        await db.close();
+      }
     },
   };
 }
@@ -70,6 +75,7 @@ export async function start(): Promise<void> {
     throw e;
   }
   await setupLogging({ level: settings.HATCH_LOG_LEVEL, format: settings.HATCH_LOG_FORMAT });
+  const stopWith = stopOnSignals();
   const running = await startServices(settings);
   await ensureFirstAdmin(running.ctx.sql, settings);
   const app = createApp(running.ctx);
@@ -83,18 +89,18 @@ export async function start(): Promise<void> {
         email: settings.emailProvider,
       }),
   }, app.fetch);
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    log.info("Stopping");
+  stopWith(async () => {
+    // New connections are refused first. Event streams never end on their own: they are ended,
+    // and the other requests get HATCH_STOP_SECONDS to finish before what they use goes away.
+    const served = server.shutdown();
     running.ctx.hub.closeClients();
-    await server.shutdown();
+    if (!await settlesWithin(served, settings.HATCH_STOP_SECONDS * 1000)) {
+      log.warn("Requests still running after {seconds} s: stopping anyway", {
+        seconds: settings.HATCH_STOP_SECONDS,
+      });
+    }
     await running.stop();
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGINT", shutdown);
-  Deno.addSignalListener("SIGTERM", shutdown);
+  });
 }
 
 if (import.meta.main) await start();

@@ -55,6 +55,7 @@ export const SETTINGS = {
   HATCH_WORKER: { default: "true", schema: bool },
   HATCH_WORKER_CONCURRENCY: { default: "10", schema: int(1, 200) },
   HATCH_WORKER_HEARTBEAT_SECONDS: { default: "10", schema: int(1, 3600) },
+  HATCH_STOP_SECONDS: { default: "10", schema: int(1, 600) },
   HATCH_KEEPALIVE_SECONDS: { default: "30", schema: int(1, 3600) },
   HATCH_SSE_MAX_SECONDS: { default: "900", schema: int(5, 86_400) },
   HATCH_EVENT_RETENTION_DAYS: { default: "7", schema: int(1, 3650) },

@@ -10,6 +10,10 @@ export interface HatchProcess {
   kill: (signal?: Deno.Signal) => Promise<void>;
   /** What the process has printed to stdout so far; empty unless started with `captureStdout`. */
   stdout: () => string;
+  /** What the process has printed to stderr so far; empty unless started with `captureStderr`. */
+  stderr: () => string;
+  /** Resolves once the captured output has all been read (the process has closed it). */
+  outputEnded: Promise<void>;
 }
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -17,7 +21,7 @@ const ROOT = new URL("../", import.meta.url).pathname;
 /**
  * Starts `deno run -A <entry> <args>` on the run's database with `env`; waits for /ready.
  * `captureStdout` keeps what it prints (the first run's generated password, say); otherwise
- * stdout is dropped.
+ * stdout is dropped. `captureStderr` keeps stderr (warnings and errors) instead of passing it on.
  */
 export async function spawnHatch(
   options: {
@@ -26,6 +30,7 @@ export async function spawnHatch(
     env?: Record<string, string>;
     port?: number;
     captureStdout?: boolean;
+    captureStderr?: boolean;
   } = {},
 ): Promise<HatchProcess> {
   const port = options.port ?? freePort();
@@ -41,15 +46,18 @@ export async function spawnHatch(
       ...options.env,
     },
     stdout: options.captureStdout ? "piped" : "null",
-    stderr: "inherit",
+    stderr: options.captureStderr ? "piped" : "inherit",
   }).spawn();
-  let printed = "";
-  if (options.captureStdout) {
-    // Read all along: a pipe nobody drains fills up and blocks the process on its next write.
-    void (async () => {
-      for await (const text of child.stdout.pipeThrough(new TextDecoderStream())) printed += text;
+  const printed = { stdout: "", stderr: "" };
+  // Read all along: a pipe nobody drains fills up and blocks the process on its next write.
+  const capture = (stream: ReadableStream<Uint8Array<ArrayBuffer>>, into: "stdout" | "stderr") =>
+    (async () => {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) printed[into] += text;
     })().catch(() => {/* the process ended */});
-  }
+  const outputEnded = Promise.all([
+    options.captureStdout && capture(child.stdout, "stdout"),
+    options.captureStderr && capture(child.stderr, "stderr"),
+  ]).then(() => {});
   const url = `http://127.0.0.1:${port}`;
   const kill = async (signal: Deno.Signal = "SIGKILL") => {
     try {
@@ -63,7 +71,15 @@ export async function spawnHatch(
       throw new Error(`Hatch did not become ready on port ${port}`);
     }
   }
-  return { port, url, child, kill, stdout: () => printed };
+  return {
+    port,
+    url,
+    child,
+    kill,
+    stdout: () => printed.stdout,
+    stderr: () => printed.stderr,
+    outputEnded,
+  };
 }
 
 /** One SSE frame's fields. */

@@ -1,17 +1,29 @@
-import { Logger, makeWorkerUtils, run, type Runner } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import {
+  Logger,
+  makeWorkerUtils,
+  run,
+  type Runner,
+  type WorkerEvents,
+  type WorkerPool,
+} from "graphile-worker";
 import type { Sql } from "../db/connect.ts";
 import type { Settings } from "../config.ts";
 import { logger } from "../log.ts";
+import { settlesWithin } from "../stop.ts";
 import { type DeliveryDeps, deliveryTasks, providersFor } from "./tasks.ts";
 
 const log = logger("worker");
 
-// graphile-worker's own messages go to LogTape under hatch.worker.
-const graphileLogger = new Logger(() => (level, message) => {
-  if (level === "error") log.error("{message}", { message });
-  else if (level === "warning") log.warn("{message}", { message });
-  else log.debug("{message}", { message });
-});
+// graphile-worker's own messages go to LogTape under hatch.worker. Once the stop has to fail
+// jobs that outran it, graphile-worker reports that as errors: expected then, so warnings.
+function graphileLogger(forcing: () => boolean): Logger {
+  return new Logger(() => (level, message) => {
+    if (level === "error" && !forcing()) log.error("{message}", { message });
+    else if (level === "error" || level === "warning") log.warn("{message}", { message });
+    else log.debug("{message}", { message });
+  });
+}
 
 /** A running worker and how to stop it. */
 export interface WorkerHandle {
@@ -33,30 +45,39 @@ export async function startWorker(
 ): Promise<WorkerHandle> {
   const { sql, settings } = options;
   const deps: DeliveryDeps = { sql, settings, ...providersFor(settings), ...options.deps };
+  let forcing = false;
+  const workerLogger = graphileLogger(() => forcing);
+  // Jobs are locked in the pool's name (not its workers'): the pool is what beats, and what a
+  // stop that runs out of time fails the running jobs of.
+  const events = new EventEmitter() as WorkerEvents;
+  let pool: WorkerPool | undefined;
+  events.on("pool:create", ({ workerPool }) => pool = workerPool);
   const runner = await run({
     connectionString: options.databaseUrl,
     concurrency: settings.HATCH_WORKER_CONCURRENCY,
     maxPoolSize: settings.HATCH_WORKER_CONCURRENCY + 2,
     noHandleSignals: true,
     pollInterval: 1000,
-    logger: graphileLogger,
+    // Unbatched (-1), a job's completion is a query nobody awaits: a stop right after a job can
+    // end the pool under it, leaving the job locked, to be sent again. A batcher (even one tick
+    // long) is flushed before the runner's stop resolves.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+    logger: workerLogger,
+    events,
     taskList: deliveryTasks(deps),
     crontab: [
       "0 3 * * * prune ?max=1",
       `${reconcileSchedule(settings.HATCH_RECONCILE_MINUTES)} reconcile_statuses ?max=1`,
     ].join("\n"),
   });
-  const workerIds = new Set<string>();
-  runner.events.on("worker:create", ({ worker }) => workerIds.add(worker.workerId));
-  runner.events.on("worker:release", ({ worker }) => workerIds.delete(worker.workerId));
   const utils = await makeWorkerUtils({
     connectionString: options.databaseUrl,
-    logger: graphileLogger,
+    logger: workerLogger,
   });
   const beatMs = settings.HATCH_WORKER_HEARTBEAT_SECONDS * 1000;
   let beating: Promise<void> = Promise.resolve();
   const beat = () => {
-    beating = heartbeatAndSweep(sql, utils, [...workerIds], beatMs).catch((e) =>
+    beating = heartbeatAndSweep(sql, utils, pool ? [pool.id] : [], beatMs).catch((e) =>
       log.warn("Worker heartbeat failed: {error}", { error: String(e) })
     );
   };
@@ -72,10 +93,16 @@ export async function startWorker(
     stop: async () => {
       clearInterval(timer);
       await beating;
-      await runner.stop();
-      await sql`delete from worker_heartbeats where worker_id = any(${[...workerIds]})`.catch(
-        () => {},
-      );
+      // runner.stop() waits for the running jobs, however long a provider takes to answer.
+      if (!await settlesWithin(runner.stop(), settings.HATCH_STOP_SECONDS * 1000)) {
+        log.warn("Deliveries still running after {seconds} s: failing them, to be retried", {
+          seconds: settings.HATCH_STOP_SECONDS,
+        });
+        forcing = true;
+        await pool?.forcefulShutdown("Hatch is stopping");
+      }
+      const mine = pool ? [pool.id] : [];
+      await sql`delete from worker_heartbeats where worker_id = any(${mine})`.catch(() => {});
       await utils.release();
     },
   };

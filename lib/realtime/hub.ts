@@ -87,7 +87,10 @@ export interface EventHub {
    * predate a change, so a client subscribing with an older count is re-checked.
    */
   authVersion(): number;
-  /** Closes every client's stream, so browsers reconnect (to another process, or later). */
+  /**
+   * The process is stopping: closes every client's stream, and from now on each new one as soon
+   * as it subscribes, so browsers reconnect (to another process, or later).
+   */
   closeClients(): void;
   /** Stops listening and reading, and closes the clients. */
   stop(): Promise<void>;
@@ -314,7 +317,9 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     }
     clients.delete(client);
   }
+  let closing = false;
   const closeClients = () => {
+    closing = true;
     for (const client of [...clients]) closeClient(client);
   };
 
@@ -332,6 +337,11 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       return recent.slice(lo);
     },
     subscribe(client) {
+      if (closing) {
+        // After the subscriber has finished setting up, so its close undoes all of it.
+        queueMicrotask(() => client.close());
+        return () => {};
+      }
       clients.add(client);
       if (client.principal && (client.authVersion ?? authVersion) < authVersion) recheck();
       log.debug("Client subscribed ({n} now)", { n: clients.size });

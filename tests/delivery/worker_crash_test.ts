@@ -74,6 +74,29 @@ test("a worker killed mid-job does not strand its message: another worker finish
   }
 });
 
+test("a live worker's heartbeat names the lock its running job carries, so the sweep spares it", async () => {
+  const to = randomPhone();
+  twilio.failFor(to, { status: 503, delayMs: 120_000 });
+  const worker = await startWorker({
+    sql,
+    databaseUrl: testDatabaseUrl(),
+    settings: testSettings({ ...providerEnv, HATCH_STOP_SECONDS: "1" }),
+  });
+  try {
+    const sent = await sendMessage(sql, testSettings(providerEnv), { to, content: "long job" });
+    await waitUntil(sql, async () => {
+      const [row] = await sql`
+        select 1 from graphile_worker._private_jobs j
+        join worker_heartbeats h on h.worker_id = j.locked_by
+        where j.payload ->> 'message_id' = ${sent.message_id}`;
+      return row;
+    });
+  } finally {
+    twilio.clearFailureFor(to);
+    await worker.stop();
+  }
+});
+
 test("teardown", async () => {
   await sql.end();
   await twilio.close();
