@@ -1,0 +1,372 @@
+// Fault injection: sends through the API while the database is killed and restarted, then checks
+// that Hatch kept its promises. Exits 1 when any check fails (CI runs it after the suite).
+//
+//   deno run -A bench/chaos.ts [--seconds 60] [--rate 20] [--kills 5] [--runs 1]
+//
+// Starts Hatch as production runs it out of the box (`deno run -A main.ts`: embedded PostgreSQL
+// under a data directory of its own, worker on, sandbox providers with no delay). For --seconds
+// it sends --rate SMS per second (open loop, each with its own Idempotency-Key) while one SSE
+// client follows /api/events, resuming by Last-Event-ID whenever its stream breaks. At --kills
+// random moments the embedded postmaster is killed, alternately with SIGKILL and with SIGINT
+// (PostgreSQL's fast shutdown); Hatch's supervisor restarts it. Afterwards:
+// - every request was answered (or refused) within 10 s, and no answer was a 500;
+// - every send answered 2xx is stored and reaches a final status;
+// - every send answered with an error is retried with its key: a retry returns the stored
+//   message or sends it now, and no send is stored twice;
+// - the SSE client received every event of the run exactly once.
+import { parseArgs } from "node:util";
+import { connect, type Sql } from "../lib/db/connect.ts";
+import { createUser } from "../lib/auth/users.ts";
+import { createApiToken } from "../lib/auth/tokens.ts";
+import { freePort, waitForReady } from "../lib/net.ts";
+import { percentile } from "./_shared.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  options: {
+    seconds: { type: "string", default: "60" },
+    rate: { type: "string", default: "20" },
+    kills: { type: "string", default: "5" },
+    runs: { type: "string", default: "1" },
+  },
+});
+const SECONDS = Number(flags.seconds);
+const RATE = Number(flags.rate);
+const KILLS = Number(flags.kills);
+const RUNS = Number(flags.runs);
+const ANSWER_WITHIN_MS = 10_000;
+const FINAL = ["sent", "delivered", "failed", "undelivered"];
+const ROOT = new URL("../", import.meta.url).pathname;
+
+interface Send {
+  i: number;
+  key: string;
+  body: { to: string; content: string };
+  ms: number;
+  status: number; // 0: no answer (network error or timeout)
+  messageId?: string;
+  error?: string;
+  retry?: { status: number; messageId?: string; tries: number };
+}
+
+function phone(i: number): string {
+  // Valid US numbers (exchange 2xx–9xx, never N11), one per send.
+  const exchange = 200 + (i % 700);
+  const valid = exchange % 100 === 11 ? exchange + 1 : exchange;
+  return `+1415${valid}${String(i % 10_000).padStart(4, "0")}`;
+}
+
+async function post(
+  url: string,
+  token: string,
+  send: Pick<Send, "key" | "body">,
+): Promise<{ status: number; messageId?: string; error?: string; ms: number }> {
+  const started = performance.now();
+  try {
+    const res = await fetch(`${url}/api/send_message`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        "idempotency-key": send.key,
+      },
+      body: JSON.stringify(send.body),
+      signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
+    });
+    const json = await res.json().catch(() => ({}));
+    return {
+      status: res.status,
+      messageId: json.message_id,
+      error: json.error,
+      ms: performance.now() - started,
+    };
+  } catch (e) {
+    return { status: 0, error: String(e), ms: performance.now() - started };
+  }
+}
+
+/** Follows /api/events from `after`, resuming by Last-Event-ID; counts every event id seen. */
+function follow(url: string, token: string, after: number) {
+  const seen = new Map<number, number>();
+  let last = after;
+  let stopped = false;
+  let connects = 0;
+  let slowConnects = 0;
+  let controller = new AbortController();
+  const run = (async () => {
+    while (!stopped) {
+      controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), ANSWER_WITHIN_MS);
+      const started = performance.now();
+      try {
+        const res = await fetch(`${url}/api/events`, {
+          headers: { authorization: `Bearer ${token}`, "last-event-id": String(last) },
+          signal: controller.signal,
+        });
+        clearTimeout(timer);
+        connects++;
+        if (!res.ok) {
+          await res.body?.cancel();
+          throw new Error(`status ${res.status}`);
+        }
+        let buffer = "";
+        for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const id = frame.match(/^id: ?(\d+)$/m);
+            if (!id) continue;
+            const n = Number(id[1]);
+            seen.set(n, (seen.get(n) ?? 0) + 1);
+            if (n > last) last = n;
+          }
+        }
+      } catch {
+        clearTimeout(timer);
+        if (performance.now() - started >= ANSWER_WITHIN_MS && !stopped) slowConnects++;
+      }
+      // A browser waits for the stream's retry hint; 200 ms keeps the run short.
+      if (!stopped) await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    seen,
+    last: () => last,
+    stats: () => ({ connects, slowConnects }),
+    stop: async () => {
+      stopped = true;
+      controller.abort();
+      await run;
+    },
+  };
+}
+
+async function postmasterPid(dataDir: string): Promise<number | undefined> {
+  const text = await Deno.readTextFile(`${dataDir}/pg/postmaster.pid`).catch(() => "");
+  const pid = Number(text.split("\n")[0]);
+  return pid > 0 ? pid : undefined;
+}
+
+/** Moments (ms from the start) at least 5 s apart, within the run, in random order of kind. */
+function killPlan(): { at: number; signal: Deno.Signal }[] {
+  const span = SECONDS * 1000 - 6_000;
+  const gap = Math.min(5_000, span / Math.max(1, KILLS));
+  const slack = span - gap * KILLS;
+  const offsets = Array.from({ length: KILLS }, () => Math.random() * slack).sort((a, b) => a - b);
+  const signals: Deno.Signal[] = Array.from(
+    { length: KILLS },
+    (_, i) => i % 2 ? "SIGINT" : "SIGKILL",
+  ).sort(() => Math.random() - 0.5);
+  return offsets.map((o, i) => ({ at: 3_000 + o + i * gap, signal: signals[i] }));
+}
+
+async function withRetries<T>(what: () => PromiseLike<T>, deadlineMs = 30_000): Promise<T> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    try {
+      return await what();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+async function oneRun(run: number): Promise<string[]> {
+  const stamp = `${Date.now()}_${run}`;
+  const dataDir = `${ROOT}.hatch/chaos-${stamp}`;
+  const pgPort = freePort();
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts"],
+    cwd: ROOT,
+    env: {
+      DATABASE_URL: "",
+      POSTGRES_HOST: "",
+      HATCH_DATA_DIR: dataDir,
+      HATCH_EMBEDDED_PG_PORT: String(pgPort),
+      HATCH_PORT: String(port),
+      HATCH_HOST: "127.0.0.1",
+      HATCH_SANDBOX_DELAY_MS: "0",
+      HATCH_SEND_RATE_PER_MINUTE: "100000",
+      HATCH_ADMIN_EMAIL: "chaos@hatch.example",
+      HATCH_ADMIN_PASSWORD: `chaos-${crypto.randomUUID()}`,
+      HATCH_LOG_LEVEL: "warning",
+      HATCH_LOG_FORMAT: "json",
+    },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let log = "";
+  const logged = (async () => {
+    for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) log += text;
+  })().catch(() => {});
+  const failures: string[] = [];
+  let sql: Sql | undefined;
+  try {
+    if (!await waitForReady(url, 60_000)) throw new Error("Hatch did not become ready");
+    const password = (await Deno.readTextFile(`${dataDir}/pg-password`)).trim();
+    sql = connect(`postgres://postgres:${password}@127.0.0.1:${pgPort}/hatch`, {
+      max: 2,
+      statementTimeoutMs: 0,
+    });
+    const db = sql;
+    const [admin] = await db`select id from users where email = 'chaos@hatch.example'`;
+    const user = admin ?? await createUser(db, {
+      email: "chaos@hatch.example",
+      role: "admin",
+      password: `chaos-${crypto.randomUUID()}`,
+    });
+    const { token } = await createApiToken(db, { userId: user.id, name: "chaos" });
+    const [{ start }] = await db`select coalesce(max(id), 0)::int8 as start from events`;
+    const startId = Number(start);
+    const follower = follow(url, token, startId);
+
+    // Sends, open loop, and kills on their own schedule.
+    const sends: Send[] = [];
+    const inFlight: Promise<void>[] = [];
+    const plan = killPlan();
+    const outages: number[] = [];
+    const began = performance.now();
+    const killing = (async () => {
+      for (const kill of plan) {
+        const wait = kill.at - (performance.now() - began);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const pid = await postmasterPid(dataDir);
+        if (!pid) continue;
+        const killedAt = performance.now();
+        try {
+          Deno.kill(pid, kill.signal);
+        } catch { /* already gone */ }
+        // Down until a new postmaster answers through Hatch.
+        await waitFor(async () => (await postmasterPid(dataDir)) !== pid, 30_000);
+        await waitForReady(url, 30_000);
+        outages.push(performance.now() - killedAt);
+      }
+    })();
+    const total = Math.round(SECONDS * RATE);
+    for (let i = 0; i < total; i++) {
+      const due = (i * 1000) / RATE - (performance.now() - began);
+      if (due > 0) await new Promise((r) => setTimeout(r, due));
+      const send: Send = {
+        i,
+        key: `chaos-${stamp}-${i}`,
+        body: { to: phone(i), content: `chaos ${stamp} #${i}` },
+        ms: 0,
+        status: 0,
+      };
+      sends.push(send);
+      inFlight.push(post(url, token, send).then((a) => void Object.assign(send, a)));
+    }
+    await Promise.all(inFlight);
+    await killing;
+
+    // What was answered with an error is retried with its key until it is answered for sure.
+    for (const send of sends.filter((s) => s.status < 200 || s.status >= 300)) {
+      let tries = 0;
+      for (;;) {
+        tries++;
+        const a = await post(url, token, send);
+        if ((a.status >= 200 && a.status < 500) || tries >= 60) {
+          send.retry = { status: a.status, messageId: a.messageId, tries };
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+
+    // Checks.
+    const slow = sends.filter((s) => s.status === 0 || s.ms > ANSWER_WITHIN_MS);
+    if (slow.length) failures.push(`${slow.length} sends not answered within 10 s`);
+    const bugs = sends.filter((s) => s.status === 500);
+    if (bugs.length) failures.push(`${bugs.length} sends answered 500: ${bugs[0].error}`);
+    const rows = await withRetries(() =>
+      db<{ id: string; body: string; status: string }[]>`
+        select id, body, status from messages where body like ${`chaos ${stamp} #%`}`
+    );
+    const byBody = new Map<string, string[]>();
+    for (const r of rows) byBody.set(r.body, [...byBody.get(r.body) ?? [], r.id]);
+    let lost = 0, twice = 0, wrongReplay = 0, unsettled = 0;
+    for (const s of sends) {
+      const stored = byBody.get(s.body.content) ?? [];
+      if (stored.length > 1) twice++;
+      const answered = s.status >= 200 && s.status < 300 ? s.messageId : s.retry?.messageId;
+      if (answered && !stored.includes(answered)) lost++;
+      if (!answered && stored.length) wrongReplay++;
+      if (s.retry && s.retry.status !== 202) unsettled++;
+    }
+    if (lost) failures.push(`${lost} sends answered 2xx are not in the database`);
+    if (twice) failures.push(`${twice} sends stored twice`);
+    if (wrongReplay) failures.push(`${wrongReplay} stored sends whose retry did not return them`);
+    if (unsettled) failures.push(`${unsettled} retried sends never answered 202`);
+    const final = await waitFor(async () => {
+      const [{ open }] = await db`
+        select count(*)::int as open from messages
+        where body like ${`chaos ${stamp} #%`} and not (status = any(${FINAL}))`;
+      return open === 0;
+    }, 90_000);
+    if (!final) failures.push("some stored sends never reached a final status");
+    const [{ top }] = await withRetries(() => db`select max(id)::int8 as top from events`);
+    const caughtUp = await waitFor(() => Promise.resolve(follower.last() >= Number(top)), 30_000);
+    await follower.stop();
+    const ids = (await db`select id from events where id > ${startId} and id <= ${top}`).map((r) =>
+      Number(r.id)
+    );
+    const missing = ids.filter((id) => !follower.seen.has(id)).length;
+    const dupes = [...follower.seen.values()].filter((n) => n > 1).length;
+    if (!caughtUp || missing) failures.push(`the SSE client missed ${missing} of ${ids.length} events`);
+    if (dupes) failures.push(`the SSE client got ${dupes} events more than once`);
+    const { slowConnects, connects } = follower.stats();
+    if (slowConnects) failures.push(`${slowConnects} SSE connects not answered within 10 s`);
+
+    const ms = sends.map((s) => s.ms).sort((a, b) => a - b);
+    const codes = new Map<number, number>();
+    for (const s of sends) codes.set(s.status, (codes.get(s.status) ?? 0) + 1);
+    console.log(
+      `run ${run}: ${sends.length} sends, answers ${
+        [...codes].map(([c, n]) => `${c || "none"}×${n}`).join(" ")
+      }; retried ${sends.filter((s) => s.retry).length}; stored ${rows.length}; ` +
+        `answer p50/p99/max ${percentile(ms, 50).toFixed(0)}/${percentile(ms, 99).toFixed(0)}/${
+          ms[ms.length - 1].toFixed(0)
+        } ms; kills ${plan.map((k) => k.signal.slice(3)).join(",")}, back after ${
+          outages.map((o) => (o / 1000).toFixed(1)).join("/")
+        } s; SSE ${ids.length} events, ${connects} connects; ${
+          failures.length ? `FAILED: ${failures.join("; ")}` : "ok"
+        }`,
+    );
+  } finally {
+    await sql?.end();
+    try {
+      child.kill("SIGTERM");
+    } catch { /* gone */ }
+    const { code } = await child.status;
+    await logged;
+    if (code !== 0) failures.push(`Hatch exited with ${code} on SIGTERM`);
+    const errors = log.split("\n").filter((l) => l.includes('"level":"ERROR"'));
+    if (failures.length && errors.length) console.log(`  first ERROR line: ${errors[0]}`);
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+  return failures;
+}
+
+console.log(
+  `Chaos: ${RATE} sends/s for ${SECONDS} s, ${KILLS} database kills per run, ${RUNS} run(s)`,
+);
+let failed = 0;
+for (let run = 1; run <= RUNS; run++) {
+  if ((await oneRun(run)).length) failed++;
+}
+console.log(`${RUNS - failed} of ${RUNS} runs kept every promise`);
+Deno.exit(failed ? 1 : 0);
