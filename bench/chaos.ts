@@ -28,6 +28,8 @@ const { values: flags } = parseArgs({
     rate: { type: "string", default: "20" },
     kills: { type: "string", default: "5" },
     runs: { type: "string", default: "1" },
+    // Where to keep Hatch's log of a failed run.
+    "failed-log": { type: "string", default: "" },
   },
 });
 const SECONDS = Number(flags.seconds);
@@ -183,6 +185,10 @@ async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boole
   return false;
 }
 
+function progress(line: string): void {
+  console.error(`  … ${line}`);
+}
+
 async function oneRun(run: number): Promise<string[]> {
   const stamp = `${Date.now()}_${run}`;
   const dataDir = `${ROOT}.hatch/chaos-${stamp}`;
@@ -203,7 +209,7 @@ async function oneRun(run: number): Promise<string[]> {
       HATCH_SEND_RATE_PER_MINUTE: "100000",
       HATCH_ADMIN_EMAIL: "chaos@hatch.example",
       HATCH_ADMIN_PASSWORD: `chaos-${crypto.randomUUID()}`,
-      HATCH_LOG_LEVEL: "warning",
+      HATCH_LOG_LEVEL: flags["failed-log"] ? "debug" : "warning",
       HATCH_LOG_FORMAT: "json",
     },
     stdout: "null",
@@ -233,6 +239,7 @@ async function oneRun(run: number): Promise<string[]> {
     const [{ start }] = await db`select coalesce(max(id), 0)::int8 as start from events`;
     const startId = Number(start);
     const follower = follow(url, token, startId);
+    progress(`Hatch ready on ${url}; sending`);
 
     // Sends, open loop, and kills on their own schedule.
     const sends: Send[] = [];
@@ -272,6 +279,7 @@ async function oneRun(run: number): Promise<string[]> {
     }
     await Promise.all(inFlight);
     await killing;
+    progress("sends answered; retrying the failed ones");
 
     // What was answered with an error is retried with its key until it is answered for sure.
     for (const send of sends.filter((s) => s.status < 200 || s.status >= 300)) {
@@ -287,7 +295,7 @@ async function oneRun(run: number): Promise<string[]> {
       }
     }
 
-    // Checks.
+    progress("checking");
     const slow = sends.filter((s) => s.status === 0 || s.ms > ANSWER_WITHIN_MS);
     if (slow.length) failures.push(`${slow.length} sends not answered within 10 s`);
     const bugs = sends.filter((s) => s.status === 500);
@@ -356,6 +364,9 @@ async function oneRun(run: number): Promise<string[]> {
     if (code !== 0) failures.push(`Hatch exited with ${code} on SIGTERM`);
     const errors = log.split("\n").filter((l) => l.includes('"level":"ERROR"'));
     if (failures.length && errors.length) console.log(`  first ERROR line: ${errors[0]}`);
+    if (failures.length && flags["failed-log"]) {
+      await Deno.writeTextFile(`${flags["failed-log"]}.${run}`, log);
+    }
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
   return failures;
