@@ -95,6 +95,7 @@ function follow(url: string, token: string, after: number) {
   let connects = 0;
   let slowConnects = 0;
   let controller = new AbortController();
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   const run = (async () => {
     while (!stopped) {
       controller = new AbortController();
@@ -112,14 +113,19 @@ function follow(url: string, token: string, after: number) {
           throw new Error(`status ${res.status}`);
         }
         let buffer = "";
-        for await (const chunk of res.body!.pipeThrough(new TextDecoderStream())) {
-          buffer += chunk;
+        const decoder = new TextDecoder();
+        reader = res.body!.getReader();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += decoder.decode(value, { stream: true });
           let end: number;
           while ((end = buffer.indexOf("\n\n")) >= 0) {
             const frame = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             const id = frame.match(/^id: ?(\d+)$/m);
-            if (!id) continue;
+            // `connected` and `keepalive` carry the stream's position, not an event of their own.
+            if (!id || /^event: ?(connected|keepalive)$/m.test(frame)) continue;
             const n = Number(id[1]);
             seen.set(n, (seen.get(n) ?? 0) + 1);
             if (n > last) last = n;
@@ -140,6 +146,7 @@ function follow(url: string, token: string, after: number) {
     stop: async () => {
       stopped = true;
       controller.abort();
+      await reader?.cancel().catch(() => {});
       await run;
     },
   };
@@ -327,15 +334,24 @@ async function oneRun(run: number): Promise<string[]> {
     }, 90_000);
     if (!final) failures.push("some stored sends never reached a final status");
     const [{ top }] = await withRetries(() => db`select max(id)::int8 as top from events`);
+    progress(final ? "all sends final; waiting for the SSE client" : "some sends not final");
     const caughtUp = await waitFor(() => Promise.resolve(follower.last() >= Number(top)), 30_000);
     await follower.stop();
+    progress("SSE client stopped");
     const ids = (await db`select id from events where id > ${startId} and id <= ${top}`).map((r) =>
       Number(r.id)
     );
     const missing = ids.filter((id) => !follower.seen.has(id)).length;
-    const dupes = [...follower.seen.values()].filter((n) => n > 1).length;
+    const duplicated = [...follower.seen].filter(([, n]) => n > 1).map(([id]) => id);
+    const dupes = duplicated.length;
     if (!caughtUp || missing) failures.push(`the SSE client missed ${missing} of ${ids.length} events`);
-    if (dupes) failures.push(`the SSE client got ${dupes} events more than once`);
+    if (dupes) {
+      failures.push(
+        `the SSE client got ${dupes} events more than once (ids ${
+          duplicated.slice(0, 5).join(", ")
+        }; resumed after ${startId})`,
+      );
+    }
     const { slowConnects, connects } = follower.stats();
     if (slowConnects) failures.push(`${slowConnects} SSE connects not answered within 10 s`);
 

@@ -52,24 +52,55 @@ export async function startWorker(
   const events = new EventEmitter() as WorkerEvents;
   let pool: WorkerPool | undefined;
   events.on("pool:create", ({ workerPool }) => pool = workerPool);
-  const runner = await run({
-    connectionString: options.databaseUrl,
-    concurrency: settings.HATCH_WORKER_CONCURRENCY,
-    maxPoolSize: settings.HATCH_WORKER_CONCURRENCY + 2,
-    noHandleSignals: true,
-    pollInterval: 1000,
-    // Unbatched (-1), a job's completion is a query nobody awaits: a stop right after a job can
-    // end the pool under it, leaving the job locked, to be sent again. A batcher (even one tick
-    // long) is flushed before the runner's stop resolves.
-    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
-    logger: workerLogger,
-    events,
-    taskList: deliveryTasks(deps),
-    crontab: [
-      "0 3 * * * prune ?max=1",
-      `${reconcileSchedule(settings.HATCH_RECONCILE_MINUTES)} reconcile_statuses ?max=1`,
-    ].join("\n"),
-  });
+  const startRunner = () =>
+    run({
+      connectionString: options.databaseUrl,
+      concurrency: settings.HATCH_WORKER_CONCURRENCY,
+      maxPoolSize: settings.HATCH_WORKER_CONCURRENCY + 2,
+      noHandleSignals: true,
+      pollInterval: 1000,
+      // Unbatched (-1), a job's completion is a query nobody awaits: a stop right after a job can
+      // end the pool under it, leaving the job locked, to be sent again. A batcher (even one tick
+      // long) is flushed before the runner's stop resolves.
+      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+      logger: workerLogger,
+      events,
+      taskList: deliveryTasks(deps),
+      crontab: [
+        "0 3 * * * prune ?max=1",
+        `${reconcileSchedule(settings.HATCH_RECONCILE_MINUTES)} reconcile_statuses ?max=1`,
+      ].join("\n"),
+    });
+  let runner = await startRunner();
+  let stopping = false;
+  let restartTimer: ReturnType<typeof setTimeout> | undefined;
+  let backoff = 1_000;
+  // graphile-worker ends its pool for good when it cannot record a finished job (the database
+  // went away): start a new one. The old pool stops beating, so the heartbeat sweep releases
+  // whatever it still held, and those jobs run again (a finished one finds its row done).
+  const superviseRunner = (current: Runner) => {
+    current.promise.then(() => {}, () => {}).then(() => {
+      if (stopping || current !== runner) return;
+      log.warn("The worker stopped on a database error; restarting it in {ms} ms", { ms: backoff });
+      const retry = () => {
+        restartTimer = setTimeout(async () => {
+          restartTimer = undefined;
+          if (stopping) return;
+          try {
+            runner = await startRunner();
+            backoff = 1_000;
+            log.info("Worker restarted");
+            superviseRunner(runner);
+          } catch {
+            backoff = Math.min(backoff * 2, 10_000);
+            retry();
+          }
+        }, backoff);
+      };
+      retry();
+    });
+  };
+  superviseRunner(runner);
   const utils = await makeWorkerUtils({
     connectionString: options.databaseUrl,
     logger: workerLogger,
@@ -89,8 +120,12 @@ export async function startWorker(
     email: deps.email.name,
   });
   return {
-    runner,
+    get runner() {
+      return runner;
+    },
     stop: async () => {
+      stopping = true;
+      clearTimeout(restartTimer);
       clearInterval(timer);
       await beating;
       // runner.stop() waits for the running jobs, however long a provider takes to answer.
