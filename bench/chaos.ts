@@ -344,7 +344,9 @@ async function oneRun(run: number): Promise<string[]> {
     const missing = ids.filter((id) => !follower.seen.has(id)).length;
     const duplicated = [...follower.seen].filter(([, n]) => n > 1).map(([id]) => id);
     const dupes = duplicated.length;
-    if (!caughtUp || missing) failures.push(`the SSE client missed ${missing} of ${ids.length} events`);
+    if (!caughtUp || missing) {
+      failures.push(`the SSE client missed ${missing} of ${ids.length} events`);
+    }
     if (dupes) {
       failures.push(
         `the SSE client got ${dupes} events more than once (ids ${
