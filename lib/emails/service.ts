@@ -1,5 +1,5 @@
 import { type Actor, audit } from "../auth/audit.ts";
-import type { Sql, Tx } from "../db/connect.ts";
+import type { Tx } from "../db/connect.ts";
 import type { Settings } from "../config.ts";
 import { threadPage } from "../db/thread.ts";
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from "../errors.ts";
