@@ -82,7 +82,7 @@ test("an unreachable database answers within the acquire timeout, as unavailable
   const sql = connect(closed.toString(), { max: 1, acquireTimeoutMs: 1_000 });
   const started = Date.now();
   try {
-    await assert.rejects(sql`select 1`, DatabaseUnavailableError);
+    await assert.rejects(async () => await sql`select 1`, DatabaseUnavailableError);
     assert.ok(Date.now() - started < 3_000, "answered quickly");
   } finally {
     await sql.end();

@@ -31,7 +31,12 @@ for (let i = 0; i < CONVERSATIONS; i++) {
     created_at: new Date(last.getTime() - (count - k) * 30_000),
     updated_at: new Date(last.getTime() - (count - k) * 30_000),
   }));
-  await db.sql`insert into messages ${db.sql(rows)}`;
+  await db.sql`
+    insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
+      status, created_at, updated_at)
+    select conversation_id, channel, direction, from_contact, to_contact, body, status,
+      created_at, updated_at
+    from jsonb_populate_recordset(null::messages, ${db.sql.json(rows)})`;
 }
 const hatch = await startHatch({ databaseUrl: db.url });
 const auth = await signIn(db.url);

@@ -3,7 +3,7 @@
 // skip the smaller one for good. These tests show the trigger's advisory lock prevents it, and
 // that the same scenario does skip an event once the lock is taken out of the trigger.
 import assert from "node:assert/strict";
-import type { Sql } from "../../lib/db/connect.ts";
+import type { Sql, Tx } from "../../lib/db/connect.ts";
 import { startEventHub } from "../../lib/realtime/hub.ts";
 import { createApp } from "../../main.ts";
 import {
@@ -34,7 +34,7 @@ interface Outcome {
   delivered: number[];
 }
 
-async function newestId(tx: Sql, conversationId: string): Promise<number> {
+async function newestId(tx: Tx, conversationId: string): Promise<number> {
   const [row] = await tx<{ id: string }[]>`
     select max(id) as id from events where conversation_id = ${conversationId}`;
   return Number(row.id);
