@@ -75,22 +75,34 @@ export async function startWorker(
   let stopping = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let backoff = 1_000;
-  // graphile-worker ends its pool for good when it cannot record a finished job (the database
-  // went away): start a new one. The old pool stops beating, so the heartbeat sweep releases
-  // whatever it still held, and those jobs run again (a finished one finds its row done).
-  const superviseRunner = (current: Runner) => {
-    current.promise.then(() => {}, () => {}).then(() => {
-      if (stopping || current !== runner) return;
-      log.warn("The worker stopped on a database error; restarting it in {ms} ms", { ms: backoff });
-      const retry = () => {
-        restartTimer = setTimeout(async () => {
-          restartTimer = undefined;
-          if (stopping) return;
-          try {
-            runner = await startRunner();
-            backoff = 1_000;
-            log.info("Worker restarted");
-            superviseRunner(runner);
+  // graphile-worker shuts a pool down for good when a worker cannot reach the database or a
+  // finished job cannot be recorded (the database went away): start a new runner then. The old
+  // one winds down on its own; its pool stops beating, so the heartbeat sweep releases whatever it
+  // still held, and those jobs run again (a finished one finds its row done).
+  const restart = () => {
+    if (stopping || restartTimer) return;
+    log.warn("The worker stopped on a database error; starting a new one in {ms} ms", {
+      ms: backoff,
+    });
+    restartTimer = setTimeout(async () => {
+      if (stopping) return;
+      const old = runner;
+      try {
+        runner = await startRunner();
+        backoff = 1_000;
+        restartTimer = undefined;
+        log.info("Worker started again");
+        old.stop().catch(() => {/* it was already stopping */});
+      } catch {
+        backoff = Math.min(backoff * 2, 10_000);
+        restartTimer = undefined;
+        restart();
+      }
+    }, backoff);
+  };
+  events.on("pool:gracefulShutdown", ({ workerPool }) => {
+    if (!stopping && workerPool === pool) restart();
+  });
           } catch {
             backoff = Math.min(backoff * 2, 10_000);
             retry();
