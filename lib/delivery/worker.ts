@@ -103,16 +103,6 @@ export async function startWorker(
   events.on("pool:gracefulShutdown", ({ workerPool }) => {
     if (!stopping && workerPool === pool) restart();
   });
-          } catch {
-            backoff = Math.min(backoff * 2, 10_000);
-            retry();
-          }
-        }, backoff);
-      };
-      retry();
-    });
-  };
-  superviseRunner(runner);
   const utils = await makeWorkerUtils({
     connectionString: options.databaseUrl,
     logger: workerLogger,
