@@ -6,7 +6,8 @@
 // Starts Hatch as production runs it out of the box (`deno run -A main.ts`: embedded PostgreSQL
 // under a data directory of its own, worker on, sandbox providers with no delay). For --seconds
 // it sends --rate SMS per second (open loop, each with its own Idempotency-Key) while one SSE
-// client follows /api/events, resuming by Last-Event-ID whenever its stream breaks. At --kills
+// client follows /api/events, resuming by Last-Event-ID whenever its stream breaks (and it drops
+// the stream itself every 7–13 s). At --kills
 // random moments the embedded postmaster is killed, alternately with SIGKILL and with SIGINT
 // (PostgreSQL's fast shutdown); Hatch's supervisor restarts it. Afterwards:
 // - every request was answered (or refused) within 10 s, and no answer was a 500;
@@ -96,6 +97,8 @@ function follow(url: string, token: string, after: number) {
   let slowConnects = 0;
   let controller = new AbortController();
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  // The client also drops its stream now and then, as a phone does, and resumes by Last-Event-ID.
+  const drop = setInterval(() => reader?.cancel().catch(() => {}), 7_000 + Math.random() * 6_000);
   const run = (async () => {
     while (!stopped) {
       controller = new AbortController();
@@ -145,6 +148,7 @@ function follow(url: string, token: string, after: number) {
     stats: () => ({ connects, slowConnects }),
     stop: async () => {
       stopped = true;
+      clearInterval(drop);
       controller.abort();
       await reader?.cancel().catch(() => {});
       await run;
