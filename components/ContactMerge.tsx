@@ -1,8 +1,8 @@
 // Merging a duplicate into this contact: find the other one, see what moves, confirm. The
 // server moves the other's numbers, addresses and notes here and deletes it, in one transaction.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Contact } from "../lib/inbox/types.ts";
-import { findContacts, mergeInto } from "../lib/inbox/contacts.ts";
+import type { Contact } from "../lib/shared/types.ts";
+import { findContacts, mergeInto } from "../lib/client/contacts.ts";
 import { Modal } from "./Modal.tsx";
 import { Avatar } from "./Avatar.tsx";
 import { avatarAddress, reachLine } from "./ContactRow.tsx";

@@ -1,6 +1,6 @@
 // The contacts pages' layout, as the inbox's: the list on the left, the open contact (or an
 // invitation to pick one) on the right; on phones, one of the two at a time.
-import type { ContactsData } from "../lib/inbox/contact_page.ts";
+import type { ContactsData } from "../lib/pages/contacts.ts";
 import ContactList from "../islands/ContactList.tsx";
 import ContactView from "../islands/ContactView.tsx";
 

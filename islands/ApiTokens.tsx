@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
 import type { ApiToken } from "../lib/auth/tokens.ts";
-import { api, setCsrfToken } from "../lib/inbox/api.ts";
+import { api, setCsrfToken } from "../lib/client/api.ts";
 import { ago, expiry, shortDate, tokenState } from "../lib/settings/format.ts";
 import { Modal, ModalActions } from "../components/Modal.tsx";
 import { IconCheck, IconCopy, IconKey, IconPlus } from "../components/Icons.tsx";

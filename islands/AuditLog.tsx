@@ -4,7 +4,7 @@
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
 import type { AuditEntry } from "../lib/auth/audit.ts";
-import { api, query } from "../lib/inbox/api.ts";
+import { api, query } from "../lib/client/api.ts";
 import {
   actionLabel,
   actionTone,

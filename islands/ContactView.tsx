@@ -3,22 +3,21 @@
 // stream; edit, merge and delete from here. Without a contact it invites to pick or add one.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Contact } from "../lib/inbox/types.ts";
-import type { ContactDetail, ConversationLink } from "../lib/inbox/contact_page.ts";
-import { api, setCsrfToken } from "../lib/inbox/api.ts";
+import type { Contact, ContactDetail, ConversationLink, Entry } from "../lib/shared/types.ts";
+import { api, setCsrfToken } from "../lib/client/api.ts";
 import {
   announceContact,
   type ContactNews,
   fetchContact,
   removeContact,
   timelinePage,
-} from "../lib/inbox/contacts.ts";
-import { type Entry, mergeEntries, toEntry } from "../lib/inbox/timeline.ts";
-import { followChanges } from "../lib/inbox/contact_live.ts";
-import type { ConnectionState } from "../lib/inbox/store.ts";
+} from "../lib/client/contacts.ts";
+import { mergeEntries, toEntry } from "../lib/shared/timeline.ts";
+import { followChanges } from "../lib/client/contact_live.ts";
+import type { ConnectionState } from "../lib/client/store.ts";
 import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
-import { usePhoneLabels } from "../lib/inbox/phone_labels.ts";
-import { dayKey, dayLabel, fullTime, listTime } from "../lib/inbox/time.ts";
+import { usePhoneLabels } from "../lib/client/phone_labels.ts";
+import { dayKey, dayLabel, fullTime, listTime } from "../lib/shared/time.ts";
 import { TimelineEntry } from "../components/TimelineEntry.tsx";
 import { ContactEditor } from "../components/ContactEditor.tsx";
 import { ContactMerge } from "../components/ContactMerge.tsx";

@@ -2,13 +2,13 @@
 // composer (switched off, with a banner saying why, when the recipient opted out); email shows
 // as a reading pane; beside it, the contact and (sandbox) the simulator.
 import { useEffect, useState } from "preact/hooks";
-import type { Conversation, Email, Message, OptOut } from "../lib/inbox/types.ts";
-import { type Store, type Thread, useStore } from "../lib/inbox/store.ts";
-import { contactLabel, phoneLabel } from "../lib/inbox/labels.ts";
-import { closeConversation, loadOlder, markRead } from "../lib/inbox/actions.ts";
-import { retryMessage, sendMessage, simulateInbound } from "../lib/inbox/send.ts";
-import { boot } from "../lib/inbox/boot.ts";
-import { fullTime } from "../lib/inbox/time.ts";
+import type { Conversation, Email, Message, OptOut } from "../lib/shared/types.ts";
+import { type Store, type Thread, useStore } from "../lib/client/store.ts";
+import { contactLabel, phoneLabel } from "../lib/client/labels.ts";
+import { closeConversation, loadOlder, markRead } from "../lib/client/actions.ts";
+import { retryMessage, sendMessage, simulateInbound } from "../lib/client/send.ts";
+import { boot } from "../lib/client/boot.ts";
+import { fullTime } from "../lib/shared/time.ts";
 import { ThreadView } from "../components/ThreadView.tsx";
 import { Composer } from "../components/Composer.tsx";
 import { EmailCard } from "../components/EmailView.tsx";

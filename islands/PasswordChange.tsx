@@ -1,7 +1,7 @@
 // Changing one's own password: the current one, the new one twice; other sessions end.
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
-import { api, ApiError, setCsrfToken } from "../lib/inbox/api.ts";
+import { api, ApiError, setCsrfToken } from "../lib/client/api.ts";
 import { FormError } from "../components/FormError.tsx";
 
 /** What the page gives the password card. */

@@ -3,7 +3,7 @@
 // or off (with a current code). Nothing is stored until the code proves the app has the key.
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
-import { api, setCsrfToken } from "../lib/inbox/api.ts";
+import { api, setCsrfToken } from "../lib/client/api.ts";
 import { groupKey } from "../lib/settings/format.ts";
 import { IconCheck, IconShield } from "../components/Icons.tsx";
 import { FormError } from "../components/FormError.tsx";

@@ -5,7 +5,7 @@
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
 import type { User } from "../lib/auth/users.ts";
-import { api, setCsrfToken } from "../lib/inbox/api.ts";
+import { api, setCsrfToken } from "../lib/client/api.ts";
 import { shortDate } from "../lib/settings/format.ts";
 import { Avatar } from "../components/Avatar.tsx";
 import { Modal, ModalActions } from "../components/Modal.tsx";

@@ -1,7 +1,7 @@
 // The contacts: everyone saved, by name, with a search; pick one to see them on their own page.
 import type { Principal } from "../lib/auth/principal.ts";
 import { define, page } from "../lib/web/define.ts";
-import { type ContactsData, contactsPage } from "../lib/inbox/contact_page.ts";
+import { type ContactsData, contactsPage } from "../lib/pages/contacts.ts";
 import { ContactsPage } from "../components/ContactsPage.tsx";
 
 export const handler = define.handlers({

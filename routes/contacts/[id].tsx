@@ -2,7 +2,7 @@
 // one timeline, beside the contacts list. Edit, merge and delete start here.
 import type { Principal } from "../../lib/auth/principal.ts";
 import { define, page } from "../../lib/web/define.ts";
-import { type ContactsData, contactsPage } from "../../lib/inbox/contact_page.ts";
+import { type ContactsData, contactsPage } from "../../lib/pages/contacts.ts";
 import { ContactsPage } from "../../components/ContactsPage.tsx";
 
 export const handler = define.handlers({

@@ -1,25 +1,21 @@
 // What the islands do in the browser: open threads, page the list and the thread, filter,
 // mark read. Runs only in the browser (event handlers and effects).
 import { batch } from "@preact/signals";
-import { api, ApiError, keepFilterInUrl, query } from "./api.ts";
+import { api, ApiError, errorWords, keepFilterInUrl, query } from "./api.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
 import type { Store, Thread } from "./store.ts";
-import type { Channel, Conversation, Email, Message, OptOut } from "./types.ts";
+import type {
+  Channel,
+  Conversation,
+  ConversationAnswer,
+  ConversationsAnswer,
+  EmailsAnswer,
+  MessagesAnswer,
+  OptOut,
+} from "../shared/types.ts";
 /** Rows per page, as the API pages them. */
 export const PAGE = 50;
-
-/** The answer of GET /api/conversations. */
-export type ConversationsAnswer = { conversations: Conversation[]; next_cursor: string | null };
-/** The answer of GET /api/conversation/:id: the row, and whether its SMS recipient opted out. */
-export type ConversationAnswer = { conversation: Conversation; opt_out?: OptOut | null };
-type MessagesAnswer = { messages: Message[]; next_cursor: string | null };
-type EmailsAnswer = { emails: Email[]; next_cursor: string | null };
-
-/** An error's message, for people. */
-export function words(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 function emptyThread(id: string | null, channel: Channel): Thread {
   return {
@@ -104,7 +100,7 @@ export async function loadThread(
       error: null,
     }));
   } catch (e) {
-    patchThread(store, id, (t) => ({ ...t, loading: false, error: words(e) }));
+    patchThread(store, id, (t) => ({ ...t, loading: false, error: errorWords(e) }));
   }
 }
 
@@ -137,7 +133,7 @@ export async function openConversation(
         store.thread.value = null;
         store.notFound.value = e instanceof ApiError && e.status === 404
           ? `Conversation "${id}" was not found`
-          : words(e);
+          : errorWords(e);
       });
       return;
     }

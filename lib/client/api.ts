@@ -8,6 +8,11 @@ export class ApiError extends Error {
   }
 }
 
+/** An error's message, for people: what the islands show when a call or an action failed. */
+export function errorWords(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 let csrf: string | null = null;
 
 /** Remembers the session's CSRF token, which every write must carry. */

@@ -1,9 +1,9 @@
 // The pure parts of search results and the contact timeline: which words are marked, the
 // window of text a hit keeps, and how timeline pages merge.
 import assert from "node:assert/strict";
-import { excerpt, markMatches, searchTerms, toHit } from "../../lib/inbox/search.ts";
-import { type Entry, mergeEntries, toEntry } from "../../lib/inbox/timeline.ts";
-import type { Item } from "../../lib/inbox/types.ts";
+import { excerpt, markMatches, searchTerms, toHit } from "../../lib/shared/search_text.ts";
+import { mergeEntries, toEntry } from "../../lib/shared/timeline.ts";
+import type { Entry, Item } from "../../lib/shared/types.ts";
 
 Deno.test("searchTerms: words without quotes, operators or excluded words, longest first", () => {
   assert.deepEqual(searchTerms('"blush peony" or -lily Rose,'), ["blush", "peony", "rose"]);
@@ -76,6 +76,8 @@ const EMAIL: Item = {
   status: "failed",
   error_code: "550",
   error_message: null,
+  open_count: 0,
+  click_count: 0,
   timestamp: "2025-01-10T13:00:00.000Z",
   updated_at: "2025-01-10T13:00:00.000Z",
 };

@@ -3,7 +3,7 @@
 import { batch } from "@preact/signals";
 import { api, query } from "./api.ts";
 import type { Store } from "./store.ts";
-import type { Contact, Conversation, Item } from "./types.ts";
+import type { Contact, ContactPage, Conversation, TimelinePage } from "../shared/types.ts";
 
 /** What the contact form edits. */
 export interface ContactDraft {
@@ -15,12 +15,6 @@ export interface ContactDraft {
 
 /** The answer of the routes that change a contact. */
 type ContactAnswer = { success: true; contact: Contact };
-
-/** A page of contacts by name. */
-export type ContactPage = { contacts: Contact[]; next_cursor: string | null };
-
-/** A page of a contact's timeline, newest first. */
-export type TimelinePage = { items: Item[]; next_cursor: string | null };
 
 /** Creates a contact, or changes one when `id` is given; phones and emails replace its sets. */
 export async function saveContact(draft: ContactDraft, id?: string): Promise<Contact> {

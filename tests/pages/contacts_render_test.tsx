@@ -8,8 +8,8 @@ import App from "../../routes/_app.tsx";
 import ContactsRoute from "../../routes/contacts/[id].tsx";
 import ContactList from "../../islands/ContactList.tsx";
 import ContactView from "../../islands/ContactView.tsx";
-import type { ContactsData } from "../../lib/inbox/contact_page.ts";
-import type { Contact } from "../../lib/inbox/types.ts";
+import type { ContactsData } from "../../lib/pages/contacts.ts";
+import type { Contact } from "../../lib/shared/types.ts";
 
 registerIslands({ ContactList, ContactView });
 

@@ -2,18 +2,10 @@
 // by id and merged into the store; after a gap, the first pages are fetched again.
 import { batch } from "@preact/signals";
 import { api, ApiError, query } from "./api.ts";
-import {
-  type ConversationAnswer,
-  type ConversationsAnswer,
-  loadThread,
-  PAGE,
-  patchThread,
-  putConversation,
-  setOptOut,
-} from "./actions.ts";
+import { loadThread, PAGE, patchThread, putConversation, setOptOut } from "./actions.ts";
 import { mergeRows } from "./merge.ts";
 import type { LocalMessage, Store } from "./store.ts";
-import type { Email, Message } from "./types.ts";
+import type { ConversationAnswer, ConversationsAnswer, Email, Message } from "../shared/types.ts";
 
 // Events come in bursts (a message, its conversation, then its status changes): fetches of
 // the same entity within a few milliseconds fold into one.

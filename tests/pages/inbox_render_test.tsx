@@ -7,7 +7,8 @@ import Inbox from "../../routes/index.tsx";
 import ConversationList from "../../islands/ConversationList.tsx";
 import ConversationPane from "../../islands/ConversationPane.tsx";
 import EmailComposer from "../../islands/EmailComposer.tsx";
-import type { Conversation, InboxData, Message } from "../../lib/inbox/types.ts";
+import type { Conversation, Message } from "../../lib/shared/types.ts";
+import type { InboxData } from "../../lib/pages/inbox.ts";
 import type { ComponentType } from "preact";
 import type { PageProps } from "../../lib/web/define.ts";
 
@@ -26,6 +27,7 @@ function conversations(n: number): Conversation[] {
     channel: i % 7 === 0 ? "email" : i % 5 === 0 ? "chat" : "sms",
     participants: ["+15005550006", `+1415555${String(1000 + i)}`],
     contact: i % 7 === 0 ? `c${i}@example.com` : `+1415555${String(1000 + i)}`,
+    contact_id: null,
     contact_name: i % 3 === 0 ? `Customer ${i}` : null,
     subject: i % 7 === 0 ? `Subject ${i}` : null,
     last_message: i === 1 ? HOSTILE : `Last words in conversation ${i}`,
@@ -51,6 +53,7 @@ function messages(conversation: string, n: number): Message[] {
       status: i % 3 ? "received" : i === 48 ? "failed" : "delivered",
       error_code: i === 48 ? "30003" : null,
       error_message: i === 48 ? "Unreachable destination handset" : null,
+      keyword: null,
       timestamp: t,
       updated_at: t,
     };

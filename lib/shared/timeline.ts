@@ -1,20 +1,11 @@
 // A contact's timeline as the contact page shows it: SMS, chat and email in one list, newest
 // first. Each item is cut to what an entry shows (no HTML bodies, text kept short), so the
 // first page fits in the island's props; the server and the browser cut it the same way.
-import type { DeliveryStatus, Hit, Item } from "./types.ts";
+import type { Entry, Item } from "./types.ts";
 import { itemRow } from "./item_row.ts";
 
 /** Characters of a message body or an email's text an entry keeps. */
 const TEXT_CHARS = 480;
-
-/** One entry of the timeline: a row as search results have, with its delivery state. */
-export interface Entry extends Hit {
-  status: DeliveryStatus;
-  error: string | null;
-  /** MMS pictures or email attachments. */
-  attachments: number;
-  keyword: string | null;
-}
 
 function cut(text: string): string {
   const flat = text.replace(/[ \t]+/g, " ").replace(/\n{3,}/g, "\n\n").trim();

@@ -5,9 +5,9 @@ import {
   matchesFilter,
   mergeRows,
   upsertConversation,
-} from "../../lib/inbox/merge.ts";
-import type { Conversation, Message } from "../../lib/inbox/types.ts";
-import type { LocalMessage } from "../../lib/inbox/store.ts";
+} from "../../lib/client/merge.ts";
+import type { Conversation, Message } from "../../lib/shared/types.ts";
+import type { LocalMessage } from "../../lib/client/store.ts";
 
 function conv(id: string, minute: number, extra: Partial<Conversation> = {}): Conversation {
   return {
@@ -16,6 +16,7 @@ function conv(id: string, minute: number, extra: Partial<Conversation> = {}): Co
     channel: "sms",
     participants: ["+15005550006", "+14155550100"],
     contact: "+14155550100",
+    contact_id: null,
     contact_name: null,
     subject: null,
     last_message: "hi",
@@ -41,6 +42,7 @@ function msg(id: string, second: number, extra: Partial<Message> = {}): Message 
     status: "queued",
     error_code: null,
     error_message: null,
+    keyword: null,
     timestamp: t,
     updated_at: t,
     ...extra,

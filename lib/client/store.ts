@@ -5,7 +5,14 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type Signal, signal } from "@preact/signals";
 import { setCsrfToken } from "./api.ts";
-import type { Channel, Conversation, Email, Message, OptOut, SearchState } from "./types.ts";
+import type {
+  Channel,
+  Conversation,
+  Email,
+  Message,
+  OptOut,
+  SearchState,
+} from "../shared/types.ts";
 
 /** A message as the browser holds it: a server row, or one still being sent from this page. */
 export interface LocalMessage extends Message {

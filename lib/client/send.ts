@@ -1,11 +1,11 @@
 // Sending from the browser: the message shows at once, then takes its real id and status;
 // failures say why and can be retried; in the sandbox, the customer can answer.
 import { batch } from "@preact/signals";
-import { api, query } from "./api.ts";
-import { patchThread, putConversation, words } from "./actions.ts";
+import { api, errorWords, query } from "./api.ts";
+import { patchThread, putConversation } from "./actions.ts";
 import { refetchMessage } from "./sync.ts";
 import type { LocalMessage, Store } from "./store.ts";
-import type { Conversation, Message } from "./types.ts";
+import type { Conversation, Message } from "../shared/types.ts";
 
 function replaceLocal(
   store: Store,
@@ -44,6 +44,7 @@ export async function sendMessage(store: Store, text: string): Promise<void> {
     status: "queued",
     error_code: null,
     error_message: null,
+    keyword: null,
     timestamp: now,
     updated_at: now,
     local: { state: "sending", key },
@@ -90,7 +91,11 @@ export async function sendMessage(store: Store, text: string): Promise<void> {
     }
     refetchMessage(store, res.message_id);
   } catch (e) {
-    replaceLocal(store, key, (m) => ({ ...m, local: { state: "error", error: words(e), key } }));
+    replaceLocal(
+      store,
+      key,
+      (m) => ({ ...m, local: { state: "error", error: errorWords(e), key } }),
+    );
   }
 }
 
@@ -118,7 +123,11 @@ export async function retryMessage(store: Store, m: LocalMessage): Promise<void>
     set({ status: m.status, error_code: m.error_code, error_message: m.error_message });
     refetchMessage(store, res.message_id);
   } catch (e) {
-    set({ status: m.status, error_code: m.error_code, error_message: `Retry failed: ${words(e)}` });
+    set({
+      status: m.status,
+      error_code: m.error_code,
+      error_message: `Retry failed: ${errorWords(e)}`,
+    });
   }
 }
 

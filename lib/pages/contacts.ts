@@ -1,14 +1,21 @@
 // The contacts pages' first screen, read through the services the API answers with: a page of
 // contacts by name (filtered by `?q=`) and, on a contact's own page, that contact, its
 // conversations and the newest page of its timeline. The islands continue from there.
-import { zoneFromCookie } from "./time.ts";
 import type { Tx } from "../db/connect.ts";
 import { NotFoundError } from "../errors.ts";
 import { contactTimeline, getContact, listContacts } from "../contacts/service.ts";
-import { formatPhone } from "./phone.ts";
-import { conversationById, isUuid, latestEventId } from "./page_data.ts";
-import { type Entry, toEntry } from "./timeline.ts";
-import type { Channel, Contact, Item, Paged } from "./types.ts";
+import { formatPhone } from "../shared/phone.ts";
+import { zoneFromCookie } from "../shared/time.ts";
+import { toEntry } from "../shared/timeline.ts";
+import type { Contact, ContactDetail, Item, Paged } from "../shared/types.ts";
+import {
+  conversationById,
+  filterText,
+  isUuid,
+  latestEventId,
+  type PagePrincipal,
+  viewer,
+} from "./common.ts";
 
 /** Contacts per page in the list. */
 export const CONTACTS_PAGE = 50;
@@ -16,25 +23,6 @@ export const CONTACTS_PAGE = 50;
 export const TIMELINE_PAGE = 50;
 /** Most of a contact's conversations the page names. */
 const MAX_CONVERSATIONS = 20;
-
-/** One of a contact's conversations, as the contact page links to it. */
-export interface ConversationLink {
-  id: string;
-  channel: Channel;
-  /** The contact's number or address in it. */
-  address: string;
-  message_count: number;
-  last_message_time: string;
-}
-
-/** One contact, its conversations and the newest page of its timeline. */
-export interface ContactDetail {
-  contact: Contact;
-  conversations: ConversationLink[];
-  timeline: Paged<Entry>;
-  /** The newest event id when read: the page follows the live stream from there. */
-  latestEventId: string;
-}
 
 /** What the contacts pages render. */
 export interface ContactsData {
@@ -115,11 +103,10 @@ export async function contactsPage(
     q: string;
     defaultCountry: string;
     cookie: string | undefined;
-    principal: { email?: string; role?: string; csrfToken?: string | null } | undefined;
+    principal: PagePrincipal;
   },
 ): Promise<ContactsData> {
-  // PostgreSQL text cannot hold NUL: the filter searches for the rest.
-  const q = options.q.slice(0, 200).replaceAll("\u0000", "");
+  const q = filterText(options.q);
   const [contacts, open] = await Promise.all([
     firstContacts(sql, q),
     options.id ? contactDetail(sql, options.id) : Promise.resolve(null),
@@ -129,7 +116,6 @@ export async function contactsPage(
     ...(open?.contact.phones ?? []),
     ...(open?.timeline.items.map((e) => e.address) ?? []),
   ];
-  const p = options.principal;
   return {
     title: open ? `${open.contact.name} · Contacts · Hatch` : "Contacts · Hatch",
     contacts,
@@ -139,7 +125,6 @@ export async function contactsPage(
     labels: phoneLabels(numbers, options.defaultCountry),
     defaultCountry: options.defaultCountry,
     timeZone: zoneFromCookie(options.cookie),
-    csrfToken: p?.csrfToken ?? null,
-    user: p?.email ? { email: p.email, role: p.role ?? "agent" } : null,
+    ...viewer(options.principal),
   };
 }
