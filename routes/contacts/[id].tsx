@@ -3,7 +3,7 @@
 import type { Principal } from "../../lib/auth/principal.ts";
 import { define, page } from "../../lib/web/define.ts";
 import { type ContactsData, contactsPage } from "../../lib/pages/contacts.ts";
-import { ContactsPage } from "../../components/ContactsPage.tsx";
+import { ContactsPage } from "../contacts.tsx";
 
 export const handler = define.handlers({
   async GET(c) {
