@@ -6,6 +6,7 @@ import type { Store } from "../lib/client/store.ts";
 import { applyContact, fetchContact } from "../lib/client/contacts.ts";
 import { LazyContactEditor } from "./LazyContactEditor.tsx";
 import { IconAlert, IconCompose, IconPlus, IconUsers } from "./Icons.tsx";
+import { errorWords } from "../lib/client/api.ts";
 
 type Editing = { kind: "new" } | { kind: "edit"; contact: Contact };
 
@@ -24,7 +25,7 @@ export function ContactActions(props: { store: Store; conv: Conversation }) {
     try {
       setEditing({ kind: "edit", contact: await fetchContact(conv.contact_id) });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorWords(e));
     } finally {
       setBusy(false);
     }

@@ -8,6 +8,7 @@ import { isEmail, looksLikePhone } from "../lib/shared/address.ts";
 import { type ContactDraft, saveContact } from "../lib/client/contacts.ts";
 import { Modal, ModalActions } from "./Modal.tsx";
 import { IconAlert, IconCheck, IconClose, IconMail, IconPlus, IconSms } from "./Icons.tsx";
+import { errorWords } from "../lib/client/api.ts";
 
 type PhoneModule = typeof import("../lib/shared/phone.ts");
 
@@ -139,7 +140,7 @@ export function ContactEditor(props: {
     try {
       props.onSaved(await saveContact(draft, c?.id));
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorWords(err));
       setBusy(false);
     }
   };

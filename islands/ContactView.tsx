@@ -4,7 +4,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Contact, ContactDetail, ConversationLink, Entry } from "../lib/shared/types.ts";
-import { api, setCsrfToken } from "../lib/client/api.ts";
+import { api, errorWords, setCsrfToken } from "../lib/client/api.ts";
 import {
   announceContact,
   type ContactNews,
@@ -243,7 +243,7 @@ export default function ContactView(props: ContactViewProps) {
       setCursor(page.next_cursor);
       setOlder({ loading: false, error: null });
     } catch (e) {
-      setOlder({ loading: false, error: e instanceof Error ? e.message : String(e) });
+      setOlder({ loading: false, error: errorWords(e) });
     }
   };
 
@@ -272,7 +272,7 @@ export default function ContactView(props: ContactViewProps) {
       announceContact({ deleted: contact.id });
       location.assign("/contacts");
     } catch (e) {
-      setDeleteError(e instanceof Error ? e.message : String(e));
+      setDeleteError(errorWords(e));
       setDeleting(false);
     }
   };

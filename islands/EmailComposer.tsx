@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useStore } from "../lib/client/store.ts";
 import { emailListProblem } from "../lib/shared/address.ts";
-import { api } from "../lib/client/api.ts";
+import { api, errorWords } from "../lib/client/api.ts";
 import { boot } from "../lib/client/boot.ts";
 import { IconAlert, IconCheck, IconClose, IconSend } from "../components/Icons.tsx";
 
@@ -122,7 +122,7 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
         dialog.current?.querySelector<HTMLElement>(".sent-close")?.focus()
       );
     } catch (err) {
-      setPhase({ kind: "error", words: err instanceof Error ? err.message : String(err) });
+      setPhase({ kind: "error", words: errorWords(err) });
     }
   };
 
