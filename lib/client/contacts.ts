@@ -3,7 +3,15 @@
 import { batch } from "@preact/signals";
 import { api, query } from "./api.ts";
 import type { Store } from "./store.ts";
-import type { Contact, ContactPage, Conversation, TimelinePage } from "../shared/types.ts";
+import type {
+  Contact,
+  ContactPage,
+  Conversation,
+  ConversationAnswer,
+  ConversationLink,
+  TimelinePage,
+} from "../shared/types.ts";
+import { conversationLink, MAX_CONVERSATION_LINKS } from "../shared/timeline.ts";
 
 /** What the contact form edits. */
 export interface ContactDraft {
@@ -57,6 +65,21 @@ export function findContacts(q: string, before?: string | null, limit = 50): Pro
 /** A page of a contact's SMS and email, older than `before`. */
 export function timelinePage(id: string, before?: string | null): Promise<TimelinePage> {
   return api<TimelinePage>(`/api/contacts/${id}/timeline${query({ before, limit: 50 })}`);
+}
+
+/** A conversation by id. */
+export async function fetchConversation(id: string): Promise<Conversation> {
+  return (await api<ConversationAnswer>(`/api/conversation/${id}`)).conversation;
+}
+
+/** Links to a contact's conversations (the first few, as the page shows them); ones gone are left out. */
+export async function conversationLinks(ids: string[]): Promise<ConversationLink[]> {
+  const links = await Promise.all(
+    ids.slice(0, MAX_CONVERSATION_LINKS).map((id) =>
+      fetchConversation(id).then(conversationLink).catch(() => null)
+    ),
+  );
+  return links.filter((link) => link !== null);
 }
 
 /** The customer's address of a conversation, as contacts store them (emails lowercased). */

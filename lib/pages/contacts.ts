@@ -6,7 +6,7 @@ import { NotFoundError } from "../errors.ts";
 import { contactTimeline, getContact, listContacts } from "../contacts/service.ts";
 import { formatPhone } from "../shared/phone.ts";
 import { zoneFromCookie } from "../shared/time.ts";
-import { toEntry } from "../shared/timeline.ts";
+import { conversationLink, MAX_CONVERSATION_LINKS, toEntry } from "../shared/timeline.ts";
 import type { Contact, ContactDetail, Item, Paged } from "../shared/types.ts";
 import {
   conversationById,
@@ -21,8 +21,6 @@ import {
 export const CONTACTS_PAGE = 50;
 /** Entries per page of a timeline, as the API pages them. */
 export const TIMELINE_PAGE = 50;
-/** Most of a contact's conversations the page names. */
-const MAX_CONVERSATIONS = 20;
 
 /** What the contacts pages render. */
 export interface ContactsData {
@@ -64,19 +62,15 @@ export async function contactDetail(sql: Tx, id: string): Promise<ContactDetail 
   const [timeline, conversations] = await Promise.all([
     contactTimeline(sql, contact.id, { limit: TIMELINE_PAGE }),
     Promise.all(
-      contact.conversation_ids.slice(0, MAX_CONVERSATIONS).map((c) => conversationById(sql, c)),
+      contact.conversation_ids.slice(0, MAX_CONVERSATION_LINKS).map((c) =>
+        conversationById(sql, c)
+      ),
     ),
   ]);
   return {
     contact,
     // One deleted since the contact was read is left out.
-    conversations: conversations.filter((c) => c !== null).map((c) => ({
-      id: c.id,
-      channel: c.channel,
-      address: c.contact,
-      message_count: c.message_count,
-      last_message_time: c.last_message_time,
-    })),
+    conversations: conversations.filter((c) => c !== null).map(conversationLink),
     timeline: {
       items: (timeline.items as Item[]).map(toEntry),
       next_cursor: timeline.next_cursor,

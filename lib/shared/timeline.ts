@@ -1,8 +1,23 @@
 // A contact's timeline as the contact page shows it: SMS, chat and email in one list, newest
 // first. Each item is cut to what an entry shows (no HTML bodies, text kept short), so the
 // first page fits in the island's props; the server and the browser cut it the same way.
-import type { Entry, Item } from "./types.ts";
+// Beside it, links to the contact's conversations, made the same way on both sides too.
+import type { Conversation, ConversationLink, Entry, Item } from "./types.ts";
 import { itemRow } from "./item_row.ts";
+
+/** Most of a contact's conversations the contact page links to. */
+export const MAX_CONVERSATION_LINKS = 20;
+
+/** The link the contact page shows for one of the contact's conversations. */
+export function conversationLink(c: Conversation): ConversationLink {
+  return {
+    id: c.id,
+    channel: c.channel,
+    address: c.contact,
+    message_count: c.message_count,
+    last_message_time: c.last_message_time,
+  };
+}
 
 /** Characters of a message body or an email's text an entry keeps. */
 const TEXT_CHARS = 480;
