@@ -1,9 +1,10 @@
 // The details column's link between a conversation and the saved contact of the person in it:
 // open or edit that contact, or save the conversation's number or address as a new one.
 import { useState } from "preact/hooks";
-import type { Contact, Conversation } from "../lib/inbox/types.ts";
-import type { Store } from "../lib/inbox/store.ts";
-import { applyContact, fetchContact } from "../lib/inbox/contacts.ts";
+import type { Contact, Conversation } from "../lib/shared/types.ts";
+import type { Store } from "../lib/client/store.ts";
+import { applyContact, fetchContact } from "../lib/client/contacts.ts";
+import { useAction } from "../lib/client/use_action.ts";
 import { LazyContactEditor } from "./LazyContactEditor.tsx";
 import { IconAlert, IconCompose, IconPlus, IconUsers } from "./Icons.tsx";
 
@@ -13,21 +14,13 @@ type Editing = { kind: "new" } | { kind: "edit"; contact: Contact };
 export function ContactActions(props: { store: Store; conv: Conversation }) {
   const { store, conv } = props;
   const [editing, setEditing] = useState<Editing | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   if (conv.channel === "chat") return null;
 
-  const edit = async () => {
-    if (!conv.contact_id || busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setEditing({ kind: "edit", contact: await fetchContact(conv.contact_id) });
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+  const edit = () => {
+    const id = conv.contact_id;
+    if (!id || busy) return;
+    void run(async () => setEditing({ kind: "edit", contact: await fetchContact(id) }));
   };
   const saved = (contact: Contact) => {
     applyContact(store, contact);

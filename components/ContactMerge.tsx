@@ -1,12 +1,13 @@
 // Merging a duplicate into this contact: find the other one, see what moves, confirm. The
 // server moves the other's numbers, addresses and notes here and deletes it, in one transaction.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Contact } from "../lib/inbox/types.ts";
-import { findContacts, mergeInto } from "../lib/inbox/contacts.ts";
+import type { Contact } from "../lib/shared/types.ts";
+import { findContacts, mergeInto } from "../lib/client/contacts.ts";
 import { Modal } from "./Modal.tsx";
 import { Avatar } from "./Avatar.tsx";
 import { avatarAddress, reachLine } from "./ContactRow.tsx";
 import { IconAlert, IconArrowOut, IconSearch } from "./Icons.tsx";
+import { errorWords } from "../lib/client/api.ts";
 
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -39,7 +40,7 @@ export function ContactMerge(props: {
     const t = setTimeout(() => {
       find()
         .then((list) => mine === seq.current && setFound(list))
-        .catch((e) => mine === seq.current && setError(e instanceof Error ? e.message : String(e)));
+        .catch((e) => mine === seq.current && setError(errorWords(e)));
     }, q ? 160 : 0);
     return () => clearTimeout(t);
   }, [q]);
@@ -51,7 +52,7 @@ export function ContactMerge(props: {
     try {
       props.onMerged(await mergeInto(me.id, pick.id), pick);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorWords(e));
       setBusy(false);
     }
   };

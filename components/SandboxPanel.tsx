@@ -1,6 +1,7 @@
 // The sandbox simulator: with no real SMS provider, the user can answer as the customer.
 import { useState } from "preact/hooks";
 import { IconFlask, IconSend } from "./Icons.tsx";
+import { errorWords } from "../lib/client/api.ts";
 
 /** A small form that sends an inbound SMS into the open conversation. */
 export function SandboxPanel(props: { customer: string; onSend: (body: string) => Promise<void> }) {
@@ -18,7 +19,7 @@ export function SandboxPanel(props: { customer: string; onSend: (body: string) =
       setText("");
       setState({ kind: "ok", words: "Delivered to the inbox" });
     } catch (err) {
-      setState({ kind: "error", words: err instanceof Error ? err.message : String(err) });
+      setState({ kind: "error", words: errorWords(err) });
     }
   };
   return (

@@ -3,7 +3,8 @@
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
 import type { ApiToken } from "../lib/auth/tokens.ts";
-import { api, setCsrfToken } from "../lib/inbox/api.ts";
+import { api, setCsrfToken } from "../lib/client/api.ts";
+import { useAction } from "../lib/client/use_action.ts";
 import { ago, expiry, shortDate, tokenState } from "../lib/settings/format.ts";
 import { Modal, ModalActions } from "../components/Modal.tsx";
 import { IconCheck, IconCopy, IconKey, IconPlus } from "../components/Icons.tsx";
@@ -93,17 +94,14 @@ export default function ApiTokens(props: ApiTokensProps) {
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
   const [days, setDays] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useAction();
   const [created, setCreated] = useState<{ token: string; name: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const [revokeError, setRevokeError] = useState<string | null>(null);
 
-  const create = async (e: Event) => {
+  const create = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const res = await api<{ token: string; api_token: ApiToken }>("/api/tokens", {
         method: "POST",
         body: { name, ...(days ? { expires_in_days: Number(days) } : {}) },
@@ -113,28 +111,19 @@ export default function ApiTokens(props: ApiTokensProps) {
       setCreating(false);
       setName("");
       setDays("");
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const revoke = async () => {
+  const revoke = () => {
     if (!revoking) return;
-    setBusy(true);
     setRevokeError(null);
-    try {
+    void run(async () => {
       const res = await api<{ api_token: ApiToken }>(`/api/tokens/${revoking.id}`, {
         method: "DELETE",
       });
       setTokens(tokens.map((t) => (t.id === res.api_token.id ? res.api_token : t)));
       setRevoking(null);
-    } catch (e) {
-      setRevokeError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    }, setRevokeError);
   };
 
   const { timeZone, now, owners } = props;
@@ -281,7 +270,7 @@ export default function ApiTokens(props: ApiTokensProps) {
             onCancel={() => setRevoking(null)}
             busy={busy}
             danger
-            onAction={() => void revoke()}
+            onAction={revoke}
           >
             Revoke token
           </ModalActions>

@@ -4,7 +4,8 @@
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
 import type { AuditEntry } from "../lib/auth/audit.ts";
-import { api, query } from "../lib/inbox/api.ts";
+import { api, query } from "../lib/client/api.ts";
+import { useAction } from "../lib/client/use_action.ts";
 import {
   actionLabel,
   actionTone,
@@ -33,24 +34,16 @@ export default function AuditLog(props: AuditLogProps) {
   const [entries, setEntries] = useState(props.entries);
   const [nextBefore, setNextBefore] = useState(props.nextBefore);
   const [action, setAction] = useState("");
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy: loading, error, run } = useAction();
 
-  const load = async (filter: string, before: number | null) => {
-    setLoading(true);
-    setError(null);
-    try {
+  const load = (filter: string, before: number | null) =>
+    run(async () => {
       const page = await api<Page>(
         `/api/audit${query({ limit: AUDIT_PAGE, action: filter, before })}`,
       );
       setEntries((old) => (before === null ? page.entries : [...old, ...page.entries]));
       setNextBefore(page.next_before);
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setLoading(false);
-    }
-  };
+    });
 
   return (
     <fieldset class="island audit" disabled={!hydrated}>

@@ -2,28 +2,16 @@
 // composer (switched off, with a banner saying why, when the recipient opted out); email shows
 // as a reading pane; beside it, the contact and (sandbox) the simulator.
 import { useEffect, useState } from "preact/hooks";
-import type { Conversation, Email, Message, OptOut } from "../lib/inbox/types.ts";
-import { type Store, type Thread, useStore } from "../lib/inbox/store.ts";
-import { contactLabel, phoneLabel } from "../lib/inbox/labels.ts";
-import { closeConversation, loadOlder, markRead } from "../lib/inbox/actions.ts";
-import { retryMessage, sendMessage, simulateInbound } from "../lib/inbox/send.ts";
-import { boot } from "../lib/inbox/boot.ts";
-import { fullTime } from "../lib/inbox/time.ts";
-import { ThreadView } from "../components/ThreadView.tsx";
-import { Composer } from "../components/Composer.tsx";
-import { EmailCard } from "../components/EmailView.tsx";
-import { SandboxPanel } from "../components/SandboxPanel.tsx";
-import { OptOutBanner } from "../components/OptOutBanner.tsx";
-import { ContactActions } from "../components/ContactActions.tsx";
-import { Avatar, CHANNEL_NAMES, ChannelIcon } from "../components/Avatar.tsx";
-import {
-  IconBack,
-  IconCompose,
-  IconFlask,
-  IconMail,
-  IconPerson,
-  IconReply,
-} from "../components/Icons.tsx";
+import type { Conversation, Email, Message, OptOut } from "../lib/shared/types.ts";
+import { type Store, useStore } from "../lib/client/store.ts";
+import { contactLabel, phoneLabel } from "../lib/client/labels.ts";
+import { markRead } from "../lib/client/actions.ts";
+import { boot } from "../lib/client/boot.ts";
+import { BackButton } from "../components/PaneTitle.tsx";
+import { EmailPane } from "../components/EmailPane.tsx";
+import { PhonePane } from "../components/PhonePane.tsx";
+import { ConversationDetails } from "../components/ConversationDetails.tsx";
+import { IconCompose, IconMail } from "../components/Icons.tsx";
 
 /** What the page gives the pane. */
 export interface ConversationPaneProps {
@@ -41,19 +29,6 @@ export interface ConversationPaneProps {
   timeZone: string;
   now: number;
   csrfToken: string | null;
-}
-
-function BackButton(props: { store: Store }) {
-  return (
-    <button
-      type="button"
-      class="icon-button back-button"
-      aria-label="Back to conversations"
-      onClick={() => closeConversation(props.store)}
-    >
-      <IconBack size={20} />
-    </button>
-  );
 }
 
 function EmptyStage(props: { store: Store }) {
@@ -92,135 +67,6 @@ function EmptyStage(props: { store: Store }) {
       </div>
     </div>
   );
-}
-
-function Details(props: {
-  store: Store;
-  conv: Conversation | null;
-  label: string;
-  address: string;
-  channel: "sms" | "chat" | "email";
-  showSimulator: boolean;
-  open: boolean;
-  onClose: () => void;
-}) {
-  const { store, conv } = props;
-  return (
-    <aside
-      class={`details${props.open ? " is-open" : ""}`}
-      aria-label="Conversation details"
-      onKeyDown={(e) => {
-        if (e.key === "Escape" && props.open) props.onClose();
-      }}
-    >
-      <section class="contact-card">
-        <Avatar label={props.label} address={props.address} size="lg" />
-        <h2>{props.label}</h2>
-        {props.label !==
-            (props.channel === "sms" ? phoneLabel(store, props.address) : props.address) &&
-          (
-            <p class="contact-address">
-              {props.channel === "sms" ? phoneLabel(store, props.address) : props.address}
-            </p>
-          )}
-        <dl class="facts">
-          <div>
-            <dt>Channel</dt>
-            <dd>
-              <ChannelIcon channel={props.channel} size={14} /> {CHANNEL_NAMES[props.channel]}
-            </dd>
-          </div>
-          {conv && (
-            <div>
-              <dt>Messages</dt>
-              <dd>{conv.message_count}</dd>
-            </div>
-          )}
-          {conv && (
-            <div>
-              <dt>Last activity</dt>
-              <dd>{fullTime(conv.last_message_time, store.timeZone.value)}</dd>
-            </div>
-          )}
-          {conv && props.channel !== "chat" && (
-            <div>
-              <dt>Our {props.channel === "email" ? "address" : "number"}</dt>
-              <dd>
-                {props.channel === "sms"
-                  ? phoneLabel(store, conv.participants[0])
-                  : conv.participants[0]}
-              </dd>
-            </div>
-          )}
-        </dl>
-      </section>
-      {conv && <ContactActions store={store} conv={conv} />}
-      {props.showSimulator && (
-        <SandboxPanel
-          customer={props.label}
-          onSend={(body) => simulateInbound(store, body)}
-        />
-      )}
-    </aside>
-  );
-}
-
-function EmailPane(props: { store: Store; conv: Conversation; thread: Thread; label: string }) {
-  const { store, conv, thread } = props;
-  const subject = conv.subject ?? thread.emails[thread.emails.length - 1]?.subject ??
-    "(no subject)";
-  const reply = () =>
-    store.composer.value = {
-      open: true,
-      to: conv.contact,
-      subject: /^re:/i.test(subject) ? subject : `Re: ${subject}`,
-    };
-  return (
-    <section class="reader" aria-label={`Emails with ${props.label}`}>
-      <header class="reader-head">
-        <BackButton store={store} />
-        <div class="reader-title">
-          <h1>{subject}</h1>
-          <p>
-            <IconMail size={13} /> <ContactName conv={conv} label={props.label} /> ·{" "}
-            {conv.message_count} {conv.message_count === 1 ? "email" : "emails"}
-          </p>
-        </div>
-        <button type="button" class="button button-secondary" onClick={reply}>
-          <IconReply size={15} /> Reply
-        </button>
-      </header>
-      <div class="reader-scroll">
-        {thread.cursor && (
-          <button
-            type="button"
-            class="button button-ghost older-emails"
-            disabled={thread.loadingOlder}
-            onClick={() => void loadOlder(store)}
-          >
-            {thread.loadingOlder ? "Loading…" : "Show older emails"}
-          </button>
-        )}
-        {thread.loading && !thread.emails.length && <div class="email-card sk-card" />}
-        {thread.emails.map((e) => (
-          <EmailCard
-            key={e.id}
-            email={e}
-            timeZone={store.timeZone.value}
-            names={{ [conv.contact]: props.label }}
-          />
-        ))}
-        {thread.error && <p class="thread-error" role="alert">{thread.error}</p>}
-      </div>
-    </section>
-  );
-}
-
-/** The other side's name, a link to their contact page when they are a saved contact. */
-function ContactName(props: { conv: Conversation | null; label: string }) {
-  const id = props.conv?.contact_id;
-  if (!id) return <>{props.label}</>;
-  return <a class="title-link" href={`/contacts/${id}`} title="Open contact">{props.label}</a>;
 }
 
 /** The conversation pane island. */
@@ -303,71 +149,20 @@ export default function ConversationPane(props: ConversationPaneProps) {
       {channel === "email" && conv
         ? <EmailPane store={store} conv={conv} thread={thread} label={label} />
         : (
-          <div class="phone-wrap">
-            <section class="phone" aria-label={`Conversation with ${label}`}>
-              <header class="phone-head">
-                <BackButton store={store} />
-                <Avatar label={label} address={address} channel={channel} size="sm" />
-                <div class="phone-title">
-                  <h1>
-                    <ContactName conv={conv} label={label} />
-                  </h1>
-                  <p>
-                    <ChannelIcon channel={channel} size={12} /> {channel === "sms"
-                      ? (conv?.contact_name ? `SMS · ${phoneLabel(store, address)}` : "SMS")
-                      : "In-app chat"}
-                    {conv
-                      ? ` · ${conv.message_count} ${
-                        conv.message_count === 1 ? "message" : "messages"
-                      }`
-                      : " · new conversation"}
-                  </p>
-                </div>
-                {(simulator || (conv && channel === "sms")) && (
-                  <button
-                    type="button"
-                    class="icon-button details-toggle"
-                    aria-label={simulator ? "Sandbox simulator" : "Contact details"}
-                    aria-expanded={detailsOpen}
-                    onClick={() => setDetailsOpen(!detailsOpen)}
-                  >
-                    {simulator ? <IconFlask size={18} /> : <IconPerson size={18} />}
-                  </button>
-                )}
-              </header>
-              {optOut && <OptOutBanner optOut={optOut} timeZone={store.timeZone.value} />}
-              <ThreadView
-                thread={thread}
-                theirName={label}
-                now={store.now.value}
-                timeZone={store.timeZone.value}
-                onRetry={(m) => void retryMessage(store, m)}
-                onLoadOlder={() => void loadOlder(store)}
-                empty={
-                  <div class="thread-empty">
-                    <Avatar label={label} address={address} size="lg" />
-                    <p class="thread-empty-title">{label}</p>
-                    <p>
-                      {channel === "sms"
-                        ? "No messages yet. Your first text starts the conversation."
-                        : "No messages yet. Chat messages stay in Hatch."}
-                    </p>
-                  </div>
-                }
-              />
-              <Composer
-                key={thread.conversationId ?? `draft:${address}`}
-                channel={channel === "chat" ? "chat" : "sms"}
-                placeholder={channel === "sms" ? "Text message" : "Chat message"}
-                onSend={(text) => void sendMessage(store, text)}
-                disabled={optOut
-                  ? `Can't text ${label}: they replied ${optOut.keyword.toUpperCase()}`
-                  : undefined}
-              />
-            </section>
-          </div>
+          <PhonePane
+            store={store}
+            conv={conv}
+            thread={thread}
+            channel={channel}
+            label={label}
+            address={address}
+            simulator={simulator}
+            optOut={optOut}
+            detailsOpen={detailsOpen}
+            onToggleDetails={() => setDetailsOpen(!detailsOpen)}
+          />
         )}
-      <Details
+      <ConversationDetails
         store={store}
         conv={conv}
         label={label}

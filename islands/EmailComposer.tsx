@@ -3,10 +3,10 @@
 // says what went wrong. A native modal <dialog> keeps the page behind it inert; Tab is also
 // kept inside explicitly, and Esc or the close button closes it.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { useStore } from "../lib/inbox/store.ts";
-import { emailListProblem } from "../lib/inbox/address.ts";
-import { api } from "../lib/inbox/api.ts";
-import { boot } from "../lib/inbox/boot.ts";
+import { useStore } from "../lib/client/store.ts";
+import { emailListProblem } from "../lib/shared/address.ts";
+import { api, errorWords } from "../lib/client/api.ts";
+import { boot } from "../lib/client/boot.ts";
 import { IconAlert, IconCheck, IconClose, IconSend } from "../components/Icons.tsx";
 
 /** Seconds the success message stays before the modal closes itself. */
@@ -122,7 +122,7 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
         dialog.current?.querySelector<HTMLElement>(".sent-close")?.focus()
       );
     } catch (err) {
-      setPhase({ kind: "error", words: err instanceof Error ? err.message : String(err) });
+      setPhase({ kind: "error", words: errorWords(err) });
     }
   };
 

@@ -1,7 +1,8 @@
 // Changing one's own password: the current one, the new one twice; other sessions end.
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
-import { api, ApiError, setCsrfToken } from "../lib/inbox/api.ts";
+import { api, ApiError, setCsrfToken } from "../lib/client/api.ts";
+import { useAction } from "../lib/client/use_action.ts";
 import { FormError } from "../components/FormError.tsx";
 
 /** What the page gives the password card. */
@@ -13,8 +14,9 @@ export interface PasswordChangeProps {
 export default function PasswordChange(props: PasswordChangeProps) {
   const hydrated = useHydrated();
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction({
+    words: (e) => e instanceof ApiError ? e.message : "Could not change the password",
+  });
   const [done, setDone] = useState(false);
   if (props.csrfToken) setCsrfToken(props.csrfToken);
 
@@ -27,20 +29,14 @@ export default function PasswordChange(props: PasswordChangeProps) {
       setError("The new passwords do not match");
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api("/api/me/password", {
         method: "PUT",
         body: { current_password: current, new_password: next },
       });
       setDone(true);
       setOpen(false);
-    } catch (err) {
-      setError(err instanceof ApiError ? err.message : "Could not change the password");
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -3,7 +3,8 @@
 // or off (with a current code). Nothing is stored until the code proves the app has the key.
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
-import { api, setCsrfToken } from "../lib/inbox/api.ts";
+import { api, setCsrfToken } from "../lib/client/api.ts";
+import { useAction } from "../lib/client/use_action.ts";
 import { groupKey } from "../lib/settings/format.ts";
 import { IconCheck, IconShield } from "../components/Icons.tsx";
 import { FormError } from "../components/FormError.tsx";
@@ -63,15 +64,12 @@ export default function TwoFactorSettings(props: TwoFactorSettingsProps) {
   const [phase, setPhase] = useState<Phase>({ kind: "idle" });
   const [qr, setQr] = useState<{ path: string; size: number } | null>(null);
   const [code, setCode] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useAction();
   const [notice, setNotice] = useState<string | null>(null);
 
-  const start = async () => {
-    setBusy(true);
-    setError(null);
+  const start = () => {
     setNotice(null);
-    try {
+    void run(async () => {
       const { key, uri } = await api<{ key: string; uri: string }>("/api/me/totp", {
         method: "POST",
       });
@@ -80,18 +78,12 @@ export default function TwoFactorSettings(props: TwoFactorSettingsProps) {
       setQr(null);
       setPhase({ kind: "enrolling", key, uri, secret });
       setQr(await qrPath(uri));
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
-  const submit = async (e: Event) => {
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       if (phase.kind === "enrolling") {
         await api("/api/me/totp", { method: "PUT", body: { key: phase.key, code } });
         setEnabled(true);
@@ -103,11 +95,7 @@ export default function TwoFactorSettings(props: TwoFactorSettingsProps) {
       }
       setPhase({ kind: "idle" });
       setCode("");
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const cancel = () => {
@@ -172,7 +160,7 @@ export default function TwoFactorSettings(props: TwoFactorSettingsProps) {
                 type="button"
                 class="button button-primary"
                 disabled={busy}
-                onClick={() => void start()}
+                onClick={start}
               >
                 Set up
               </button>

@@ -5,7 +5,8 @@
 import { useState } from "preact/hooks";
 import { useHydrated } from "../lib/settings/hydrated.ts";
 import type { User } from "../lib/auth/users.ts";
-import { api, setCsrfToken } from "../lib/inbox/api.ts";
+import { api, setCsrfToken } from "../lib/client/api.ts";
+import { useAction } from "../lib/client/use_action.ts";
 import { shortDate } from "../lib/settings/format.ts";
 import { Avatar } from "../components/Avatar.tsx";
 import { Modal, ModalActions } from "../components/Modal.tsx";
@@ -46,8 +47,8 @@ export default function UserAdmin(props: UserAdminProps) {
   const [users, setUsers] = useState(props.users);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [form, setForm] = useState({ email: "", name: "", role: "agent" as Role, password: "" });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // One way to call the API for every change here: busy while it runs, its words on failure.
+  const { busy, error, setError, run } = useAction();
   const [rowError, setRowError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
@@ -59,18 +60,6 @@ export default function UserAdmin(props: UserAdminProps) {
   };
 
   const replace = (u: User) => setUsers((all) => all.map((x) => (x.id === u.id ? u : x)));
-
-  // One way to call the API for every change here: busy while it runs, its words on failure.
-  const run = async (work: () => Promise<void>, onError: (words: string) => void) => {
-    setBusy(true);
-    try {
-      await work();
-    } catch (e) {
-      onError((e as Error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const patch = (user: User, body: Record<string, unknown>) =>
     api<{ user: User }>(`/api/users/${user.id}`, { method: "PATCH", body });

@@ -6,7 +6,7 @@ import { findUser, listUsers, type User } from "../lib/auth/users.ts";
 import { type ApiToken, listApiTokens } from "../lib/auth/tokens.ts";
 import { type AuditEntry, listAudit } from "../lib/auth/audit.ts";
 import { shortDate } from "../lib/settings/format.ts";
-import { zoneFromCookie } from "../lib/inbox/time.ts";
+import { zoneFromCookie } from "../lib/shared/time.ts";
 import { Avatar } from "../components/Avatar.tsx";
 import {
   IconBack,

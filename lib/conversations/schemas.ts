@@ -53,5 +53,16 @@ export const ConversationList = z.object({
   next_cursor: z.string().nullable(),
 });
 
+/** An SMS recipient's opt-out: the word they replied with, as they wrote it (STOP, unsubscribe…). */
+export const OptOut = z.object({ keyword: z.string(), opted_out_at: z.string() });
+export type OptOut = z.infer<typeof OptOut>;
+
+/** Answer of GET /api/conversation/:id. */
+export const ConversationAnswer = z.object({
+  conversation: Conversation,
+  opt_out: OptOut.nullable(),
+});
+export type ConversationAnswer = z.infer<typeof ConversationAnswer>;
+
 /** Path parameter `:id` of conversation routes. */
 export const ConversationIdParam = z.guid({ error: "conversation id must be a UUID" });

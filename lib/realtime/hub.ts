@@ -17,6 +17,7 @@ import {
   type StreamEvent,
   toStreamEvent,
 } from "./event_log.ts";
+import { recentEvents } from "./recent_events.ts";
 
 const log = logger("realtime", "hub");
 
@@ -122,9 +123,6 @@ export interface EventHubOptions {
   };
 }
 
-// How many recent events stay in memory for resuming clients (about 300 bytes each).
-const RECENT_EVENTS = 2048;
-
 interface Waiter {
   resolve: () => void;
 }
@@ -135,9 +133,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const clients = new Set<HubClient>();
   let position = await latestEventId(sql);
-  // `recent` holds every event with an id above `recentFloor`, in id order.
-  let recent: StreamEvent[] = [];
-  let recentFloor = position;
+  const recent = recentEvents<StreamEvent>(position);
   let reading = false;
   let current: Promise<void> = Promise.resolve();
   let dirty = false;
@@ -155,12 +151,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     // Position and fan-out change together, with no await between them: a client that
     // subscribes in between can rely on latestId() as its exact hand-over point.
     position = events[events.length - 1].id;
-    recent.push(...events);
-    if (recent.length > 2 * RECENT_EVENTS) {
-      // Trimmed in halves, so keeping the window costs O(1) per event on average.
-      recentFloor = recent[recent.length - RECENT_EVENTS - 1].id;
-      recent = recent.slice(-RECENT_EVENTS);
-    }
+    recent.push(events);
     stats.delivered += events.length;
     const frames = joinFrames(events);
     for (const client of clients) {
@@ -325,17 +316,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
 
   return {
     latestId: () => position,
-    recentSince(afterId) {
-      if (afterId < recentFloor) return undefined;
-      let lo = 0;
-      let hi = recent.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (recent[mid].id <= afterId) lo = mid + 1;
-        else hi = mid;
-      }
-      return recent.slice(lo);
-    },
+    recentSince: (afterId) => recent.since(afterId),
     subscribe(client) {
       if (closing) {
         // After the subscriber has finished setting up, so its close undoes all of it.

@@ -2,8 +2,8 @@
 // one timeline, beside the contacts list. Edit, merge and delete start here.
 import type { Principal } from "../../lib/auth/principal.ts";
 import { define, page } from "../../lib/web/define.ts";
-import { type ContactsData, contactsPage } from "../../lib/inbox/contact_page.ts";
-import { ContactsPage } from "../../components/ContactsPage.tsx";
+import { type ContactsData, contactsPage } from "../../lib/pages/contacts.ts";
+import { ContactsPage } from "../contacts.tsx";
 
 export const handler = define.handlers({
   async GET(c) {

@@ -1,5 +1,5 @@
 // Data makers for the contact and search tests.
-import type { Contact } from "../../lib/inbox/types.ts";
+import type { Contact } from "../../lib/contacts/schemas.ts";
 import { randomPhone } from "../helpers.ts";
 
 /** What the tests drive: the test app's `request()`, however helpers wrap it. */

@@ -1,7 +1,6 @@
-import { z } from "zod";
 import { define } from "../../../lib/web/define.ts";
 import { uuidParam } from "../../../lib/web/input.ts";
-import { Conversation } from "../../../lib/conversations/schemas.ts";
+import { ConversationAnswer } from "../../../lib/conversations/schemas.ts";
 import { getConversation } from "../../../lib/conversations/service.ts";
 import { optOutOf } from "../../../lib/messages/opt_outs.ts";
 
@@ -26,10 +25,7 @@ export const docs = define.docs({
     responses: {
       200: {
         description: "The conversation, and whether its SMS recipient opted out",
-        schema: z.object({
-          conversation: Conversation,
-          opt_out: z.object({ keyword: z.string(), opted_out_at: z.string() }).nullable(),
-        }),
+        schema: ConversationAnswer,
       },
       404: { description: "No such conversation" },
     },
