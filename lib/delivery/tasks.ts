@@ -13,7 +13,7 @@ import { emailProviderFor, smsProviderFor } from "../providers/select.ts";
 import { renderEmailHtml } from "../providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { pruneEvents } from "../realtime/event_log.ts";
-import { pruneIdempotencyKeys } from "../web/idempotency.ts";
+import { pruneIdempotencyKeys } from "../idempotency/service.ts";
 import { pruneSessions } from "../auth/sessions.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "../messages/status.ts";
 import { TWILIO_UNSUBSCRIBED } from "../providers/twilio_webhooks.ts";
