@@ -1,7 +1,7 @@
 // Reads Twilio's webhooks: checks X-Twilio-Signature with the SDK and turns the form fields
 // into Hatch's terms. Twilio signs the public URL and every form field, duplicates included.
 import twilio from "twilio";
-import type { InboundSms } from "../messages/service.ts";
+import type { InboundSms } from "./types.ts";
 
 /** The form as Twilio's signature check wants it: repeated fields become arrays. */
 function signedParams(form: URLSearchParams): Record<string, string | string[]> {

@@ -60,6 +60,16 @@ export interface SmsProvider {
   fetchStatus?(providerMessageId: string): Promise<ProviderStatus>;
 }
 
+/** An inbound SMS as the provider (or the sandbox simulator) reports it. */
+export interface InboundSms {
+  from: string;
+  to: string;
+  body: string;
+  provider: string;
+  providerMessageId: string;
+  media?: { url: string; content_type: string | null }[];
+}
+
 /** An email to hand over. */
 export interface EmailRequest {
   emailId: string;
