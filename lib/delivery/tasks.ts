@@ -14,7 +14,6 @@ import { renderEmailHtml } from "../providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { pruneExpired } from "../maintenance.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "../messages/status.ts";
-import { TWILIO_UNSUBSCRIBED } from "../providers/twilio_webhooks.ts";
 
 const log = logger("delivery");
 
@@ -89,10 +88,14 @@ async function recordFailure(
       where id = ${target.id}`;
     throw pe;
   }
-  if (target.table === "messages" && pe.code === TWILIO_UNSUBSCRIBED) {
+  if (target.table === "messages" && pe.optedOut) {
     const [m] = await deps
       .sql`select from_contact, to_contact from messages where id = ${target.id}`;
-    await optOutAfterProviderRefusal(deps.sql, m.from_contact, m.to_contact);
+    await optOutAfterProviderRefusal(deps.sql, {
+      sender: m.from_contact,
+      recipient: m.to_contact,
+      code: pe.code,
+    });
   }
   await applyStatus(deps.sql, target.table, target.id, {
     status: "failed",

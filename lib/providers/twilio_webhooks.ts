@@ -53,6 +53,8 @@ export interface TwilioStatusCallback {
   status: string;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The error says the recipient unsubscribed (21610). */
+  optedOut: boolean;
 }
 
 /** Reads a status callback's fields, or undefined when they are missing. */
@@ -60,11 +62,13 @@ export function parseStatusCallback(form: URLSearchParams): TwilioStatusCallback
   const sid = form.get("MessageSid") ?? form.get("SmsSid");
   const status = form.get("MessageStatus") ?? form.get("SmsStatus");
   if (!sid || !status) return undefined;
+  const errorCode = form.get("ErrorCode") || null;
   return {
     sid,
     status,
-    errorCode: form.get("ErrorCode") || null,
+    errorCode,
     errorMessage: form.get("ErrorMessage") || null,
+    optedOut: errorCode === TWILIO_UNSUBSCRIBED,
   };
 }
 
@@ -85,5 +89,5 @@ export function hatchStatusOf(twilioStatus: string): string | undefined {
   }
 }
 
-/** Twilio's error codes' meaning for the few we act on. */
+/** Twilio's error code for a recipient who unsubscribed (replied STOP) from the sender. */
 export const TWILIO_UNSUBSCRIBED = "21610";

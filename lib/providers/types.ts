@@ -17,12 +17,15 @@ export interface SendResult {
   followUps?: FollowUp[];
 }
 
-/** A failed hand-over: `transient` ones are retried with backoff, others are final. */
+/**
+ * A failed hand-over: `transient` ones are retried with backoff, others are final. `optedOut`
+ * says the provider refused because the recipient unsubscribed from the sender.
+ */
 export class ProviderError extends Error {
   override name = "ProviderError";
   constructor(
     message: string,
-    readonly options: { code: string; transient: boolean; response?: unknown },
+    readonly options: { code: string; transient: boolean; response?: unknown; optedOut?: boolean },
   ) {
     super(message);
   }
@@ -31,6 +34,9 @@ export class ProviderError extends Error {
   }
   get transient(): boolean {
     return this.options.transient;
+  }
+  get optedOut(): boolean {
+    return this.options.optedOut ?? false;
   }
 }
 
@@ -50,6 +56,8 @@ export interface ProviderStatus {
   status: string;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Whether the provider says the recipient unsubscribed from the sender. */
+  optedOut: boolean;
 }
 
 /** Sends SMS through one provider. */

@@ -21,6 +21,7 @@ export const handler = define.handlers({
       status: report.status,
       errorCode: report.errorCode,
       errorMessage: report.errorMessage,
+      optedOut: report.optedOut,
     });
     return c.body(null, 204);
   },
