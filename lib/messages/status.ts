@@ -2,7 +2,6 @@ import type { Sql, Tx } from "../db/connect.ts";
 import { applyStatus } from "../db/thread.ts";
 import { logger } from "../log.ts";
 import type { SmsProvider } from "../providers/types.ts";
-import { hatchStatusOf } from "../providers/twilio_webhooks.ts";
 
 const log = logger("status");
 
@@ -10,7 +9,8 @@ const log = logger("status");
 export interface ProviderReport {
   provider: string;
   providerMessageId: string;
-  status: string;
+  /** Hatch's status for what the provider says; undefined when it names none (yet). */
+  status: string | undefined;
   errorCode: string | null;
   errorMessage: string | null;
   /** The provider says the recipient unsubscribed from the sender. */
@@ -22,7 +22,6 @@ export interface ProviderReport {
  * unsubscribed also opts them out. Returns false when the message is unknown or nothing moved.
  */
 export async function applyProviderReport(sql: Sql, report: ProviderReport): Promise<boolean> {
-  const status = hatchStatusOf(report.status);
   return await sql.begin(async (tx) => {
     const [m] = await tx`
       select id, from_contact, to_contact from messages
@@ -35,9 +34,9 @@ export async function applyProviderReport(sql: Sql, report: ProviderReport): Pro
         code: report.errorCode,
       });
     }
-    if (!status) return false;
+    if (!report.status) return false;
     return await applyStatus(tx, "messages", m.id, {
-      status,
+      status: report.status,
       errorCode: report.errorCode,
       errorMessage: report.errorMessage,
     });

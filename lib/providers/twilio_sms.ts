@@ -9,7 +9,7 @@ import {
   type SmsRequest,
 } from "./types.ts";
 import { isNetworkCode } from "./network.ts";
-import { TWILIO_UNSUBSCRIBED } from "./twilio_webhooks.ts";
+import { hatchStatusOf, TWILIO_UNSUBSCRIBED } from "./twilio_webhooks.ts";
 
 /** How to reach Twilio. */
 export interface TwilioSmsOptions {
@@ -159,7 +159,7 @@ export class TwilioSms implements SmsProvider {
       const m = await this.#client.messages(providerMessageId).fetch();
       const errorCode = m.errorCode ? String(m.errorCode) : null;
       return {
-        status: String(m.status),
+        status: hatchStatusOf(String(m.status)),
         errorCode,
         errorMessage: m.errorMessage ?? null,
         optedOut: errorCode === TWILIO_UNSUBSCRIBED,

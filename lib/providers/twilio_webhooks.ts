@@ -50,7 +50,10 @@ export function parseInboundSms(form: URLSearchParams): InboundSms | undefined {
 /** A status callback: which message, its new status and any error. */
 export interface TwilioStatusCallback {
   sid: string;
+  /** Twilio's status as sent. */
   status: string;
+  /** Hatch's status for it; undefined for statuses before the hand-over. */
+  hatchStatus: string | undefined;
   errorCode: string | null;
   errorMessage: string | null;
   /** The error says the recipient unsubscribed (21610). */
@@ -66,6 +69,7 @@ export function parseStatusCallback(form: URLSearchParams): TwilioStatusCallback
   return {
     sid,
     status,
+    hatchStatus: hatchStatusOf(status),
     errorCode,
     errorMessage: form.get("ErrorMessage") || null,
     optedOut: errorCode === TWILIO_UNSUBSCRIBED,

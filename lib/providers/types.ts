@@ -53,7 +53,8 @@ export interface SmsRequest {
 
 /** What the provider knows now about a message it accepted (for reconciliation). */
 export interface ProviderStatus {
-  status: string;
+  /** Hatch's status for what the provider says; undefined while it is before the hand-over. */
+  status: string | undefined;
   errorCode: string | null;
   errorMessage: string | null;
   /** Whether the provider says the recipient unsubscribed from the sender. */
