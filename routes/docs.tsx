@@ -1,6 +1,5 @@
 import { define, page } from "../lib/web/define.ts";
 import { openApiDocument } from "../lib/web/openapi.ts";
-import { manifest } from "../routes.gen.ts";
 
 export const open = true;
 
@@ -12,8 +11,10 @@ type Op = {
 };
 
 export const handler = define.handlers({
-  GET: () =>
-    page(openApiDocument(manifest, "0.1.0") as { paths: Record<string, Record<string, Op>> }),
+  GET: (c) =>
+    page(
+      openApiDocument(c.var.manifest, "0.1.0") as { paths: Record<string, Record<string, Op>> },
+    ),
 });
 
 export default define.page<{ paths: Record<string, Record<string, Op>> }>(({ data }) => (

@@ -1,12 +1,10 @@
 import { getCookie } from "hono/cookie";
 import { define, page } from "../lib/web/define.ts";
 import { clearSessionCookie, clientIp, setSessionCookie } from "../lib/web/session_cookie.ts";
-import { checkLogin } from "../lib/auth/login.ts";
+import { checkLogin, checkLoginCode } from "../lib/auth/login.ts";
 import { createSession, deleteSession, resolveSession } from "../lib/auth/sessions.ts";
 import { sessionCookieName, sessionPolicy } from "../lib/auth/principal.ts";
 import { requestPrincipal } from "../lib/web/auth_gate.ts";
-import { verifyTotp } from "../lib/auth/totp.ts";
-import { audit } from "../lib/auth/audit.ts";
 import { TooManyRequestsError } from "../lib/errors.ts";
 import type { Ctx } from "../lib/web/define.ts";
 
@@ -62,23 +60,9 @@ export const handler = define.handlers({
     const pending = await pendingSession(c);
     try {
       if (pending) {
-        const [user] = await sql`select email, totp_key from users where id = ${pending.userId}`;
-        if (user?.totp_key && verifyTotp(user.totp_key, field("code"))) {
-          await audit(sql, { userId: pending.userId, label: user.email, ip }, "login.succeeded", {
-            target: user.email,
-            detail: { second_factor: true },
-          });
+        if (await checkLoginCode(sql, { userId: pending.userId, code: field("code"), ip })) {
           return await signIn(c, pending.userId, next, pending.id);
         }
-        await audit(
-          sql,
-          { userId: pending.userId, label: user?.email ?? "?", ip },
-          "login.failed",
-          {
-            target: user?.email,
-            detail: { reason: "wrong code" },
-          },
-        );
         return page<LoginData>({ step: "code", next, error: "Wrong authentication code" }, 401);
       }
       const result = await checkLogin(sql, {

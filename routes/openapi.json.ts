@@ -1,14 +1,16 @@
-import { define } from "../lib/web/define.ts";
+import { define, type Manifest } from "../lib/web/define.ts";
 import { openApiDocument } from "../lib/web/openapi.ts";
-import { manifest } from "../routes.gen.ts";
 
 export const open = true;
 
-let cached: Record<string, unknown> | undefined;
+// One document per manifest (an app is built from one), made at the first request.
+const cached = new WeakMap<Manifest, Record<string, unknown>>();
 
 export const handler = define.handlers({
   GET(c) {
-    cached ??= openApiDocument(manifest, "0.1.0");
-    return c.json(cached);
+    const { manifest } = c.var;
+    let doc = cached.get(manifest);
+    if (!doc) cached.set(manifest, doc = openApiDocument(manifest, "0.1.0"));
+    return c.json(doc);
   },
 });

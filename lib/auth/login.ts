@@ -69,3 +69,21 @@ export async function checkLogin(
   }
   return { ok: true, userId: user.id, email, needsCode };
 }
+
+/**
+ * Checks the second step of a login: the code from the user's authenticator app, for the user a
+ * password check left pending. Success and failure both go to the audit log.
+ */
+export async function checkLoginCode(
+  sql: Tx,
+  attempt: { userId: string; code: string; ip: string },
+): Promise<boolean> {
+  const [user] = await sql`select email, totp_key from users where id = ${attempt.userId}`;
+  const ok = Boolean(user?.totp_key && verifyTotp(user.totp_key, attempt.code));
+  const actor = { userId: attempt.userId, label: user?.email ?? "?", ip: attempt.ip };
+  await audit(sql, actor, ok ? "login.succeeded" : "login.failed", {
+    target: user?.email,
+    detail: ok ? { second_factor: true } : { reason: "wrong code" },
+  });
+  return ok;
+}

@@ -51,3 +51,11 @@ export async function recordLoginFailure(sql: Tx, keys: string[]): Promise<void>
 export async function recordLoginSuccess(sql: Tx, email: string): Promise<void> {
   await sql`delete from login_throttle where key = ${`account:${email.trim().toLowerCase()}`}`;
 }
+
+/** Deletes throttle rows with no failure for a day and no lock in force; returns the count. */
+export async function pruneLoginThrottle(sql: Tx): Promise<number> {
+  const result = await sql`
+    delete from login_throttle where last_failure_at < now() - interval '1 day'
+      and (locked_until is null or locked_until < now())`;
+  return result.count;
+}

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Tx } from "../db/connect.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "../errors.ts";
+import { type Actor, audit } from "./audit.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { forgetTokens } from "./tokens.ts";
 
@@ -106,12 +107,60 @@ export async function setUserRole(sql: Tx, id: string, role: "admin" | "agent"):
 export async function resetPassword(sql: Tx, id: string, password: string): Promise<void> {
   const [row] = await sql`select email from users where id = ${id}`;
   if (!row) throw new NotFoundError(`User "${id}" not found`);
-  assertStrongPassword(password, row.email);
-  const hash = await hashPassword(password);
+  await storePasswordHash(sql, id, await strongHash(password, row.email));
+}
+
+// Checked and hashed before any transaction opens: argon2 takes a while, and holds no connection.
+async function strongHash(password: string, email: string): Promise<string> {
+  assertStrongPassword(password, email);
+  return await hashPassword(password);
+}
+
+async function storePasswordHash(sql: Tx, id: string, hash: string): Promise<void> {
   await sql`
     update users set password_hash = ${hash}, password_changed_at = now(), updated_at = now()
     where id = ${id}`;
   await sql`delete from sessions where user_id = ${id}`;
+}
+
+/** Body of PATCH /api/users/:id: what an admin may change about a user. */
+export const UpdateUserInput = z.object({
+  disabled: z.boolean().optional(),
+  role: z.enum(["admin", "agent"]).optional(),
+  password: z.string().optional(),
+});
+export type UpdateUserInput = z.infer<typeof UpdateUserInput>;
+
+/**
+ * Applies an admin's changes to a user (role, disabled, password) all or nothing, audited as
+ * `user.updated` in the same transaction; nobody can disable themselves. Returns the user after.
+ */
+export async function updateUser(
+  sql: Tx,
+  options: { id: string; changes: UpdateUserInput; actor: Actor },
+): Promise<User> {
+  const { id, changes, actor } = options;
+  if (changes.disabled && id === actor.userId) {
+    throw new BadRequestError("You cannot disable yourself");
+  }
+  const before = await findUser(sql, id);
+  const hash = changes.password === undefined
+    ? undefined
+    : await strongHash(changes.password, before.email);
+  const after = await sql.begin(async (tx) => {
+    if (changes.role !== undefined) await setUserRole(tx, id, changes.role);
+    if (changes.disabled !== undefined) await setUserDisabled(tx, id, changes.disabled);
+    if (hash !== undefined) await storePasswordHash(tx, id, hash);
+    await audit(tx, actor, "user.updated", {
+      target: before.email,
+      detail: { ...changes, password: changes.password === undefined ? undefined : "(reset)" },
+    });
+    return await findUser(tx, id);
+  });
+  // The token cache was cleared before the commit too: a lookup in between may have cached the
+  // old row again.
+  forgetTokens();
+  return after;
 }
 
 /** How many users exist (the first run creates the first admin). */

@@ -12,11 +12,8 @@ import {
 import { emailProviderFor, smsProviderFor } from "../providers/select.ts";
 import { renderEmailHtml } from "../providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
-import { pruneEvents } from "../realtime/event_log.ts";
-import { pruneIdempotencyKeys } from "../web/idempotency.ts";
-import { pruneSessions } from "../auth/sessions.ts";
+import { pruneExpired } from "../maintenance.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "../messages/status.ts";
-import { TWILIO_UNSUBSCRIBED } from "../providers/twilio_webhooks.ts";
 
 const log = logger("delivery");
 
@@ -91,10 +88,14 @@ async function recordFailure(
       where id = ${target.id}`;
     throw pe;
   }
-  if (target.table === "messages" && pe.code === TWILIO_UNSUBSCRIBED) {
+  if (target.table === "messages" && pe.optedOut) {
     const [m] = await deps
       .sql`select from_contact, to_contact from messages where id = ${target.id}`;
-    await optOutAfterProviderRefusal(deps.sql, m.from_contact, m.to_contact);
+    await optOutAfterProviderRefusal(deps.sql, {
+      sender: m.from_contact,
+      recipient: m.to_contact,
+      code: pe.code,
+    });
   }
   await applyStatus(deps.sql, target.table, target.id, {
     status: "failed",
@@ -194,17 +195,8 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
       await reconcileStatuses(deps.sql, deps.sms, deps.settings.HATCH_RECONCILE_MINUTES);
     },
     prune: async () => {
-      const events = await pruneEvents(deps.sql, deps.settings.HATCH_EVENT_RETENTION_DAYS);
-      const keys = await pruneIdempotencyKeys(deps.sql);
-      const sessions = await pruneSessions(deps.sql);
-      // Past SendGrid's 24-hour retry window (and our 26-hour signature window) with room.
-      await deps.sql`delete from webhook_receipts where received_at < now() - interval '7 days'`;
-      await deps.sql`delete from login_throttle where last_failure_at < now() - interval '1 day'
-        and (locked_until is null or locked_until < now())`;
-      log.info("Pruned {events} events, {keys} idempotency keys and {sessions} sessions", {
-        events,
-        keys,
-        sessions,
+      await pruneExpired(deps.sql, {
+        eventRetentionDays: deps.settings.HATCH_EVENT_RETENTION_DAYS,
       });
     },
   };

@@ -141,3 +141,13 @@ export async function applySendgridEvents(
   }
   return summary;
 }
+
+/**
+ * Deletes webhook receipts older than `days`: past SendGrid's 24-hour retry window (and our
+ * 26-hour signature window) with room, so no retry can arrive for them. Returns the count.
+ */
+export async function pruneWebhookReceipts(sql: Tx, days = 7): Promise<number> {
+  const result = await sql`
+    delete from webhook_receipts where received_at < now() - make_interval(days => ${days})`;
+  return result.count;
+}

@@ -7,6 +7,7 @@ import { conversationUpsert, touchConversation } from "../conversations/service.
 import { jobCall } from "../delivery/jobs.ts";
 import { type Actor, auditInsert } from "../auth/audit.ts";
 import { smsFromAddress } from "../providers/select.ts";
+import type { InboundSms } from "../providers/types.ts";
 import { parseRecipient } from "./address.ts";
 import { applyKeyword, assertNotOptedOut, keywordOf } from "./opt_outs.ts";
 import type { Message, MessageStatus, SendMessageInput, SendMessageResult } from "./schemas.ts";
@@ -146,16 +147,6 @@ export async function retryMessage(
     conversation_id: old.conversation_id,
     media_urls: old.media.map((m) => m.url),
   });
-}
-
-/** An inbound SMS as the provider (or the sandbox simulator) reports it. */
-export interface InboundSms {
-  from: string;
-  to: string;
-  body: string;
-  provider: string;
-  providerMessageId: string;
-  media?: { url: string; content_type: string | null }[];
 }
 
 /** Stores an inbound SMS in its conversation once per provider id; returns its id. */

@@ -2,7 +2,6 @@ import type { Sql, Tx } from "../db/connect.ts";
 import { applyStatus } from "../db/thread.ts";
 import { logger } from "../log.ts";
 import type { SmsProvider } from "../providers/types.ts";
-import { hatchStatusOf, TWILIO_UNSUBSCRIBED } from "../providers/twilio_webhooks.ts";
 
 const log = logger("status");
 
@@ -10,43 +9,49 @@ const log = logger("status");
 export interface ProviderReport {
   provider: string;
   providerMessageId: string;
-  status: string;
+  /** Hatch's status for what the provider says; undefined when it names none (yet). */
+  status: string | undefined;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The provider says the recipient unsubscribed from the sender. */
+  optedOut: boolean;
 }
 
 /**
- * Applies a provider's status to the message it names, forward only; a 21610 (unsubscribed)
- * also opts the recipient out. Returns false when the message is unknown or nothing moved.
+ * Applies a provider's status to the message it names, forward only; a report that the recipient
+ * unsubscribed also opts them out. Returns false when the message is unknown or nothing moved.
  */
 export async function applyProviderReport(sql: Sql, report: ProviderReport): Promise<boolean> {
-  const status = hatchStatusOf(report.status);
   return await sql.begin(async (tx) => {
     const [m] = await tx`
       select id, from_contact, to_contact from messages
       where provider = ${report.provider} and provider_message_id = ${report.providerMessageId}`;
     if (!m) return false;
-    if (report.errorCode === TWILIO_UNSUBSCRIBED) {
-      await optOutAfterProviderRefusal(tx, m.from_contact, m.to_contact);
+    if (report.optedOut) {
+      await optOutAfterProviderRefusal(tx, {
+        sender: m.from_contact,
+        recipient: m.to_contact,
+        code: report.errorCode,
+      });
     }
-    if (!status) return false;
+    if (!report.status) return false;
     return await applyStatus(tx, "messages", m.id, {
-      status,
+      status: report.status,
       errorCode: report.errorCode,
       errorMessage: report.errorMessage,
     });
   });
 }
 
-/** Records that the provider refused `recipient` as unsubscribed from `sender`. */
+/** Records that the provider refused `recipient` as unsubscribed from `sender`, with its code. */
 export async function optOutAfterProviderRefusal(
   sql: Tx,
-  sender: string,
-  recipient: string,
+  refusal: { sender: string; recipient: string; code: string | null },
 ): Promise<void> {
+  const keyword = `provider: unsubscribed${refusal.code ? ` (${refusal.code})` : ""}`;
   await sql`
     insert into sms_opt_outs (sender, recipient, keyword)
-    values (${sender}, ${recipient}, 'provider: unsubscribed (21610)')
+    values (${refusal.sender}, ${refusal.recipient}, ${keyword})
     on conflict (sender, recipient) do nothing`;
 }
 

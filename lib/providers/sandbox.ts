@@ -17,12 +17,16 @@ export interface SandboxOptions {
 
 // Twilio's test numbers behave here as they do with Twilio's test credentials, so the failure
 // paths of the inbox can be tried without an account.
-const SMS_FAILURES: Record<string, { code: string; message: string }> = {
+const SMS_FAILURES: Record<string, { code: string; message: string; optedOut?: boolean }> = {
   "+15005550001": {
     code: "21211",
     message: "The 'To' number +15005550001 is not a valid phone number.",
   },
-  "+15005550004": { code: "21610", message: "Attempt to send to unsubscribed recipient" },
+  "+15005550004": {
+    code: "21610",
+    message: "Attempt to send to unsubscribed recipient",
+    optedOut: true,
+  },
 };
 
 function hex(bytes: number): string {
@@ -41,8 +45,14 @@ export class SandboxSms implements SmsProvider {
   send(request: SmsRequest): Promise<SendResult> {
     const failure = SMS_FAILURES[request.to];
     if (failure) {
+      const { optedOut, ...response } = failure;
       return Promise.reject(
-        new ProviderError(failure.message, { ...failure, transient: false, response: failure }),
+        new ProviderError(failure.message, {
+          code: failure.code,
+          transient: false,
+          response,
+          optedOut,
+        }),
       );
     }
     const sid = `SM${hex(16)}`;

@@ -9,6 +9,7 @@ import {
   type SmsRequest,
 } from "./types.ts";
 import { isNetworkCode } from "./network.ts";
+import { hatchStatusOf, TWILIO_UNSUBSCRIBED } from "./twilio_webhooks.ts";
 
 /** How to reach Twilio. */
 export interface TwilioSmsOptions {
@@ -77,6 +78,7 @@ export function twilioError(error: unknown): ProviderError {
       code: error.code !== undefined ? String(error.code) : `http_${status}`,
       transient,
       response: body,
+      optedOut: String(error.code) === TWILIO_UNSUBSCRIBED,
     });
   }
   const code = typeof error === "object" && error !== null && "code" in error
@@ -155,10 +157,12 @@ export class TwilioSms implements SmsProvider {
   async fetchStatus(providerMessageId: string): Promise<ProviderStatus> {
     try {
       const m = await this.#client.messages(providerMessageId).fetch();
+      const errorCode = m.errorCode ? String(m.errorCode) : null;
       return {
-        status: String(m.status),
-        errorCode: m.errorCode ? String(m.errorCode) : null,
+        status: hatchStatusOf(String(m.status)),
+        errorCode,
         errorMessage: m.errorMessage ?? null,
+        optedOut: errorCode === TWILIO_UNSUBSCRIBED,
       };
     } catch (error) {
       throw twilioError(error);

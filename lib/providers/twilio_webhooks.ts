@@ -1,7 +1,7 @@
 // Reads Twilio's webhooks: checks X-Twilio-Signature with the SDK and turns the form fields
 // into Hatch's terms. Twilio signs the public URL and every form field, duplicates included.
 import twilio from "twilio";
-import type { InboundSms } from "../messages/service.ts";
+import type { InboundSms } from "./types.ts";
 
 /** The form as Twilio's signature check wants it: repeated fields become arrays. */
 function signedParams(form: URLSearchParams): Record<string, string | string[]> {
@@ -50,9 +50,14 @@ export function parseInboundSms(form: URLSearchParams): InboundSms | undefined {
 /** A status callback: which message, its new status and any error. */
 export interface TwilioStatusCallback {
   sid: string;
+  /** Twilio's status as sent. */
   status: string;
+  /** Hatch's status for it; undefined for statuses before the hand-over. */
+  hatchStatus: string | undefined;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The error says the recipient unsubscribed (21610). */
+  optedOut: boolean;
 }
 
 /** Reads a status callback's fields, or undefined when they are missing. */
@@ -60,11 +65,14 @@ export function parseStatusCallback(form: URLSearchParams): TwilioStatusCallback
   const sid = form.get("MessageSid") ?? form.get("SmsSid");
   const status = form.get("MessageStatus") ?? form.get("SmsStatus");
   if (!sid || !status) return undefined;
+  const errorCode = form.get("ErrorCode") || null;
   return {
     sid,
     status,
-    errorCode: form.get("ErrorCode") || null,
+    hatchStatus: hatchStatusOf(status),
+    errorCode,
     errorMessage: form.get("ErrorMessage") || null,
+    optedOut: errorCode === TWILIO_UNSUBSCRIBED,
   };
 }
 
@@ -85,5 +93,5 @@ export function hatchStatusOf(twilioStatus: string): string | undefined {
   }
 }
 
-/** Twilio's error codes' meaning for the few we act on. */
+/** Twilio's error code for a recipient who unsubscribed (replied STOP) from the sender. */
 export const TWILIO_UNSUBSCRIBED = "21610";

@@ -17,12 +17,15 @@ export interface SendResult {
   followUps?: FollowUp[];
 }
 
-/** A failed hand-over: `transient` ones are retried with backoff, others are final. */
+/**
+ * A failed hand-over: `transient` ones are retried with backoff, others are final. `optedOut`
+ * says the provider refused because the recipient unsubscribed from the sender.
+ */
 export class ProviderError extends Error {
   override name = "ProviderError";
   constructor(
     message: string,
-    readonly options: { code: string; transient: boolean; response?: unknown },
+    readonly options: { code: string; transient: boolean; response?: unknown; optedOut?: boolean },
   ) {
     super(message);
   }
@@ -31,6 +34,9 @@ export class ProviderError extends Error {
   }
   get transient(): boolean {
     return this.options.transient;
+  }
+  get optedOut(): boolean {
+    return this.options.optedOut ?? false;
   }
 }
 
@@ -47,9 +53,12 @@ export interface SmsRequest {
 
 /** What the provider knows now about a message it accepted (for reconciliation). */
 export interface ProviderStatus {
-  status: string;
+  /** Hatch's status for what the provider says; undefined while it is before the hand-over. */
+  status: string | undefined;
   errorCode: string | null;
   errorMessage: string | null;
+  /** Whether the provider says the recipient unsubscribed from the sender. */
+  optedOut: boolean;
 }
 
 /** Sends SMS through one provider. */
@@ -58,6 +67,16 @@ export interface SmsProvider {
   send(request: SmsRequest): Promise<SendResult>;
   /** Asks the provider for a message's current status, when it can be asked. */
   fetchStatus?(providerMessageId: string): Promise<ProviderStatus>;
+}
+
+/** An inbound SMS as the provider (or the sandbox simulator) reports it. */
+export interface InboundSms {
+  from: string;
+  to: string;
+  body: string;
+  provider: string;
+  providerMessageId: string;
+  media?: { url: string; content_type: string | null }[];
 }
 
 /** An email to hand over. */

@@ -4,10 +4,14 @@ import type { z } from "zod";
 import type { AppContext } from "../app_context.ts";
 import type { Principal } from "../auth/principal.ts";
 
-/** Hono's environment for every route: the shared application context. */
+/**
+ * Hono's environment for every route: the shared application context, and the manifest the app
+ * was built from (the API docs are made from it, so no route needs to import `routes.gen.ts`).
+ */
 export interface AppEnv {
   Variables: {
     app: AppContext;
+    manifest: Manifest;
     principal: Principal;
     /** The hub's authVersion() from before `principal` was looked up. */
     authVersion: number;
@@ -72,6 +76,12 @@ export interface RouteModule {
   adminOnly?: boolean;
   /** This route's body limit in bytes, when it differs from HATCH_MAX_BODY_BYTES. */
   maxBodyBytes?: number;
+}
+
+/** The generated list of route and island modules (`routes.gen.ts`). */
+export interface Manifest {
+  routes: Record<string, RouteModule>;
+  islands: Record<string, unknown>;
 }
 
 /** Helpers that only fix types, in the manner of Fresh's `define`. */

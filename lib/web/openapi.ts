@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Manifest } from "./manifest.ts";
+import type { Manifest } from "./define.ts";
 import { routeTable } from "./router.tsx";
 
 type Json = Record<string, unknown>;

@@ -2,8 +2,15 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ComponentType } from "preact";
 import type { AppContext } from "../app_context.ts";
-import { type AppEnv, type Ctx, isPage, type PageProps, type RouteModule } from "./define.ts";
-import { type Manifest, routePattern } from "./manifest.ts";
+import {
+  type AppEnv,
+  type Ctx,
+  isPage,
+  type Manifest,
+  type PageProps,
+  type RouteModule,
+} from "./define.ts";
+import { routePattern } from "./manifest.ts";
 import { registerIslands, renderPage } from "./render.tsx";
 import { errorResponse } from "./errors.ts";
 import { requireAuth } from "./auth_gate.ts";
@@ -72,6 +79,7 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("*", async (c, next) => {
     c.set("app", ctx);
+    c.set("manifest", manifest);
     await next();
   });
   // Static files answer before any middleware (they need no session). Bundled chunks are named

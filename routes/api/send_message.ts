@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { define } from "../../lib/web/define.ts";
 import { readJson } from "../../lib/web/input.ts";
-import { idempotent } from "../../lib/web/idempotency.ts";
+import { idempotent } from "../../lib/idempotency/service.ts";
 import { clientIp } from "../../lib/web/session_cookie.ts";
 import { actorOf, principalKey } from "../../lib/auth/principal.ts";
 import { takeSend } from "../../lib/auth/rate_limit.ts";

@@ -60,11 +60,15 @@ test("a permanent Twilio error (21211 invalid To) fails at once with its code an
   assert.equal(row.attempts, 1);
 });
 
-test("an unsubscribed recipient (21610) is a permanent failure", async () => {
+test("an unsubscribed recipient (21610) is a permanent failure and opts them out", async () => {
   const id = await send("+15005550004");
   const row = await waitForStatus(t.ctx.sql, "messages", id, ["sent", "failed"]);
   assert.equal(row.status, "failed");
   assert.equal(row.error_code, "21610");
+  const [out] = await t.ctx.sql`
+    select keyword from sms_opt_outs where sender = ${row.from_contact as string}
+      and recipient = ${row.to_contact as string}`;
+  assert.equal(out?.keyword, "provider: unsubscribed (21610)");
 });
 
 test("a transient error (503) is retried with backoff and then succeeds", async () => {

@@ -38,6 +38,7 @@ test("sandbox sms: Twilio's failing test numbers fail permanently here too", asy
       assert.ok(error instanceof ProviderError);
       assert.equal(error.code, code);
       assert.equal(error.transient, false);
+      assert.equal(error.optedOut, code === "21610");
       return true;
     });
   }

@@ -138,6 +138,8 @@ test("twilio: permanent refusals keep Twilio's code and message", async () => {
       const error = await sendError(provider, sms({ to }));
       assert.equal(error.code, code, to);
       assert.equal(error.transient, false, to);
+      // Only the unsubscribed refusal opts the recipient out; Twilio's code stays in here.
+      assert.equal(error.optedOut, code === "21610", to);
       const response = error.options.response as Record<string, unknown>;
       assert.equal(response.code, Number(code));
       assert.equal(response.status, 400);

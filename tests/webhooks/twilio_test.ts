@@ -198,6 +198,31 @@ test("a failed status stores Twilio's error code and message", async () => {
   assert.equal(m.error_message, "Unreachable destination handset");
 });
 
+test("a status callback with Twilio's unsubscribed code (21610) opts the recipient out", async () => {
+  const to = randomPhone();
+  const sent = await (await jsonRequest(t.app, "/api/send_message", { to, content: "u" })).json();
+  const sid = `SM${crypto.randomUUID().replaceAll("-", "")}`;
+  await t.ctx
+    .sql`update messages set status = 'sent', provider_message_id = ${sid} where id = ${sent.message_id}`;
+  const fields: Fields = [
+    ["MessageSid", sid],
+    ["MessageStatus", "failed"],
+    ["ErrorCode", "21610"],
+    ["ErrorMessage", "Attempt to send to unsubscribed recipient"],
+  ];
+  const res = await post(
+    "/webhooks/twilio/status",
+    fields,
+    sign("/webhooks/twilio/status", fields),
+  );
+  assert.equal(res.status, 204);
+  const [out] = await t.ctx.sql`select keyword from sms_opt_outs where recipient = ${to}`;
+  assert.equal(out?.keyword, "provider: unsubscribed (21610)");
+  const again = await jsonRequest(t.app, "/api/send_message", { to, content: "again" });
+  assert.equal(again.status, 422);
+  await again.body?.cancel();
+});
+
 test("STOP opts out: a send is refused before any provider call; START opts back in", async () => {
   const customer = randomPhone();
   const stop = inbound(customer, "Stop");
@@ -242,6 +267,8 @@ test("a Twilio 21610 answer marks the recipient opted out", async () => {
     const sent = await (await jsonRequest(t.app, "/api/send_message", { to, content: "hi" }))
       .json();
     await waitForStatus(t.ctx.sql, "messages", sent.message_id, ["failed"]);
+    const [out] = await t.ctx.sql`select keyword from sms_opt_outs where recipient = ${to}`;
+    assert.equal(out?.keyword, "provider: unsubscribed (21610)");
     const again = await jsonRequest(t.app, "/api/send_message", { to, content: "hi again" });
     assert.equal(again.status, 422);
   } finally {

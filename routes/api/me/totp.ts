@@ -2,10 +2,9 @@ import { z } from "zod";
 import { define } from "../../../lib/web/define.ts";
 import { readJson } from "../../../lib/web/input.ts";
 import { clientIp } from "../../../lib/web/session_cookie.ts";
-import { newTotpKey, totpUri, verifyTotp } from "../../../lib/auth/totp.ts";
+import { newTotpKey, totpUri } from "../../../lib/auth/totp.ts";
+import { disableTotp, enableTotp } from "../../../lib/auth/second_factor.ts";
 import { actorOf } from "../../../lib/auth/principal.ts";
-import { audit } from "../../../lib/auth/audit.ts";
-import { BadRequestError } from "../../../lib/errors.ts";
 
 const Enable = z.object({
   key: z.string().regex(/^[0-9a-f]{40}$/, "key must be the key from POST /api/me/totp"),
@@ -20,27 +19,21 @@ export const handler = define.handlers({
     return c.json({ key, uri: totpUri(key, c.var.principal.email) });
   },
   async PUT(c) {
-    const { sql } = c.var.app;
     const input = await readJson(c, Enable);
-    if (!verifyTotp(input.key, input.code)) {
-      throw new BadRequestError("Wrong code: enter the 6 digits your app shows now");
-    }
-    await sql`update users set totp_key = ${input.key}, updated_at = now() where id = ${c.var.principal.userId}`;
-    await audit(sql, actorOf(c.var.principal, clientIp(c)), "user.totp_enabled", {
-      target: c.var.principal.email,
+    await enableTotp(c.var.app.sql, {
+      userId: c.var.principal.userId,
+      key: input.key,
+      code: input.code,
+      actor: actorOf(c.var.principal, clientIp(c)),
     });
     return c.json({ success: true });
   },
   async DELETE(c) {
-    const { sql } = c.var.app;
     const input = await readJson(c, Disable);
-    const [u] = await sql`select totp_key from users where id = ${c.var.principal.userId}`;
-    if (!u?.totp_key || !verifyTotp(u.totp_key, input.code)) {
-      throw new BadRequestError("Wrong code: enter the 6 digits your app shows now");
-    }
-    await sql`update users set totp_key = null, updated_at = now() where id = ${c.var.principal.userId}`;
-    await audit(sql, actorOf(c.var.principal, clientIp(c)), "user.totp_disabled", {
-      target: c.var.principal.email,
+    await disableTotp(c.var.app.sql, {
+      userId: c.var.principal.userId,
+      code: input.code,
+      actor: actorOf(c.var.principal, clientIp(c)),
     });
     return c.json({ success: true });
   },

@@ -18,9 +18,10 @@ export const handler = define.handlers({
     await applyProviderReport(c.var.app.sql, {
       provider: "twilio",
       providerMessageId: report.sid,
-      status: report.status,
+      status: report.hatchStatus,
       errorCode: report.errorCode,
       errorMessage: report.errorMessage,
+      optedOut: report.optedOut,
     });
     return c.body(null, 204);
   },

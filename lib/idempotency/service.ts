@@ -1,3 +1,5 @@
+// Idempotency-Key storage: a key, the work it guards and its answer commit together; replays get
+// the stored answer.
 import type { Sql, Tx } from "../db/connect.ts";
 import { sha256Hex } from "../auth/crypto.ts";
 import { BadRequestError, UnprocessableError } from "../errors.ts";
