@@ -15,12 +15,18 @@
 // - every send answered with an error is retried with its key: a retry returns the stored
 //   message or sends it now, and no send is stored twice;
 // - the SSE client received every event of the run exactly once.
+//
+// The sends are in bench/chaos_sends.ts, the SSE client in bench/chaos_follow.ts and the checks
+// in bench/chaos_checks.ts; this file runs Hatch, the kills and the runs.
 import { parseArgs } from "node:util";
 import { connect, type Sql } from "../lib/db/connect.ts";
 import { createUser } from "../lib/auth/users.ts";
 import { createApiToken } from "../lib/auth/tokens.ts";
 import { freePort, waitForReady } from "../lib/net.ts";
 import { percentile } from "./_shared.ts";
+import { phone, post, type Send } from "./chaos_sends.ts";
+import { follow } from "./chaos_follow.ts";
+import { checkSends, checkStream, waitFor, withRetries } from "./chaos_checks.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -37,124 +43,7 @@ const SECONDS = Number(flags.seconds);
 const RATE = Number(flags.rate);
 const KILLS = Number(flags.kills);
 const RUNS = Number(flags.runs);
-const ANSWER_WITHIN_MS = 10_000;
-const FINAL = ["sent", "delivered", "failed", "undelivered"];
 const ROOT = new URL("../", import.meta.url).pathname;
-
-interface Send {
-  i: number;
-  key: string;
-  body: { to: string; content: string };
-  ms: number;
-  status: number; // 0: no answer (network error or timeout)
-  messageId?: string;
-  error?: string;
-  retry?: { status: number; messageId?: string; tries: number };
-}
-
-function phone(i: number): string {
-  // Valid US numbers (exchange 2xx–9xx, never N11), one per send.
-  const exchange = 200 + (i % 700);
-  const valid = exchange % 100 === 11 ? exchange + 1 : exchange;
-  return `+1415${valid}${String(i % 10_000).padStart(4, "0")}`;
-}
-
-async function post(
-  url: string,
-  token: string,
-  send: Pick<Send, "key" | "body">,
-): Promise<{ status: number; messageId?: string; error?: string; ms: number }> {
-  const started = performance.now();
-  try {
-    const res = await fetch(`${url}/api/send_message`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${token}`,
-        "content-type": "application/json",
-        "idempotency-key": send.key,
-      },
-      body: JSON.stringify(send.body),
-      signal: AbortSignal.timeout(ANSWER_WITHIN_MS),
-    });
-    const json = await res.json().catch(() => ({}));
-    return {
-      status: res.status,
-      messageId: json.message_id,
-      error: json.error,
-      ms: performance.now() - started,
-    };
-  } catch (e) {
-    return { status: 0, error: String(e), ms: performance.now() - started };
-  }
-}
-
-/** Follows /api/events from `after`, resuming by Last-Event-ID; counts every event id seen. */
-function follow(url: string, token: string, after: number) {
-  const seen = new Map<number, number>();
-  let last = after;
-  let stopped = false;
-  let connects = 0;
-  let slowConnects = 0;
-  let controller = new AbortController();
-  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
-  // The client also drops its stream now and then, as a phone does, and resumes by Last-Event-ID.
-  const drop = setInterval(() => reader?.cancel().catch(() => {}), 7_000 + Math.random() * 6_000);
-  const run = (async () => {
-    while (!stopped) {
-      controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), ANSWER_WITHIN_MS);
-      const started = performance.now();
-      try {
-        const res = await fetch(`${url}/api/events`, {
-          headers: { authorization: `Bearer ${token}`, "last-event-id": String(last) },
-          signal: controller.signal,
-        });
-        clearTimeout(timer);
-        connects++;
-        if (!res.ok) {
-          await res.body?.cancel();
-          throw new Error(`status ${res.status}`);
-        }
-        let buffer = "";
-        const decoder = new TextDecoder();
-        reader = res.body!.getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += decoder.decode(value, { stream: true });
-          let end: number;
-          while ((end = buffer.indexOf("\n\n")) >= 0) {
-            const frame = buffer.slice(0, end);
-            buffer = buffer.slice(end + 2);
-            const id = frame.match(/^id: ?(\d+)$/m);
-            // `connected` and `keepalive` carry the stream's position, not an event of their own.
-            if (!id || /^event: ?(connected|keepalive)$/m.test(frame)) continue;
-            const n = Number(id[1]);
-            seen.set(n, (seen.get(n) ?? 0) + 1);
-            if (n > last) last = n;
-          }
-        }
-      } catch {
-        clearTimeout(timer);
-        if (performance.now() - started >= ANSWER_WITHIN_MS && !stopped) slowConnects++;
-      }
-      // A browser waits for the stream's retry hint; 200 ms keeps the run short.
-      if (!stopped) await new Promise((r) => setTimeout(r, 200));
-    }
-  })();
-  return {
-    seen,
-    last: () => last,
-    stats: () => ({ connects, slowConnects }),
-    stop: async () => {
-      stopped = true;
-      clearInterval(drop);
-      controller.abort();
-      await reader?.cancel().catch(() => {});
-      await run;
-    },
-  };
-}
 
 async function postmasterPid(dataDir: string): Promise<number | undefined> {
   const text = await Deno.readTextFile(`${dataDir}/pg/postmaster.pid`).catch(() => "");
@@ -173,27 +62,6 @@ function killPlan(): { at: number; signal: Deno.Signal }[] {
     (_, i) => i % 2 ? "SIGINT" : "SIGKILL",
   ).sort(() => Math.random() - 0.5);
   return offsets.map((o, i) => ({ at: 3_000 + o + i * gap, signal: signals[i] }));
-}
-
-async function withRetries<T>(what: () => PromiseLike<T>, deadlineMs = 30_000): Promise<T> {
-  const deadline = Date.now() + deadlineMs;
-  for (;;) {
-    try {
-      return await what();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-async function waitFor(check: () => Promise<boolean>, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return true;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  return false;
 }
 
 function progress(line: string): void {
@@ -307,59 +175,18 @@ async function oneRun(run: number): Promise<string[]> {
     }
 
     progress("checking");
-    const slow = sends.filter((s) => s.status === 0 || s.ms > ANSWER_WITHIN_MS);
-    if (slow.length) failures.push(`${slow.length} sends not answered within 10 s`);
-    const bugs = sends.filter((s) => s.status === 500);
-    if (bugs.length) failures.push(`${bugs.length} sends answered 500: ${bugs[0].error}`);
-    const rows = await withRetries(() =>
-      db<{ id: string; body: string; status: string }[]>`
-        select id, body, status from messages where body like ${`chaos ${stamp} #%`}`
-    );
-    const byBody = new Map<string, string[]>();
-    for (const r of rows) byBody.set(r.body, [...byBody.get(r.body) ?? [], r.id]);
-    let lost = 0, twice = 0, wrongReplay = 0, unsettled = 0;
-    for (const s of sends) {
-      const stored = byBody.get(s.body.content) ?? [];
-      if (stored.length > 1) twice++;
-      const answered = s.status >= 200 && s.status < 300 ? s.messageId : s.retry?.messageId;
-      if (answered && !stored.includes(answered)) lost++;
-      if (!answered && stored.length) wrongReplay++;
-      if (s.retry && s.retry.status !== 202) unsettled++;
-    }
-    if (lost) failures.push(`${lost} sends answered 2xx are not in the database`);
-    if (twice) failures.push(`${twice} sends stored twice`);
-    if (wrongReplay) failures.push(`${wrongReplay} stored sends whose retry did not return them`);
-    if (unsettled) failures.push(`${unsettled} retried sends never answered 202`);
-    const final = await waitFor(async () => {
-      const [{ open }] = await db`
-        select count(*)::int as open from messages
-        where body like ${`chaos ${stamp} #%`} and not (status = any(${FINAL}))`;
-      return open === 0;
-    }, 90_000);
-    if (!final) failures.push("some stored sends never reached a final status");
+    const checked = await checkSends(db, { stamp, sends });
+    failures.push(...checked.failures);
     const [{ top }] = await withRetries(() => db`select max(id)::int8 as top from events`);
-    progress(final ? "all sends final; waiting for the SSE client" : "some sends not final");
+    progress(
+      checked.final ? "all sends final; waiting for the SSE client" : "some sends not final",
+    );
     const caughtUp = await waitFor(() => Promise.resolve(follower.last() >= Number(top)), 30_000);
     await follower.stop();
     progress("SSE client stopped");
-    const ids = (await db`select id from events where id > ${startId} and id <= ${top}`).map((r) =>
-      Number(r.id)
-    );
-    const missing = ids.filter((id) => !follower.seen.has(id)).length;
-    const duplicated = [...follower.seen].filter(([, n]) => n > 1).map(([id]) => id);
-    const dupes = duplicated.length;
-    if (!caughtUp || missing) {
-      failures.push(`the SSE client missed ${missing} of ${ids.length} events`);
-    }
-    if (dupes) {
-      failures.push(
-        `the SSE client got ${dupes} events more than once (ids ${
-          duplicated.slice(0, 5).join(", ")
-        }; resumed after ${startId})`,
-      );
-    }
-    const { slowConnects, connects } = follower.stats();
-    if (slowConnects) failures.push(`${slowConnects} SSE connects not answered within 10 s`);
+    const stream = await checkStream(db, { follower, startId, top, caughtUp });
+    failures.push(...stream.failures);
+    const { connects } = follower.stats();
 
     const ms = sends.map((s) => s.ms).sort((a, b) => a - b);
     const codes = new Map<number, number>();
@@ -367,12 +194,12 @@ async function oneRun(run: number): Promise<string[]> {
     console.log(
       `run ${run}: ${sends.length} sends, answers ${
         [...codes].map(([c, n]) => `${c || "none"}×${n}`).join(" ")
-      }; retried ${sends.filter((s) => s.retry).length}; stored ${rows.length}; ` +
+      }; retried ${sends.filter((s) => s.retry).length}; stored ${checked.stored}; ` +
         `answer p50/p99/max ${percentile(ms, 50).toFixed(0)}/${percentile(ms, 99).toFixed(0)}/${
           ms[ms.length - 1].toFixed(0)
         } ms; kills ${plan.map((k) => k.signal.slice(3)).join(",")}, back after ${
           outages.map((o) => (o / 1000).toFixed(1)).join("/")
-        } s; SSE ${ids.length} events, ${connects} connects; ${
+        } s; SSE ${stream.events} events, ${connects} connects; ${
           failures.length ? `FAILED: ${failures.join("; ")}` : "ok"
         }`,
     );

@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import twilio from "twilio";
 import { test } from "../helpers.ts";
 import { segmentCount, startFakeTwilio } from "../fakes/fake_twilio.ts";
-import { startFakeSendgrid, validateMailSend } from "../fakes/fake_sendgrid.ts";
+import { startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
+import { validateMailSend } from "../fakes/sendgrid_mail_validation.ts";
 
 test("fake twilio: validates like Twilio and answers its error shape", async () => {
   const fake = startFakeTwilio();
