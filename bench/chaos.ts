@@ -91,13 +91,30 @@ async function oneRun(run: number): Promise<string[]> {
       HATCH_LOG_LEVEL: flags["failed-log"] ? "debug" : "warning",
       HATCH_LOG_FORMAT: "json",
     },
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
+  // Hatch's log (stdout and stderr) is kept while it runs: in a file with --failed-log (removed
+  // when the run passes), else in memory for its first ERROR line.
+  const logFile = flags["failed-log"] ? `${flags["failed-log"]}.${run}` : undefined;
+  if (logFile) await Deno.writeTextFile(logFile, "");
   let log = "";
-  const logged = (async () => {
-    for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) log += text;
-  })().catch(() => {});
+  const keep = (stream: ReadableStream<Uint8Array<ArrayBuffer>>) =>
+    (async () => {
+      for await (const text of stream.pipeThrough(new TextDecoderStream())) {
+        if (logFile) await Deno.writeTextFile(logFile, text, { append: true });
+        else log += text;
+      }
+    })().catch(() => {});
+  const logged = Promise.all([keep(child.stdout), keep(child.stderr)]);
+  let exitCode: number | undefined;
+  const exited = child.status.then((s) => exitCode = s.code);
+  // A Hatch that died mid-run fails the run at once, instead of being retried against for minutes.
+  const alive = () => {
+    if (exitCode !== undefined) {
+      throw new Error(`Hatch exited with code ${exitCode} during the run`);
+    }
+  };
   const failures: string[] = [];
   let sql: Sql | undefined;
   try {
@@ -165,6 +182,7 @@ async function oneRun(run: number): Promise<string[]> {
       let tries = 0;
       for (;;) {
         tries++;
+        alive();
         const a = await post(url, token, send);
         if ((a.status >= 200 && a.status < 500) || tries >= 60) {
           send.retry = { status: a.status, messageId: a.messageId, tries };
@@ -174,6 +192,7 @@ async function oneRun(run: number): Promise<string[]> {
       }
     }
 
+    alive();
     progress("checking");
     const checked = await checkSends(db, { stamp, sends });
     failures.push(...checked.failures);
@@ -208,14 +227,12 @@ async function oneRun(run: number): Promise<string[]> {
     try {
       child.kill("SIGTERM");
     } catch { /* gone */ }
-    const { code } = await child.status;
+    const code = await exited;
     await logged;
     if (code !== 0) failures.push(`Hatch exited with ${code} on SIGTERM`);
     const errors = log.split("\n").filter((l) => l.includes('"level":"ERROR"'));
     if (failures.length && errors.length) console.log(`  first ERROR line: ${errors[0]}`);
-    if (failures.length && flags["failed-log"]) {
-      await Deno.writeTextFile(`${flags["failed-log"]}.${run}`, log);
-    }
+    if (logFile && !failures.length) await Deno.remove(logFile);
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
   return failures;
@@ -226,7 +243,11 @@ console.log(
 );
 let failed = 0;
 for (let run = 1; run <= RUNS; run++) {
-  if ((await oneRun(run)).length) failed++;
+  const failures = await oneRun(run).catch((e) => {
+    console.log(`run ${run}: FAILED: ${e instanceof Error ? e.message : e}`);
+    return [String(e)];
+  });
+  if (failures.length) failed++;
 }
 console.log(`${RUNS - failed} of ${RUNS} runs kept every promise`);
 Deno.exit(failed ? 1 : 0);
