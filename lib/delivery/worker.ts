@@ -71,7 +71,14 @@ export async function startWorker(
         `${reconcileSchedule(settings.HATCH_RECONCILE_MINUTES)} reconcile_statuses ?max=1`,
       ].join("\n"),
     });
-  let runner = await startRunner();
+  // A runner that ends on an error rejects its promise (with null, at times): unhandled, that
+  // would end the whole process. Its end is handled by the restart below.
+  const startHandledRunner = async () => {
+    const started = await startRunner();
+    started.promise.catch(() => {});
+    return started;
+  };
+  let runner = await startHandledRunner();
   let stopping = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let backoff = 1_000;
@@ -88,7 +95,7 @@ export async function startWorker(
       if (stopping) return;
       const old = runner;
       try {
-        runner = await startRunner();
+        runner = await startHandledRunner();
         backoff = 1_000;
         restartTimer = undefined;
         log.info("Worker started again");
