@@ -123,6 +123,33 @@ export function test(name: string, fn: (t: Deno.TestContext) => Promise<void> | 
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
 }
 
+const teardowns: (() => unknown)[] = [];
+let teardownHooked = false;
+
+/**
+ * Runs `step` once this test file's tests are done, passed, failed or filtered out. Steps run
+ * last registered first, so register each right after making what it undoes; every step runs
+ * even when an earlier one throws, and any error fails the file.
+ */
+export function onTeardown(step: () => unknown): void {
+  if (!teardownHooked) Deno.test.afterAll(runTeardowns);
+  teardownHooked = true;
+  teardowns.push(step);
+}
+
+async function runTeardowns(): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of teardowns.splice(0).reverse()) {
+    try {
+      await step();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, "Teardown steps failed");
+}
+
 /** A fresh, valid US number, unique enough per test. */
 export function randomPhone(): string {
   // Contacts own their numbers across the whole run's database: 64 million choices keep

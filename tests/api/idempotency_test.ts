@@ -1,7 +1,15 @@
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "../helpers.ts";
+import {
+  jsonRequest,
+  onTeardown,
+  randomEmail,
+  randomPhone,
+  startTestApp,
+  test,
+} from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 test("a replay with the same key returns the first answer and sends nothing", async () => {
   const key = crypto.randomUUID();
@@ -80,8 +88,4 @@ test("keys are kept per endpoint, and a bad key is a 400", async () => {
     "idempotency-key": "x".repeat(300),
   });
   assert.equal(res.status, 400);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

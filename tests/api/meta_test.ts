@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { startTestApp, test } from "../helpers.ts";
+import { onTeardown, startTestApp, test } from "../helpers.ts";
 import { generateManifest } from "../../lib/web/manifest.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 test("health and readiness", async () => {
   assert.deepEqual(await (await t.app.request("/health")).json(), {
@@ -42,8 +43,4 @@ test("an unknown route is a JSON 404", async () => {
 
 test("routes.gen.ts is up to date with routes/ and islands/", async () => {
   assert.equal(await generateManifest(), false, "run `deno task build` and commit routes.gen.ts");
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

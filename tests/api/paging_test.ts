@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { jsonRequest, randomPhone, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, onTeardown, randomPhone, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 test("a thread pages by keyset: newest page first, oldest first within a page, no overlap", async () => {
   const to = randomPhone();
@@ -59,8 +60,4 @@ test("bad paging input is a 400 in words", async () => {
   assert.match((await b.json()).error, /Invalid cursor "garbage"/);
   const c = await t.app.request("/api/conversations?limit=1000");
   assert.equal(c.status, 400);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { findJob, jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
+import { findJob, jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 test("an email is stored with its fields, queued, and listed as an email conversation", async () => {
   const to = randomEmail();
@@ -63,7 +64,3 @@ for (const [name, input, error] of bad) {
     assert.equal(after, before);
   });
 }
-
-test("teardown", async () => {
-  await t.stop();
-});

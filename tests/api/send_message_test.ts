@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { findJob, jsonRequest, randomPhone, startTestApp, test } from "../helpers.ts";
+import { findJob, jsonRequest, onTeardown, randomPhone, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 async function count(table: string): Promise<number> {
   const [{ n }] = await t.ctx.sql`select count(*)::int as n from ${t.ctx.sql(table)}`;
@@ -183,8 +184,4 @@ test("the sandbox simulator answers as the customer into an SMS conversation", a
     body: "y",
   });
   assert.equal(refused.status, 400);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

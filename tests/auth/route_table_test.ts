@@ -5,9 +5,10 @@ import { manifest } from "../../routes.gen.ts";
 import { routeTable } from "../../lib/web/router.tsx";
 import { createApiToken, revokeApiToken } from "../../lib/auth/tokens.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { onTeardown, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 const OPEN = new Set([
   "/health",
   "/ready",
@@ -89,8 +90,4 @@ test("every closed route refuses an expired token and an expired session", async
   await t.ctx.sql`update sessions set expires_at = now() - interval '1 second'
     where user_id = ${t.userId}`;
   await refusedWith({ cookie: `hatch_session=${session.token}` }, "expired session");
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

@@ -1,9 +1,17 @@
 // Every send is in the audit log: who (the token's user), when, to whom, and which row it made;
 // a refused send leaves no entry, as it leaves no message.
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "../helpers.ts";
+import {
+  jsonRequest,
+  onTeardown,
+  randomEmail,
+  randomPhone,
+  startTestApp,
+  test,
+} from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 interface Entry {
   actor: string;
@@ -56,8 +64,4 @@ test("a refused send leaves no audit entry", async () => {
   assert.equal(res.status, 400);
   await res.body?.cancel();
   assert.deepEqual(await entriesFor("send.email", to), []);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { generateTOTP } from "@oslojs/otp";
 import { createUser } from "../../lib/auth/users.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { onTeardown, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 async function newUser(role: "admin" | "agent" = "agent") {
   const email = `u-${crypto.randomUUID().slice(0, 8)}@test.example`;
@@ -208,8 +209,4 @@ test("agents cannot use admin routes", async () => {
   const res = await t.raw.request("/api/users", { headers: { cookie } });
   assert.equal(res.status, 403);
   assert.match((await res.json()).error, /Only admins/);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

@@ -7,9 +7,10 @@ import { listen } from "../../lib/db/listener.ts";
 import type { Tx } from "../../lib/db/connect.ts";
 import { cachedApiToken, createApiToken, forgetTokens } from "../../lib/auth/tokens.ts";
 import { createUser, setUserDisabled } from "../../lib/auth/users.ts";
-import { randomEmail, startTestApp, test } from "../helpers.ts";
+import { onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 async function status(token: string): Promise<number> {
   const res = await t.raw.request("/api/me", { headers: { authorization: `Bearer ${token}` } });
@@ -84,8 +85,4 @@ test("a lookup that a change overtook answers its request but is not cached", as
   assert.equal((await pending)?.tokenId, row.id);
   await cachedApiToken(sql, secret);
   assert.equal(lookups, 2, "the second request looked the token up again");
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

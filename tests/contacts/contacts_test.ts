@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
 import { createContact, send, uniquePhone, uniqueWord } from "./fixtures.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 async function contactsNamed(name: string): Promise<number> {
   const [{ n }] = await t.ctx.sql`select count(*)::int as n from contacts where name = ${name}`;
@@ -273,8 +274,4 @@ test("the OpenAPI document lists the contact and search endpoints", async () => 
   assert.ok(doc.paths["/api/contacts/{id}/merge"].post);
   assert.ok(doc.paths["/api/contacts/{id}/timeline"].get);
   assert.ok(doc.paths["/api/search"].get);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
 import { receiveInboundSms } from "../../lib/messages/service.ts";
 import { smsFromAddress } from "../../lib/providers/select.ts";
 import { createContact, uniquePhone, uniqueWord } from "./fixtures.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 interface Item {
   kind: "message" | "email";
@@ -166,8 +167,4 @@ test("the conversation list pages without skipping rows a millisecond apart or l
     before = page.next_cursor;
   } while (before);
   assert.deepEqual(seen, [5, 4, 3, 2, 1].map((i) => `${tag} ${i}`));
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

@@ -4,9 +4,10 @@ import assert from "node:assert/strict";
 import type { JobHelpers } from "graphile-worker";
 import { deliveryTasks, providersFor } from "../../lib/delivery/tasks.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { onTeardown, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 test("prune deletes what is past its keeping time and nothing newer", async () => {
   const { sql, settings } = t.ctx;
@@ -33,8 +34,4 @@ test("prune deletes what is past its keeping time and nothing newer", async () =
   assert.deepEqual(throttles.map((r) => r.key), [`ip:locked-${tag}`, `ip:new-${tag}`]);
   const sessions = await sql`select 1 from sessions where user_id = ${t.userId}`;
   assert.equal(sessions.length, 0);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

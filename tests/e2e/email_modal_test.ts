@@ -2,12 +2,14 @@
 // close button, the five-second countdown after a send, and errors said in words.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { randomEmail, test } from "../helpers.ts";
+import { onTeardown, randomEmail, test } from "../helpers.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const hatch = await startHatch();
+onTeardown(() => hatch.kill("SIGTERM"));
 await signIn();
 const browser = await launchBrowser();
+onTeardown(() => browser.close());
 
 async function openModal(page: Page): Promise<void> {
   await page.locator(".sidebar").getByRole("button", { name: "Compose email" }).click();
@@ -132,9 +134,4 @@ test("email modal: an error from the server keeps it open and says what went wro
   // The browser logs the refused request itself; that is the only console line allowed here.
   assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
   await context.close();
-});
-
-test("email modal e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
 });

@@ -1,11 +1,12 @@
 // A send that the SMS provider refuses, seen in the browser: Hatch runs with the real Twilio
 // SDK pointed at the fake Twilio, which answers Twilio's own errors for its test numbers.
 import assert from "node:assert/strict";
-import { randomPhone, test } from "../helpers.ts";
+import { onTeardown, randomPhone, test } from "../helpers.ts";
 import { startFakeTwilio } from "../fakes/fake_twilio.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const fake = startFakeTwilio();
+onTeardown(() => fake.close());
 const hatch = await startHatch({
   env: {
     HATCH_SMS_PROVIDER: "twilio",
@@ -15,8 +16,10 @@ const hatch = await startHatch({
     TWILIO_API_BASE_URL: fake.url,
   },
 });
+onTeardown(() => hatch.kill("SIGTERM"));
 await signIn();
 const browser = await launchBrowser();
+onTeardown(() => browser.close());
 
 test("a send the provider refuses shows its reason inline, with Retry", async () => {
   const { page, context, errors } = await openPage(browser);
@@ -78,10 +81,4 @@ test("Retry sends a failed message again and it takes its new status", async () 
   );
   assert.deepEqual(errors, []);
   await context.close();
-});
-
-test("failed send e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await fake.close();
 });

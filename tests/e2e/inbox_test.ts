@@ -2,7 +2,7 @@
 // contexts, hostile text, the phone layout, the composer, and scrolling through history.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { randomPhone, test } from "../helpers.ts";
+import { onTeardown, randomPhone, test } from "../helpers.ts";
 import {
   get,
   launchBrowser,
@@ -15,8 +15,10 @@ import {
 } from "./harness.ts";
 
 const hatch = await startHatch();
+onTeardown(() => hatch.kill("SIGTERM"));
 await signIn();
 const browser = await launchBrowser();
+onTeardown(() => browser.close());
 const base = hatch.url;
 
 async function newConversation(text = "Hello from Hatch"): Promise<string> {
@@ -293,9 +295,4 @@ test("the filter finds by text or number, and the list works from the keyboard",
   await page.locator(".empty-stage").waitFor();
   assert.deepEqual(errors, []);
   await context.close();
-});
-
-test("inbox e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
 });

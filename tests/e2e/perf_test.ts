@@ -2,12 +2,13 @@
 // server's answer time for 50 conversations + a 50-message thread, the JavaScript the browser
 // downloads, time until live, and keyset paging of the list as it scrolls.
 import assert from "node:assert/strict";
-import { ownDatabase, test } from "../helpers.ts";
+import { onTeardown, ownDatabase, test } from "../helpers.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const CONVERSATIONS = 130;
 const db = await ownDatabase("perf");
+onTeardown(() => db.drop());
 const now = Date.now();
 let bigId = "";
 for (let i = 0; i < CONVERSATIONS; i++) {
@@ -39,8 +40,10 @@ for (let i = 0; i < CONVERSATIONS; i++) {
     from jsonb_populate_recordset(null::messages, ${db.sql.json(rows)})`;
 }
 const hatch = await startHatch({ databaseUrl: db.url });
+onTeardown(() => hatch.kill("SIGTERM"));
 const auth = await signIn(db.url);
 const browser = await launchBrowser();
+onTeardown(() => browser.close());
 
 async function gzipSize(bytes: Uint8Array): Promise<number> {
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));
@@ -130,10 +133,4 @@ test("perf: the list pages in more conversations as it scrolls (keyset)", async 
   assert.equal(new Set(ids).size, CONVERSATIONS, "no conversation twice");
   assert.deepEqual(errors, []);
   await context.close();
-});
-
-test("perf e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await db.drop();
 });

@@ -1,9 +1,10 @@
 // Sends to suppressed addresses (bounced, reported spam) are refused before anything is stored.
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
 import { suppressAddress } from "../../lib/emails/suppressions.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 const sql = t.ctx.sql;
 
 async function counts() {
@@ -52,8 +53,4 @@ test("a spam report is named as such, and the first reason recorded is kept", as
     (await res.json()).error,
     `Cannot send email to "${bad}": it was reported as spam on 2026-01-02`,
   );
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

@@ -5,7 +5,14 @@
 import fc from "fast-check";
 import twilio from "twilio";
 import { applyStatus } from "../../lib/db/thread.ts";
-import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "../helpers.ts";
+import {
+  jsonRequest,
+  onTeardown,
+  randomEmail,
+  randomPhone,
+  startTestApp,
+  test,
+} from "../helpers.ts";
 import { type FormField, multipartForm, sendgridEventSigner } from "../fakes/sendgrid_webhooks.ts";
 import { nastyString } from "./arbitraries.ts";
 import { headerValue } from "./malformed.ts";
@@ -17,6 +24,7 @@ const SECRET = `fuzz-${crypto.randomUUID()}`;
 const OURS = "support@parse.hatch.example";
 const signer = sendgridEventSigner();
 const dataDir = await Deno.makeTempDir({ prefix: "hatch_fuzz_" });
+onTeardown(() => Deno.remove(dataDir, { recursive: true }));
 const t = await startTestApp({
   HATCH_PUBLIC_URL: PUBLIC,
   TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
@@ -26,6 +34,7 @@ const t = await startTestApp({
   HATCH_ATTACHMENT_MAX_BYTES: "2000",
   HATCH_DATA_DIR: dataDir,
 });
+onTeardown(() => t.stop());
 
 // Rows the posts can be about: a sent SMS with its Twilio sid, a sent email with its SendGrid
 // id and Message-ID (for status events and for threading replies into it).
@@ -314,8 +323,3 @@ async function answer(r: FuzzRequest): Promise<[number, string]> {
   const res = await send(t.raw, r);
   return [res.status, await checkAnswer(r, res, {})];
 }
-
-test("teardown", async () => {
-  await t.stop();
-  await Deno.remove(dataDir, { recursive: true });
-});

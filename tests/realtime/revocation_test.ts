@@ -8,10 +8,11 @@ import { createSession } from "../../lib/auth/sessions.ts";
 import { createUser, setUserDisabled } from "../../lib/auth/users.ts";
 import { sessionPolicy } from "../../lib/auth/principal.ts";
 import { openEventStream } from "../../lib/realtime/sse.ts";
-import { randomEmail, startTestApp, test } from "../helpers.ts";
+import { onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
 import { createConversation, eventIds, SseReader, until } from "./support.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 // Notifications arrive in milliseconds; without the re-check a stream stays open for
 // HATCH_SSE_MAX_SECONDS (900 s).
@@ -160,8 +161,4 @@ test("a stream whose principal predates an auth change is re-checked as it subsc
     authVersion: before,
   }));
   await sse.ended(PROMPTLY_MS);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });

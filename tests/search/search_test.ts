@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
 import { receiveInboundSms } from "../../lib/messages/service.ts";
 import { smsFromAddress } from "../../lib/providers/select.ts";
 import { createContact, uniquePhone, uniqueWord } from "../contacts/fixtures.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 interface Result {
   kind: "message" | "email";
@@ -186,8 +187,4 @@ test("bad input is a 400 in words; an unknown contact is a 404", async () => {
   const res = await t.app.request(`/api/search?q=x&contact_id=${missing}`);
   assert.equal(res.status, 404);
   assert.equal((await res.json()).error, `Contact "${missing}" not found`);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });
