@@ -9,9 +9,10 @@ import { checkLoginCode } from "../../lib/auth/login.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
 import { newTotpKey } from "../../lib/auth/totp.ts";
 import { verifyPassword } from "../../lib/auth/passwords.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { onTeardown, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
+onTeardown(() => t.stop());
 
 interface Entry {
   actor_user_id: string | null;
@@ -145,8 +146,4 @@ test("the second step of a login is audited as a failure, then as a success", as
   assert.equal(succeeded.length, 1);
   assert.deepEqual(succeeded[0].detail, { second_factor: true });
   assert.equal(succeeded[0].actor_label, u.email);
-});
-
-test("teardown", async () => {
-  await t.stop();
 });
