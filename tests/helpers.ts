@@ -95,12 +95,18 @@ export function withToken(raw: Requester, token: string): Requester {
   };
 }
 
-/** Starts Hatch's services on the run's database and returns the app; stop it when done. */
+/**
+ * Starts Hatch's services on the run's database and returns the app. It stops after the file's
+ * last test (`onTeardown`) unless a test stops it sooner; `stop()` may be called more than once.
+ */
 export async function startTestApp(overrides: Source = {}): Promise<TestApp> {
   const running = await startServices(testSettings(overrides));
+  let stopped: Promise<void> | undefined;
+  const stop = () => stopped ??= running.stop();
+  onTeardown(stop);
   const raw = createApp(running.ctx);
   const admin = await createTestAdmin(running.ctx.sql);
-  return { ...running, raw, app: withToken(raw, admin.token), ...admin };
+  return { ...running, stop, raw, app: withToken(raw, admin.token), ...admin };
 }
 
 let processToken: Promise<string> | undefined;
@@ -148,6 +154,13 @@ async function runTeardowns(): Promise<void> {
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateError(errors, "Teardown steps failed");
+}
+
+/** A new temporary directory named `prefix`…, removed with its contents after the file's tests. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  onTeardown(() => Deno.remove(dir, { recursive: true }));
+  return dir;
 }
 
 /** A fresh, valid US number, unique enough per test. */

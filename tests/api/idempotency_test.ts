@@ -1,15 +1,7 @@
 import assert from "node:assert/strict";
-import {
-  jsonRequest,
-  onTeardown,
-  randomEmail,
-  randomPhone,
-  startTestApp,
-  test,
-} from "../helpers.ts";
+import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 test("a replay with the same key returns the first answer and sends nothing", async () => {
   const key = crypto.randomUUID();

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { onTeardown, startTestApp, test } from "../helpers.ts";
+import { startTestApp, test } from "../helpers.ts";
 import { generateManifest } from "../../lib/web/manifest.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 test("health and readiness", async () => {
   assert.deepEqual(await (await t.app.request("/health")).json(), {

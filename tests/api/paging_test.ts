@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { jsonRequest, onTeardown, randomPhone, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, randomPhone, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 test("a thread pages by keyset: newest page first, oldest first within a page, no overlap", async () => {
   const to = randomPhone();

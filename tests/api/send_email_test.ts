@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { findJob, jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
+import { findJob, jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 test("an email is stored with its fields, queued, and listed as an email conversation", async () => {
   const to = randomEmail();

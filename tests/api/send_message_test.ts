@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { findJob, jsonRequest, onTeardown, randomPhone, startTestApp, test } from "../helpers.ts";
+import { findJob, jsonRequest, randomPhone, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 async function count(table: string): Promise<number> {
   const [{ n }] = await t.ctx.sql`select count(*)::int as n from ${t.ctx.sql(table)}`;

@@ -1,17 +1,9 @@
 // Abuse limits: login throttling, send rate limits, body caps; and browser hardening headers.
 import assert from "node:assert/strict";
 import { createUser } from "../../lib/auth/users.ts";
-import {
-  createTestAdmin,
-  jsonRequest,
-  onTeardown,
-  startTestApp,
-  test,
-  withToken,
-} from "../helpers.ts";
+import { createTestAdmin, jsonRequest, startTestApp, test, withToken } from "../helpers.ts";
 
 const t = await startTestApp({ HATCH_SEND_RATE_PER_MINUTE: "12" });
-onTeardown(() => t.stop());
 
 function login(email: string, password: string, ip: string): Promise<Response> {
   return Promise.resolve(t.raw.request("/login", {

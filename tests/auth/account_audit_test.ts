@@ -9,10 +9,9 @@ import { checkLoginCode } from "../../lib/auth/login.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
 import { newTotpKey } from "../../lib/auth/totp.ts";
 import { verifyPassword } from "../../lib/auth/passwords.ts";
-import { onTeardown, startTestApp, test } from "../helpers.ts";
+import { startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 interface Entry {
   actor_user_id: string | null;

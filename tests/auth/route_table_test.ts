@@ -5,10 +5,9 @@ import { manifest } from "../../routes.gen.ts";
 import { routeTable } from "../../lib/web/router.tsx";
 import { createApiToken, revokeApiToken } from "../../lib/auth/tokens.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
-import { onTeardown, startTestApp, test } from "../helpers.ts";
+import { startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 const OPEN = new Set([
   "/health",
   "/ready",

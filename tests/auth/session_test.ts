@@ -3,10 +3,9 @@ import assert from "node:assert/strict";
 import { generateTOTP } from "@oslojs/otp";
 import { createUser } from "../../lib/auth/users.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
-import { onTeardown, startTestApp, test } from "../helpers.ts";
+import { startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 async function newUser(role: "admin" | "agent" = "agent") {
   const email = `u-${crypto.randomUUID().slice(0, 8)}@test.example`;

@@ -7,10 +7,9 @@ import { listen } from "../../lib/db/listener.ts";
 import type { Tx } from "../../lib/db/connect.ts";
 import { cachedApiToken, createApiToken, forgetTokens } from "../../lib/auth/tokens.ts";
 import { createUser, setUserDisabled } from "../../lib/auth/users.ts";
-import { onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
+import { randomEmail, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 async function status(token: string): Promise<number> {
   const res = await t.raw.request("/api/me", { headers: { authorization: `Bearer ${token}` } });

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
 import { createContact, send, uniquePhone, uniqueWord } from "./fixtures.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 async function contactsNamed(name: string): Promise<number> {
   const [{ n }] = await t.ctx.sql`select count(*)::int as n from contacts where name = ${name}`;

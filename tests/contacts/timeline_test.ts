@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
 import { receiveInboundSms } from "../../lib/messages/service.ts";
 import { smsFromAddress } from "../../lib/providers/select.ts";
 import { createContact, uniquePhone, uniqueWord } from "./fixtures.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 interface Item {
   kind: "message" | "email";

@@ -6,7 +6,6 @@ import { createApp } from "../../main.ts";
 import { onTeardown, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 // A port that accepts connections and never answers: a hung server, the case a bare query would
 // wait on for as long as the driver's own timeouts allow.

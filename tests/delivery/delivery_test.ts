@@ -28,7 +28,6 @@ const t = await startTestApp({
   SENDGRID_API_BASE_URL: sendgrid.url,
   HATCH_PUBLIC_URL: "https://hatch.example",
 });
-onTeardown(() => t.stop());
 const worker = await startWorker({
   sql: t.ctx.sql,
   databaseUrl: t.databaseUrl,

@@ -4,10 +4,9 @@ import assert from "node:assert/strict";
 import type { JobHelpers } from "graphile-worker";
 import { deliveryTasks, providersFor } from "../../lib/delivery/tasks.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
-import { onTeardown, startTestApp, test } from "../helpers.ts";
+import { startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 test("prune deletes what is past its keeping time and nothing newer", async () => {
   const { sql, settings } = t.ctx;

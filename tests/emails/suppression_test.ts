@@ -1,10 +1,9 @@
 // Sends to suppressed addresses (bounced, reported spam) are refused before anything is stored.
 import assert from "node:assert/strict";
-import { jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
 import { suppressAddress } from "../../lib/emails/suppressions.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 const sql = t.ctx.sql;
 
 async function counts() {

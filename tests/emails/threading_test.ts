@@ -9,13 +9,13 @@ import {
   onTeardown,
   randomEmail,
   startTestApp,
+  tempDir,
   test,
   waitForStatus,
 } from "../helpers.ts";
 
 const SECRET = `in-${crypto.randomUUID()}`;
-const dataDir = await Deno.makeTempDir({ prefix: "hatch_threading_" });
-onTeardown(() => Deno.remove(dataDir, { recursive: true }));
+const dataDir = await tempDir("hatch_threading_");
 const sendgrid = startFakeSendgrid();
 onTeardown(() => sendgrid.close());
 const t = await startTestApp({
@@ -25,7 +25,6 @@ const t = await startTestApp({
   HATCH_INBOUND_EMAIL_SECRET: SECRET,
   HATCH_DATA_DIR: dataDir,
 });
-onTeardown(() => t.stop());
 const worker = await startWorker({
   sql: t.ctx.sql,
   databaseUrl: t.databaseUrl,

@@ -11,7 +11,7 @@ import { type MountedRoute, routeTable } from "../../lib/web/router.tsx";
 import type { OperationDoc } from "../../lib/web/define.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
 import { sessionCookieName, sessionPolicy } from "../../lib/auth/principal.ts";
-import { onTeardown, type Requester, startTestApp, test, withToken } from "../helpers.ts";
+import { onTeardown, type Requester, startTestApp, tempDir, test, withToken } from "../helpers.ts";
 import { freshContacts, hintsFor, realIds, type Rows, seedRows } from "./seed.ts";
 import {
   bodyValue,
@@ -24,8 +24,7 @@ import {
 import { badAuthorization, idempotencyKey, malformedBody, oddHeaders } from "./malformed.ts";
 import { checkAnswer, fuzz, type FuzzRequest, RUNS, SEED, send, Tally } from "./harness.ts";
 
-const dataDir = await Deno.makeTempDir({ prefix: "hatch_fuzz_" });
-onTeardown(() => Deno.remove(dataDir, { recursive: true }));
+const dataDir = await tempDir("hatch_fuzz_");
 const t = await startTestApp({
   // Thousands of sends in a minute are the point here, not the limit's business.
   HATCH_SEND_RATE_PER_MINUTE: "1000000",
@@ -35,7 +34,6 @@ const t = await startTestApp({
   // Whatever might be written to disk goes to a directory of this run's own.
   HATCH_DATA_DIR: dataDir,
 });
-onTeardown(() => t.stop());
 
 // Requests come from an address of their own, so the sign-in failures the fuzzer racks up on
 // POST /login throttle only that address (clientIp reads Hono's env like Deno.serve's info).

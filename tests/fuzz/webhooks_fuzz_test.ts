@@ -5,14 +5,7 @@
 import fc from "fast-check";
 import twilio from "twilio";
 import { applyStatus } from "../../lib/db/thread.ts";
-import {
-  jsonRequest,
-  onTeardown,
-  randomEmail,
-  randomPhone,
-  startTestApp,
-  test,
-} from "../helpers.ts";
+import { jsonRequest, randomEmail, randomPhone, startTestApp, tempDir, test } from "../helpers.ts";
 import { type FormField, multipartForm, sendgridEventSigner } from "../fakes/sendgrid_webhooks.ts";
 import { nastyString } from "./arbitraries.ts";
 import { headerValue } from "./malformed.ts";
@@ -23,8 +16,7 @@ const TWILIO_TOKEN = "fuzz-twilio-auth-token";
 const SECRET = `fuzz-${crypto.randomUUID()}`;
 const OURS = "support@parse.hatch.example";
 const signer = sendgridEventSigner();
-const dataDir = await Deno.makeTempDir({ prefix: "hatch_fuzz_" });
-onTeardown(() => Deno.remove(dataDir, { recursive: true }));
+const dataDir = await tempDir("hatch_fuzz_");
 const t = await startTestApp({
   HATCH_PUBLIC_URL: PUBLIC,
   TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
@@ -34,7 +26,6 @@ const t = await startTestApp({
   HATCH_ATTACHMENT_MAX_BYTES: "2000",
   HATCH_DATA_DIR: dataDir,
 });
-onTeardown(() => t.stop());
 
 // Rows the posts can be about: a sent SMS with its Twilio sid, a sent email with its SendGrid
 // id and Message-ID (for status events and for threading replies into it).

@@ -8,11 +8,10 @@ import { createSession } from "../../lib/auth/sessions.ts";
 import { createUser, setUserDisabled } from "../../lib/auth/users.ts";
 import { sessionPolicy } from "../../lib/auth/principal.ts";
 import { openEventStream } from "../../lib/realtime/sse.ts";
-import { onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
+import { randomEmail, startTestApp, test } from "../helpers.ts";
 import { createConversation, eventIds, SseReader, until } from "./support.ts";
 
 const t = await startTestApp();
-onTeardown(() => t.stop());
 
 // Notifications arrive in milliseconds; without the re-check a stream stays open for
 // HATCH_SSE_MAX_SECONDS (900 s).

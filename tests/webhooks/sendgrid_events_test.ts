@@ -1,12 +1,11 @@
 // SendGrid's Event Webhook: signed over the exact bytes, applied once, statuses forward only,
 // bounces and spam reports suppress the address for later sends.
 import assert from "node:assert/strict";
-import { jsonRequest, onTeardown, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
 import { sendgridEventSigner } from "../fakes/sendgrid_webhooks.ts";
 
 const signer = sendgridEventSigner();
 const t = await startTestApp({ SENDGRID_WEBHOOK_PUBLIC_KEY: signer.publicKey });
-onTeardown(() => t.stop());
 const sql = t.ctx.sql;
 
 async function sendEmail(to = randomEmail(), extra: Record<string, unknown> = {}) {

@@ -2,28 +2,19 @@
 // threaded into the conversation it answers, stored once per Message-ID, secret checked first.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import {
-  jsonRequest,
-  onTeardown,
-  randomEmail,
-  startTestApp,
-  test,
-  type TestApp,
-} from "../helpers.ts";
+import { jsonRequest, randomEmail, startTestApp, tempDir, test, type TestApp } from "../helpers.ts";
 import { type FormField, multipartForm } from "../fakes/sendgrid_webhooks.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
 
 const SECRET = `in-${crypto.randomUUID()}`;
 const OURS = "support@parse.hatch.example";
-const dataDir = await Deno.makeTempDir({ prefix: "hatch_inbound_" });
-onTeardown(() => Deno.remove(dataDir, { recursive: true }));
+const dataDir = await tempDir("hatch_inbound_");
 const t = await startTestApp({
   HATCH_INBOUND_EMAIL_SECRET: SECRET,
   HATCH_INBOUND_EMAIL_ADDRESS: OURS,
   HATCH_ATTACHMENT_MAX_BYTES: "1000",
   HATCH_DATA_DIR: dataDir,
 });
-onTeardown(() => t.stop());
 const sql = t.ctx.sql;
 
 function utf8Base64(text: string): string {

@@ -25,7 +25,6 @@ const t = await startTestApp({
   TWILIO_API_BASE_URL: fake.url,
   HATCH_PUBLIC_URL: PUBLIC,
 });
-onTeardown(() => t.stop());
 
 type Fields = [string, string][];
 
