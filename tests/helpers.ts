@@ -24,7 +24,7 @@ export function testAdminUrl(): string {
 
 /**
  * A migrated database of the test's own on the run's server (`hatch_test_<name>_<random>`), with
- * a pool of `max`; `drop()` closes the pool and drops it.
+ * a pool of `max`; `drop()` closes the pool and drops it, by itself after the file's tests.
  */
 export async function ownDatabase(
   name: string,
@@ -34,17 +34,17 @@ export async function ownDatabase(
   await ensureDatabase(testAdminUrl(), database);
   const url = withDatabase(testAdminUrl(), database);
   const sql = connect(url, { max: options.max ?? 3 });
-  await migrate(sql, url);
-  return {
-    url,
-    sql,
-    drop: async () => {
+  let dropped: Promise<void> | undefined;
+  const drop = () =>
+    dropped ??= (async () => {
       await sql.end({ timeout: 2 });
       const admin = connect(testAdminUrl(), { max: 1 });
       await admin.unsafe(`drop database if exists "${database}" with (force)`).catch(() => {});
       await admin.end();
-    },
-  };
+    })();
+  onTeardown(drop);
+  await migrate(sql, url);
+  return { url, sql, drop };
 }
 
 /** Settings for tests: the run's database, no embedded worker, sandbox providers, no delays. */

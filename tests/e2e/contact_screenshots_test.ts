@@ -2,7 +2,7 @@
 // Maria Chen's page (her texts and the emails about her order in one timeline) and the inbox's
 // filter box finding a word in message text.
 import assert from "node:assert/strict";
-import { onTeardown, ownDatabase, test } from "../helpers.ts";
+import { ownDatabase, test } from "../helpers.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
 import {
   afternoonZone,
@@ -15,7 +15,6 @@ import {
 import { seedShowcase, SHOP } from "./showcase.ts";
 
 const db = await ownDatabase("contact_shots");
-onTeardown(() => db.drop());
 await seedShowcase(db.sql);
 const MARIA = "maria.chen@example.com";
 const mariaId = await addMariasEmails(db.sql);
@@ -23,10 +22,8 @@ const hatch = await startHatch({
   databaseUrl: db.url,
   env: { HATCH_SANDBOX_NUMBER: SHOP.phone, HATCH_SANDBOX_EMAIL: SHOP.email },
 });
-onTeardown(() => hatch.kill("SIGTERM"));
 await signIn(db.url, "ana@marigold.shop");
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 const zone = afternoonZone();
 
 /** Maria also emails: her address joins her contact, with a short email thread about the order. */

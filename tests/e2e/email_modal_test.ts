@@ -2,14 +2,12 @@
 // close button, the five-second countdown after a send, and errors said in words.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { onTeardown, randomEmail, test } from "../helpers.ts";
+import { randomEmail, test } from "../helpers.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const hatch = await startHatch();
-onTeardown(() => hatch.kill("SIGTERM"));
 await signIn();
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 
 async function openModal(page: Page): Promise<void> {
   await page.locator(".sidebar").getByRole("button", { name: "Compose email" }).click();

@@ -16,10 +16,8 @@ const hatch = await startHatch({
     TWILIO_API_BASE_URL: fake.url,
   },
 });
-onTeardown(() => hatch.kill("SIGTERM"));
 await signIn();
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 
 test("a send the provider refuses shows its reason inline, with Retry", async () => {
   const { page, context, errors } = await openPage(browser);

@@ -2,7 +2,7 @@
 // contexts, hostile text, the phone layout, the composer, and scrolling through history.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { onTeardown, randomPhone, test } from "../helpers.ts";
+import { randomPhone, test } from "../helpers.ts";
 import {
   get,
   launchBrowser,
@@ -15,10 +15,8 @@ import {
 } from "./harness.ts";
 
 const hatch = await startHatch();
-onTeardown(() => hatch.kill("SIGTERM"));
 await signIn();
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 const base = hatch.url;
 
 async function newConversation(text = "Hello from Hatch"): Promise<string> {

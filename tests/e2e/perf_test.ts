@@ -2,13 +2,12 @@
 // server's answer time for 50 conversations + a 50-message thread, the JavaScript the browser
 // downloads, time until live, and keyset paging of the list as it scrolls.
 import assert from "node:assert/strict";
-import { onTeardown, ownDatabase, test } from "../helpers.ts";
+import { ownDatabase, test } from "../helpers.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const CONVERSATIONS = 130;
 const db = await ownDatabase("perf");
-onTeardown(() => db.drop());
 const now = Date.now();
 let bigId = "";
 for (let i = 0; i < CONVERSATIONS; i++) {
@@ -40,10 +39,8 @@ for (let i = 0; i < CONVERSATIONS; i++) {
     from jsonb_populate_recordset(null::messages, ${db.sql.json(rows)})`;
 }
 const hatch = await startHatch({ databaseUrl: db.url });
-onTeardown(() => hatch.kill("SIGTERM"));
 const auth = await signIn(db.url);
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 
 async function gzipSize(bytes: Uint8Array): Promise<number> {
   const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new CompressionStream("gzip"));

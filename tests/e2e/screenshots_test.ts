@@ -1,7 +1,7 @@
 // The README's screenshots, taken from a real Hatch on a showcase database: the inbox, a
 // thread (dark, with the SMS counter at work), the email modal, and an email conversation.
 import assert from "node:assert/strict";
-import { onTeardown, ownDatabase, test } from "../helpers.ts";
+import { ownDatabase, test } from "../helpers.ts";
 import {
   afternoonZone,
   DOCS_DIR,
@@ -13,16 +13,13 @@ import {
 import { seedShowcase, SHOP } from "./showcase.ts";
 
 const db = await ownDatabase("shots");
-onTeardown(() => db.drop());
 const { openId, emailId } = await seedShowcase(db.sql);
 const hatch = await startHatch({
   databaseUrl: db.url,
   env: { HATCH_SANDBOX_NUMBER: SHOP.phone, HATCH_SANDBOX_EMAIL: SHOP.email },
 });
-onTeardown(() => hatch.kill("SIGTERM"));
 await signIn(db.url, "ana@marigold.shop");
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 await Deno.mkdir(DOCS_DIR, { recursive: true });
 const zone = afternoonZone();
 

@@ -3,7 +3,7 @@
 // throttle, and hostile text everywhere it is shown. The settings page has settings_test.ts.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { onTeardown, ownDatabase, randomEmail, randomPhone, test } from "../helpers.ts";
+import { ownDatabase, randomEmail, randomPhone, test } from "../helpers.ts";
 import { spawnHatch } from "../process.ts";
 import { freePort } from "../../lib/net.ts";
 import { launchBrowser, waitLive } from "./harness.ts";
@@ -17,7 +17,6 @@ const HOSTILE_SCRIPT = "<script>alert(1)</script>";
 
 // No HATCH_ADMIN_PASSWORD: the first run makes one up and prints it.
 const db = await ownDatabase("security");
-onTeardown(() => db.drop());
 const hatch = await spawnHatch({
   port: freePort(),
   captureStdout: true,
@@ -28,10 +27,8 @@ const hatch = await spawnHatch({
     HATCH_KEEPALIVE_SECONDS: "5",
   },
 });
-onTeardown(() => hatch.kill("SIGTERM"));
 const base = hatch.url;
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 /** The first admin, with the password the first run printed (read by the first test). */
 const admin = { email: ADMIN, password: "" };
 

@@ -2,7 +2,7 @@
 // users added, disabled and reset by an admin, what agents do not see, two-factor turned on
 // and off, the audit log's paging and filter; and the README's screenshots of it.
 import assert from "node:assert/strict";
-import { onTeardown, ownDatabase, randomEmail, test } from "../helpers.ts";
+import { ownDatabase, randomEmail, test } from "../helpers.ts";
 import { spawnHatch } from "../process.ts";
 import { freePort } from "../../lib/net.ts";
 import { afternoonZone, DOCS_DIR, launchBrowser, waitLive } from "./harness.ts";
@@ -13,7 +13,6 @@ import { createUser } from "../../lib/auth/users.ts";
 const ADMIN = { email: "owner@example.com", password: "Saffron-Kettle-Window-38" };
 
 const db = await ownDatabase("settings");
-onTeardown(() => db.drop());
 const hatch = await spawnHatch({
   port: freePort(),
   env: {
@@ -24,10 +23,8 @@ const hatch = await spawnHatch({
     HATCH_KEEPALIVE_SECONDS: "5",
   },
 });
-onTeardown(() => hatch.kill("SIGTERM"));
 const base = hatch.url;
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 
 /** A bearer token for the admin, made straight in the database, for the test's own calls. */
 async function adminToken(): Promise<string> {

@@ -25,10 +25,8 @@ const hatch = await startHatch({
     HATCH_PUBLIC_URL: PUBLIC,
   },
 });
-onTeardown(() => hatch.kill("SIGTERM"));
 const creds = await signIn();
 const browser = await launchBrowser();
-onTeardown(() => browser.close());
 const base = hatch.url;
 
 /** Posts an inbound SMS to the webhook, signed as Twilio signs it. */
