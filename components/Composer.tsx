@@ -42,7 +42,7 @@ export function SmsCounter(props: { count: SmsCount; onFix?: () => void; fixable
   return (
     <div class="counter" aria-live="polite">
       {c.encoding === "UCS-2" && (
-        <p class="counter-warn">
+        <p class="callout callout-warning callout-small counter-warn">
           {capitalise(c.unicodeChars.slice(0, 3).map(describe).join(", "))}
           {c.unicodeChars.length > 3 ? ` and ${c.unicodeChars.length - 3} more` : ""}{" "}
           {c.unicodeChars.length === 1 ? "forces" : "force"}{" "}

@@ -52,7 +52,7 @@ export function ContactActions(props: { store: Store; conv: Conversation }) {
           </div>
         )}
       {error && (
-        <p class="contact-link-error" role="alert">
+        <p class="callout contact-link-error" role="alert">
           <IconAlert size={14} /> {error}
         </p>
       )}

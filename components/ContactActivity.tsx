@@ -64,7 +64,7 @@ export function ContactActivity(props: {
             ))}
           </ol>
         )}
-      {older.error && <p class="thread-error" role="alert">{older.error}</p>}
+      {older.error && <p class="callout thread-error" role="alert">{older.error}</p>}
       {props.cursor && (
         <button
           type="button"

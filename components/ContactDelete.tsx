@@ -42,7 +42,7 @@ export function ContactDelete(props: {
           instead of a name. This cannot be undone.
         </p>
         {error && (
-          <p class="form-error" role="alert">
+          <p class="callout callout-boxed form-error" role="alert">
             <IconAlert size={16} /> {error}
           </p>
         )}

@@ -74,9 +74,9 @@ function AddressList(props: {
               <IconClose size={15} />
             </button>
             {props.showProblems && props.problems[i]
-              ? <p class="field-error">{props.problems[i]}</p>
+              ? <p class="callout field-error">{props.problems[i]}</p>
               : props.hints[i] && (
-                <p class="field-hint">
+                <p class="callout callout-success field-hint">
                   <IconCheck size={12} /> {props.hints[i]}
                 </p>
               )}
@@ -164,7 +164,7 @@ export function ContactEditor(props: {
             aria-invalid={tried && !!nameProblem}
             onInput={(e) => setDraft({ ...draft, name: e.currentTarget.value })}
           />
-          {tried && nameProblem && <p class="field-error">{nameProblem}</p>}
+          {tried && nameProblem && <p class="callout field-error">{nameProblem}</p>}
         </div>
         <AddressList
           kind="phone"
@@ -194,7 +194,7 @@ export function ContactEditor(props: {
           />
         </div>
         {error && (
-          <p class="form-error" role="alert">
+          <p class="callout callout-boxed form-error" role="alert">
             <IconAlert size={16} /> {error}
           </p>
         )}

@@ -127,7 +127,7 @@ export function ContactMerge(props: {
             </>
           )}
         {error && (
-          <p class="form-error" role="alert">
+          <p class="callout callout-boxed form-error" role="alert">
             <IconAlert size={16} /> {error}
           </p>
         )}

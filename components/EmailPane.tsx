@@ -55,7 +55,7 @@ export function EmailPane(
             names={{ [conv.contact]: props.label }}
           />
         ))}
-        {thread.error && <p class="thread-error" role="alert">{thread.error}</p>}
+        {thread.error && <p class="callout thread-error" role="alert">{thread.error}</p>}
       </div>
     </section>
   );

@@ -68,7 +68,7 @@ export function EmailCard(
       </header>
       <h3 class="email-subject">{e.subject || "(no subject)"}</h3>
       {failed && (
-        <p class="msg-error" role="alert">
+        <p class="callout callout-small msg-error" role="alert">
           <IconAlert size={14} />
           <span>
             Failed: {e.error_message ?? "the provider gave no reason"}

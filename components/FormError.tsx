@@ -5,7 +5,7 @@ import { IconAlert } from "./Icons.tsx";
 export function FormError(props: { error: string | null | undefined }) {
   return props.error
     ? (
-      <p class="form-error" role="alert">
+      <p class="callout callout-boxed form-error" role="alert">
         <IconAlert size={16} /> {props.error}
       </p>
     )

@@ -119,7 +119,7 @@ export function MessageBubble(props: {
         )}
       </div>
       {failed && (
-        <div class="msg-error" role="alert">
+        <div class="callout callout-small msg-error" role="alert">
           <IconAlert size={14} />
           <span class="msg-error-text">
             {m.local ? "Not sent: " : "Failed: "}

@@ -51,7 +51,10 @@ export function SandboxPanel(props: { customer: string; onSend: (body: string) =
         </button>
       </form>
       {state.words && (
-        <p class={`sandbox-note ${state.kind === "error" ? "is-error" : ""}`} role="status">
+        <p
+          class={`callout ${state.kind === "error" ? "" : "callout-success "}sandbox-note`}
+          role="status"
+        >
           {state.words}
         </p>
       )}

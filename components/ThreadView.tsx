@@ -129,7 +129,7 @@ export function ThreadView(props: {
             : messages.length
             ? nodes
             : props.empty}
-          {thread.error && <p class="thread-error" role="alert">{thread.error}</p>}
+          {thread.error && <p class="callout thread-error" role="alert">{thread.error}</p>}
         </div>
       </div>
       {unseen > 0 && (

@@ -56,7 +56,7 @@ export function TimelineEntry(props: { entry: Entry; address: string; timeZone: 
           </span>
         )}
         {failed && e.error && (
-          <span class="tl-error">
+          <span class="callout tl-error">
             <IconAlert size={13} /> {e.error}
           </span>
         )}

@@ -156,7 +156,7 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
           </span>
         )}
       </div>
-      {shown(f) && <p class="field-error" id={`email-${f}-error`}>{shown(f)}</p>}
+      {shown(f) && <p class="callout field-error" id={`email-${f}-error`}>{shown(f)}</p>}
     </div>
   );
   const addressInput = (f: "to" | "cc" | "bcc", placeholder: string) => (
@@ -255,7 +255,7 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
               />,
             )}
             {phase.kind === "error" && (
-              <p class="form-error" role="alert">
+              <p class="callout callout-boxed form-error" role="alert">
                 <IconAlert size={16} /> {phase.words}
               </p>
             )}

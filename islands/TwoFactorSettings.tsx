@@ -168,7 +168,7 @@ export default function TwoFactorSettings(props: TwoFactorSettingsProps) {
         )}
       </div>
       {notice && (
-        <p class="notice notice-good" role="status">
+        <p class="callout callout-success callout-boxed notice" role="status">
           <IconCheck size={16} /> {notice}
         </p>
       )}

@@ -123,7 +123,7 @@ export default function UserAdmin(props: UserAdminProps) {
           <IconPlus size={16} /> Add user
         </button>
       </div>
-      {notice && <p class="notice notice-good" role="status">{notice}</p>}
+      {notice && <p class="callout callout-success callout-boxed notice" role="status">{notice}</p>}
       <FormError error={rowError} />
       <div class="table-wrap">
         <table class="table">

@@ -1,4 +1,5 @@
-// The document around every page: meta, the stylesheet, and the script that hydrates islands.
+// The document around every page: meta, the stylesheets every page uses (a page links its own),
+// and the script that hydrates islands.
 import type { ComponentType } from "preact";
 import type { PageProps } from "../lib/web/define.ts";
 
@@ -30,7 +31,8 @@ export default function App(props: PageProps & { Component: ComponentType<PagePr
           type="font/woff2"
           crossorigin="anonymous"
         />
-        <link rel="stylesheet" href="/static/app.css" />
+        <link rel="stylesheet" href="/static/tokens.css" />
+        <link rel="stylesheet" href="/static/base.css" />
         <link rel="modulepreload" href="/static/islands/_client.js" />
       </head>
       <body>

@@ -6,6 +6,7 @@ import { define, page } from "../lib/web/define.ts";
 import { type ContactsData, contactsPage } from "../lib/pages/contacts.ts";
 import ContactList from "../islands/ContactList.tsx";
 import ContactView from "../islands/ContactView.tsx";
+import { Stylesheets } from "../components/Stylesheets.tsx";
 
 export const handler = define.handlers({
   async GET(c) {
@@ -27,7 +28,7 @@ export function ContactsPage(props: { data: ContactsData }) {
   const { data } = props;
   return (
     <>
-      <link rel="stylesheet" href="/static/contacts.css" />
+      <Stylesheets names={["callout", "buttons", "dialog", "shell", "contact-form", "contacts"]} />
       <div class="app contacts-app">
         <ContactList
           contacts={data.contacts.items}

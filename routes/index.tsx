@@ -7,6 +7,7 @@ import { createStore, StoreProvider } from "../lib/client/store.ts";
 import ConversationList from "../islands/ConversationList.tsx";
 import ConversationPane from "../islands/ConversationPane.tsx";
 import EmailComposer from "../islands/EmailComposer.tsx";
+import { Stylesheets } from "../components/Stylesheets.tsx";
 
 export const handler = define.handlers({
   async GET(c) {
@@ -66,7 +67,9 @@ export default define.page<InboxData>(({ data }) => {
   };
   return (
     <StoreProvider value={store}>
-      <link rel="stylesheet" href="/static/contacts.css" />
+      <Stylesheets
+        names={["callout", "buttons", "dialog", "shell", "contact-form", "thread", "inbox"]}
+      />
       <div class="app">
         <ConversationList
           conversations={data.conversations.items}

@@ -7,6 +7,7 @@ import { sessionCookieName, sessionPolicy } from "../lib/auth/principal.ts";
 import { requestPrincipal } from "../lib/web/auth_gate.ts";
 import { TooManyRequestsError } from "../lib/errors.ts";
 import type { Ctx } from "../lib/web/define.ts";
+import { Stylesheets } from "../components/Stylesheets.tsx";
 
 export const open = true;
 
@@ -105,7 +106,7 @@ export const handler = define.handlers({
 
 export default define.page<LoginData>(({ data }) => (
   <main class="login">
-    <link rel="stylesheet" href="/static/auth.css" />
+    <Stylesheets names={["callout", "auth"]} />
     <form class="login-card" method="post" action="/login">
       <h1 class="login-title">
         <img src="/static/favicon.svg" alt="" width="28" height="28" /> Hatch
@@ -115,7 +116,7 @@ export default define.page<LoginData>(({ data }) => (
           ? "Enter the 6-digit code from your authenticator app"
           : "Sign in to your team's inbox"}
       </p>
-      {data.error && <p class="login-error" role="alert">{data.error}</p>}
+      {data.error && <p class="callout callout-boxed login-error" role="alert">{data.error}</p>}
       <input type="hidden" name="next" value={data.next} />
       {data.step === "password"
         ? (

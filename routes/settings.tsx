@@ -8,6 +8,7 @@ import { type AuditEntry, listAudit } from "../lib/auth/audit.ts";
 import { shortDate } from "../lib/settings/format.ts";
 import { zoneFromCookie } from "../lib/shared/time.ts";
 import { Avatar } from "../components/Avatar.tsx";
+import { Stylesheets } from "../components/Stylesheets.tsx";
 import {
   IconBack,
   IconHistory,
@@ -85,7 +86,7 @@ export default define.page<SettingsData>(({ data }) => {
   const owners = data.users ? Object.fromEntries(data.users.map((u) => [u.id, u.email])) : null;
   return (
     <div class="settings">
-      <link rel="stylesheet" href="/static/settings.css" />
+      <Stylesheets names={["callout", "buttons", "dialog", "shell", "settings"]} />
       <aside class="settings-rail">
         <div class="brand">
           <Logo size={26} />

@@ -24,7 +24,7 @@ export function testAdminUrl(): string {
 
 /**
  * A migrated database of the test's own on the run's server (`hatch_test_<name>_<random>`), with
- * a pool of `max`; `drop()` closes the pool and drops it.
+ * a pool of `max`; `drop()` closes the pool and drops it, by itself after the file's tests.
  */
 export async function ownDatabase(
   name: string,
@@ -34,17 +34,17 @@ export async function ownDatabase(
   await ensureDatabase(testAdminUrl(), database);
   const url = withDatabase(testAdminUrl(), database);
   const sql = connect(url, { max: options.max ?? 3 });
-  await migrate(sql, url);
-  return {
-    url,
-    sql,
-    drop: async () => {
+  let dropped: Promise<void> | undefined;
+  const drop = () =>
+    dropped ??= (async () => {
       await sql.end({ timeout: 2 });
       const admin = connect(testAdminUrl(), { max: 1 });
       await admin.unsafe(`drop database if exists "${database}" with (force)`).catch(() => {});
       await admin.end();
-    },
-  };
+    })();
+  onTeardown(drop);
+  await migrate(sql, url);
+  return { url, sql, drop };
 }
 
 /** Settings for tests: the run's database, no embedded worker, sandbox providers, no delays. */
@@ -95,12 +95,18 @@ export function withToken(raw: Requester, token: string): Requester {
   };
 }
 
-/** Starts Hatch's services on the run's database and returns the app; stop it when done. */
+/**
+ * Starts Hatch's services on the run's database and returns the app. It stops after the file's
+ * last test (`onTeardown`) unless a test stops it sooner; `stop()` may be called more than once.
+ */
 export async function startTestApp(overrides: Source = {}): Promise<TestApp> {
   const running = await startServices(testSettings(overrides));
+  let stopped: Promise<void> | undefined;
+  const stop = () => stopped ??= running.stop();
+  onTeardown(stop);
   const raw = createApp(running.ctx);
   const admin = await createTestAdmin(running.ctx.sql);
-  return { ...running, raw, app: withToken(raw, admin.token), ...admin };
+  return { ...running, stop, raw, app: withToken(raw, admin.token), ...admin };
 }
 
 let processToken: Promise<string> | undefined;
@@ -121,6 +127,40 @@ export function processApiToken(): Promise<string> {
 /** Deno.test with the sanitizers off: pools and listeners outlive single steps by design. */
 export function test(name: string, fn: (t: Deno.TestContext) => Promise<void> | void): void {
   Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+const teardowns: (() => unknown)[] = [];
+let teardownHooked = false;
+
+/**
+ * Runs `step` once this test file's tests are done, passed, failed or filtered out. Steps run
+ * last registered first, so register each right after making what it undoes; every step runs
+ * even when an earlier one throws, and any error fails the file.
+ */
+export function onTeardown(step: () => unknown): void {
+  if (!teardownHooked) Deno.test.afterAll(runTeardowns);
+  teardownHooked = true;
+  teardowns.push(step);
+}
+
+async function runTeardowns(): Promise<void> {
+  const errors: unknown[] = [];
+  for (const step of teardowns.splice(0).reverse()) {
+    try {
+      await step();
+    } catch (error) {
+      errors.push(error);
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateError(errors, "Teardown steps failed");
+}
+
+/** A new temporary directory named `prefix`…, removed with its contents after the file's tests. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix });
+  onTeardown(() => Deno.remove(dir, { recursive: true }));
+  return dir;
 }
 
 /** A fresh, valid US number, unique enough per test. */

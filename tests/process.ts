@@ -1,5 +1,5 @@
 // Runs Hatch as a separate OS process for tests that kill, restart or multiply it.
-import { testDatabaseUrl } from "./helpers.ts";
+import { onTeardown, testDatabaseUrl } from "./helpers.ts";
 import { freePort, waitForReady } from "../lib/net.ts";
 
 /** A Hatch process under test. */
@@ -65,6 +65,8 @@ export async function spawnHatch(
     } catch { /* already gone */ }
     await child.status;
   };
+  // A process the tests left running stops (cleanly) after the file's last test.
+  onTeardown(() => kill("SIGTERM"));
   if ((options.entry ?? "main.ts") === "main.ts") {
     if (!await waitForReady(url, 30_000)) {
       await kill();

@@ -160,7 +160,8 @@ export function clientStore(): Store {
 
 /** The store for any component below an island: the provided one, else the browser's. */
 export function useInbox(): Store {
-  return useContext(StoreContext) ?? clientStore();
+  const provided = useContext(StoreContext);
+  return provided ?? clientStore();
 }
 
 /** The store for an island: the page's on the server; in the browser the shared one, seeded once per island from its props. */

@@ -81,7 +81,3 @@ test("keys are kept per endpoint, and a bad key is a 400", async () => {
   });
   assert.equal(res.status, 400);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

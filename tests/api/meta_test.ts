@@ -43,7 +43,3 @@ test("an unknown route is a JSON 404", async () => {
 test("routes.gen.ts is up to date with routes/ and islands/", async () => {
   assert.equal(await generateManifest(), false, "run `deno task build` and commit routes.gen.ts");
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

@@ -60,7 +60,3 @@ test("bad paging input is a 400 in words", async () => {
   const c = await t.app.request("/api/conversations?limit=1000");
   assert.equal(c.status, 400);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

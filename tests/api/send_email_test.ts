@@ -63,7 +63,3 @@ for (const [name, input, error] of bad) {
     assert.equal(after, before);
   });
 }
-
-test("teardown", async () => {
-  await t.stop();
-});

@@ -184,7 +184,3 @@ test("the sandbox simulator answers as the customer into an SMS conversation", a
   });
   assert.equal(refused.status, 400);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

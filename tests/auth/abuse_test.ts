@@ -138,7 +138,3 @@ test("weak passwords are refused in words", async () => {
     assert.match((await res.json()).error, error);
   }
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

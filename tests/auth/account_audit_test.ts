@@ -146,7 +146,3 @@ test("the second step of a login is audited as a failure, then as a success", as
   assert.deepEqual(succeeded[0].detail, { second_factor: true });
   assert.equal(succeeded[0].actor_label, u.email);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

@@ -90,7 +90,3 @@ test("every closed route refuses an expired token and an expired session", async
     where user_id = ${t.userId}`;
   await refusedWith({ cookie: `hatch_session=${session.token}` }, "expired session");
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

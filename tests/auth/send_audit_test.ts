@@ -57,7 +57,3 @@ test("a refused send leaves no audit entry", async () => {
   await res.body?.cancel();
   assert.deepEqual(await entriesFor("send.email", to), []);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

@@ -209,7 +209,3 @@ test("agents cannot use admin routes", async () => {
   assert.equal(res.status, 403);
   assert.match((await res.json()).error, /Only admins/);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

@@ -85,7 +85,3 @@ test("a lookup that a change overtook answers its request but is not cached", as
   await cachedApiToken(sql, secret);
   assert.equal(lookups, 2, "the second request looked the token up again");
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

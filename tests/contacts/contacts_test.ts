@@ -274,7 +274,3 @@ test("the OpenAPI document lists the contact and search endpoints", async () => 
   assert.ok(doc.paths["/api/contacts/{id}/timeline"].get);
   assert.ok(doc.paths["/api/search"].get);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

@@ -167,7 +167,3 @@ test("the conversation list pages without skipping rows a millisecond apart or l
   } while (before);
   assert.deepEqual(seen, [5, 4, 3, 2, 1].map((i) => `${tag} ${i}`));
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

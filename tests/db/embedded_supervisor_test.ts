@@ -2,10 +2,14 @@ import assert from "node:assert/strict";
 import { type EmbeddedServer, startEmbedded } from "../../lib/db/embedded.ts";
 import { connect } from "../../lib/db/connect.ts";
 import { freePort } from "../../lib/net.ts";
-import { test } from "../helpers.ts";
+import { onTeardown, test } from "../helpers.ts";
 
 const dataDir = `.hatch/test-supervisor-${crypto.randomUUID().slice(0, 8)}`;
 const server: EmbeddedServer = await startEmbedded({ dataDir, port: freePort(), quiet: true });
+onTeardown(async () => {
+  await server.stop();
+  await Deno.remove(dataDir, { recursive: true });
+});
 const pgDir = `${await Deno.realPath(dataDir)}/pg`;
 
 async function postmasterPid(): Promise<number | undefined> {
@@ -68,9 +72,4 @@ test("stop() stops the embedded server for good", async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.equal(await answers(), false);
-});
-
-test("teardown", async () => {
-  await server.stop();
-  await Deno.remove(dataDir, { recursive: true });
 });

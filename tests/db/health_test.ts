@@ -3,7 +3,7 @@ import { connect } from "../../lib/db/connect.ts";
 import { pingDatabase } from "../../lib/db/health.ts";
 import { freePort } from "../../lib/net.ts";
 import { createApp } from "../../main.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { onTeardown, startTestApp, test } from "../helpers.ts";
 
 const t = await startTestApp();
 
@@ -14,6 +14,10 @@ const held: Deno.Conn[] = [];
 (async () => {
   for await (const conn of silent) held.push(conn);
 })();
+onTeardown(() => {
+  silent.close();
+  for (const conn of held) conn.close();
+});
 
 const deadUrls = {
   refused: `postgres://nobody:x@127.0.0.1:${freePort()}/nothing`,
@@ -38,9 +42,3 @@ for (const [kind, url] of Object.entries(deadUrls)) {
     await sql.end({ timeout: 0 });
   });
 }
-
-test("teardown", async () => {
-  silent.close();
-  for (const conn of held) conn.close();
-  await t.stop();
-});

@@ -4,12 +4,14 @@
 import assert from "node:assert/strict";
 import { connect } from "../../lib/db/connect.ts";
 import { DatabaseUnavailableError } from "../../lib/errors.ts";
-import { test, testDatabaseUrl } from "../helpers.ts";
+import { onTeardown, test, testDatabaseUrl } from "../helpers.ts";
 
 const url = testDatabaseUrl();
 const table = `pool_guard_${crypto.randomUUID().slice(0, 8)}`;
 const setup = connect(url, { max: 1 });
+onTeardown(() => setup.end());
 await setup.unsafe(`create table ${table} (note text primary key)`);
+onTeardown(() => setup.unsafe(`drop table ${table}`));
 
 // What another process sees: only committed rows.
 async function committed(note: string): Promise<boolean> {
@@ -87,9 +89,4 @@ test("an unreachable database answers within the acquire timeout, as unavailable
   } finally {
     await sql.end();
   }
-});
-
-test("teardown", async () => {
-  await setup.unsafe(`drop table ${table}`);
-  await setup.end();
 });

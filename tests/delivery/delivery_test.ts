@@ -5,6 +5,7 @@ import { startFakeTwilio } from "../fakes/fake_twilio.ts";
 import { startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
 import {
   jsonRequest,
+  onTeardown,
   randomEmail,
   randomPhone,
   startTestApp,
@@ -14,7 +15,9 @@ import {
 } from "../helpers.ts";
 
 const twilio = startFakeTwilio();
+onTeardown(() => twilio.close());
 const sendgrid = startFakeSendgrid();
+onTeardown(() => sendgrid.close());
 const t = await startTestApp({
   TWILIO_ACCOUNT_SID: twilio.accountSid,
   TWILIO_AUTH_TOKEN: twilio.authToken,
@@ -30,6 +33,7 @@ const worker = await startWorker({
   databaseUrl: t.databaseUrl,
   settings: t.ctx.settings,
 });
+onTeardown(() => worker.stop());
 
 async function send(to: string, content = "hello"): Promise<string> {
   const res = await jsonRequest(t.app, "/api/send_message", { to, content });
@@ -130,11 +134,4 @@ test("a SendGrid 400 fails the email with SendGrid's own error list", async () =
   const row = await waitForStatus(t.ctx.sql, "emails", email_id, ["sent", "failed"]);
   assert.equal(row.status, "failed");
   assert.match(row.error_message as string, /verified Sender Identity/);
-});
-
-test("teardown", async () => {
-  await worker.stop();
-  await t.stop();
-  await twilio.close();
-  await sendgrid.close();
 });

@@ -34,7 +34,3 @@ test("prune deletes what is past its keeping time and nothing newer", async () =
   const sessions = await sql`select 1 from sessions where user_id = ${t.userId}`;
   assert.equal(sessions.length, 0);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

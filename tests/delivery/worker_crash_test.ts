@@ -6,6 +6,7 @@ import { sendMessage } from "../../lib/messages/service.ts";
 import { startFakeTwilio } from "../fakes/fake_twilio.ts";
 import {
   findJob,
+  onTeardown,
   processApiToken,
   randomPhone,
   test,
@@ -17,6 +18,7 @@ import {
 import { spawnHatch } from "../process.ts";
 
 const twilio = startFakeTwilio();
+onTeardown(() => twilio.close());
 const providerEnv = {
   TWILIO_ACCOUNT_SID: twilio.accountSid,
   TWILIO_AUTH_TOKEN: twilio.authToken,
@@ -25,6 +27,7 @@ const providerEnv = {
   HATCH_WORKER_HEARTBEAT_SECONDS: "1",
 };
 const sql = connect(testDatabaseUrl(), { max: 3 });
+onTeardown(() => sql.end());
 
 function inProcessWorker() {
   return startWorker({ sql, databaseUrl: testDatabaseUrl(), settings: testSettings(providerEnv) });
@@ -95,9 +98,4 @@ test("a live worker's heartbeat names the lock its running job carries, so the s
     twilio.clearFailureFor(to);
     await worker.stop();
   }
-});
-
-test("teardown", async () => {
-  await sql.end();
-  await twilio.close();
 });

@@ -2,27 +2,14 @@
 // Maria Chen's page (her texts and the emails about her order in one timeline) and the inbox's
 // filter box finding a word in message text.
 import assert from "node:assert/strict";
-import { ownDatabase, test } from "../helpers.ts";
+import { test } from "../helpers.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
-import {
-  afternoonZone,
-  DOCS_DIR,
-  launchBrowser,
-  openSettled,
-  signIn,
-  startHatch,
-} from "./harness.ts";
-import { seedShowcase, SHOP } from "./showcase.ts";
+import { afternoonZone, DOCS_DIR, launchBrowser, openSettled } from "./harness.ts";
+import { SHOP, startShowcase } from "./showcase.ts";
 
-const db = await ownDatabase("contact_shots");
-await seedShowcase(db.sql);
+const { db, hatch } = await startShowcase("contact_shots");
 const MARIA = "maria.chen@example.com";
 const mariaId = await addMariasEmails(db.sql);
-const hatch = await startHatch({
-  databaseUrl: db.url,
-  env: { HATCH_SANDBOX_NUMBER: SHOP.phone, HATCH_SANDBOX_EMAIL: SHOP.email },
-});
-await signIn(db.url, "ana@marigold.shop");
 const browser = await launchBrowser();
 const zone = afternoonZone();
 
@@ -93,10 +80,4 @@ test("screenshot: the filter box finding a word in messages, and the thread it o
   await page.screenshot({ path: `${DOCS_DIR}search.png` });
   assert.deepEqual(errors, []);
   await context.close();
-});
-
-test("contact screenshots: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await db.drop();
 });

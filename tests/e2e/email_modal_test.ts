@@ -133,8 +133,3 @@ test("email modal: an error from the server keeps it open and says what went wro
   assert.deepEqual(errors.filter((e) => !/status of 422/.test(e)), []);
   await context.close();
 });
-
-test("email modal e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-});

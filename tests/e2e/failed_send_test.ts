@@ -1,11 +1,12 @@
 // A send that the SMS provider refuses, seen in the browser: Hatch runs with the real Twilio
 // SDK pointed at the fake Twilio, which answers Twilio's own errors for its test numbers.
 import assert from "node:assert/strict";
-import { randomPhone, test } from "../helpers.ts";
+import { onTeardown, randomPhone, test } from "../helpers.ts";
 import { startFakeTwilio } from "../fakes/fake_twilio.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const fake = startFakeTwilio();
+onTeardown(() => fake.close());
 const hatch = await startHatch({
   env: {
     HATCH_SMS_PROVIDER: "twilio",
@@ -78,10 +79,4 @@ test("Retry sends a failed message again and it takes its new status", async () 
   );
   assert.deepEqual(errors, []);
   await context.close();
-});
-
-test("failed send e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await fake.close();
 });

@@ -9,7 +9,7 @@ import {
 } from "playwright-core";
 import { type HatchProcess, spawnHatch } from "../process.ts";
 import { freePort } from "../../lib/net.ts";
-import { testDatabaseUrl } from "../helpers.ts";
+import { onTeardown, testDatabaseUrl } from "../helpers.ts";
 import { type Credentials, makeCredentials } from "./auth.ts";
 
 let signedIn: Credentials | null = null;
@@ -39,12 +39,17 @@ export const CHROMIUM_ARGS = [
   "--disable-quic",
 ];
 
-/** Launches the system Chromium (tests/run.ts passes its path in HATCH_CHROMIUM). */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Launches the system Chromium (tests/run.ts passes its path in HATCH_CHROMIUM); it closes after
+ * the file's tests.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: Deno.env.get("HATCH_CHROMIUM") ?? "/usr/bin/chromium",
     args: CHROMIUM_ARGS,
   });
+  onTeardown(() => browser.close());
+  return browser;
 }
 
 /** Collects a page's console errors and uncaught exceptions, to assert there were none. */

@@ -294,8 +294,3 @@ test("the filter finds by text or number, and the list works from the keyboard",
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-test("inbox e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-});

@@ -131,9 +131,3 @@ test("perf: the list pages in more conversations as it scrolls (keyset)", async 
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-test("perf e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await db.drop();
-});

@@ -1,26 +1,12 @@
 // The README's screenshots, taken from a real Hatch on a showcase database: the inbox, a
 // thread (dark, with the SMS counter at work), the email modal, and an email conversation.
 import assert from "node:assert/strict";
-import { ownDatabase, test } from "../helpers.ts";
-import {
-  afternoonZone,
-  DOCS_DIR,
-  launchBrowser,
-  openSettled,
-  signIn,
-  startHatch,
-} from "./harness.ts";
-import { seedShowcase, SHOP } from "./showcase.ts";
+import { test } from "../helpers.ts";
+import { afternoonZone, DOCS_DIR, launchBrowser, openSettled } from "./harness.ts";
+import { startShowcase } from "./showcase.ts";
 
-const db = await ownDatabase("shots");
-const { openId, emailId } = await seedShowcase(db.sql);
-const hatch = await startHatch({
-  databaseUrl: db.url,
-  env: { HATCH_SANDBOX_NUMBER: SHOP.phone, HATCH_SANDBOX_EMAIL: SHOP.email },
-});
-await signIn(db.url, "ana@marigold.shop");
+const { hatch, openId, emailId } = await startShowcase("shots");
 const browser = await launchBrowser();
-await Deno.mkdir(DOCS_DIR, { recursive: true });
 const zone = afternoonZone();
 
 test("screenshot: the inbox with an SMS thread open", async () => {
@@ -96,10 +82,4 @@ test("screenshot: the thread on a phone", async () => {
   await page.screenshot({ path: `${DOCS_DIR}mobile-inbox.png` });
   assert.deepEqual(errors, []);
   await context.close();
-});
-
-test("screenshots: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await db.drop();
 });

@@ -208,9 +208,3 @@ test("hostile text shows as text: message body, contact name, email subject, tok
   assert.deepEqual(errors, []);
   await context.close();
 });
-
-test("security e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await db.drop();
-});

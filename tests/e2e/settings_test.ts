@@ -341,9 +341,3 @@ test("screenshot: the settings page of a small shop's admin", async () => {
     await shop.drop();
   }
 });
-
-test("settings e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await db.drop();
-});

@@ -2,6 +2,9 @@
 // screenshots: named contacts, SMS, chat and email, spread over the last two weeks.
 import type { Sql } from "../../lib/db/connect.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
+import { ownDatabase } from "../helpers.ts";
+import type { HatchProcess } from "../process.ts";
+import { DOCS_DIR, signIn, startHatch } from "./harness.ts";
 
 /** Our side of the showcase: the shop's number and address. */
 export const SHOP = { phone: "+14155550100", email: "hello@marigold.shop", chat: "Hatch" };
@@ -242,4 +245,27 @@ async function addContact(sql: Sql, name: string, address: { phone?: string; ema
   if (address.email) {
     await sql`insert into contact_emails (email, contact_id) values (${address.email}, ${c.id})`;
   }
+}
+
+/**
+ * A Hatch on a showcase database of its own, sending as the shop, with the browser tests signed
+ * in as its owner and `docs/` ready for their screenshots; undone after the file's tests.
+ */
+export async function startShowcase(name: string): Promise<
+  {
+    db: Awaited<ReturnType<typeof ownDatabase>>;
+    hatch: HatchProcess;
+    openId: string;
+    emailId: string;
+  }
+> {
+  const db = await ownDatabase(name);
+  const ids = await seedShowcase(db.sql);
+  const hatch = await startHatch({
+    databaseUrl: db.url,
+    env: { HATCH_SANDBOX_NUMBER: SHOP.phone, HATCH_SANDBOX_EMAIL: SHOP.email },
+  });
+  await signIn(db.url, "ana@marigold.shop");
+  await Deno.mkdir(DOCS_DIR, { recursive: true });
+  return { db, hatch, ...ids };
 }

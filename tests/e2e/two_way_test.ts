@@ -4,13 +4,14 @@
 import assert from "node:assert/strict";
 import twilio from "twilio";
 import type { Page } from "playwright-core";
-import { randomEmail, randomPhone, test } from "../helpers.ts";
+import { onTeardown, randomEmail, randomPhone, test } from "../helpers.ts";
 import { freePort } from "../../lib/net.ts";
 import { startFakeTwilio } from "../fakes/fake_twilio.ts";
 import { get, launchBrowser, openPage, post, signIn, startHatch, waitLive } from "./harness.ts";
 
 const OURS = "+15005550006";
 const fake = startFakeTwilio();
+onTeardown(() => fake.close());
 const port = freePort();
 const PUBLIC = `http://127.0.0.1:${port}`;
 const hatch = await startHatch({
@@ -371,10 +372,4 @@ test("a hostile contact name and email subject render as text on the contacts pa
   assert.equal(dialogs.count, 0);
   assert.deepEqual(errors, []);
   await context.close();
-});
-
-test("two-way e2e: teardown", async () => {
-  await browser.close();
-  await hatch.kill("SIGTERM");
-  await fake.close();
 });

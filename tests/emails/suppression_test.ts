@@ -53,7 +53,3 @@ test("a spam report is named as such, and the first reason recorded is kept", as
     `Cannot send email to "${bad}": it was reported as spam on 2026-01-02`,
   );
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

@@ -4,11 +4,20 @@ import assert from "node:assert/strict";
 import { startWorker } from "../../lib/delivery/worker.ts";
 import { startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
 import { multipartForm } from "../fakes/sendgrid_webhooks.ts";
-import { jsonRequest, randomEmail, startTestApp, test, waitForStatus } from "../helpers.ts";
+import {
+  jsonRequest,
+  onTeardown,
+  randomEmail,
+  startTestApp,
+  tempDir,
+  test,
+  waitForStatus,
+} from "../helpers.ts";
 
 const SECRET = `in-${crypto.randomUUID()}`;
-const dataDir = await Deno.makeTempDir({ prefix: "hatch_threading_" });
+const dataDir = await tempDir("hatch_threading_");
 const sendgrid = startFakeSendgrid();
+onTeardown(() => sendgrid.close());
 const t = await startTestApp({
   SENDGRID_API_KEY: sendgrid.apiKey,
   SENDGRID_FROM_EMAIL: "team@hatch.example",
@@ -21,6 +30,7 @@ const worker = await startWorker({
   databaseUrl: t.databaseUrl,
   settings: t.ctx.settings,
 });
+onTeardown(() => worker.stop());
 const sql = t.ctx.sql;
 
 interface SentMail {
@@ -133,11 +143,4 @@ test("a conversation_id that is not with the recipient is refused with 400", asy
   });
   assert.equal(res.status, 400);
   assert.match((await res.json()).error, /is not with/);
-});
-
-test("teardown", async () => {
-  await worker.stop();
-  await t.stop();
-  await sendgrid.close();
-  await Deno.remove(dataDir, { recursive: true });
 });

@@ -11,7 +11,7 @@ import { type MountedRoute, routeTable } from "../../lib/web/router.tsx";
 import type { OperationDoc } from "../../lib/web/define.ts";
 import { createSession } from "../../lib/auth/sessions.ts";
 import { sessionCookieName, sessionPolicy } from "../../lib/auth/principal.ts";
-import { type Requester, startTestApp, test, withToken } from "../helpers.ts";
+import { onTeardown, type Requester, startTestApp, tempDir, test, withToken } from "../helpers.ts";
 import { freshContacts, hintsFor, realIds, type Rows, seedRows } from "./seed.ts";
 import {
   bodyValue,
@@ -24,7 +24,7 @@ import {
 import { badAuthorization, idempotencyKey, malformedBody, oddHeaders } from "./malformed.ts";
 import { checkAnswer, fuzz, type FuzzRequest, RUNS, SEED, send, Tally } from "./harness.ts";
 
-const dataDir = await Deno.makeTempDir({ prefix: "hatch_fuzz_" });
+const dataDir = await tempDir("hatch_fuzz_");
 const t = await startTestApp({
   // Thousands of sends in a minute are the point here, not the limit's business.
   HATCH_SEND_RATE_PER_MINUTE: "1000000",
@@ -71,6 +71,7 @@ const operations: Operation[] = routeTable(manifest).flatMap((route) =>
     doc: route.module.docs?.[method as "GET"],
   }))
 );
+onTeardown(() => console.log(`fuzz: ${operations.length} operations × ${RUNS} runs, seed ${SEED}`));
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -251,10 +252,4 @@ test("fuzz: methods the routes do not have", async () => {
       throw new Error(`${method} ${pattern} has no handler but answered ${res.status}`);
     }
   }, RUNS * 4);
-});
-
-test("teardown", async () => {
-  console.log(`fuzz: ${operations.length} operations × ${RUNS} runs, seed ${SEED}`);
-  await t.stop();
-  await Deno.remove(dataDir, { recursive: true });
 });

@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import twilio from "twilio";
 import { applyStatus } from "../../lib/db/thread.ts";
-import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, randomEmail, randomPhone, startTestApp, tempDir, test } from "../helpers.ts";
 import { type FormField, multipartForm, sendgridEventSigner } from "../fakes/sendgrid_webhooks.ts";
 import { nastyString } from "./arbitraries.ts";
 import { headerValue } from "./malformed.ts";
@@ -16,7 +16,7 @@ const TWILIO_TOKEN = "fuzz-twilio-auth-token";
 const SECRET = `fuzz-${crypto.randomUUID()}`;
 const OURS = "support@parse.hatch.example";
 const signer = sendgridEventSigner();
-const dataDir = await Deno.makeTempDir({ prefix: "hatch_fuzz_" });
+const dataDir = await tempDir("hatch_fuzz_");
 const t = await startTestApp({
   HATCH_PUBLIC_URL: PUBLIC,
   TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
@@ -314,8 +314,3 @@ async function answer(r: FuzzRequest): Promise<[number, string]> {
   const res = await send(t.raw, r);
   return [res.status, await checkAnswer(r, res, {})];
 }
-
-test("teardown", async () => {
-  await t.stop();
-  await Deno.remove(dataDir, { recursive: true });
-});

@@ -1,25 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "../helpers.ts";
+import { emailRequest, sendError } from "./helpers.ts";
 import { type FakeSendgrid, startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
 import { SendgridEmail } from "../../lib/providers/sendgrid_email.ts";
-import { type EmailRequest, ProviderError } from "../../lib/providers/types.ts";
 import { parseSettings } from "../../lib/config.ts";
 import { emailFromAddress, emailProviderFor } from "../../lib/providers/select.ts";
-
-function email(overrides: Partial<EmailRequest> = {}): EmailRequest {
-  return {
-    emailId: crypto.randomUUID(),
-    from: "team@hatch.example.com",
-    to: ["ada@example.com"],
-    cc: [],
-    bcc: [],
-    subject: "Your order",
-    text: "Hello Ada",
-    html: "<p>Hello Ada</p>",
-    messageIdHeader: "<abc123@hatch.example.com>",
-    ...overrides,
-  };
-}
 
 async function withFake(
   fn: (fake: FakeSendgrid, provider: SendgridEmail) => Promise<void>,
@@ -38,16 +23,6 @@ async function withFake(
   }
 }
 
-async function sendError(provider: SendgridEmail, request: EmailRequest): Promise<ProviderError> {
-  try {
-    await provider.send(request);
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${error}`);
-    return error;
-  }
-  assert.fail("the send should have failed");
-}
-
 type Body = Record<string, unknown> & {
   personalizations: Record<string, unknown>[];
   content: { type: string; value: string }[];
@@ -55,7 +30,7 @@ type Body = Record<string, unknown> & {
 
 test("sendgrid: the SDK posts the whole email, threading headers and custom args included", async () => {
   await withFake(async (fake, provider) => {
-    const request = email({
+    const request = emailRequest({
       from: "Hatch Team <team@hatch.example.com>",
       to: ["ada@example.com", "grace@example.com"],
       cc: ["lin@example.com"],
@@ -113,7 +88,7 @@ test("sendgrid: the SDK posts the whole email, threading headers and custom args
 
 test("sendgrid: a new thread sends only Message-ID, and no empty cc, bcc or reply_to", async () => {
   await withFake(async (fake, provider) => {
-    await provider.send(email());
+    await provider.send(emailRequest());
     const body = fake.requests[0].body as Body;
     assert.deepEqual(body.headers, { "Message-ID": "<abc123@hatch.example.com>" });
     assert.deepEqual(body.personalizations, [{ to: [{ email: "ada@example.com" }] }]);
@@ -124,7 +99,7 @@ test("sendgrid: a new thread sends only Message-ID, and no empty cc, bcc or repl
 
 test("sendgrid: an address repeated across to, cc and bcc is sent once", async () => {
   await withFake(async (fake, provider) => {
-    await provider.send(email({
+    await provider.send(emailRequest({
       to: ["ada@example.com"],
       cc: ["ADA@example.com", "lin@example.com"],
       bcc: ["Lin <lin@example.com>", "audit@example.com"],
@@ -140,7 +115,7 @@ test("sendgrid: an address repeated across to, cc and bcc is sent once", async (
 
 test("sendgrid: an empty text part is left out rather than sent blank", async () => {
   await withFake(async (fake, provider) => {
-    await provider.send(email({ text: "" }));
+    await provider.send(emailRequest({ text: "" }));
     const body = fake.requests[0].body as Body;
     assert.deepEqual(body.content, [{ type: "text/html", value: "<p>Hello Ada</p>" }]);
   });
@@ -148,7 +123,7 @@ test("sendgrid: an empty text part is left out rather than sent blank", async ()
 
 test("sendgrid: a 400 is permanent and names every problem SendGrid listed", async () => {
   await withFake(async (fake, provider) => {
-    const error = await sendError(provider, email({ to: ["not-an-address"], subject: "" }));
+    const error = await sendError(provider, emailRequest({ to: ["not-an-address"], subject: "" }));
     assert.equal(error.code, "400");
     assert.equal(error.transient, false);
     assert.equal(
@@ -172,7 +147,7 @@ test("sendgrid: a 400 is permanent and names every problem SendGrid listed", asy
 
 test("sendgrid: a rejected key is permanent with code 401 and no key in the error", async () => {
   await withFake(async (_fake, provider) => {
-    const error = await sendError(provider, email());
+    const error = await sendError(provider, emailRequest());
     assert.equal(error.code, "401");
     assert.equal(error.transient, false);
     assert.equal(
@@ -186,20 +161,20 @@ test("sendgrid: a rejected key is permanent with code 401 and no key in the erro
 test("sendgrid: 403 is permanent, 429 and 5xx are transient", async () => {
   await withFake(async (fake, provider) => {
     fake.failNext({ status: 403 });
-    const forbidden = await sendError(provider, email());
+    const forbidden = await sendError(provider, emailRequest());
     assert.deepEqual([forbidden.code, forbidden.transient], ["403", false]);
 
     fake.failNext({ status: 429 });
-    const limited = await sendError(provider, email());
+    const limited = await sendError(provider, emailRequest());
     assert.deepEqual([limited.code, limited.transient], ["429", true]);
     assert.equal(limited.message, "SendGrid is unavailable (HTTP 429): too many requests");
 
     fake.failNext({ status: 500 });
-    const internal = await sendError(provider, email());
+    const internal = await sendError(provider, emailRequest());
     assert.deepEqual([internal.code, internal.transient], ["500", true]);
 
     fake.failNext({ status: 503, rawBody: "<html>maintenance</html>" });
-    const down = await sendError(provider, email());
+    const down = await sendError(provider, emailRequest());
     assert.deepEqual([down.code, down.transient], ["503", true]);
     assert.equal(down.message, "SendGrid is unavailable (HTTP 503)");
 
@@ -211,7 +186,7 @@ test("sendgrid: a refused connection is a transient network error", async () => 
   const fake = startFakeSendgrid();
   await fake.close();
   const provider = new SendgridEmail({ apiKey: fake.apiKey, apiBaseUrl: fake.url });
-  const error = await sendError(provider, email());
+  const error = await sendError(provider, emailRequest());
   assert.equal(error.code, "network");
   assert.equal(error.transient, true);
   assert.match(error.message, /^Cannot reach SendGrid: ECONNREFUSED/);
@@ -221,7 +196,7 @@ test("sendgrid: a refused connection is a transient network error", async () => 
 test("sendgrid: a request that outlives the timeout is a transient network error", async () => {
   await withFake(async (fake, provider) => {
     fake.failNext({ status: 202, delayMs: 1500 });
-    const error = await sendError(provider, email());
+    const error = await sendError(provider, emailRequest());
     assert.equal(error.code, "network");
     assert.equal(error.transient, true);
   }, { timeoutMs: 200 });
@@ -239,7 +214,7 @@ test("sendgrid: settings choose SendGrid, its base URL and the sender", async ()
     assert.equal(provider.name, "sendgrid");
     assert.equal(emailProviderFor(settings), provider);
     assert.equal(emailFromAddress(settings), "team@hatch.example.com");
-    const result = await provider.send(email({ from: emailFromAddress(settings) }));
+    const result = await provider.send(emailRequest({ from: emailFromAddress(settings) }));
     assert.equal(result.providerMessageId, fake.accepted[0].messageId);
   } finally {
     await fake.close();

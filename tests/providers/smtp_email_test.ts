@@ -3,8 +3,9 @@ import assert from "node:assert/strict";
 import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
 import { test } from "../helpers.ts";
+import { emailRequest, sendError } from "./helpers.ts";
 import { SmtpEmail } from "../../lib/providers/smtp_email.ts";
-import { type EmailRequest, ProviderError } from "../../lib/providers/types.ts";
+import type { EmailRequest } from "../../lib/providers/types.ts";
 import { parseSettings } from "../../lib/config.ts";
 import { emailProviderFor } from "../../lib/providers/select.ts";
 
@@ -86,28 +87,7 @@ async function startFakeSmtp(): Promise<FakeSmtp> {
 }
 
 function email(overrides: Partial<EmailRequest> = {}): EmailRequest {
-  return {
-    emailId: crypto.randomUUID(),
-    from: "Hatch Team <team@hatch.example.com>",
-    to: ["ada@example.com"],
-    cc: [],
-    bcc: [],
-    subject: "Your order",
-    text: "Hello Ada",
-    html: "<p>Hello Ada</p>",
-    messageIdHeader: "<abc123@hatch.example.com>",
-    ...overrides,
-  };
-}
-
-async function sendError(provider: SmtpEmail, request: EmailRequest): Promise<ProviderError> {
-  try {
-    await provider.send(request);
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${error}`);
-    return error;
-  }
-  assert.fail("the send should have failed");
+  return emailRequest({ from: "Hatch Team <team@hatch.example.com>", ...overrides });
 }
 
 test("smtp: nodemailer delivers the whole email with threading headers", async () => {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "../helpers.ts";
+import { sendError } from "./helpers.ts";
 import { type FakeTwilio, startFakeTwilio } from "../fakes/fake_twilio.ts";
 import { TwilioSms } from "../../lib/providers/twilio_sms.ts";
-import { ProviderError, type SmsRequest } from "../../lib/providers/types.ts";
+import type { SmsRequest } from "../../lib/providers/types.ts";
 import { parseSettings } from "../../lib/config.ts";
 import { smsFromAddress, smsProviderFor } from "../../lib/providers/select.ts";
 
@@ -35,16 +36,6 @@ async function withFake(
   } finally {
     await fake.close();
   }
-}
-
-async function sendError(provider: TwilioSms, request: SmsRequest): Promise<ProviderError> {
-  try {
-    await provider.send(request);
-  } catch (error) {
-    assert.ok(error instanceof ProviderError, `expected a ProviderError, got ${error}`);
-    return error;
-  }
-  assert.fail("the send should have failed");
 }
 
 test("twilio: the SDK posts an authenticated form with every field to the Messages resource", async () => {

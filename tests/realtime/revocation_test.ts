@@ -161,7 +161,3 @@ test("a stream whose principal predates an auth change is re-checked as it subsc
   }));
   await sse.ended(PROMPTLY_MS);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

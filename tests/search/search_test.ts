@@ -187,7 +187,3 @@ test("bad input is a 400 in words; an unknown contact is a 404", async () => {
   assert.equal(res.status, 404);
   assert.equal((await res.json()).error, `Contact "${missing}" not found`);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

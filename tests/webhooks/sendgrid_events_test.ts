@@ -271,7 +271,3 @@ test("a body over 5 MB is refused with 413 before it is read", async () => {
   assert.equal(res.status, 413);
   assert.match((await res.json()).error, /too large/);
 });
-
-test("teardown", async () => {
-  await t.stop();
-});

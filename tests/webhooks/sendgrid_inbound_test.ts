@@ -2,13 +2,13 @@
 // threaded into the conversation it answers, stored once per Message-ID, secret checked first.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { jsonRequest, randomEmail, startTestApp, test, type TestApp } from "../helpers.ts";
+import { jsonRequest, randomEmail, startTestApp, tempDir, test, type TestApp } from "../helpers.ts";
 import { type FormField, multipartForm } from "../fakes/sendgrid_webhooks.ts";
 import { conversationId } from "../../lib/conversations/conversation_id.ts";
 
 const SECRET = `in-${crypto.randomUUID()}`;
 const OURS = "support@parse.hatch.example";
-const dataDir = await Deno.makeTempDir({ prefix: "hatch_inbound_" });
+const dataDir = await tempDir("hatch_inbound_");
 const t = await startTestApp({
   HATCH_INBOUND_EMAIL_SECRET: SECRET,
   HATCH_INBOUND_EMAIL_ADDRESS: OURS,
@@ -383,9 +383,4 @@ test("a post over 40 MB is refused with 413", async () => {
   });
   assert.equal(res.status, 413);
   assert.match((await res.json()).error, /too large/);
-});
-
-test("teardown", async () => {
-  await t.stop();
-  await Deno.remove(dataDir, { recursive: true });
 });

@@ -5,9 +5,17 @@ import { startWorker } from "../../lib/delivery/worker.ts";
 import { reconcileStatuses } from "../../lib/messages/status.ts";
 import { smsProviderFor } from "../../lib/providers/select.ts";
 import { startFakeTwilio } from "../fakes/fake_twilio.ts";
-import { jsonRequest, randomPhone, startTestApp, test, waitForStatus } from "../helpers.ts";
+import {
+  jsonRequest,
+  onTeardown,
+  randomPhone,
+  startTestApp,
+  test,
+  waitForStatus,
+} from "../helpers.ts";
 
 const fake = startFakeTwilio();
+onTeardown(() => fake.close());
 const PUBLIC = "https://hatch.example";
 const OURS = "+15005550006";
 const t = await startTestApp({
@@ -300,9 +308,4 @@ test("reconciliation asks Twilio about messages whose callback never came", asyn
   assert.ok(moved >= 1);
   const [m] = await t.ctx.sql`select status from messages where id = ${id}`;
   assert.equal(m.status, "delivered");
-});
-
-test("teardown", async () => {
-  await t.stop();
-  await fake.close();
 });
