@@ -1,5 +1,5 @@
 // Helpers shared by the benchmarks: a throwaway database per run, percentiles and tables.
-import { connect, withDatabase } from "../lib/db/connect.ts";
+import { connect, withDatabase } from "@/lib/db/connect.ts";
 
 /** The server benchmarks create their databases on unless told otherwise. */
 export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";

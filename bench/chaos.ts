@@ -19,10 +19,10 @@
 // The sends are in bench/chaos_sends.ts, the SSE client in bench/chaos_follow.ts and the checks
 // in bench/chaos_checks.ts; this file runs Hatch, the kills and the runs.
 import { parseArgs } from "node:util";
-import { connect, type Sql } from "../lib/db/connect.ts";
-import { createUser } from "../lib/auth/users.ts";
-import { createApiToken } from "../lib/auth/tokens.ts";
-import { freePort, waitForReady } from "../lib/net.ts";
+import { connect, type Sql } from "@/lib/db/connect.ts";
+import { createUser } from "@/lib/auth/users.ts";
+import { createApiToken } from "@/lib/auth/tokens.ts";
+import { freePort, waitForReady } from "@/lib/net.ts";
 import { percentile } from "./_shared.ts";
 import { phone, post, type Send } from "./chaos_sends.ts";
 import { follow } from "./chaos_follow.ts";

@@ -2,7 +2,7 @@
 // was answered in time and never with a 500, that each send is stored once and reaches a final
 // status, and that the SSE client received every event of the run exactly once. Each broken
 // promise becomes a failure in words.
-import type { Sql, Value } from "../lib/db/connect.ts";
+import type { Sql, Value } from "@/lib/db/connect.ts";
 import type { Follower } from "./chaos_follow.ts";
 import { ANSWER_WITHIN_MS, type Send } from "./chaos_sends.ts";
 

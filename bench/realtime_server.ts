@@ -1,11 +1,11 @@
 // The server under test for bench/realtime.ts: Hatch as its own process (`deno run -A main.ts`)
 // on the run's database, an admin's API token made for the run, and, with --server-log, the
 // server's own handling time of each send read from its log.
-import { connect } from "../lib/db/connect.ts";
-import { migrate } from "../lib/db/migrate.ts";
-import { createUser } from "../lib/auth/users.ts";
-import { createApiToken } from "../lib/auth/tokens.ts";
-import { freePort, waitForReady } from "../lib/net.ts";
+import { connect } from "@/lib/db/connect.ts";
+import { migrate } from "@/lib/db/migrate.ts";
+import { createUser } from "@/lib/auth/users.ts";
+import { createApiToken } from "@/lib/auth/tokens.ts";
+import { freePort, waitForReady } from "@/lib/net.ts";
 import { ms, percentile } from "./_shared.ts";
 
 /** Migrates the fresh database and makes an admin with an API token, as an operator would. */

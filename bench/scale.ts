@@ -11,11 +11,11 @@
 // Then it times the services the API calls, in this process, one query at a time, the sizes
 // taking turns. Drops the databases at the end unless --keep.
 import { parseArgs } from "node:util";
-import { connect, type Sql, type Value } from "../lib/db/connect.ts";
-import { migrate } from "../lib/db/migrate.ts";
-import { encodeCursor } from "../lib/db/cursor.ts";
-import { listConversations } from "../lib/conversations/service.ts";
-import { listMessages } from "../lib/messages/service.ts";
+import { connect, type Sql, type Value } from "@/lib/db/connect.ts";
+import { migrate } from "@/lib/db/migrate.ts";
+import { encodeCursor } from "@/lib/db/cursor.ts";
+import { listConversations } from "@/lib/conversations/service.ts";
+import { listMessages } from "@/lib/messages/service.ts";
 import {
   type BenchDatabase,
   benchDatabaseName,

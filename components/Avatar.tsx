@@ -1,7 +1,7 @@
 // A contact's avatar: initials on a colour of their own, or a person for a bare number,
 // with the conversation's channel as a small badge.
-import { hueOf, initials } from "../lib/shared/address.ts";
-import type { Channel } from "../lib/shared/types.ts";
+import { hueOf, initials } from "@/lib/shared/address.ts";
+import type { Channel } from "@/lib/shared/types.ts";
 import { IconChat, IconMail, IconPerson, IconSms } from "./Icons.tsx";
 
 /** The icon of a channel. */

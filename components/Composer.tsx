@@ -6,7 +6,7 @@ import {
   hasReplaceableTypography,
   replaceTypography,
   type SmsCount,
-} from "../lib/shared/sms_segments.ts";
+} from "@/lib/shared/sms_segments.ts";
 import { IconSend } from "./Icons.tsx";
 
 /** Twilio refuses bodies longer than this many characters. */

@@ -1,5 +1,5 @@
 // Whether the page is receiving live changes.
-import type { ConnectionState } from "../lib/client/store.ts";
+import type { ConnectionState } from "@/lib/client/store.ts";
 
 const WORDS: Record<ConnectionState, string> = {
   connecting: "Connecting",

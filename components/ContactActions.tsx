@@ -1,10 +1,10 @@
 // The details column's link between a conversation and the saved contact of the person in it:
 // open or edit that contact, or save the conversation's number or address as a new one.
 import { useState } from "preact/hooks";
-import type { Contact, Conversation } from "../lib/shared/types.ts";
-import type { Store } from "../lib/client/store.ts";
-import { applyContact, fetchContact } from "../lib/client/contacts.ts";
-import { useAction } from "../lib/client/use_action.ts";
+import type { Contact, Conversation } from "@/lib/shared/types.ts";
+import type { Store } from "@/lib/client/store.ts";
+import { applyContact, fetchContact } from "@/lib/client/contacts.ts";
+import { useAction } from "@/lib/client/use_action.ts";
 import { LazyContactEditor } from "./LazyContactEditor.tsx";
 import { IconAlert, IconCompose, IconPlus, IconUsers } from "./Icons.tsx";
 

@@ -1,8 +1,8 @@
 // The contact page's timeline: every SMS, chat and email with the contact, newest first, under
 // day headings, with the live stream's state and a way to page back.
-import type { ConnectionState } from "../lib/client/store.ts";
-import type { Entry } from "../lib/shared/types.ts";
-import { dayKey, dayLabel } from "../lib/shared/time.ts";
+import type { ConnectionState } from "@/lib/client/store.ts";
+import type { Entry } from "@/lib/shared/types.ts";
+import { dayKey, dayLabel } from "@/lib/shared/time.ts";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { TimelineEntry } from "./TimelineEntry.tsx";
 

@@ -1,9 +1,9 @@
 // Deleting a contact, behind a confirmation: their conversations stay, shown by number or
 // address. Once it is gone the page moves on, so the dialog stays busy on success.
 import { useState } from "preact/hooks";
-import type { Contact } from "../lib/shared/types.ts";
-import { errorWords } from "../lib/client/api.ts";
-import { removeContact } from "../lib/client/contacts.ts";
+import type { Contact } from "@/lib/shared/types.ts";
+import { errorWords } from "@/lib/client/api.ts";
+import { removeContact } from "@/lib/client/contacts.ts";
 import { Modal, ModalActions } from "./Modal.tsx";
 import { IconAlert, IconTrash } from "./Icons.tsx";
 

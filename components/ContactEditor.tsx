@@ -3,14 +3,14 @@
 // as in "New conversation"); the server normalises them and has the last word, and its refusals
 // ("already belongs to contact …") show in the form.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Contact } from "../lib/shared/types.ts";
-import { isEmail, looksLikePhone } from "../lib/shared/address.ts";
-import { type ContactDraft, saveContact } from "../lib/client/contacts.ts";
+import type { Contact } from "@/lib/shared/types.ts";
+import { isEmail, looksLikePhone } from "@/lib/shared/address.ts";
+import { type ContactDraft, saveContact } from "@/lib/client/contacts.ts";
 import { Modal, ModalActions } from "./Modal.tsx";
 import { IconAlert, IconCheck, IconClose, IconMail, IconPlus, IconSms } from "./Icons.tsx";
-import { errorWords } from "../lib/client/api.ts";
+import { errorWords } from "@/lib/client/api.ts";
 
-type PhoneModule = typeof import("../lib/shared/phone.ts");
+type PhoneModule = typeof import("@/lib/shared/phone.ts");
 
 /** Most addresses of one kind the server keeps for a contact. */
 const MAX = 20;
@@ -116,7 +116,7 @@ export function ContactEditor(props: {
   const [phone, setPhone] = useState<PhoneModule | null>(null);
 
   useEffect(() => {
-    import("../lib/shared/phone.ts").then(setPhone).catch(() => {});
+    import("@/lib/shared/phone.ts").then(setPhone).catch(() => {});
   }, []);
 
   const country = props.defaultCountry;

@@ -1,7 +1,7 @@
 // The top of a contact's page: back to the list, who they are and how much of them is saved,
 // and the tools that change them (edit, merge, delete).
-import type { Contact } from "../lib/shared/types.ts";
-import { plural } from "../lib/shared/words.ts";
+import type { Contact } from "@/lib/shared/types.ts";
+import { plural } from "@/lib/shared/words.ts";
 import { Avatar } from "./Avatar.tsx";
 import { avatarAddress } from "./ContactRow.tsx";
 import { IconBack, IconCompose, IconMerge, IconTrash } from "./Icons.tsx";

@@ -1,13 +1,13 @@
 // Merging a duplicate into this contact: find the other one, see what moves, confirm. The
 // server moves the other's numbers, addresses and notes here and deletes it, in one transaction.
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Contact } from "../lib/shared/types.ts";
-import { findContacts, mergeInto } from "../lib/client/contacts.ts";
+import type { Contact } from "@/lib/shared/types.ts";
+import { findContacts, mergeInto } from "@/lib/client/contacts.ts";
 import { Modal } from "./Modal.tsx";
 import { Avatar } from "./Avatar.tsx";
 import { avatarAddress, reachLine } from "./ContactRow.tsx";
 import { IconAlert, IconArrowOut, IconSearch } from "./Icons.tsx";
-import { errorWords } from "../lib/client/api.ts";
+import { errorWords } from "@/lib/client/api.ts";
 
 function count(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;

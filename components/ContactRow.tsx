@@ -1,5 +1,5 @@
 // One contact in the contacts list: who, and how to reach them.
-import type { Contact } from "../lib/shared/types.ts";
+import type { Contact } from "@/lib/shared/types.ts";
 import { Avatar } from "./Avatar.tsx";
 
 /** How a contact is reached, in a line: the first number and address, and how many more. */

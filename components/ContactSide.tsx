@@ -1,9 +1,9 @@
 // The contact page's side column: the contact's numbers, addresses and notes, and links to
 // their conversations (each number or address opens its own).
 import type { ComponentChildren } from "preact";
-import type { Contact, ConversationLink } from "../lib/shared/types.ts";
-import { fullTime, listTime } from "../lib/shared/time.ts";
-import { plural } from "../lib/shared/words.ts";
+import type { Contact, ConversationLink } from "@/lib/shared/types.ts";
+import { fullTime, listTime } from "@/lib/shared/time.ts";
+import { plural } from "@/lib/shared/words.ts";
 import { CHANNEL_NAMES, ChannelIcon } from "./Avatar.tsx";
 import { IconMail, IconSms } from "./Icons.tsx";
 

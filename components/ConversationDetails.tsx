@@ -1,10 +1,10 @@
 // The open conversation's details column: the other side's card and the facts of the
 // conversation, the link to their saved contact, and in the sandbox the customer simulator.
-import type { Conversation } from "../lib/shared/types.ts";
-import type { Store } from "../lib/client/store.ts";
-import { phoneLabel } from "../lib/client/labels.ts";
-import { simulateInbound } from "../lib/client/send.ts";
-import { fullTime } from "../lib/shared/time.ts";
+import type { Conversation } from "@/lib/shared/types.ts";
+import type { Store } from "@/lib/client/store.ts";
+import { phoneLabel } from "@/lib/client/labels.ts";
+import { simulateInbound } from "@/lib/client/send.ts";
+import { fullTime } from "@/lib/shared/time.ts";
 import { SandboxPanel } from "./SandboxPanel.tsx";
 import { ContactActions } from "./ContactActions.tsx";
 import { Avatar, CHANNEL_NAMES, ChannelIcon } from "./Avatar.tsx";

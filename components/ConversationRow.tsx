@@ -1,6 +1,6 @@
 // One row of the conversation list: who, which channel, the last words, when, how many.
-import type { Conversation } from "../lib/shared/types.ts";
-import { listTime } from "../lib/shared/time.ts";
+import type { Conversation } from "@/lib/shared/types.ts";
+import { listTime } from "@/lib/shared/time.ts";
 import { Avatar, CHANNEL_NAMES } from "./Avatar.tsx";
 
 /** A conversation in the list, as a link to it (so it works before the islands load, too). */

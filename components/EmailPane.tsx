@@ -1,8 +1,8 @@
 // An email conversation in the pane: read like a mail client, oldest first, with older emails
 // on request and Reply opening the composer on the subject.
-import type { Conversation } from "../lib/shared/types.ts";
-import type { Store, Thread } from "../lib/client/store.ts";
-import { loadOlder } from "../lib/client/actions.ts";
+import type { Conversation } from "@/lib/shared/types.ts";
+import type { Store, Thread } from "@/lib/client/store.ts";
+import { loadOlder } from "@/lib/client/actions.ts";
 import { EmailCard } from "./EmailView.tsx";
 import { BackButton, ContactName } from "./PaneTitle.tsx";
 import { IconMail, IconReply } from "./Icons.tsx";

@@ -1,8 +1,8 @@
 // An email conversation as a reading pane: each email with its headers, status and body.
 // HTML bodies render in an iframe sandboxed with no permissions at all (no scripts, no
 // same-origin, no forms, no popups); text bodies are plain text.
-import { type Email, STATUS_WORDS } from "../lib/shared/types.ts";
-import { fullTime } from "../lib/shared/time.ts";
+import { type Email, STATUS_WORDS } from "@/lib/shared/types.ts";
+import { fullTime } from "@/lib/shared/time.ts";
 import { Avatar } from "./Avatar.tsx";
 import { IconAlert } from "./Icons.tsx";
 

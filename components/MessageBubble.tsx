@@ -1,9 +1,9 @@
 // A message in the thread: a bubble on the left (theirs) or right (ours), with its time and,
 // for ours, where delivery stands; a failed one says why and offers to send it again.
 import type { ComponentChildren } from "preact";
-import type { LocalMessage } from "../lib/client/store.ts";
-import { clockTime, fullTime } from "../lib/shared/time.ts";
-import { STATUS_WORDS } from "../lib/shared/types.ts";
+import type { LocalMessage } from "@/lib/client/store.ts";
+import { clockTime, fullTime } from "@/lib/shared/time.ts";
+import { STATUS_WORDS } from "@/lib/shared/types.ts";
 import { IconAlert, IconCheck, IconChecks, IconClock, IconRetry } from "./Icons.tsx";
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}]/gi;

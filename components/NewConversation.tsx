@@ -1,9 +1,9 @@
 // "New conversation": a phone number (checked as it is typed, national numbers in the
 // settings' default country) starts an SMS thread; a name starts an in-app chat.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { isEmail, looksLikePhone } from "../lib/shared/address.ts";
-import { loadPhone, phoneModule } from "../lib/client/labels.ts";
-import type { Store } from "../lib/client/store.ts";
+import { isEmail, looksLikePhone } from "@/lib/shared/address.ts";
+import { loadPhone, phoneModule } from "@/lib/client/labels.ts";
+import type { Store } from "@/lib/client/store.ts";
 import { IconChat, IconClose, IconMail, IconSms } from "./Icons.tsx";
 
 type Verdict =

@@ -1,7 +1,7 @@
 // Shown above an SMS thread whose recipient opted out: carriers block our texts to them until
 // they text START, so the composer is switched off with the same reason.
-import type { OptOut } from "../lib/shared/types.ts";
-import { fullTime } from "../lib/shared/time.ts";
+import type { OptOut } from "@/lib/shared/types.ts";
+import { fullTime } from "@/lib/shared/time.ts";
 import { IconBlock } from "./Icons.tsx";
 
 /** "Opted out — replied STOP on …; they can text START to opt back in". */

@@ -1,7 +1,7 @@
 // Pieces of the open conversation's header that the phone frame and the email reader share.
-import type { Conversation } from "../lib/shared/types.ts";
-import type { Store } from "../lib/client/store.ts";
-import { closeConversation } from "../lib/client/actions.ts";
+import type { Conversation } from "@/lib/shared/types.ts";
+import type { Store } from "@/lib/client/store.ts";
+import { closeConversation } from "@/lib/client/actions.ts";
 import { IconBack } from "./Icons.tsx";
 
 /** Back to the list (the list screen on phones). */

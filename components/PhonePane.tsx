@@ -1,10 +1,10 @@
 // An SMS or chat conversation in the pane, in the seed's phone frame: the header, the opt-out
 // banner when the recipient replied STOP, the thread, and the composer (off while opted out).
-import type { Channel, Conversation, OptOut } from "../lib/shared/types.ts";
-import type { Store, Thread } from "../lib/client/store.ts";
-import { phoneLabel } from "../lib/client/labels.ts";
-import { loadOlder } from "../lib/client/actions.ts";
-import { retryMessage, sendMessage } from "../lib/client/send.ts";
+import type { Channel, Conversation, OptOut } from "@/lib/shared/types.ts";
+import type { Store, Thread } from "@/lib/client/store.ts";
+import { phoneLabel } from "@/lib/client/labels.ts";
+import { loadOlder } from "@/lib/client/actions.ts";
+import { retryMessage, sendMessage } from "@/lib/client/send.ts";
 import { ThreadView } from "./ThreadView.tsx";
 import { Composer } from "./Composer.tsx";
 import { OptOutBanner } from "./OptOutBanner.tsx";

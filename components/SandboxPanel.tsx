@@ -1,7 +1,7 @@
 // The sandbox simulator: with no real SMS provider, the user can answer as the customer.
 import { useState } from "preact/hooks";
 import { IconFlask, IconSend } from "./Icons.tsx";
-import { errorWords } from "../lib/client/api.ts";
+import { errorWords } from "@/lib/client/api.ts";
 
 /** A small form that sends an inbound SMS into the open conversation. */
 export function SandboxPanel(props: { customer: string; onSend: (body: string) => Promise<void> }) {

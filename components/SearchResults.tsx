@@ -1,8 +1,8 @@
 // The "Messages" section under the filtered conversation list: texts and emails whose words
 // match the filter, each a link to its conversation with the matched words marked.
-import type { Hit, SearchState } from "../lib/shared/types.ts";
-import { markMatches } from "../lib/shared/search_text.ts";
-import { fullTime, listTime } from "../lib/shared/time.ts";
+import type { Hit, SearchState } from "@/lib/shared/types.ts";
+import { markMatches } from "@/lib/shared/search_text.ts";
+import { fullTime, listTime } from "@/lib/shared/time.ts";
 import { Avatar } from "./Avatar.tsx";
 
 /** Text with the searched words wrapped in <mark> (as elements: text is never parsed as HTML). */

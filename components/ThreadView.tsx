@@ -4,8 +4,8 @@
 // message arriving while the reader is up in the history: we hold the view still there.
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
-import type { LocalMessage, Thread } from "../lib/client/store.ts";
-import { dayKey, dayLabel } from "../lib/shared/time.ts";
+import type { LocalMessage, Thread } from "@/lib/client/store.ts";
+import { dayKey, dayLabel } from "@/lib/shared/time.ts";
 import { DaySeparator, isFailed, MessageBubble } from "./MessageBubble.tsx";
 
 const RUN_GAP_MS = 5 * 60_000;

@@ -1,8 +1,8 @@
 // One entry of a contact's timeline: which channel, which way, when, where delivery stands, and
 // the words (an email's subject first); a link to the conversation it belongs to.
-import type { Entry } from "../lib/shared/types.ts";
-import { clockTime, fullTime } from "../lib/shared/time.ts";
-import { STATUS_WORDS } from "../lib/shared/types.ts";
+import type { Entry } from "@/lib/shared/types.ts";
+import { clockTime, fullTime } from "@/lib/shared/time.ts";
+import { STATUS_WORDS } from "@/lib/shared/types.ts";
 import { CHANNEL_NAMES, ChannelIcon } from "./Avatar.tsx";
 import { IconAlert, IconArrowIn, IconArrowOut } from "./Icons.tsx";
 

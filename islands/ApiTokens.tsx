@@ -1,14 +1,14 @@
 // API tokens: the list (admins see everyone's, with the owner), a form to create one whose
 // secret is shown once with a copy button, and revoking behind a confirmation.
 import { useState } from "preact/hooks";
-import { useHydrated } from "../lib/settings/hydrated.ts";
-import type { ApiToken } from "../lib/auth/tokens.ts";
-import { api, setCsrfToken } from "../lib/client/api.ts";
-import { useAction } from "../lib/client/use_action.ts";
-import { ago, expiry, shortDate, tokenState } from "../lib/settings/format.ts";
-import { Modal, ModalActions } from "../components/Modal.tsx";
-import { IconCheck, IconCopy, IconKey, IconPlus } from "../components/Icons.tsx";
-import { FormError } from "../components/FormError.tsx";
+import { useHydrated } from "@/lib/settings/hydrated.ts";
+import type { ApiToken } from "@/lib/auth/tokens.ts";
+import { api, setCsrfToken } from "@/lib/client/api.ts";
+import { useAction } from "@/lib/client/use_action.ts";
+import { ago, expiry, shortDate, tokenState } from "@/lib/settings/format.ts";
+import { Modal, ModalActions } from "@/components/Modal.tsx";
+import { IconCheck, IconCopy, IconKey, IconPlus } from "@/components/Icons.tsx";
+import { FormError } from "@/components/FormError.tsx";
 
 /** What the page gives the tokens card. */
 export interface ApiTokensProps {

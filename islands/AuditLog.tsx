@@ -2,19 +2,19 @@
 // Everything in it (actors, targets, details) came from outside at some point, so it is shown
 // as text only.
 import { useState } from "preact/hooks";
-import { useHydrated } from "../lib/settings/hydrated.ts";
-import type { AuditEntry } from "../lib/auth/audit.ts";
-import { api, query } from "../lib/client/api.ts";
-import { useAction } from "../lib/client/use_action.ts";
+import { useHydrated } from "@/lib/settings/hydrated.ts";
+import type { AuditEntry } from "@/lib/auth/audit.ts";
+import { api, query } from "@/lib/client/api.ts";
+import { useAction } from "@/lib/client/use_action.ts";
 import {
   actionLabel,
   actionTone,
   AUDIT_ACTIONS,
   auditTime,
   detailLine,
-} from "../lib/settings/format.ts";
-import { IconHistory } from "../components/Icons.tsx";
-import { FormError } from "../components/FormError.tsx";
+} from "@/lib/settings/format.ts";
+import { IconHistory } from "@/components/Icons.tsx";
+import { FormError } from "@/components/FormError.tsx";
 
 /** How many entries a page holds, on the server's first render and each "load older". */
 export const AUDIT_PAGE = 25;

@@ -2,15 +2,15 @@
 // addresses, and everyone saved, by name under letter headings, paging in more on scroll.
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { Contact } from "../lib/shared/types.ts";
-import { keepFilterInUrl, setCsrfToken } from "../lib/client/api.ts";
-import { findContacts, onContactNews } from "../lib/client/contacts.ts";
-import { usePhoneLabels } from "../lib/client/phone_labels.ts";
-import { ContactRow } from "../components/ContactRow.tsx";
-import { ContactEditor } from "../components/ContactEditor.tsx";
-import { AppNav } from "../components/AppNav.tsx";
-import { SidebarFoot } from "../components/SidebarFoot.tsx";
-import { IconPlus, IconSearch, Logo } from "../components/Icons.tsx";
+import type { Contact } from "@/lib/shared/types.ts";
+import { keepFilterInUrl, setCsrfToken } from "@/lib/client/api.ts";
+import { findContacts, onContactNews } from "@/lib/client/contacts.ts";
+import { usePhoneLabels } from "@/lib/client/phone_labels.ts";
+import { ContactRow } from "@/components/ContactRow.tsx";
+import { ContactEditor } from "@/components/ContactEditor.tsx";
+import { AppNav } from "@/components/AppNav.tsx";
+import { SidebarFoot } from "@/components/SidebarFoot.tsx";
+import { IconPlus, IconSearch, Logo } from "@/components/Icons.tsx";
 
 /** What the page gives the list. */
 export interface ContactListProps {

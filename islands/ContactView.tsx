@@ -2,18 +2,18 @@
 // and every SMS, chat and email with them in one timeline, newest first, following the live
 // stream; edit, merge and delete from here. Without a contact it invites to pick or add one.
 import { useEffect, useState } from "preact/hooks";
-import type { Contact, ContactDetail } from "../lib/shared/types.ts";
-import { setCsrfToken } from "../lib/client/api.ts";
-import { announceContact } from "../lib/client/contacts.ts";
-import { useContactTimeline } from "../lib/client/contact_live.ts";
-import { usePhoneLabels } from "../lib/client/phone_labels.ts";
-import { ContactEditor } from "../components/ContactEditor.tsx";
-import { ContactMerge } from "../components/ContactMerge.tsx";
-import { ContactInvite, ContactNotFound } from "../components/ContactEmpty.tsx";
-import { ContactHead } from "../components/ContactHead.tsx";
-import { ContactActivity } from "../components/ContactActivity.tsx";
-import { ContactSide } from "../components/ContactSide.tsx";
-import { ContactDelete } from "../components/ContactDelete.tsx";
+import type { Contact, ContactDetail } from "@/lib/shared/types.ts";
+import { setCsrfToken } from "@/lib/client/api.ts";
+import { announceContact } from "@/lib/client/contacts.ts";
+import { useContactTimeline } from "@/lib/client/contact_live.ts";
+import { usePhoneLabels } from "@/lib/client/phone_labels.ts";
+import { ContactEditor } from "@/components/ContactEditor.tsx";
+import { ContactMerge } from "@/components/ContactMerge.tsx";
+import { ContactInvite, ContactNotFound } from "@/components/ContactEmpty.tsx";
+import { ContactHead } from "@/components/ContactHead.tsx";
+import { ContactActivity } from "@/components/ContactActivity.tsx";
+import { ContactSide } from "@/components/ContactSide.tsx";
+import { ContactDelete } from "@/components/ContactDelete.tsx";
 
 /** What the page gives the contact view. */
 export interface ContactViewProps {

@@ -2,24 +2,24 @@
 // contacts, the filter, and the conversation list, which moves live and pages in more as it is
 // scrolled; with filter text, messages and emails containing it are listed under it.
 import { useEffect, useRef } from "preact/hooks";
-import type { Conversation, Hit, SearchState } from "../lib/shared/types.ts";
-import { useStore } from "../lib/client/store.ts";
-import { contactLabel, phoneLabel } from "../lib/client/labels.ts";
+import type { Conversation, Hit, SearchState } from "@/lib/shared/types.ts";
+import { useStore } from "@/lib/client/store.ts";
+import { contactLabel, phoneLabel } from "@/lib/client/labels.ts";
 import {
   loadMoreConversations,
   openConversation,
   openDraft,
   setFilter,
-} from "../lib/client/actions.ts";
-import { boot } from "../lib/client/boot.ts";
-import { moreResults, revealHit, searchFor } from "../lib/client/search.ts";
-import { SearchResults } from "../components/SearchResults.tsx";
-import { AppNav } from "../components/AppNav.tsx";
-import { ConversationRow } from "../components/ConversationRow.tsx";
-import { ConnectionBadge } from "../components/ConnectionBadge.tsx";
-import { NewConversation } from "../components/NewConversation.tsx";
-import { IconCompose, IconMail, IconSearch, Logo } from "../components/Icons.tsx";
-import { SidebarFoot } from "../components/SidebarFoot.tsx";
+} from "@/lib/client/actions.ts";
+import { boot } from "@/lib/client/boot.ts";
+import { moreResults, revealHit, searchFor } from "@/lib/client/search.ts";
+import { SearchResults } from "@/components/SearchResults.tsx";
+import { AppNav } from "@/components/AppNav.tsx";
+import { ConversationRow } from "@/components/ConversationRow.tsx";
+import { ConnectionBadge } from "@/components/ConnectionBadge.tsx";
+import { NewConversation } from "@/components/NewConversation.tsx";
+import { IconCompose, IconMail, IconSearch, Logo } from "@/components/Icons.tsx";
+import { SidebarFoot } from "@/components/SidebarFoot.tsx";
 
 /** What the page gives the list. */
 export interface ConversationListProps {

@@ -2,16 +2,16 @@
 // composer (switched off, with a banner saying why, when the recipient opted out); email shows
 // as a reading pane; beside it, the contact and (sandbox) the simulator.
 import { useEffect, useState } from "preact/hooks";
-import type { Conversation, Email, Message, OptOut } from "../lib/shared/types.ts";
-import { type Store, useStore } from "../lib/client/store.ts";
-import { contactLabel, phoneLabel } from "../lib/client/labels.ts";
-import { markRead } from "../lib/client/actions.ts";
-import { boot } from "../lib/client/boot.ts";
-import { BackButton } from "../components/PaneTitle.tsx";
-import { EmailPane } from "../components/EmailPane.tsx";
-import { PhonePane } from "../components/PhonePane.tsx";
-import { ConversationDetails } from "../components/ConversationDetails.tsx";
-import { IconCompose, IconMail } from "../components/Icons.tsx";
+import type { Conversation, Email, Message, OptOut } from "@/lib/shared/types.ts";
+import { type Store, useStore } from "@/lib/client/store.ts";
+import { contactLabel, phoneLabel } from "@/lib/client/labels.ts";
+import { markRead } from "@/lib/client/actions.ts";
+import { boot } from "@/lib/client/boot.ts";
+import { BackButton } from "@/components/PaneTitle.tsx";
+import { EmailPane } from "@/components/EmailPane.tsx";
+import { PhonePane } from "@/components/PhonePane.tsx";
+import { ConversationDetails } from "@/components/ConversationDetails.tsx";
+import { IconCompose, IconMail } from "@/components/Icons.tsx";
 
 /** What the page gives the pane. */
 export interface ConversationPaneProps {

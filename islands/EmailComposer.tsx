@@ -3,11 +3,11 @@
 // says what went wrong. A native modal <dialog> keeps the page behind it inert; Tab is also
 // kept inside explicitly, and Esc or the close button closes it.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { useStore } from "../lib/client/store.ts";
-import { emailListProblem } from "../lib/shared/address.ts";
-import { api, errorWords } from "../lib/client/api.ts";
-import { boot } from "../lib/client/boot.ts";
-import { IconAlert, IconCheck, IconClose, IconSend } from "../components/Icons.tsx";
+import { useStore } from "@/lib/client/store.ts";
+import { emailListProblem } from "@/lib/shared/address.ts";
+import { api, errorWords } from "@/lib/client/api.ts";
+import { boot } from "@/lib/client/boot.ts";
+import { IconAlert, IconCheck, IconClose, IconSend } from "@/components/Icons.tsx";
 
 /** Seconds the success message stays before the modal closes itself. */
 export const CLOSE_AFTER_SECONDS = 5;

@@ -1,9 +1,9 @@
 // Changing one's own password: the current one, the new one twice; other sessions end.
 import { useState } from "preact/hooks";
-import { useHydrated } from "../lib/settings/hydrated.ts";
-import { api, ApiError, setCsrfToken } from "../lib/client/api.ts";
-import { useAction } from "../lib/client/use_action.ts";
-import { FormError } from "../components/FormError.tsx";
+import { useHydrated } from "@/lib/settings/hydrated.ts";
+import { api, ApiError, setCsrfToken } from "@/lib/client/api.ts";
+import { useAction } from "@/lib/client/use_action.ts";
+import { FormError } from "@/components/FormError.tsx";
 
 /** What the page gives the password card. */
 export interface PasswordChangeProps {

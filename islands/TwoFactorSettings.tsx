@@ -2,12 +2,12 @@
 // code, as text for typing in, and as an otpauth:// link, confirmed with a code from the app)
 // or off (with a current code). Nothing is stored until the code proves the app has the key.
 import { useState } from "preact/hooks";
-import { useHydrated } from "../lib/settings/hydrated.ts";
-import { api, setCsrfToken } from "../lib/client/api.ts";
-import { useAction } from "../lib/client/use_action.ts";
-import { groupKey } from "../lib/settings/format.ts";
-import { IconCheck, IconShield } from "../components/Icons.tsx";
-import { FormError } from "../components/FormError.tsx";
+import { useHydrated } from "@/lib/settings/hydrated.ts";
+import { api, setCsrfToken } from "@/lib/client/api.ts";
+import { useAction } from "@/lib/client/use_action.ts";
+import { groupKey } from "@/lib/settings/format.ts";
+import { IconCheck, IconShield } from "@/components/Icons.tsx";
+import { FormError } from "@/components/FormError.tsx";
 
 /** What the page gives the two-factor card. */
 export interface TwoFactorSettingsProps {

@@ -3,16 +3,16 @@
 // word on every rule (password strength, the last admin, not disabling yourself) and its
 // words are shown as they come.
 import { useState } from "preact/hooks";
-import { useHydrated } from "../lib/settings/hydrated.ts";
-import type { User } from "../lib/auth/users.ts";
-import { api, setCsrfToken } from "../lib/client/api.ts";
-import { useAction } from "../lib/client/use_action.ts";
-import { shortDate } from "../lib/settings/format.ts";
-import { Avatar } from "../components/Avatar.tsx";
-import { Modal, ModalActions } from "../components/Modal.tsx";
-import { IconPlus } from "../components/Icons.tsx";
-import { FormError } from "../components/FormError.tsx";
-import { PasswordField } from "../components/PasswordField.tsx";
+import { useHydrated } from "@/lib/settings/hydrated.ts";
+import type { User } from "@/lib/auth/users.ts";
+import { api, setCsrfToken } from "@/lib/client/api.ts";
+import { useAction } from "@/lib/client/use_action.ts";
+import { shortDate } from "@/lib/settings/format.ts";
+import { Avatar } from "@/components/Avatar.tsx";
+import { Modal, ModalActions } from "@/components/Modal.tsx";
+import { IconPlus } from "@/components/Icons.tsx";
+import { FormError } from "@/components/FormError.tsx";
+import { PasswordField } from "@/components/PasswordField.tsx";
 
 /** What the page gives the users card. */
 export interface UserAdminProps {

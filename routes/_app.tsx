@@ -1,7 +1,7 @@
 // The document around every page: meta, the stylesheets every page uses (a page links its own),
 // and the script that hydrates islands.
 import type { ComponentType } from "preact";
-import type { PageProps } from "../lib/web/define.ts";
+import type { PageProps } from "@/lib/web/define.ts";
 
 const TITLES: Record<string, string> = {
   "/": "Inbox · Hatch",

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import type { AppEnv } from "../lib/web/define.ts";
-import { logger } from "../lib/log.ts";
+import type { AppEnv } from "@/lib/web/define.ts";
+import { logger } from "@/lib/log.ts";
 
 const log = logger("http");
 

@@ -1,12 +1,12 @@
 // The contacts: everyone saved, by name, with a search; pick one to see them on their own page.
 // Laid out as the inbox is: the list on the left, the open contact (or an invitation to pick
 // one) on the right; on phones, one of the two at a time. `/contacts/:id` renders this page too.
-import type { Principal } from "../lib/auth/principal.ts";
-import { define, page } from "../lib/web/define.ts";
-import { type ContactsData, contactsPage } from "../lib/pages/contacts.ts";
-import ContactList from "../islands/ContactList.tsx";
-import ContactView from "../islands/ContactView.tsx";
-import { Stylesheets } from "../components/Stylesheets.tsx";
+import type { Principal } from "@/lib/auth/principal.ts";
+import { define, page } from "@/lib/web/define.ts";
+import { type ContactsData, contactsPage } from "@/lib/pages/contacts.ts";
+import ContactList from "@/islands/ContactList.tsx";
+import ContactView from "@/islands/ContactView.tsx";
+import { Stylesheets } from "@/components/Stylesheets.tsx";
 
 export const handler = define.handlers({
   async GET(c) {

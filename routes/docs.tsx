@@ -1,5 +1,5 @@
-import { define, page } from "../lib/web/define.ts";
-import { openApiDocument } from "../lib/web/openapi.ts";
+import { define, page } from "@/lib/web/define.ts";
+import { openApiDocument } from "@/lib/web/openapi.ts";
 
 export const open = true;
 

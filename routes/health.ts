@@ -1,5 +1,5 @@
-import { define } from "../lib/web/define.ts";
-import { pingDatabase } from "../lib/db/health.ts";
+import { define } from "@/lib/web/define.ts";
+import { pingDatabase } from "@/lib/db/health.ts";
 
 export const open = true;
 

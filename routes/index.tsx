@@ -1,13 +1,13 @@
 // The inbox. The server renders the whole first screen (the first page of conversations and,
 // with ?c=, the open thread); the islands take over from there and follow the live stream.
-import { define, page } from "../lib/web/define.ts";
-import { type InboxData, inboxPage } from "../lib/pages/inbox.ts";
-import type { PagePrincipal } from "../lib/pages/common.ts";
-import { createStore, StoreProvider } from "../lib/client/store.ts";
-import ConversationList from "../islands/ConversationList.tsx";
-import ConversationPane from "../islands/ConversationPane.tsx";
-import EmailComposer from "../islands/EmailComposer.tsx";
-import { Stylesheets } from "../components/Stylesheets.tsx";
+import { define, page } from "@/lib/web/define.ts";
+import { type InboxData, inboxPage } from "@/lib/pages/inbox.ts";
+import type { PagePrincipal } from "@/lib/pages/common.ts";
+import { createStore, StoreProvider } from "@/lib/client/store.ts";
+import ConversationList from "@/islands/ConversationList.tsx";
+import ConversationPane from "@/islands/ConversationPane.tsx";
+import EmailComposer from "@/islands/EmailComposer.tsx";
+import { Stylesheets } from "@/components/Stylesheets.tsx";
 
 export const handler = define.handlers({
   async GET(c) {

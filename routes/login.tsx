@@ -1,13 +1,13 @@
 import { getCookie } from "hono/cookie";
-import { define, page } from "../lib/web/define.ts";
-import { clearSessionCookie, clientIp, setSessionCookie } from "../lib/web/session_cookie.ts";
-import { checkLogin, checkLoginCode } from "../lib/auth/login.ts";
-import { createSession, deleteSession, resolveSession } from "../lib/auth/sessions.ts";
-import { sessionCookieName, sessionPolicy } from "../lib/auth/principal.ts";
-import { requestPrincipal } from "../lib/web/auth_gate.ts";
-import { TooManyRequestsError } from "../lib/errors.ts";
-import type { Ctx } from "../lib/web/define.ts";
-import { Stylesheets } from "../components/Stylesheets.tsx";
+import { define, page } from "@/lib/web/define.ts";
+import { clearSessionCookie, clientIp, setSessionCookie } from "@/lib/web/session_cookie.ts";
+import { checkLogin, checkLoginCode } from "@/lib/auth/login.ts";
+import { createSession, deleteSession, resolveSession } from "@/lib/auth/sessions.ts";
+import { sessionCookieName, sessionPolicy } from "@/lib/auth/principal.ts";
+import { requestPrincipal } from "@/lib/web/auth_gate.ts";
+import { TooManyRequestsError } from "@/lib/errors.ts";
+import type { Ctx } from "@/lib/web/define.ts";
+import { Stylesheets } from "@/components/Stylesheets.tsx";
 
 export const open = true;
 

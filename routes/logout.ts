@@ -1,10 +1,10 @@
-import { define } from "../lib/web/define.ts";
-import { clearSessionCookie, clientIp } from "../lib/web/session_cookie.ts";
-import { requestPrincipal } from "../lib/web/auth_gate.ts";
-import { deleteSession } from "../lib/auth/sessions.ts";
-import { audit } from "../lib/auth/audit.ts";
-import { safeEqual } from "../lib/auth/crypto.ts";
-import { ForbiddenError } from "../lib/errors.ts";
+import { define } from "@/lib/web/define.ts";
+import { clearSessionCookie, clientIp } from "@/lib/web/session_cookie.ts";
+import { requestPrincipal } from "@/lib/web/auth_gate.ts";
+import { deleteSession } from "@/lib/auth/sessions.ts";
+import { audit } from "@/lib/auth/audit.ts";
+import { safeEqual } from "@/lib/auth/crypto.ts";
+import { ForbiddenError } from "@/lib/errors.ts";
 
 // Open so that a plain HTML form can post here; it checks the session and CSRF token itself.
 export const open = true;

@@ -1,5 +1,5 @@
-import { define, type Manifest } from "../lib/web/define.ts";
-import { openApiDocument } from "../lib/web/openapi.ts";
+import { define, type Manifest } from "@/lib/web/define.ts";
+import { openApiDocument } from "@/lib/web/openapi.ts";
 
 export const open = true;
 

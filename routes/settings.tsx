@@ -1,14 +1,14 @@
 // Settings: your account and two-factor authentication, API tokens, and for admins the team's
 // users and the audit log. The server renders every section with its data; the islands take
 // over the forms. Agents get no admin sections at all (and the API refuses them anyway).
-import { define, page } from "../lib/web/define.ts";
-import { findUser, listUsers, type User } from "../lib/auth/users.ts";
-import { type ApiToken, listApiTokens } from "../lib/auth/tokens.ts";
-import { type AuditEntry, listAudit } from "../lib/auth/audit.ts";
-import { shortDate } from "../lib/settings/format.ts";
-import { zoneFromCookie } from "../lib/shared/time.ts";
-import { Avatar } from "../components/Avatar.tsx";
-import { Stylesheets } from "../components/Stylesheets.tsx";
+import { define, page } from "@/lib/web/define.ts";
+import { findUser, listUsers, type User } from "@/lib/auth/users.ts";
+import { type ApiToken, listApiTokens } from "@/lib/auth/tokens.ts";
+import { type AuditEntry, listAudit } from "@/lib/auth/audit.ts";
+import { shortDate } from "@/lib/settings/format.ts";
+import { zoneFromCookie } from "@/lib/shared/time.ts";
+import { Avatar } from "@/components/Avatar.tsx";
+import { Stylesheets } from "@/components/Stylesheets.tsx";
 import {
   IconBack,
   IconHistory,
@@ -17,12 +17,12 @@ import {
   IconShield,
   IconUsers,
   Logo,
-} from "../components/Icons.tsx";
-import PasswordChange from "../islands/PasswordChange.tsx";
-import TwoFactorSettings from "../islands/TwoFactorSettings.tsx";
-import ApiTokens from "../islands/ApiTokens.tsx";
-import UserAdmin from "../islands/UserAdmin.tsx";
-import AuditLog, { AUDIT_PAGE } from "../islands/AuditLog.tsx";
+} from "@/components/Icons.tsx";
+import PasswordChange from "@/islands/PasswordChange.tsx";
+import TwoFactorSettings from "@/islands/TwoFactorSettings.tsx";
+import ApiTokens from "@/islands/ApiTokens.tsx";
+import UserAdmin from "@/islands/UserAdmin.tsx";
+import AuditLog, { AUDIT_PAGE } from "@/islands/AuditLog.tsx";
 import type { ComponentChildren } from "preact";
 
 interface SettingsData {

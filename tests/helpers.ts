@@ -1,14 +1,14 @@
 // Shared test helpers: the run's database, settings, and an app driven through app.request().
-import { parseSettings, type Settings, type Source } from "../lib/config.ts";
-import { createApp, type Running, startServices } from "../main.ts";
+import { parseSettings, type Settings, type Source } from "@/lib/config.ts";
+import { createApp, type Running, startServices } from "@/main.ts";
 import type { Hono } from "hono";
-import type { AppEnv } from "../lib/web/define.ts";
-import { connect, type Sql, withDatabase } from "../lib/db/connect.ts";
-import { ensureDatabase } from "../lib/db/embedded.ts";
-import { migrate } from "../lib/db/migrate.ts";
-import { listen } from "../lib/db/listener.ts";
-import { createUser } from "../lib/auth/users.ts";
-import { createApiToken } from "../lib/auth/tokens.ts";
+import type { AppEnv } from "@/lib/web/define.ts";
+import { connect, type Sql, withDatabase } from "@/lib/db/connect.ts";
+import { ensureDatabase } from "@/lib/db/embedded.ts";
+import { migrate } from "@/lib/db/migrate.ts";
+import { listen } from "@/lib/db/listener.ts";
+import { createUser } from "@/lib/auth/users.ts";
+import { createApiToken } from "@/lib/auth/tokens.ts";
 
 /** The database this test run owns, made and migrated by tests/run.ts. */
 export function testDatabaseUrl(): string {
@@ -199,7 +199,7 @@ export function jsonRequest(
  * (LISTEN) and, for changes that make no event, every 250 ms; fails after `timeoutMs`.
  */
 export async function waitUntil<T>(
-  sql: import("../lib/db/connect.ts").Sql,
+  sql: import("@/lib/db/connect.ts").Sql,
   check: () => Promise<T | undefined | null | false>,
   timeoutMs = 20_000,
 ): Promise<T> {
@@ -230,7 +230,7 @@ export async function waitUntil<T>(
 
 /** Waits for a message or email to reach one of `statuses`; returns its row. */
 export function waitForStatus(
-  sql: import("../lib/db/connect.ts").Sql,
+  sql: import("@/lib/db/connect.ts").Sql,
   table: "messages" | "emails",
   id: string,
   statuses: string[],
@@ -244,7 +244,7 @@ export function waitForStatus(
 
 /** The queued job whose payload has `field` = `value`, from graphile-worker's tables. */
 export async function findJob(
-  sql: import("../lib/db/connect.ts").Sql,
+  sql: import("@/lib/db/connect.ts").Sql,
   field: string,
   value: string,
 ): Promise<{ task_identifier: string; locked_by: string | null } | undefined> {

@@ -1,6 +1,6 @@
 // Runs Hatch as a separate OS process for tests that kill, restart or multiply it.
 import { onTeardown, testDatabaseUrl } from "./helpers.ts";
-import { freePort, waitForReady } from "../lib/net.ts";
+import { freePort, waitForReady } from "@/lib/net.ts";
 
 /** A Hatch process under test. */
 export interface HatchProcess {

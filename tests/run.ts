@@ -1,11 +1,11 @@
 // `deno task test`: gives this run its own migrated database (on HATCH_TEST_DATABASE_URL's
 // server, or on an embedded one), runs the unit and API tests, then the browser tests.
-import { connect, withDatabase } from "../lib/db/connect.ts";
-import { ensureDatabase, startEmbedded } from "../lib/db/embedded.ts";
-import { migrate } from "../lib/db/migrate.ts";
+import { connect, withDatabase } from "@/lib/db/connect.ts";
+import { ensureDatabase, startEmbedded } from "@/lib/db/embedded.ts";
+import { migrate } from "@/lib/db/migrate.ts";
 import { ensureChromium } from "./e2e/chromium.ts";
-import { bundleIslands } from "../lib/web/bundle.ts";
-import { freePort } from "../lib/net.ts";
+import { bundleIslands } from "@/lib/web/bundle.ts";
+import { freePort } from "@/lib/net.ts";
 
 const configured = Deno.env.get("HATCH_TEST_DATABASE_URL");
 const embedded = configured ? undefined : await startEmbedded({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Tx } from "../db/connect.ts";
+import type { Tx } from "@/lib/db/connect.ts";
 
 /** Who did something: a signed-in user, a token, or the system (CLI, first run). */
 export interface Actor {

@@ -1,5 +1,5 @@
-import type { Sql } from "../db/connect.ts";
-import { HatchError } from "../errors.ts";
+import type { Sql } from "@/lib/db/connect.ts";
+import { HatchError } from "@/lib/errors.ts";
 import { audit } from "./audit.ts";
 import { generatePassword } from "./passwords.ts";
 import { createApiToken, revokeApiToken } from "./tokens.ts";

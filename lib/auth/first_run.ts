@@ -1,6 +1,6 @@
-import type { Settings } from "../config.ts";
-import type { Tx } from "../db/connect.ts";
-import { logger } from "../log.ts";
+import type { Settings } from "@/lib/config.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { logger } from "@/lib/log.ts";
 import { audit } from "./audit.ts";
 import { generatePassword } from "./passwords.ts";
 import { countUsers, createUser } from "./users.ts";

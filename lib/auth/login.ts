@@ -1,5 +1,5 @@
-import type { Tx } from "../db/connect.ts";
-import { TooManyRequestsError } from "../errors.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { TooManyRequestsError } from "@/lib/errors.ts";
 import { audit } from "./audit.ts";
 import { generatePassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { loginKeys, loginWaitSeconds, recordLoginFailure, recordLoginSuccess } from "./throttle.ts";

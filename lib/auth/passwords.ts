@@ -1,5 +1,5 @@
 import { argon2id, argon2Verify } from "hash-wasm";
-import { BadRequestError } from "../errors.ts";
+import { BadRequestError } from "@/lib/errors.ts";
 import { COMMON_PASSWORDS } from "./common_passwords.ts";
 
 // OWASP's argon2id recommendation: 19 MiB of memory, 2 iterations, 1 lane.

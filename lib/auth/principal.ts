@@ -1,5 +1,5 @@
-import type { Settings } from "../config.ts";
-import type { Tx } from "../db/connect.ts";
+import type { Settings } from "@/lib/config.ts";
+import type { Tx } from "@/lib/db/connect.ts";
 import { resolveSession, type SessionPolicy } from "./sessions.ts";
 import { cachedApiToken } from "./tokens.ts";
 import type { Actor } from "./audit.ts";

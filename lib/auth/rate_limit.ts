@@ -1,4 +1,4 @@
-import { TooManyRequestsError } from "../errors.ts";
+import { TooManyRequestsError } from "@/lib/errors.ts";
 
 // Token buckets per principal, in this process's memory: each process of a scaled-out setup
 // limits on its own, which bounds the total at N × the rate.

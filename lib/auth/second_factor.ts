@@ -1,7 +1,7 @@
 // Turning a user's second factor (TOTP) on and off. Both need a code the app shows now, and both
 // are audited in the same transaction as the change.
-import type { Tx } from "../db/connect.ts";
-import { BadRequestError } from "../errors.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { BadRequestError } from "@/lib/errors.ts";
 import { type Actor, audit } from "./audit.ts";
 import { verifyTotp } from "./totp.ts";
 

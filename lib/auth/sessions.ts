@@ -1,4 +1,4 @@
-import type { Tx } from "../db/connect.ts";
+import type { Tx } from "@/lib/db/connect.ts";
 import { randomToken, sha256Hex } from "./crypto.ts";
 
 /** A live session and its user's essentials. */

@@ -1,4 +1,4 @@
-import type { Tx } from "../db/connect.ts";
+import type { Tx } from "@/lib/db/connect.ts";
 
 // After three failures each further attempt must wait twice as long as the last (1 s, 2 s,
 // 4 s…); ten failures lock the key for 15 minutes. A success clears the account's count.

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Tx } from "../db/connect.ts";
-import { NotFoundError } from "../errors.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { NotFoundError } from "@/lib/errors.ts";
 import { randomToken, sha256Hex } from "./crypto.ts";
 
 /** An API token as listed (never the secret, which is shown once). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Tx } from "../db/connect.ts";
-import { BadRequestError, ConflictError, NotFoundError } from "../errors.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors.ts";
 import { type Actor, audit } from "./audit.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { forgetTokens } from "./tokens.ts";

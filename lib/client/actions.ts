@@ -13,7 +13,7 @@ import type {
   EmailsAnswer,
   MessagesAnswer,
   OptOut,
-} from "../shared/types.ts";
+} from "@/lib/shared/types.ts";
 /** Rows per page, as the API pages them. */
 export const PAGE = 50;
 

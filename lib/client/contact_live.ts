@@ -6,8 +6,8 @@ import { type EventType, followStream } from "./event_stream.ts";
 import { errorWords } from "./api.ts";
 import { conversationLinks, fetchContact, fetchConversation, timelinePage } from "./contacts.ts";
 import type { ConnectionState } from "./store.ts";
-import { mergeEntries, toEntry } from "../shared/timeline.ts";
-import type { Contact, ContactDetail, ConversationLink, Entry } from "../shared/types.ts";
+import { mergeEntries, toEntry } from "@/lib/shared/timeline.ts";
+import type { Contact, ContactDetail, ConversationLink, Entry } from "@/lib/shared/types.ts";
 
 /** One change from `/api/events`: its type and the conversation it happened in. */
 export interface Change {

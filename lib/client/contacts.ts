@@ -10,8 +10,8 @@ import type {
   ConversationAnswer,
   ConversationLink,
   TimelinePage,
-} from "../shared/types.ts";
-import { conversationLink, MAX_CONVERSATION_LINKS } from "../shared/timeline.ts";
+} from "@/lib/shared/types.ts";
+import { conversationLink, MAX_CONVERSATION_LINKS } from "@/lib/shared/timeline.ts";
 
 /** What the contact form edits. */
 export interface ContactDraft {

@@ -2,9 +2,9 @@
 // which the browser loads only after the first screen: until then the labels the server
 // computed (or the bare E.164 number) stand in.
 import type { Store } from "./store.ts";
-import type { Channel } from "../shared/types.ts";
+import type { Channel } from "@/lib/shared/types.ts";
 
-type PhoneModule = typeof import("../shared/phone.ts");
+type PhoneModule = typeof import("@/lib/shared/phone.ts");
 
 let phone: PhoneModule | null = null;
 let loading: Promise<PhoneModule> | null = null;
@@ -12,7 +12,7 @@ let loading: Promise<PhoneModule> | null = null;
 /** Loads the phone module in the browser (once); labels re-render when it arrives. */
 export function loadPhone(store: Store): Promise<PhoneModule> {
   if (phone) return Promise.resolve(phone);
-  loading ??= import("../shared/phone.ts").then((m) => {
+  loading ??= import("@/lib/shared/phone.ts").then((m) => {
     phone = m;
     store.labelsVersion.value++;
     return m;

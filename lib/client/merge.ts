@@ -1,6 +1,6 @@
 // Pure merging of what the server sends into what the page holds: the same entity can arrive
 // twice, late, or out of order (a fetch racing an event), and the newest version must win.
-import type { Conversation, DeliveryStatus, Email, Message } from "../shared/types.ts";
+import type { Conversation, DeliveryStatus, Email, Message } from "@/lib/shared/types.ts";
 import type { LocalMessage } from "./store.ts";
 
 const RANK: Record<DeliveryStatus, number> = {

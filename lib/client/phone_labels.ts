@@ -2,7 +2,7 @@
 // first, then libphonenumber's formatting once its module (split from the islands) arrives.
 import { useEffect, useRef, useState } from "preact/hooks";
 
-type PhoneModule = typeof import("../shared/phone.ts");
+type PhoneModule = typeof import("@/lib/shared/phone.ts");
 
 /** A function naming phone numbers; it re-renders the component once formatting is possible. */
 export function usePhoneLabels(
@@ -13,7 +13,7 @@ export function usePhoneLabels(
   const known = useRef(new Map(Object.entries(seed)));
   const missing = useRef(false);
   useEffect(() => {
-    if (missing.current && !phone) import("../shared/phone.ts").then(setPhone).catch(() => {});
+    if (missing.current && !phone) import("@/lib/shared/phone.ts").then(setPhone).catch(() => {});
   });
   return (e164: string) => {
     const label = known.current.get(e164);

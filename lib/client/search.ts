@@ -3,8 +3,8 @@
 // the server cuts its first screen (lib/shared/search_text.ts).
 import { api, errorWords, query } from "./api.ts";
 import type { Store } from "./store.ts";
-import type { Hit, SearchAnswer } from "../shared/types.ts";
-import { SEARCH_PAGE, toHit } from "../shared/search_text.ts";
+import type { Hit, SearchAnswer } from "@/lib/shared/types.ts";
+import { SEARCH_PAGE, toHit } from "@/lib/shared/search_text.ts";
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 let seq = 0;

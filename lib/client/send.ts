@@ -5,7 +5,7 @@ import { api, errorWords, query } from "./api.ts";
 import { patchThread, putConversation } from "./actions.ts";
 import { refetchMessage } from "./sync.ts";
 import type { LocalMessage, Store } from "./store.ts";
-import type { Conversation, Message } from "../shared/types.ts";
+import type { Conversation, Message } from "@/lib/shared/types.ts";
 
 function replaceLocal(
   store: Store,

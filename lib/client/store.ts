@@ -12,7 +12,7 @@ import type {
   Message,
   OptOut,
   SearchState,
-} from "../shared/types.ts";
+} from "@/lib/shared/types.ts";
 
 /** A message as the browser holds it: a server row, or one still being sent from this page. */
 export interface LocalMessage extends Message {

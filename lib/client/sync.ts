@@ -5,7 +5,12 @@ import { api, ApiError, query } from "./api.ts";
 import { loadThread, PAGE, patchThread, putConversation, setOptOut } from "./actions.ts";
 import { mergeRows } from "./merge.ts";
 import type { LocalMessage, Store } from "./store.ts";
-import type { ConversationAnswer, ConversationsAnswer, Email, Message } from "../shared/types.ts";
+import type {
+  ConversationAnswer,
+  ConversationsAnswer,
+  Email,
+  Message,
+} from "@/lib/shared/types.ts";
 
 // Events come in bursts (a message, its conversation, then its status changes): fetches of
 // the same entity within a few milliseconds fold into one.

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { Limit } from "../conversations/schemas.ts";
-import { Message } from "../messages/schemas.ts";
-import { Email } from "../emails/schemas.ts";
+import { Limit } from "@/lib/conversations/schemas.ts";
+import { Message } from "@/lib/messages/schemas.ts";
+import { Email } from "@/lib/emails/schemas.ts";
 
 /** Most phone numbers or emails one contact may have. */
 export const MAX_ADDRESSES = 20;

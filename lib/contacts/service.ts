@@ -1,8 +1,8 @@
-import type { Sql, Tx } from "../db/connect.ts";
-import type { Settings } from "../config.ts";
-import { BadRequestError, ConflictError, NotFoundError } from "../errors.ts";
-import { isEmail, toE164 } from "../messages/address.ts";
-import { findItems } from "../search/service.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
+import type { Settings } from "@/lib/config.ts";
+import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors.ts";
+import { isEmail, toE164 } from "@/lib/messages/address.ts";
+import { findItems } from "@/lib/search/service.ts";
 import type { Contact, ContactCreateInput, ContactPatchInput, TimelineItem } from "./schemas.ts";
 
 // deno-lint-ignore no-explicit-any -- a row of contactSelect, shaped by toContact

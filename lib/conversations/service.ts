@@ -1,6 +1,6 @@
-import type { Tx } from "../db/connect.ts";
-import { decodeCursor, encodeCursor } from "../db/cursor.ts";
-import { NotFoundError } from "../errors.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { decodeCursor, encodeCursor } from "@/lib/db/cursor.ts";
+import { NotFoundError } from "@/lib/errors.ts";
 import type { Conversation } from "./schemas.ts";
 
 type Channel = Conversation["channel"];

@@ -10,7 +10,7 @@
 // statement, so an outage answers within seconds instead of queueing work that runs later.
 // @ts-types="@types/pg"
 import pg from "pg";
-import { DatabaseUnavailableError } from "../errors.ts";
+import { DatabaseUnavailableError } from "@/lib/errors.ts";
 
 /** A row as the database returns it; columns are typed where a query says so. */
 // deno-lint-ignore no-explicit-any -- a row's columns are whatever the query selected

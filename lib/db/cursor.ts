@@ -1,4 +1,4 @@
-import { BadRequestError } from "../errors.ts";
+import { BadRequestError } from "@/lib/errors.ts";
 
 /** A keyset position: the row's time and id, newest-first order. */
 export interface Cursor {

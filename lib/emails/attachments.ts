@@ -1,7 +1,7 @@
 // Inbound attachments live on disk under the data directory, not in the database: a 25 MB file
 // in a jsonb column would be copied on every read of the row.
 import { join } from "node:path";
-import type { InboundAttachment } from "../providers/sendgrid_inbound.ts";
+import type { InboundAttachment } from "@/lib/providers/sendgrid_inbound.ts";
 
 /** An attachment as emails.attachments records it. */
 export interface StoredAttachment {

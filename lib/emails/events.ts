@@ -1,8 +1,8 @@
 // Applies SendGrid's delivery and engagement events to our emails: statuses only move forward,
 // every event is applied once, and bounces and spam reports stop future sends to the address.
-import type { Sql, Tx } from "../db/connect.ts";
-import { applyStatus } from "../db/thread.ts";
-import type { SendgridEvent } from "../providers/sendgrid_webhooks.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
+import { applyStatus } from "@/lib/db/thread.ts";
+import type { SendgridEvent } from "@/lib/providers/sendgrid_webhooks.ts";
 import { suppressAddress, type SuppressionReason } from "./suppressions.ts";
 
 /** What a batch of events did. */

@@ -1,12 +1,12 @@
 // Stores an email a customer sent us: threaded into the conversation of the email it answers,
 // stored once however often the provider delivers it, attachments on disk.
-import type { Sql, Tx } from "../db/connect.ts";
-import type { Settings } from "../config.ts";
-import { BadRequestError } from "../errors.ts";
-import { conversationId } from "../conversations/conversation_id.ts";
-import { touchConversation } from "../conversations/service.ts";
-import { emailFromAddress } from "../providers/select.ts";
-import type { InboundEmail } from "../providers/sendgrid_inbound.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
+import type { Settings } from "@/lib/config.ts";
+import { BadRequestError } from "@/lib/errors.ts";
+import { conversationId } from "@/lib/conversations/conversation_id.ts";
+import { touchConversation } from "@/lib/conversations/service.ts";
+import { emailFromAddress } from "@/lib/providers/select.ts";
+import type { InboundEmail } from "@/lib/providers/sendgrid_inbound.ts";
 import { removeAttachments, storeAttachments } from "./attachments.ts";
 
 /** What storing an inbound email did. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Limit, tooLong } from "../conversations/schemas.ts";
+import { Limit, tooLong } from "@/lib/conversations/schemas.ts";
 
 /** Largest attachment payload accepted in one email (decoded bytes). */
 export const MAX_ATTACHMENT_BYTES = 700_000;

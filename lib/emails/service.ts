@@ -1,14 +1,14 @@
-import { type Actor, audit } from "../auth/audit.ts";
-import type { Tx } from "../db/connect.ts";
-import type { Settings } from "../config.ts";
-import { threadPage } from "../db/thread.ts";
-import { BadRequestError, NotFoundError, PayloadTooLargeError } from "../errors.ts";
-import { conversationId } from "../conversations/conversation_id.ts";
-import { touchConversation } from "../conversations/service.ts";
+import { type Actor, audit } from "@/lib/auth/audit.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import type { Settings } from "@/lib/config.ts";
+import { threadPage } from "@/lib/db/thread.ts";
+import { BadRequestError, NotFoundError, PayloadTooLargeError } from "@/lib/errors.ts";
+import { conversationId } from "@/lib/conversations/conversation_id.ts";
+import { touchConversation } from "@/lib/conversations/service.ts";
 import { assertNotSuppressed } from "./suppressions.ts";
-import { addJob } from "../delivery/jobs.ts";
-import { emailFromAddress } from "../providers/select.ts";
-import { isEmail, parseEmailList } from "../messages/address.ts";
+import { addJob } from "@/lib/delivery/jobs.ts";
+import { emailFromAddress } from "@/lib/providers/select.ts";
+import { isEmail, parseEmailList } from "@/lib/messages/address.ts";
 import {
   type Email,
   MAX_ATTACHMENT_BYTES,

@@ -1,7 +1,7 @@
 // Addresses that bounced or reported spam: sending to them again hurts the sender's reputation,
 // so Hatch refuses before anything is stored.
-import type { Tx } from "../db/connect.ts";
-import { UnprocessableError } from "../errors.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { UnprocessableError } from "@/lib/errors.ts";
 
 /** Why an address is suppressed. */
 export type SuppressionReason = "bounce" | "spamreport";

@@ -1,8 +1,8 @@
 // Idempotency-Key storage: a key, the work it guards and its answer commit together; replays get
 // the stored answer.
-import type { Sql, Tx } from "../db/connect.ts";
-import { sha256Hex } from "../auth/crypto.ts";
-import { BadRequestError, UnprocessableError } from "../errors.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
+import { sha256Hex } from "@/lib/auth/crypto.ts";
+import { BadRequestError, UnprocessableError } from "@/lib/errors.ts";
 
 /** A stored answer to replay. */
 export interface StoredAnswer {

@@ -1,5 +1,5 @@
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
-import { BadRequestError } from "../errors.ts";
+import { BadRequestError } from "@/lib/errors.ts";
 
 /** Whether text looks like someone tried to write a phone number (digits, +, spaces, dashes). */
 export function looksLikePhone(text: string): boolean {

@@ -1,5 +1,5 @@
-import type { Tx } from "../db/connect.ts";
-import { UnprocessableError } from "../errors.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { UnprocessableError } from "@/lib/errors.ts";
 
 // The keywords carriers and Twilio honour (Twilio's Advanced Opt-Out defaults).
 const STOP = new Set([

@@ -1,6 +1,6 @@
-import type { Sql } from "../db/connect.ts";
-import { BadRequestError } from "../errors.ts";
-import { getConversation } from "../conversations/service.ts";
+import type { Sql } from "@/lib/db/connect.ts";
+import { BadRequestError } from "@/lib/errors.ts";
+import { getConversation } from "@/lib/conversations/service.ts";
 import { receiveInboundSms } from "./service.ts";
 
 /** The sandbox simulator: the customer of an SMS conversation answers, as a webhook would. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Limit, tooLong } from "../conversations/schemas.ts";
+import { Limit, tooLong } from "@/lib/conversations/schemas.ts";
 
 /** The longest SMS body Twilio accepts (it splits it into segments). */
 export const MAX_SMS_LENGTH = 1600;

@@ -1,7 +1,7 @@
-import type { Sql, Tx } from "../db/connect.ts";
-import { applyStatus } from "../db/thread.ts";
-import { logger } from "../log.ts";
-import type { SmsProvider } from "../providers/types.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
+import { applyStatus } from "@/lib/db/thread.ts";
+import { logger } from "@/lib/log.ts";
+import type { SmsProvider } from "@/lib/providers/types.ts";
 
 const log = logger("status");
 

@@ -1,9 +1,9 @@
 // What the server's page loaders share: reading ids and filter text from the address, the event
 // id a page's live stream starts after, and who is signed in as the islands need it.
-import type { Tx } from "../db/connect.ts";
-import { NotFoundError } from "../errors.ts";
-import { getConversation } from "../conversations/service.ts";
-import type { Conversation } from "../shared/types.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { NotFoundError } from "@/lib/errors.ts";
+import { getConversation } from "@/lib/conversations/service.ts";
+import type { Conversation } from "@/lib/shared/types.ts";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

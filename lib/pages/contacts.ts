@@ -1,13 +1,13 @@
 // The contacts pages' first screen, read through the services the API answers with: a page of
 // contacts by name (filtered by `?q=`) and, on a contact's own page, that contact, its
 // conversations and the newest page of its timeline. The islands continue from there.
-import type { Tx } from "../db/connect.ts";
-import { NotFoundError } from "../errors.ts";
-import { contactTimeline, getContact, listContacts } from "../contacts/service.ts";
-import { formatPhone } from "../shared/phone.ts";
-import { zoneFromCookie } from "../shared/time.ts";
-import { conversationLink, MAX_CONVERSATION_LINKS, toEntry } from "../shared/timeline.ts";
-import type { Contact, ContactDetail, Item, Paged } from "../shared/types.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { NotFoundError } from "@/lib/errors.ts";
+import { contactTimeline, getContact, listContacts } from "@/lib/contacts/service.ts";
+import { formatPhone } from "@/lib/shared/phone.ts";
+import { zoneFromCookie } from "@/lib/shared/time.ts";
+import { conversationLink, MAX_CONVERSATION_LINKS, toEntry } from "@/lib/shared/timeline.ts";
+import type { Contact, ContactDetail, Item, Paged } from "@/lib/shared/types.ts";
 import {
   conversationById,
   filterText,

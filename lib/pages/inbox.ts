@@ -1,15 +1,15 @@
 // The inbox page's first screen, read through the same services the API answers with (so the
 // shapes and the paging cursors are the API's own); the islands continue from there.
-import type { Tx } from "../db/connect.ts";
-import { HatchError } from "../errors.ts";
-import { listConversations } from "../conversations/service.ts";
-import { listMessages } from "../messages/service.ts";
-import { listEmails } from "../emails/service.ts";
-import { optOutOf } from "../messages/opt_outs.ts";
-import { search } from "../search/service.ts";
-import { SEARCH_PAGE, toHit } from "../shared/search_text.ts";
-import { formatPhone } from "../shared/phone.ts";
-import { zoneFromCookie } from "../shared/time.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { HatchError } from "@/lib/errors.ts";
+import { listConversations } from "@/lib/conversations/service.ts";
+import { listMessages } from "@/lib/messages/service.ts";
+import { listEmails } from "@/lib/emails/service.ts";
+import { optOutOf } from "@/lib/messages/opt_outs.ts";
+import { search } from "@/lib/search/service.ts";
+import { SEARCH_PAGE, toHit } from "@/lib/shared/search_text.ts";
+import { formatPhone } from "@/lib/shared/phone.ts";
+import { zoneFromCookie } from "@/lib/shared/time.ts";
 import type {
   Channel,
   Conversation,
@@ -19,7 +19,7 @@ import type {
   OptOut,
   Paged,
   SearchState,
-} from "../shared/types.ts";
+} from "@/lib/shared/types.ts";
 import {
   conversationById,
   filterText,

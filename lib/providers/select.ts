@@ -1,6 +1,6 @@
 // Picks the provider each channel uses from the settings, so the rest of Hatch only ever sees
 // the SmsProvider / EmailProvider interfaces.
-import type { Settings } from "../config.ts";
+import type { Settings } from "@/lib/config.ts";
 import { SandboxEmail, SandboxSms } from "./sandbox.ts";
 import { SendgridEmail } from "./sendgrid_email.ts";
 import { SmtpEmail } from "./smtp_email.ts";

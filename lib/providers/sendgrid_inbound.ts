@@ -5,7 +5,7 @@
 import { Buffer } from "node:buffer";
 import { type EmailAddress, parseAddressHeader, simpleParser } from "mailparser";
 import { type FormPart, multipartBoundary, parseMultipart } from "./form_data.ts";
-import { storableDeep } from "../db/text.ts";
+import { storableDeep } from "@/lib/db/text.ts";
 
 /** One attachment of an inbound email, its bytes still in memory. */
 export interface InboundAttachment {

@@ -2,7 +2,7 @@
 // the exact bytes SendGrid sent, and turns its JSON events into Hatch's terms.
 import { Buffer } from "node:buffer";
 import { EventWebhook } from "@sendgrid/eventwebhook";
-import { storableText } from "../db/text.ts";
+import { storableText } from "@/lib/db/text.ts";
 
 /** The headers SendGrid signs its Event Webhook requests with. */
 export const SENDGRID_SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature";

@@ -1,6 +1,6 @@
 // The durable event log behind the SSE stream: reading it in id order, shaping its rows into
 // the seed's JSON, formatting SSE frames, and pruning old rows.
-import type { Sql } from "../db/connect.ts";
+import type { Sql } from "@/lib/db/connect.ts";
 
 /** How many events one read of the log returns at most. */
 export const PAGE_SIZE = 1000;

@@ -5,11 +5,11 @@
 // lock before nextval() and holds it to commit, so ids are handed out in commit order and the
 // committed ids are always a prefix of the ids ever handed out (minus rolled-back ones). A read
 // that sees id N therefore already sees, or will never see, every id below N.
-import type { Sql } from "../db/connect.ts";
-import { listen } from "../db/listener.ts";
-import type { Settings } from "../config.ts";
-import type { Principal } from "../auth/principal.ts";
-import { logger } from "../log.ts";
+import type { Sql } from "@/lib/db/connect.ts";
+import { listen } from "@/lib/db/listener.ts";
+import type { Settings } from "@/lib/config.ts";
+import type { Principal } from "@/lib/auth/principal.ts";
+import { logger } from "@/lib/log.ts";
 import {
   latestEventId,
   PAGE_SIZE,

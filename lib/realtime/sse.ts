@@ -8,10 +8,10 @@
 // Nothing is buffered per client, so a long replay cannot grow memory. A client only a little
 // behind (the usual reconnect) is served from the hub's recent events instead, in the same
 // synchronous step as its subscription, so there is no hand-over to get wrong at all.
-import type { Sql } from "../db/connect.ts";
-import type { Principal } from "../auth/principal.ts";
-import { BadRequestError } from "../errors.ts";
-import { logger } from "../log.ts";
+import type { Sql } from "@/lib/db/connect.ts";
+import type { Principal } from "@/lib/auth/principal.ts";
+import { BadRequestError } from "@/lib/errors.ts";
+import { logger } from "@/lib/log.ts";
 import { type EventHub, type HubClient, joinFrames } from "./hub.ts";
 import {
   formatFrame,

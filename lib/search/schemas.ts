@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { Limit } from "../conversations/schemas.ts";
-import { MessageStatus } from "../messages/schemas.ts";
-import { TimelineItem } from "../contacts/schemas.ts";
+import { Limit } from "@/lib/conversations/schemas.ts";
+import { MessageStatus } from "@/lib/messages/schemas.ts";
+import { TimelineItem } from "@/lib/contacts/schemas.ts";
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -1,9 +1,9 @@
-import type { Tx } from "../db/connect.ts";
-import { decodeCursor, encodeCursor } from "../db/cursor.ts";
-import { BadRequestError, NotFoundError } from "../errors.ts";
-import { toMessage } from "../messages/service.ts";
-import { toEmail } from "../emails/service.ts";
-import type { TimelineItem } from "../contacts/schemas.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { decodeCursor, encodeCursor } from "@/lib/db/cursor.ts";
+import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
+import { toMessage } from "@/lib/messages/service.ts";
+import { toEmail } from "@/lib/emails/service.ts";
+import type { TimelineItem } from "@/lib/contacts/schemas.ts";
 import { isDay, type SearchQuery } from "./schemas.ts";
 
 /** What narrows a mixed list of messages and emails; every field is optional but the page. */

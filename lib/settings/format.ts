@@ -1,6 +1,6 @@
 // Words for the settings page, shared by its server render and its islands so that hydration
 // finds the same text: dates relative to the render's `now`, audit actions, token states.
-import { fullTime } from "../shared/time.ts";
+import { fullTime } from "@/lib/shared/time.ts";
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 

@@ -7,11 +7,11 @@ import type {
   ConversationAnswer,
   ConversationList,
   OptOut,
-} from "../conversations/schemas.ts";
-import type { Message, MessagePage, MessageStatus } from "../messages/schemas.ts";
-import type { Email as EmailSchema, EmailPage } from "../emails/schemas.ts";
-import type { Contact, ContactList, Timeline, TimelineItem } from "../contacts/schemas.ts";
-import type { SearchResults } from "../search/schemas.ts";
+} from "@/lib/conversations/schemas.ts";
+import type { Message, MessagePage, MessageStatus } from "@/lib/messages/schemas.ts";
+import type { Email as EmailSchema, EmailPage } from "@/lib/emails/schemas.ts";
+import type { Contact, ContactList, Timeline, TimelineItem } from "@/lib/contacts/schemas.ts";
+import type { SearchResults } from "@/lib/search/schemas.ts";
 
 export type { Contact, Conversation, ConversationAnswer, Message, OptOut };
 

@@ -1,7 +1,7 @@
 import { getCookie } from "hono/cookie";
-import { authenticate, type Principal } from "../auth/principal.ts";
-import { safeEqual } from "../auth/crypto.ts";
-import { ForbiddenError, UnauthorizedError } from "../errors.ts";
+import { authenticate, type Principal } from "@/lib/auth/principal.ts";
+import { safeEqual } from "@/lib/auth/crypto.ts";
+import { ForbiddenError, UnauthorizedError } from "@/lib/errors.ts";
 import type { Ctx, RouteModule } from "./define.ts";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);

@@ -29,6 +29,13 @@ export async function bundleIslands(islandFiles?: string[]): Promise<Record<stri
     jsx: "automatic",
     jsxImportSource: "preact",
     nodePaths: [`${ROOT}node_modules`],
+    // deno.json's `@/` import alias: a path from the repository's root.
+    plugins: [{
+      name: "root-alias",
+      setup(build) {
+        build.onResolve({ filter: /^@\// }, (a) => ({ path: `${ROOT}${a.path.slice(2)}` }));
+      },
+    }],
     metafile: true,
     logLevel: "warning",
   });

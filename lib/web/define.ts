@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { ComponentChild } from "preact";
 import type { z } from "zod";
-import type { AppContext } from "../app_context.ts";
-import type { Principal } from "../auth/principal.ts";
+import type { AppContext } from "@/lib/app_context.ts";
+import type { Principal } from "@/lib/auth/principal.ts";
 
 /**
  * Hono's environment for every route: the shared application context, and the manifest the app

@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
-import { DatabaseUnavailableError, HatchError, TooManyRequestsError } from "../errors.ts";
-import { isDatabaseUnavailable } from "../db/connect.ts";
-import { logger } from "../log.ts";
+import { DatabaseUnavailableError, HatchError, TooManyRequestsError } from "@/lib/errors.ts";
+import { isDatabaseUnavailable } from "@/lib/db/connect.ts";
+import { logger } from "@/lib/log.ts";
 
 const log = logger("http");
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { BadRequestError, PayloadTooLargeError } from "../errors.ts";
+import { BadRequestError, PayloadTooLargeError } from "@/lib/errors.ts";
 import { describeZodError } from "./errors.ts";
 import type { Ctx } from "./define.ts";
 

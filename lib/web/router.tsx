@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ComponentType } from "preact";
-import type { AppContext } from "../app_context.ts";
+import type { AppContext } from "@/lib/app_context.ts";
 import {
   type AppEnv,
   type Ctx,

@@ -1,11 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Ctx } from "./define.ts";
-import { ForbiddenError, PayloadTooLargeError } from "../errors.ts";
+import { ForbiddenError, PayloadTooLargeError } from "@/lib/errors.ts";
 import {
   SENDGRID_SIGNATURE_HEADER,
   SENDGRID_TIMESTAMP_HEADER,
   verifySendgridSignature,
-} from "../providers/sendgrid_webhooks.ts";
+} from "@/lib/providers/sendgrid_webhooks.ts";
 
 /** Largest Event Webhook post read: SendGrid batches events into posts far below this. */
 export const MAX_EVENTS_BYTES = 5 * 1024 * 1024;

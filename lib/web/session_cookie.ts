@@ -1,6 +1,6 @@
 import { deleteCookie, setCookie } from "hono/cookie";
 import type { Ctx } from "./define.ts";
-import { sessionCookieName } from "../auth/principal.ts";
+import { sessionCookieName } from "@/lib/auth/principal.ts";
 
 /** Sets the session cookie: HttpOnly, SameSite=Lax, and Secure with `__Host-` behind HTTPS. */
 export function setSessionCookie(c: Ctx, token: string): void {

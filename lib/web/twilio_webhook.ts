@@ -1,7 +1,7 @@
 import type { Ctx } from "./define.ts";
-import { ForbiddenError, PayloadTooLargeError } from "../errors.ts";
-import { verifyTwilioSignature } from "../providers/twilio_webhooks.ts";
-import { storableText } from "../db/text.ts";
+import { ForbiddenError, PayloadTooLargeError } from "@/lib/errors.ts";
+import { verifyTwilioSignature } from "@/lib/providers/twilio_webhooks.ts";
+import { storableText } from "@/lib/db/text.ts";
 
 // Twilio's webhook bodies are small forms; anything bigger is not Twilio.
 const MAX_WEBHOOK_BYTES = 256_000;

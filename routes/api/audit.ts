@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { define } from "../../lib/web/define.ts";
-import { readQuery } from "../../lib/web/input.ts";
-import { AuditEntry, listAudit } from "../../lib/auth/audit.ts";
-import { Limit } from "../../lib/conversations/schemas.ts";
+import { define } from "@/lib/web/define.ts";
+import { readQuery } from "@/lib/web/input.ts";
+import { AuditEntry, listAudit } from "@/lib/auth/audit.ts";
+import { Limit } from "@/lib/conversations/schemas.ts";
 
 export const adminOnly = true;
 

@@ -1,13 +1,13 @@
-import { define } from "../../lib/web/define.ts";
-import { readJson, readQuery } from "../../lib/web/input.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson, readQuery } from "@/lib/web/input.ts";
 import {
   ContactCreateInput,
   ContactList,
   ContactListQuery,
   ContactResult,
   Failure,
-} from "../../lib/contacts/schemas.ts";
-import { createContact, listContacts } from "../../lib/contacts/service.ts";
+} from "@/lib/contacts/schemas.ts";
+import { createContact, listContacts } from "@/lib/contacts/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

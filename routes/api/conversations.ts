@@ -1,7 +1,7 @@
-import { define } from "../../lib/web/define.ts";
-import { readQuery } from "../../lib/web/input.ts";
-import { ConversationList, ConversationListQuery } from "../../lib/conversations/schemas.ts";
-import { listConversations } from "../../lib/conversations/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { readQuery } from "@/lib/web/input.ts";
+import { ConversationList, ConversationListQuery } from "@/lib/conversations/schemas.ts";
+import { listConversations } from "@/lib/conversations/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { define } from "../../lib/web/define.ts";
-import { openEventStream, resumePoint } from "../../lib/realtime/sse.ts";
+import { define } from "@/lib/web/define.ts";
+import { openEventStream, resumePoint } from "@/lib/realtime/sse.ts";
 
 // Documents the query only; resumePoint() validates it together with the Last-Event-ID header.
 const EventsQuery = z.object({

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { define } from "../../lib/web/define.ts";
-import { findUser, User } from "../../lib/auth/users.ts";
+import { define } from "@/lib/web/define.ts";
+import { findUser, User } from "@/lib/auth/users.ts";
 
 export const handler = define.handlers({
   async GET(c) {

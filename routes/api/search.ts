@@ -1,8 +1,8 @@
-import { define } from "../../lib/web/define.ts";
-import { readQuery } from "../../lib/web/input.ts";
-import { SearchQuery, SearchResults } from "../../lib/search/schemas.ts";
-import { Failure } from "../../lib/contacts/schemas.ts";
-import { search } from "../../lib/search/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { readQuery } from "@/lib/web/input.ts";
+import { SearchQuery, SearchResults } from "@/lib/search/schemas.ts";
+import { Failure } from "@/lib/contacts/schemas.ts";
+import { search } from "@/lib/search/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

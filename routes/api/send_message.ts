@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { define } from "../../lib/web/define.ts";
-import { readJson } from "../../lib/web/input.ts";
-import { idempotent } from "../../lib/idempotency/service.ts";
-import { clientIp } from "../../lib/web/session_cookie.ts";
-import { actorOf, principalKey } from "../../lib/auth/principal.ts";
-import { takeSend } from "../../lib/auth/rate_limit.ts";
-import { SendMessageInput, SendMessageResult } from "../../lib/messages/schemas.ts";
-import { sendMessage } from "../../lib/messages/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson } from "@/lib/web/input.ts";
+import { idempotent } from "@/lib/idempotency/service.ts";
+import { clientIp } from "@/lib/web/session_cookie.ts";
+import { actorOf, principalKey } from "@/lib/auth/principal.ts";
+import { takeSend } from "@/lib/auth/rate_limit.ts";
+import { SendMessageInput, SendMessageResult } from "@/lib/messages/schemas.ts";
+import { sendMessage } from "@/lib/messages/service.ts";
 
 export const handler = define.handlers({
   async POST(c) {

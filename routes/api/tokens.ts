@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { define } from "../../lib/web/define.ts";
-import { readJson } from "../../lib/web/input.ts";
-import { clientIp } from "../../lib/web/session_cookie.ts";
-import { ApiToken, createApiToken, listApiTokens } from "../../lib/auth/tokens.ts";
-import { actorOf } from "../../lib/auth/principal.ts";
-import { audit } from "../../lib/auth/audit.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson } from "@/lib/web/input.ts";
+import { clientIp } from "@/lib/web/session_cookie.ts";
+import { ApiToken, createApiToken, listApiTokens } from "@/lib/auth/tokens.ts";
+import { actorOf } from "@/lib/auth/principal.ts";
+import { audit } from "@/lib/auth/audit.ts";
 
 const CreateToken = z.object({
   name: z.string().trim().min(1, "name is empty").max(100),

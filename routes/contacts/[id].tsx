@@ -1,9 +1,9 @@
 // One contact's page: their numbers, addresses and notes, and every SMS and email with them in
 // one timeline, beside the contacts list. Edit, merge and delete start here.
-import type { Principal } from "../../lib/auth/principal.ts";
-import { define, page } from "../../lib/web/define.ts";
-import { type ContactsData, contactsPage } from "../../lib/pages/contacts.ts";
-import { ContactsPage } from "../contacts.tsx";
+import type { Principal } from "@/lib/auth/principal.ts";
+import { define, page } from "@/lib/web/define.ts";
+import { type ContactsData, contactsPage } from "@/lib/pages/contacts.ts";
+import { ContactsPage } from "@/routes/contacts.tsx";
 
 export const handler = define.handlers({
   async GET(c) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { startTestApp, test } from "../helpers.ts";
-import { generateManifest } from "../../lib/web/manifest.ts";
+import { startTestApp, test } from "@/tests/helpers.ts";
+import { generateManifest } from "@/lib/web/manifest.ts";
 
 const t = await startTestApp();
 

@@ -1,8 +1,8 @@
 // Two app processes on two ports share one database: a change made through either reaches SSE
 // clients of both, because each process LISTENs.
 import assert from "node:assert/strict";
-import { processApiToken, test } from "../helpers.ts";
-import { spawnHatch, sseReader } from "../process.ts";
+import { processApiToken, test } from "@/tests/helpers.ts";
+import { spawnHatch, sseReader } from "@/tests/process.ts";
 
 test("an SSE client on one process sees a message sent through the other", async () => {
   const [a, b] = await Promise.all([

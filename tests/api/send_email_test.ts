@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findJob, jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
+import { findJob, jsonRequest, randomEmail, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findJob, jsonRequest, randomPhone, startTestApp, test } from "../helpers.ts";
+import { findJob, jsonRequest, randomPhone, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 

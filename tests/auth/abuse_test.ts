@@ -1,7 +1,7 @@
 // Abuse limits: login throttling, send rate limits, body caps; and browser hardening headers.
 import assert from "node:assert/strict";
-import { createUser } from "../../lib/auth/users.ts";
-import { createTestAdmin, jsonRequest, startTestApp, test, withToken } from "../helpers.ts";
+import { createUser } from "@/lib/auth/users.ts";
+import { createTestAdmin, jsonRequest, startTestApp, test, withToken } from "@/tests/helpers.ts";
 
 const t = await startTestApp({ HATCH_SEND_RATE_PER_MINUTE: "12" });
 

@@ -3,13 +3,13 @@
 // refused change leaves no entry, as it leaves no change.
 import assert from "node:assert/strict";
 import { generateTOTP } from "@oslojs/otp";
-import { createUser, findUser, updateUser } from "../../lib/auth/users.ts";
-import { disableTotp, enableTotp } from "../../lib/auth/second_factor.ts";
-import { checkLoginCode } from "../../lib/auth/login.ts";
-import { createSession } from "../../lib/auth/sessions.ts";
-import { newTotpKey } from "../../lib/auth/totp.ts";
-import { verifyPassword } from "../../lib/auth/passwords.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { createUser, findUser, updateUser } from "@/lib/auth/users.ts";
+import { disableTotp, enableTotp } from "@/lib/auth/second_factor.ts";
+import { checkLoginCode } from "@/lib/auth/login.ts";
+import { createSession } from "@/lib/auth/sessions.ts";
+import { newTotpKey } from "@/lib/auth/totp.ts";
+import { verifyPassword } from "@/lib/auth/passwords.ts";
+import { startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 

@@ -1,8 +1,8 @@
 // The first run stays one command: an admin appears and can sign in; the CLI manages accounts.
 import assert from "node:assert/strict";
-import { ensureFirstAdmin } from "../../lib/auth/first_run.ts";
-import { checkLogin } from "../../lib/auth/login.ts";
-import { ownDatabase, test, testSettings } from "../helpers.ts";
+import { ensureFirstAdmin } from "@/lib/auth/first_run.ts";
+import { checkLogin } from "@/lib/auth/login.ts";
+import { ownDatabase, test, testSettings } from "@/tests/helpers.ts";
 
 test("the embedded setup creates an admin and prints its password once, and it signs in", async () => {
   const db = await ownDatabase("first", { max: 2 });

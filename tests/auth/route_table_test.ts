@@ -1,11 +1,11 @@
 // Every route is closed unless it says it is open: this walks the app's own route table, so a
 // new route cannot slip through without a credential check.
 import assert from "node:assert/strict";
-import { manifest } from "../../routes.gen.ts";
-import { routeTable } from "../../lib/web/router.tsx";
-import { createApiToken, revokeApiToken } from "../../lib/auth/tokens.ts";
-import { createSession } from "../../lib/auth/sessions.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { manifest } from "@/routes.gen.ts";
+import { routeTable } from "@/lib/web/router.tsx";
+import { createApiToken, revokeApiToken } from "@/lib/auth/tokens.ts";
+import { createSession } from "@/lib/auth/sessions.ts";
+import { startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 const OPEN = new Set([

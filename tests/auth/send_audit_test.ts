@@ -1,7 +1,7 @@
 // Every send is in the audit log: who (the token's user), when, to whom, and which row it made;
 // a refused send leaves no entry, as it leaves no message.
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 

@@ -1,9 +1,9 @@
 // Signing in and out with the session cookie, CSRF, timeouts and the second factor.
 import assert from "node:assert/strict";
 import { generateTOTP } from "@oslojs/otp";
-import { createUser } from "../../lib/auth/users.ts";
-import { createSession } from "../../lib/auth/sessions.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { createUser } from "@/lib/auth/users.ts";
+import { createSession } from "@/lib/auth/sessions.ts";
+import { startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 

@@ -2,12 +2,12 @@
 // user ends access at once: in the process that made the change, and in every other one as
 // soon as PostgreSQL's notification reaches it (the cache would keep it for 10 s).
 import assert from "node:assert/strict";
-import { connect } from "../../lib/db/connect.ts";
-import { listen } from "../../lib/db/listener.ts";
-import type { Tx } from "../../lib/db/connect.ts";
-import { cachedApiToken, createApiToken, forgetTokens } from "../../lib/auth/tokens.ts";
-import { createUser, setUserDisabled } from "../../lib/auth/users.ts";
-import { randomEmail, startTestApp, test } from "../helpers.ts";
+import { connect } from "@/lib/db/connect.ts";
+import { listen } from "@/lib/db/listener.ts";
+import type { Tx } from "@/lib/db/connect.ts";
+import { cachedApiToken, createApiToken, forgetTokens } from "@/lib/auth/tokens.ts";
+import { createUser, setUserDisabled } from "@/lib/auth/users.ts";
+import { randomEmail, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 

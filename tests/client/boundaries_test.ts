@@ -36,8 +36,14 @@ function importsOf(source: string): Import[] {
   return found;
 }
 
+/** An import of the project's own (relative, or through deno.json's `@/` alias). */
+function isLocal(target: string): boolean {
+  return target.startsWith(".") || target.startsWith("@/");
+}
+
 /** A relative import resolved to a path from the repository's root. */
 function resolve(from: string, target: string): string {
+  if (target.startsWith("@/")) return target.slice(2);
   return new URL(target, new URL(from, ROOT)).pathname.slice(new URL(ROOT).pathname.length);
 }
 
@@ -71,7 +77,7 @@ Deno.test("browser modules reach no server module through an import that is bund
     seen.add(file);
     for (const imp of await importsFrom(file)) {
       if (imp.typeOnly) continue;
-      if (!imp.target.startsWith(".")) {
+      if (!isLocal(imp.target)) {
         if (!BROWSER_PACKAGES.test(imp.target)) {
           problems.push(`${via.join(" → ")} imports the package "${imp.target}"`);
         }
@@ -98,7 +104,7 @@ Deno.test("lib/client, lib/shared and lib/pages import one another without a cyc
     edges.set(
       file,
       (await importsFrom(file))
-        .filter((imp) => imp.target.startsWith("."))
+        .filter((imp) => isLocal(imp.target))
         .map((imp) => resolve(file, imp.target))
         .filter((target) => mine.has(target)),
     );
@@ -123,7 +129,7 @@ Deno.test("components never import islands", async () => {
   const problems: string[] = [];
   for (const file of await filesUnder("components/")) {
     for (const imp of await importsFrom(file)) {
-      if (imp.target.startsWith(".") && resolve(file, imp.target).startsWith("islands/")) {
+      if (isLocal(imp.target) && resolve(file, imp.target).startsWith("islands/")) {
         problems.push(`${file} imports ${imp.target}`);
       }
     }
@@ -133,7 +139,7 @@ Deno.test("components never import islands", async () => {
 
 Deno.test("the import reader tells bundled imports from erased ones", () => {
   const found = importsOf(`
-import type { Tx } from "../db/connect.ts";
+import type { Tx } from "@/lib/db/connect.ts";
 import { type A, type B } from "./types.ts";
 import { type C, d } from "./d.ts";
 import x from "./x.ts";
@@ -148,7 +154,7 @@ type P = typeof import("./phone.ts");
 const later = () => import("./later.ts");
 `);
   assert.deepEqual(found.map((i) => `${i.target} ${i.typeOnly ? "erased" : "bundled"}`), [
-    "../db/connect.ts erased",
+    "@/lib/db/connect.ts erased",
     "./types.ts erased",
     "./d.ts bundled",
     "./x.ts bundled",

@@ -5,9 +5,9 @@ import {
   matchesFilter,
   mergeRows,
   upsertConversation,
-} from "../../lib/client/merge.ts";
-import type { Conversation, Message } from "../../lib/shared/types.ts";
-import type { LocalMessage } from "../../lib/client/store.ts";
+} from "@/lib/client/merge.ts";
+import type { Conversation, Message } from "@/lib/shared/types.ts";
+import type { LocalMessage } from "@/lib/client/store.ts";
 
 function conv(id: string, minute: number, extra: Partial<Conversation> = {}): Conversation {
   return {

@@ -1,7 +1,7 @@
 // runAction, the heart of useAction: busy around the work, a failure in words, never thrown.
 import assert from "node:assert/strict";
-import { runAction } from "../../lib/client/use_action.ts";
-import { ApiError } from "../../lib/client/api.ts";
+import { runAction } from "@/lib/client/use_action.ts";
+import { ApiError } from "@/lib/client/api.ts";
 
 function recorder() {
   const log: string[] = [];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
+import { jsonRequest, randomEmail, startTestApp, test } from "@/tests/helpers.ts";
 import { createContact, send, uniquePhone, uniqueWord } from "./fixtures.ts";
 
 const t = await startTestApp();

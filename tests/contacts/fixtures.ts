@@ -1,6 +1,6 @@
 // Data makers for the contact and search tests.
-import type { Contact } from "../../lib/contacts/schemas.ts";
-import { randomPhone } from "../helpers.ts";
+import type { Contact } from "@/lib/contacts/schemas.ts";
+import { randomPhone } from "@/tests/helpers.ts";
 
 /** What the tests drive: the test app's `request()`, however helpers wrap it. */
 export interface App {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
-import { receiveInboundSms } from "../../lib/messages/service.ts";
-import { smsFromAddress } from "../../lib/providers/select.ts";
+import { jsonRequest, randomEmail, startTestApp, test } from "@/tests/helpers.ts";
+import { receiveInboundSms } from "@/lib/messages/service.ts";
+import { smsFromAddress } from "@/lib/providers/select.ts";
 import { createContact, uniquePhone, uniqueWord } from "./fixtures.ts";
 
 const t = await startTestApp();

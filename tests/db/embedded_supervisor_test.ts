@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { type EmbeddedServer, startEmbedded } from "../../lib/db/embedded.ts";
-import { connect } from "../../lib/db/connect.ts";
-import { freePort } from "../../lib/net.ts";
-import { onTeardown, test } from "../helpers.ts";
+import { type EmbeddedServer, startEmbedded } from "@/lib/db/embedded.ts";
+import { connect } from "@/lib/db/connect.ts";
+import { freePort } from "@/lib/net.ts";
+import { onTeardown, test } from "@/tests/helpers.ts";
 
 const dataDir = `.hatch/test-supervisor-${crypto.randomUUID().slice(0, 8)}`;
 const server: EmbeddedServer = await startEmbedded({ dataDir, port: freePort(), quiet: true });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { connect } from "../../lib/db/connect.ts";
-import { pingDatabase } from "../../lib/db/health.ts";
-import { freePort } from "../../lib/net.ts";
-import { createApp } from "../../main.ts";
-import { onTeardown, startTestApp, test } from "../helpers.ts";
+import { connect } from "@/lib/db/connect.ts";
+import { pingDatabase } from "@/lib/db/health.ts";
+import { freePort } from "@/lib/net.ts";
+import { createApp } from "@/main.ts";
+import { onTeardown, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 

@@ -2,9 +2,9 @@
 // that comes back to the pool inside a transaction is closed, and a transaction whose connection
 // died neither continues elsewhere nor commits half of its work.
 import assert from "node:assert/strict";
-import { connect } from "../../lib/db/connect.ts";
-import { DatabaseUnavailableError } from "../../lib/errors.ts";
-import { onTeardown, test, testDatabaseUrl } from "../helpers.ts";
+import { connect } from "@/lib/db/connect.ts";
+import { DatabaseUnavailableError } from "@/lib/errors.ts";
+import { onTeardown, test, testDatabaseUrl } from "@/tests/helpers.ts";
 
 const url = testDatabaseUrl();
 const table = `pool_guard_${crypto.randomUUID().slice(0, 8)}`;

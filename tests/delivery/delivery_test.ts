@@ -1,8 +1,8 @@
 // Delivery through the real SDKs against the fake Twilio and SendGrid servers.
 import assert from "node:assert/strict";
-import { startWorker } from "../../lib/delivery/worker.ts";
-import { startFakeTwilio } from "../fakes/fake_twilio.ts";
-import { startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
+import { startWorker } from "@/lib/delivery/worker.ts";
+import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
+import { startFakeSendgrid } from "@/tests/fakes/fake_sendgrid.ts";
 import {
   jsonRequest,
   onTeardown,
@@ -12,7 +12,7 @@ import {
   test,
   waitForStatus,
   waitUntil,
-} from "../helpers.ts";
+} from "@/tests/helpers.ts";
 
 const twilio = startFakeTwilio();
 onTeardown(() => twilio.close());

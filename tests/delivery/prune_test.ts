@@ -2,9 +2,9 @@
 // go; fresh ones stay.
 import assert from "node:assert/strict";
 import type { JobHelpers } from "graphile-worker";
-import { deliveryTasks, providersFor } from "../../lib/delivery/tasks.ts";
-import { createSession } from "../../lib/auth/sessions.ts";
-import { startTestApp, test } from "../helpers.ts";
+import { deliveryTasks, providersFor } from "@/lib/delivery/tasks.ts";
+import { createSession } from "@/lib/auth/sessions.ts";
+import { startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
 

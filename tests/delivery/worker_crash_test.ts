@@ -1,9 +1,9 @@
 // Nothing accepted is lost when a process dies: not between commit and send, not mid-job.
 import assert from "node:assert/strict";
-import { connect } from "../../lib/db/connect.ts";
-import { startWorker } from "../../lib/delivery/worker.ts";
-import { sendMessage } from "../../lib/messages/service.ts";
-import { startFakeTwilio } from "../fakes/fake_twilio.ts";
+import { connect } from "@/lib/db/connect.ts";
+import { startWorker } from "@/lib/delivery/worker.ts";
+import { sendMessage } from "@/lib/messages/service.ts";
+import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import {
   findJob,
   onTeardown,
@@ -14,8 +14,8 @@ import {
   testSettings,
   waitForStatus,
   waitUntil,
-} from "../helpers.ts";
-import { spawnHatch } from "../process.ts";
+} from "@/tests/helpers.ts";
+import { spawnHatch } from "@/tests/process.ts";
 
 const twilio = startFakeTwilio();
 onTeardown(() => twilio.close());

@@ -1,7 +1,7 @@
 // Signs the browser tests in: a user made straight in the database, with a session cookie for
 // the browser contexts and an API token for the test's own calls. Where the app has no
 // accounts (auth not installed), there is nothing to sign in to and this returns null.
-import { connect } from "../../lib/db/connect.ts";
+import { connect } from "@/lib/db/connect.ts";
 
 /** What a test presents: the session cookie for browsers, a bearer token for fetch. */
 export interface Credentials {
@@ -19,9 +19,9 @@ export async function makeCredentials(
   try {
     const [table] = await sql`select to_regclass('public.users') as t`;
     if (!table?.t) return null;
-    const { createUser } = await import("../../lib/auth/users.ts");
-    const { createSession } = await import("../../lib/auth/sessions.ts");
-    const { createApiToken } = await import("../../lib/auth/tokens.ts");
+    const { createUser } = await import("@/lib/auth/users.ts");
+    const { createSession } = await import("@/lib/auth/sessions.ts");
+    const { createApiToken } = await import("@/lib/auth/tokens.ts");
     const email = wanted ?? `agent-${crypto.randomUUID().slice(0, 8)}@marigold.shop`;
     const user = await createUser(sql, {
       email,

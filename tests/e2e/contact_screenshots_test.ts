@@ -2,8 +2,8 @@
 // Maria Chen's page (her texts and the emails about her order in one timeline) and the inbox's
 // filter box finding a word in message text.
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
-import { conversationId } from "../../lib/conversations/conversation_id.ts";
+import { test } from "@/tests/helpers.ts";
+import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { afternoonZone, DOCS_DIR, launchBrowser, openSettled } from "./harness.ts";
 import { SHOP, startShowcase } from "./showcase.ts";
 

@@ -2,7 +2,7 @@
 // close button, the five-second countdown after a send, and errors said in words.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { randomEmail, test } from "../helpers.ts";
+import { randomEmail, test } from "@/tests/helpers.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const hatch = await startHatch();

@@ -1,8 +1,8 @@
 // A send that the SMS provider refuses, seen in the browser: Hatch runs with the real Twilio
 // SDK pointed at the fake Twilio, which answers Twilio's own errors for its test numbers.
 import assert from "node:assert/strict";
-import { onTeardown, randomPhone, test } from "../helpers.ts";
-import { startFakeTwilio } from "../fakes/fake_twilio.ts";
+import { onTeardown, randomPhone, test } from "@/tests/helpers.ts";
+import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const fake = startFakeTwilio();

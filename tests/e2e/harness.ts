@@ -7,9 +7,9 @@ import {
   type Page,
   type Request,
 } from "playwright-core";
-import { type HatchProcess, spawnHatch } from "../process.ts";
-import { freePort } from "../../lib/net.ts";
-import { onTeardown, testDatabaseUrl } from "../helpers.ts";
+import { type HatchProcess, spawnHatch } from "@/tests/process.ts";
+import { freePort } from "@/lib/net.ts";
+import { onTeardown, testDatabaseUrl } from "@/tests/helpers.ts";
 import { type Credentials, makeCredentials } from "./auth.ts";
 
 let signedIn: Credentials | null = null;

@@ -2,7 +2,7 @@
 // contexts, hostile text, the phone layout, the composer, and scrolling through history.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { randomPhone, test } from "../helpers.ts";
+import { randomPhone, test } from "@/tests/helpers.ts";
 import {
   get,
   launchBrowser,

@@ -2,8 +2,8 @@
 // server's answer time for 50 conversations + a 50-message thread, the JavaScript the browser
 // downloads, time until live, and keyset paging of the list as it scrolls.
 import assert from "node:assert/strict";
-import { ownDatabase, test } from "../helpers.ts";
-import { conversationId } from "../../lib/conversations/conversation_id.ts";
+import { ownDatabase, test } from "@/tests/helpers.ts";
+import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { launchBrowser, openPage, signIn, startHatch, waitLive } from "./harness.ts";
 
 const CONVERSATIONS = 130;

@@ -1,7 +1,7 @@
 // The README's screenshots, taken from a real Hatch on a showcase database: the inbox, a
 // thread (dark, with the SMS counter at work), the email modal, and an email conversation.
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
+import { test } from "@/tests/helpers.ts";
 import { afternoonZone, DOCS_DIR, launchBrowser, openSettled } from "./harness.ts";
 import { startShowcase } from "./showcase.ts";
 

@@ -3,13 +3,13 @@
 // throttle, and hostile text everywhere it is shown. The settings page has settings_test.ts.
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { ownDatabase, randomEmail, randomPhone, test } from "../helpers.ts";
-import { spawnHatch } from "../process.ts";
-import { freePort } from "../../lib/net.ts";
+import { ownDatabase, randomEmail, randomPhone, test } from "@/tests/helpers.ts";
+import { spawnHatch } from "@/tests/process.ts";
+import { freePort } from "@/lib/net.ts";
 import { launchBrowser, waitLive } from "./harness.ts";
 import { call, freshPage, signInAs } from "./accounts.ts";
-import { createApiToken } from "../../lib/auth/tokens.ts";
-import { createUser } from "../../lib/auth/users.ts";
+import { createApiToken } from "@/lib/auth/tokens.ts";
+import { createUser } from "@/lib/auth/users.ts";
 
 const ADMIN = "admin@example.com";
 const HOSTILE_IMG = "<img src=x onerror=alert(1)>";

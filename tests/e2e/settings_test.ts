@@ -2,13 +2,13 @@
 // users added, disabled and reset by an admin, what agents do not see, two-factor turned on
 // and off, the audit log's paging and filter; and the README's screenshots of it.
 import assert from "node:assert/strict";
-import { ownDatabase, randomEmail, test } from "../helpers.ts";
-import { spawnHatch } from "../process.ts";
-import { freePort } from "../../lib/net.ts";
+import { ownDatabase, randomEmail, test } from "@/tests/helpers.ts";
+import { spawnHatch } from "@/tests/process.ts";
+import { freePort } from "@/lib/net.ts";
 import { afternoonZone, DOCS_DIR, launchBrowser, waitLive } from "./harness.ts";
 import { base32, call, freshPage, hexBytes, refusal, signInAs, totpNow } from "./accounts.ts";
-import { createApiToken } from "../../lib/auth/tokens.ts";
-import { createUser } from "../../lib/auth/users.ts";
+import { createApiToken } from "@/lib/auth/tokens.ts";
+import { createUser } from "@/lib/auth/users.ts";
 
 const ADMIN = { email: "owner@example.com", password: "Saffron-Kettle-Window-38" };
 

@@ -1,9 +1,9 @@
 // A small florist's inbox, written straight into a database of its own, for the README's
 // screenshots: named contacts, SMS, chat and email, spread over the last two weeks.
-import type { Sql } from "../../lib/db/connect.ts";
-import { conversationId } from "../../lib/conversations/conversation_id.ts";
-import { ownDatabase } from "../helpers.ts";
-import type { HatchProcess } from "../process.ts";
+import type { Sql } from "@/lib/db/connect.ts";
+import { conversationId } from "@/lib/conversations/conversation_id.ts";
+import { ownDatabase } from "@/tests/helpers.ts";
+import type { HatchProcess } from "@/tests/process.ts";
 import { DOCS_DIR, signIn, startHatch } from "./harness.ts";
 
 /** Our side of the showcase: the shop's number and address. */

@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import twilio from "twilio";
 import type { Page } from "playwright-core";
-import { onTeardown, randomEmail, randomPhone, test } from "../helpers.ts";
-import { freePort } from "../../lib/net.ts";
-import { startFakeTwilio } from "../fakes/fake_twilio.ts";
+import { onTeardown, randomEmail, randomPhone, test } from "@/tests/helpers.ts";
+import { freePort } from "@/lib/net.ts";
+import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import { get, launchBrowser, openPage, post, signIn, startHatch, waitLive } from "./harness.ts";
 
 const OURS = "+15005550006";

@@ -1,7 +1,7 @@
 // Sends to suppressed addresses (bounced, reported spam) are refused before anything is stored.
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
-import { suppressAddress } from "../../lib/emails/suppressions.ts";
+import { jsonRequest, randomEmail, startTestApp, test } from "@/tests/helpers.ts";
+import { suppressAddress } from "@/lib/emails/suppressions.ts";
 
 const t = await startTestApp();
 const sql = t.ctx.sql;

@@ -1,9 +1,9 @@
 // Replies thread in the customer's mail client: an email sent into a conversation that has emails
 // carries In-Reply-To and References, through the worker and the real SendGrid SDK.
 import assert from "node:assert/strict";
-import { startWorker } from "../../lib/delivery/worker.ts";
-import { startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
-import { multipartForm } from "../fakes/sendgrid_webhooks.ts";
+import { startWorker } from "@/lib/delivery/worker.ts";
+import { startFakeSendgrid } from "@/tests/fakes/fake_sendgrid.ts";
+import { multipartForm } from "@/tests/fakes/sendgrid_webhooks.ts";
 import {
   jsonRequest,
   onTeardown,
@@ -12,7 +12,7 @@ import {
   tempDir,
   test,
   waitForStatus,
-} from "../helpers.ts";
+} from "@/tests/helpers.ts";
 
 const SECRET = `in-${crypto.randomUUID()}`;
 const dataDir = await tempDir("hatch_threading_");

@@ -6,12 +6,19 @@
 // HATCH_FUZZ_SEED replays a run, HATCH_FUZZ_RUNS lengthens it, HATCH_FUZZ_VERBOSE=1 shows how
 // the answers spread.
 import fc from "fast-check";
-import { manifest } from "../../routes.gen.ts";
-import { type MountedRoute, routeTable } from "../../lib/web/router.tsx";
-import type { OperationDoc } from "../../lib/web/define.ts";
-import { createSession } from "../../lib/auth/sessions.ts";
-import { sessionCookieName, sessionPolicy } from "../../lib/auth/principal.ts";
-import { onTeardown, type Requester, startTestApp, tempDir, test, withToken } from "../helpers.ts";
+import { manifest } from "@/routes.gen.ts";
+import { type MountedRoute, routeTable } from "@/lib/web/router.tsx";
+import type { OperationDoc } from "@/lib/web/define.ts";
+import { createSession } from "@/lib/auth/sessions.ts";
+import { sessionCookieName, sessionPolicy } from "@/lib/auth/principal.ts";
+import {
+  onTeardown,
+  type Requester,
+  startTestApp,
+  tempDir,
+  test,
+  withToken,
+} from "@/tests/helpers.ts";
 import { freshContacts, hintsFor, realIds, type Rows, seedRows } from "./seed.ts";
 import {
   bodyValue,

@@ -2,8 +2,8 @@
 // properties every answer must have whatever was sent.
 import fc from "fast-check";
 import type { z } from "zod";
-import type { OperationDoc } from "../../lib/web/define.ts";
-import type { Requester } from "../helpers.ts";
+import type { OperationDoc } from "@/lib/web/define.ts";
+import type { Requester } from "@/tests/helpers.ts";
 import { encodeMalformed, type MalformedBody } from "./malformed.ts";
 
 /** The run's seed: HATCH_FUZZ_SEED replays a failure, otherwise a fresh one each run. */

@@ -1,9 +1,9 @@
 // Real rows for the fuzzer to aim at (path ids, ids in bodies, paging cursors), made through
 // the API itself, and the hints that put them into generated requests.
 import fc from "fast-check";
-import type { Sql } from "../../lib/db/connect.ts";
-import { applyStatus } from "../../lib/db/thread.ts";
-import { jsonRequest, randomEmail, randomPhone, type Requester } from "../helpers.ts";
+import type { Sql } from "@/lib/db/connect.ts";
+import { applyStatus } from "@/lib/db/thread.ts";
+import { jsonRequest, randomEmail, randomPhone, type Requester } from "@/tests/helpers.ts";
 import type { Hints } from "./arbitraries.ts";
 
 /** Ids of rows that exist, by what they are, and cursors the list routes handed out. */

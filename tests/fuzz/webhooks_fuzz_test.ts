@@ -4,9 +4,20 @@
 // by api_fuzz_test.ts (only a 4xx will do there).
 import fc from "fast-check";
 import twilio from "twilio";
-import { applyStatus } from "../../lib/db/thread.ts";
-import { jsonRequest, randomEmail, randomPhone, startTestApp, tempDir, test } from "../helpers.ts";
-import { type FormField, multipartForm, sendgridEventSigner } from "../fakes/sendgrid_webhooks.ts";
+import { applyStatus } from "@/lib/db/thread.ts";
+import {
+  jsonRequest,
+  randomEmail,
+  randomPhone,
+  startTestApp,
+  tempDir,
+  test,
+} from "@/tests/helpers.ts";
+import {
+  type FormField,
+  multipartForm,
+  sendgridEventSigner,
+} from "@/tests/fakes/sendgrid_webhooks.ts";
 import { nastyString } from "./arbitraries.ts";
 import { headerValue } from "./malformed.ts";
 import { checkAnswer, fuzz, type FuzzRequest, RUNS, send, Tally } from "./harness.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { gatherSources, parseDotenv, parseSettings } from "../../lib/config.ts";
-import { ConfigError } from "../../lib/errors.ts";
-import { test } from "../helpers.ts";
+import { gatherSources, parseDotenv, parseSettings } from "@/lib/config.ts";
+import { ConfigError } from "@/lib/errors.ts";
+import { test } from "@/tests/helpers.ts";
 
 test("defaults: port 5002, embedded database, sandbox providers", () => {
   const s = parseSettings({});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { conversationId } from "../../lib/conversations/conversation_id.ts";
-import { test } from "../helpers.ts";
+import { conversationId } from "@/lib/conversations/conversation_id.ts";
+import { test } from "@/tests/helpers.ts";
 
 // Expected values computed with the seed's Python:
 // UUID(hashlib.sha256(''.join(sorted([a, b])).encode()).hexdigest()[:32])

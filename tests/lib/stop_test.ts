@@ -1,10 +1,10 @@
 // SIGTERM and SIGINT stop a real Hatch process in order: requests, event streams, the worker, the
 // hub, the pool, then the embedded PostgreSQL; it exits 0 and logs no error on the way.
 import assert from "node:assert/strict";
-import { connect, type Sql } from "../../lib/db/connect.ts";
-import { sendMessage } from "../../lib/messages/service.ts";
-import { freePort } from "../../lib/net.ts";
-import { startFakeTwilio } from "../fakes/fake_twilio.ts";
+import { connect, type Sql } from "@/lib/db/connect.ts";
+import { sendMessage } from "@/lib/messages/service.ts";
+import { freePort } from "@/lib/net.ts";
+import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import {
   createTestAdmin,
   findJob,
@@ -14,8 +14,8 @@ import {
   test,
   testSettings,
   waitUntil,
-} from "../helpers.ts";
-import { type HatchProcess, spawnHatch, sseReader } from "../process.ts";
+} from "@/tests/helpers.ts";
+import { type HatchProcess, spawnHatch, sseReader } from "@/tests/process.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 

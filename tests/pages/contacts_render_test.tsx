@@ -2,14 +2,14 @@
 // subjects are escaped, both islands are wrapped, and the timeline is in the first HTML.
 import assert from "node:assert/strict";
 import type { ComponentType } from "preact";
-import { registerIslands, renderPage } from "../../lib/web/render.tsx";
-import type { PageProps } from "../../lib/web/define.ts";
-import App from "../../routes/_app.tsx";
-import ContactsRoute from "../../routes/contacts/[id].tsx";
-import ContactList from "../../islands/ContactList.tsx";
-import ContactView from "../../islands/ContactView.tsx";
-import type { ContactsData } from "../../lib/pages/contacts.ts";
-import type { Contact } from "../../lib/shared/types.ts";
+import { registerIslands, renderPage } from "@/lib/web/render.tsx";
+import type { PageProps } from "@/lib/web/define.ts";
+import App from "@/routes/_app.tsx";
+import ContactsRoute from "@/routes/contacts/[id].tsx";
+import ContactList from "@/islands/ContactList.tsx";
+import ContactView from "@/islands/ContactView.tsx";
+import type { ContactsData } from "@/lib/pages/contacts.ts";
+import type { Contact } from "@/lib/shared/types.ts";
 
 registerIslands({ ContactList, ContactView });
 

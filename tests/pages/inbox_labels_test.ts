@@ -1,8 +1,8 @@
 // The inbox's first screen names the phone numbers it shows, so the browser need not load
 // libphonenumber to hydrate: SMS conversations' both sides and SMS search hits, nothing else.
 import assert from "node:assert/strict";
-import { inboxLabels } from "../../lib/pages/inbox.ts";
-import type { Conversation, Hit } from "../../lib/shared/types.ts";
+import { inboxLabels } from "@/lib/pages/inbox.ts";
+import type { Conversation, Hit } from "@/lib/shared/types.ts";
 
 function conv(channel: Conversation["channel"], ours: string, theirs: string): Conversation {
   return {

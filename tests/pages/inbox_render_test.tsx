@@ -1,16 +1,16 @@
 // The inbox page rendered on the server, without a database: speed with a full first screen
 // (50 conversations, a thread of 50 messages), escaping of hostile text, island wrapping.
 import assert from "node:assert/strict";
-import { registerIslands, renderPage } from "../../lib/web/render.tsx";
-import App from "../../routes/_app.tsx";
-import Inbox from "../../routes/index.tsx";
-import ConversationList from "../../islands/ConversationList.tsx";
-import ConversationPane from "../../islands/ConversationPane.tsx";
-import EmailComposer from "../../islands/EmailComposer.tsx";
-import type { Conversation, Message } from "../../lib/shared/types.ts";
-import type { InboxData } from "../../lib/pages/inbox.ts";
+import { registerIslands, renderPage } from "@/lib/web/render.tsx";
+import App from "@/routes/_app.tsx";
+import Inbox from "@/routes/index.tsx";
+import ConversationList from "@/islands/ConversationList.tsx";
+import ConversationPane from "@/islands/ConversationPane.tsx";
+import EmailComposer from "@/islands/EmailComposer.tsx";
+import type { Conversation, Message } from "@/lib/shared/types.ts";
+import type { InboxData } from "@/lib/pages/inbox.ts";
 import type { ComponentType } from "preact";
-import type { PageProps } from "../../lib/web/define.ts";
+import type { PageProps } from "@/lib/web/define.ts";
 
 registerIslands({ ConversationList, ConversationPane, EmailComposer });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
-import { escapeHtml, plainToHtml, renderEmailHtml } from "../../lib/providers/email_template.ts";
+import { test } from "@/tests/helpers.ts";
+import { escapeHtml, plainToHtml, renderEmailHtml } from "@/lib/providers/email_template.ts";
 
 test("email template: a hostile plain body is escaped, never markup", () => {
   const html = renderEmailHtml({

@@ -1,10 +1,10 @@
 // The fakes answer malformed requests the way the real APIs do, whatever client sends them.
 import assert from "node:assert/strict";
 import twilio from "twilio";
-import { test } from "../helpers.ts";
-import { segmentCount, startFakeTwilio } from "../fakes/fake_twilio.ts";
-import { startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
-import { validateMailSend } from "../fakes/sendgrid_mail_validation.ts";
+import { test } from "@/tests/helpers.ts";
+import { segmentCount, startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
+import { startFakeSendgrid } from "@/tests/fakes/fake_sendgrid.ts";
+import { validateMailSend } from "@/tests/fakes/sendgrid_mail_validation.ts";
 
 test("fake twilio: validates like Twilio and answers its error shape", async () => {
   const fake = startFakeTwilio();

@@ -1,6 +1,6 @@
 // What the provider tests share: an email to send, and the ProviderError a refused send throws.
 import assert from "node:assert/strict";
-import { type EmailRequest, ProviderError } from "../../lib/providers/types.ts";
+import { type EmailRequest, ProviderError } from "@/lib/providers/types.ts";
 
 /** An email from the team to Ada, threaded by its Message-ID, with `overrides`. */
 export function emailRequest(overrides: Partial<EmailRequest> = {}): EmailRequest {

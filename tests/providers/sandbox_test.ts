@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
-import { SandboxEmail, SandboxSms } from "../../lib/providers/sandbox.ts";
-import { ProviderError } from "../../lib/providers/types.ts";
-import { parseSettings } from "../../lib/config.ts";
+import { test } from "@/tests/helpers.ts";
+import { SandboxEmail, SandboxSms } from "@/lib/providers/sandbox.ts";
+import { ProviderError } from "@/lib/providers/types.ts";
+import { parseSettings } from "@/lib/config.ts";
 import {
   emailFromAddress,
   emailProviderFor,
   smsFromAddress,
   smsProviderFor,
-} from "../../lib/providers/select.ts";
+} from "@/lib/providers/select.ts";
 
 const sms = { messageId: "m1", from: "+15005550006", to: "+14155550123", body: "hi" };
 

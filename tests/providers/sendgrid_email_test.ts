@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
+import { test } from "@/tests/helpers.ts";
 import { emailRequest, sendError } from "./helpers.ts";
-import { type FakeSendgrid, startFakeSendgrid } from "../fakes/fake_sendgrid.ts";
-import { SendgridEmail } from "../../lib/providers/sendgrid_email.ts";
-import { parseSettings } from "../../lib/config.ts";
-import { emailFromAddress, emailProviderFor } from "../../lib/providers/select.ts";
+import { type FakeSendgrid, startFakeSendgrid } from "@/tests/fakes/fake_sendgrid.ts";
+import { SendgridEmail } from "@/lib/providers/sendgrid_email.ts";
+import { parseSettings } from "@/lib/config.ts";
+import { emailFromAddress, emailProviderFor } from "@/lib/providers/select.ts";
 
 async function withFake(
   fn: (fake: FakeSendgrid, provider: SendgridEmail) => Promise<void>,

@@ -2,12 +2,12 @@
 import assert from "node:assert/strict";
 import { SMTPServer } from "smtp-server";
 import { simpleParser } from "mailparser";
-import { test } from "../helpers.ts";
+import { test } from "@/tests/helpers.ts";
 import { emailRequest, sendError } from "./helpers.ts";
-import { SmtpEmail } from "../../lib/providers/smtp_email.ts";
-import type { EmailRequest } from "../../lib/providers/types.ts";
-import { parseSettings } from "../../lib/config.ts";
-import { emailProviderFor } from "../../lib/providers/select.ts";
+import { SmtpEmail } from "@/lib/providers/smtp_email.ts";
+import type { EmailRequest } from "@/lib/providers/types.ts";
+import { parseSettings } from "@/lib/config.ts";
+import { emailProviderFor } from "@/lib/providers/select.ts";
 
 interface Received {
   from: string;

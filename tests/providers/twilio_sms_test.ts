@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
+import { test } from "@/tests/helpers.ts";
 import { sendError } from "./helpers.ts";
-import { type FakeTwilio, startFakeTwilio } from "../fakes/fake_twilio.ts";
-import { TwilioSms } from "../../lib/providers/twilio_sms.ts";
-import type { SmsRequest } from "../../lib/providers/types.ts";
-import { parseSettings } from "../../lib/config.ts";
-import { smsFromAddress, smsProviderFor } from "../../lib/providers/select.ts";
+import { type FakeTwilio, startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
+import { TwilioSms } from "@/lib/providers/twilio_sms.ts";
+import type { SmsRequest } from "@/lib/providers/types.ts";
+import { parseSettings } from "@/lib/config.ts";
+import { smsFromAddress, smsProviderFor } from "@/lib/providers/select.ts";
 
 const FROM = "+15005550006";
 

@@ -7,8 +7,8 @@ import {
   pruneEvents,
   readEventsAfter,
   toStreamEvent,
-} from "../../lib/realtime/event_log.ts";
-import { startTestApp, test } from "../helpers.ts";
+} from "@/lib/realtime/event_log.ts";
+import { startTestApp, test } from "@/tests/helpers.ts";
 import { createConversation, eventIds, insertMessage } from "./support.ts";
 
 const row = (over: Partial<EventRow>): EventRow => ({

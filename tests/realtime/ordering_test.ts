@@ -3,9 +3,9 @@
 // skip the smaller one for good. These tests show the trigger's advisory lock prevents it, and
 // that the same scenario does skip an event once the lock is taken out of the trigger.
 import assert from "node:assert/strict";
-import type { Sql, Tx } from "../../lib/db/connect.ts";
-import { startEventHub } from "../../lib/realtime/hub.ts";
-import { createApp } from "../../main.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
+import { startEventHub } from "@/lib/realtime/hub.ts";
+import { createApp } from "@/main.ts";
 import {
   createTestAdmin,
   ownDatabase,
@@ -14,7 +14,7 @@ import {
   test,
   testSettings,
   withToken,
-} from "../helpers.ts";
+} from "@/tests/helpers.ts";
 import {
   createConversation,
   eventIds,

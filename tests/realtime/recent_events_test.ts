@@ -1,6 +1,6 @@
 // The hub's window of recent events, alone: what it can vouch for, and what it lets go.
 import assert from "node:assert/strict";
-import { recentEvents } from "../../lib/realtime/recent_events.ts";
+import { recentEvents } from "@/lib/realtime/recent_events.ts";
 
 const ids = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ id: from + i }));

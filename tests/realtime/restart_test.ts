@@ -1,13 +1,13 @@
 // The LISTEN connection must survive a PostgreSQL restart on its own, and catch up on what
 // was committed while it was away (NOTIFYs sent then are lost: they are only wake-ups).
 import assert from "node:assert/strict";
-import { connect } from "../../lib/db/connect.ts";
-import { ensureDatabase, startEmbedded } from "../../lib/db/embedded.ts";
-import { migrate } from "../../lib/db/migrate.ts";
-import { freePort } from "../../lib/net.ts";
-import { startEventHub } from "../../lib/realtime/hub.ts";
-import { createApp } from "../../main.ts";
-import { createTestAdmin, test, testSettings, withToken } from "../helpers.ts";
+import { connect } from "@/lib/db/connect.ts";
+import { ensureDatabase, startEmbedded } from "@/lib/db/embedded.ts";
+import { migrate } from "@/lib/db/migrate.ts";
+import { freePort } from "@/lib/net.ts";
+import { startEventHub } from "@/lib/realtime/hub.ts";
+import { createApp } from "@/main.ts";
+import { createTestAdmin, test, testSettings, withToken } from "@/tests/helpers.ts";
 import { createConversation, eventIds, insertMessage, json, SseReader } from "./support.ts";
 
 test("after a PostgreSQL restart the listener reconnects by itself and clients get what they missed", async () => {

@@ -2,13 +2,13 @@
 // disabling its user or ending its session closes it at once, however and wherever the change
 // is made, while every other stream stays open.
 import assert from "node:assert/strict";
-import { connect } from "../../lib/db/connect.ts";
-import { createApiToken, revokeApiToken } from "../../lib/auth/tokens.ts";
-import { createSession } from "../../lib/auth/sessions.ts";
-import { createUser, setUserDisabled } from "../../lib/auth/users.ts";
-import { sessionPolicy } from "../../lib/auth/principal.ts";
-import { openEventStream } from "../../lib/realtime/sse.ts";
-import { randomEmail, startTestApp, test } from "../helpers.ts";
+import { connect } from "@/lib/db/connect.ts";
+import { createApiToken, revokeApiToken } from "@/lib/auth/tokens.ts";
+import { createSession } from "@/lib/auth/sessions.ts";
+import { createUser, setUserDisabled } from "@/lib/auth/users.ts";
+import { sessionPolicy } from "@/lib/auth/principal.ts";
+import { openEventStream } from "@/lib/realtime/sse.ts";
+import { randomEmail, startTestApp, test } from "@/tests/helpers.ts";
 import { createConversation, eventIds, SseReader, until } from "./support.ts";
 
 const t = await startTestApp();

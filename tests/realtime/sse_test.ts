@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { startTestApp, test } from "../helpers.ts";
-import { openEventStream } from "../../lib/realtime/sse.ts";
-import type { StreamEvent } from "../../lib/realtime/event_log.ts";
+import { startTestApp, test } from "@/tests/helpers.ts";
+import { openEventStream } from "@/lib/realtime/sse.ts";
+import type { StreamEvent } from "@/lib/realtime/event_log.ts";
 import {
   createConversation,
   eventIds,

@@ -1,7 +1,7 @@
 // Helpers for the realtime tests: an SSE frame reader over a Response body, and rows made with
 // plain SQL in committed transactions (NOTIFY fires only on commit).
-import type { Sql, Tx } from "../../lib/db/connect.ts";
-import { randomPhone } from "../helpers.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
+import { randomPhone } from "@/tests/helpers.ts";
 
 /** One parsed SSE frame. */
 export interface SseFrame {

@@ -1,9 +1,9 @@
 // The pure parts of search results and the contact timeline: which words are marked, the
 // window of text a hit keeps, and how timeline pages merge.
 import assert from "node:assert/strict";
-import { excerpt, markMatches, searchTerms, toHit } from "../../lib/shared/search_text.ts";
-import { mergeEntries, toEntry } from "../../lib/shared/timeline.ts";
-import type { Entry, Item } from "../../lib/shared/types.ts";
+import { excerpt, markMatches, searchTerms, toHit } from "@/lib/shared/search_text.ts";
+import { mergeEntries, toEntry } from "@/lib/shared/timeline.ts";
+import type { Entry, Item } from "@/lib/shared/types.ts";
 
 Deno.test("searchTerms: words without quotes, operators or excluded words, longest first", () => {
   assert.deepEqual(searchTerms('"blush peony" or -lily Rose,'), ["blush", "peony", "rose"]);

@@ -4,7 +4,7 @@ import {
   hasReplaceableTypography,
   isGsmChar,
   replaceTypography,
-} from "../../lib/shared/sms_segments.ts";
+} from "@/lib/shared/sms_segments.ts";
 
 const cases: {
   name: string;

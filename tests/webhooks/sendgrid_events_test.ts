@@ -1,8 +1,8 @@
 // SendGrid's Event Webhook: signed over the exact bytes, applied once, statuses forward only,
 // bounces and spam reports suppress the address for later sends.
 import assert from "node:assert/strict";
-import { jsonRequest, randomEmail, startTestApp, test } from "../helpers.ts";
-import { sendgridEventSigner } from "../fakes/sendgrid_webhooks.ts";
+import { jsonRequest, randomEmail, startTestApp, test } from "@/tests/helpers.ts";
+import { sendgridEventSigner } from "@/tests/fakes/sendgrid_webhooks.ts";
 
 const signer = sendgridEventSigner();
 const t = await startTestApp({ SENDGRID_WEBHOOK_PUBLIC_KEY: signer.publicKey });

@@ -1,9 +1,9 @@
 // The multipart/form-data reader behind Inbound Parse: bytes kept as sent, odd but legal framing
 // read, broken bodies refused rather than guessed at.
 import assert from "node:assert/strict";
-import { test } from "../helpers.ts";
-import { multipartBoundary, parseMultipart } from "../../lib/providers/form_data.ts";
-import { htmlToText, parseHeaderBlock } from "../../lib/providers/sendgrid_inbound.ts";
+import { test } from "@/tests/helpers.ts";
+import { multipartBoundary, parseMultipart } from "@/lib/providers/form_data.ts";
+import { htmlToText, parseHeaderBlock } from "@/lib/providers/sendgrid_inbound.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

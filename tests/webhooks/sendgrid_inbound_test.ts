@@ -2,9 +2,16 @@
 // threaded into the conversation it answers, stored once per Message-ID, secret checked first.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { jsonRequest, randomEmail, startTestApp, tempDir, test, type TestApp } from "../helpers.ts";
-import { type FormField, multipartForm } from "../fakes/sendgrid_webhooks.ts";
-import { conversationId } from "../../lib/conversations/conversation_id.ts";
+import {
+  jsonRequest,
+  randomEmail,
+  startTestApp,
+  tempDir,
+  test,
+  type TestApp,
+} from "@/tests/helpers.ts";
+import { type FormField, multipartForm } from "@/tests/fakes/sendgrid_webhooks.ts";
+import { conversationId } from "@/lib/conversations/conversation_id.ts";
 
 const SECRET = `in-${crypto.randomUUID()}`;
 const OURS = "support@parse.hatch.example";

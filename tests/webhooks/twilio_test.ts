@@ -1,10 +1,10 @@
 // Twilio webhooks signed exactly as Twilio signs them (computed with the SDK).
 import assert from "node:assert/strict";
 import twilio from "twilio";
-import { startWorker } from "../../lib/delivery/worker.ts";
-import { reconcileStatuses } from "../../lib/messages/status.ts";
-import { smsProviderFor } from "../../lib/providers/select.ts";
-import { startFakeTwilio } from "../fakes/fake_twilio.ts";
+import { startWorker } from "@/lib/delivery/worker.ts";
+import { reconcileStatuses } from "@/lib/messages/status.ts";
+import { smsProviderFor } from "@/lib/providers/select.ts";
+import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import {
   jsonRequest,
   onTeardown,
@@ -12,7 +12,7 @@ import {
   startTestApp,
   test,
   waitForStatus,
-} from "../helpers.ts";
+} from "@/tests/helpers.ts";
 
 const fake = startFakeTwilio();
 onTeardown(() => fake.close());

@@ -1,13 +1,8 @@
 import { z } from "zod";
-import { define } from "../../../lib/web/define.ts";
-import { readJson, uuidParam } from "../../../lib/web/input.ts";
-import {
-  Contact,
-  ContactPatchInput,
-  ContactResult,
-  Failure,
-} from "../../../lib/contacts/schemas.ts";
-import { deleteContact, getContact, updateContact } from "../../../lib/contacts/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson, uuidParam } from "@/lib/web/input.ts";
+import { Contact, ContactPatchInput, ContactResult, Failure } from "@/lib/contacts/schemas.ts";
+import { deleteContact, getContact, updateContact } from "@/lib/contacts/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

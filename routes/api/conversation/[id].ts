@@ -1,8 +1,8 @@
-import { define } from "../../../lib/web/define.ts";
-import { uuidParam } from "../../../lib/web/input.ts";
-import { ConversationAnswer } from "../../../lib/conversations/schemas.ts";
-import { getConversation } from "../../../lib/conversations/service.ts";
-import { optOutOf } from "../../../lib/messages/opt_outs.ts";
+import { define } from "@/lib/web/define.ts";
+import { uuidParam } from "@/lib/web/input.ts";
+import { ConversationAnswer } from "@/lib/conversations/schemas.ts";
+import { getConversation } from "@/lib/conversations/service.ts";
+import { optOutOf } from "@/lib/messages/opt_outs.ts";
 
 export const handler = define.handlers({
   async GET(c) {

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { define } from "../../../lib/web/define.ts";
-import { uuidParam } from "../../../lib/web/input.ts";
-import { Email } from "../../../lib/emails/schemas.ts";
-import { getEmail } from "../../../lib/emails/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { uuidParam } from "@/lib/web/input.ts";
+import { Email } from "@/lib/emails/schemas.ts";
+import { getEmail } from "@/lib/emails/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { define } from "../../../lib/web/define.ts";
-import { readJson } from "../../../lib/web/input.ts";
-import { clientIp } from "../../../lib/web/session_cookie.ts";
-import { changeOwnPassword } from "../../../lib/auth/users.ts";
-import { actorOf } from "../../../lib/auth/principal.ts";
-import { audit } from "../../../lib/auth/audit.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson } from "@/lib/web/input.ts";
+import { clientIp } from "@/lib/web/session_cookie.ts";
+import { changeOwnPassword } from "@/lib/auth/users.ts";
+import { actorOf } from "@/lib/auth/principal.ts";
+import { audit } from "@/lib/auth/audit.ts";
 
 const ChangePassword = z.object({
   current_password: z.string().max(200),

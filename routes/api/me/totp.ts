@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { define } from "../../../lib/web/define.ts";
-import { readJson } from "../../../lib/web/input.ts";
-import { clientIp } from "../../../lib/web/session_cookie.ts";
-import { newTotpKey, totpUri } from "../../../lib/auth/totp.ts";
-import { disableTotp, enableTotp } from "../../../lib/auth/second_factor.ts";
-import { actorOf } from "../../../lib/auth/principal.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson } from "@/lib/web/input.ts";
+import { clientIp } from "@/lib/web/session_cookie.ts";
+import { newTotpKey, totpUri } from "@/lib/auth/totp.ts";
+import { disableTotp, enableTotp } from "@/lib/auth/second_factor.ts";
+import { actorOf } from "@/lib/auth/principal.ts";
 
 const Enable = z.object({
   key: z.string().regex(/^[0-9a-f]{40}$/, "key must be the key from POST /api/me/totp"),

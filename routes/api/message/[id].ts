@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { define } from "../../../lib/web/define.ts";
-import { uuidParam } from "../../../lib/web/input.ts";
-import { Message } from "../../../lib/messages/schemas.ts";
-import { getMessage } from "../../../lib/messages/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { uuidParam } from "@/lib/web/input.ts";
+import { Message } from "@/lib/messages/schemas.ts";
+import { getMessage } from "@/lib/messages/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

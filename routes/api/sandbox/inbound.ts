@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { define } from "../../../lib/web/define.ts";
-import { readJson } from "../../../lib/web/input.ts";
-import { NotFoundError } from "../../../lib/errors.ts";
-import { SandboxInboundInput } from "../../../lib/messages/schemas.ts";
-import { simulateInbound } from "../../../lib/messages/sandbox.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson } from "@/lib/web/input.ts";
+import { NotFoundError } from "@/lib/errors.ts";
+import { SandboxInboundInput } from "@/lib/messages/schemas.ts";
+import { simulateInbound } from "@/lib/messages/sandbox.ts";
 
 export const handler = define.handlers({
   async POST(c) {

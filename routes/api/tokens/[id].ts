@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { define } from "../../../lib/web/define.ts";
-import { uuidParam } from "../../../lib/web/input.ts";
-import { clientIp } from "../../../lib/web/session_cookie.ts";
-import { ApiToken, revokeApiToken } from "../../../lib/auth/tokens.ts";
-import { actorOf } from "../../../lib/auth/principal.ts";
-import { audit } from "../../../lib/auth/audit.ts";
+import { define } from "@/lib/web/define.ts";
+import { uuidParam } from "@/lib/web/input.ts";
+import { clientIp } from "@/lib/web/session_cookie.ts";
+import { ApiToken, revokeApiToken } from "@/lib/auth/tokens.ts";
+import { actorOf } from "@/lib/auth/principal.ts";
+import { audit } from "@/lib/auth/audit.ts";
 
 export const handler = define.handlers({
   async DELETE(c) {

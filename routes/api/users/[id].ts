@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { define } from "../../../lib/web/define.ts";
-import { readJson, uuidParam } from "../../../lib/web/input.ts";
-import { clientIp } from "../../../lib/web/session_cookie.ts";
-import { updateUser, UpdateUserInput, User } from "../../../lib/auth/users.ts";
-import { actorOf } from "../../../lib/auth/principal.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson, uuidParam } from "@/lib/web/input.ts";
+import { clientIp } from "@/lib/web/session_cookie.ts";
+import { updateUser, UpdateUserInput, User } from "@/lib/auth/users.ts";
+import { actorOf } from "@/lib/auth/principal.ts";
 
 export const adminOnly = true;
 

@@ -1,8 +1,8 @@
-import { define } from "../../../lib/web/define.ts";
-import { MAX_EVENTS_BYTES, readSignedSendgridEvents } from "../../../lib/web/sendgrid_webhook.ts";
-import { BadRequestError } from "../../../lib/errors.ts";
-import { parseSendgridEvents } from "../../../lib/providers/sendgrid_webhooks.ts";
-import { applySendgridEvents } from "../../../lib/emails/events.ts";
+import { define } from "@/lib/web/define.ts";
+import { MAX_EVENTS_BYTES, readSignedSendgridEvents } from "@/lib/web/sendgrid_webhook.ts";
+import { BadRequestError } from "@/lib/errors.ts";
+import { parseSendgridEvents } from "@/lib/providers/sendgrid_webhooks.ts";
+import { applySendgridEvents } from "@/lib/emails/events.ts";
 
 // SendGrid's ECDSA signature, not a login, authenticates this route.
 export const open = true;

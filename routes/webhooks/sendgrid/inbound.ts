@@ -1,12 +1,12 @@
-import { define } from "../../../lib/web/define.ts";
+import { define } from "@/lib/web/define.ts";
 import {
   checkInboundSecret,
   MAX_INBOUND_BYTES,
   readBodyBytes,
-} from "../../../lib/web/sendgrid_webhook.ts";
-import { BadRequestError } from "../../../lib/errors.ts";
-import { InboundParseError, parseInboundPost } from "../../../lib/providers/sendgrid_inbound.ts";
-import { receiveInboundEmail } from "../../../lib/emails/inbound.ts";
+} from "@/lib/web/sendgrid_webhook.ts";
+import { BadRequestError } from "@/lib/errors.ts";
+import { InboundParseError, parseInboundPost } from "@/lib/providers/sendgrid_inbound.ts";
+import { receiveInboundEmail } from "@/lib/emails/inbound.ts";
 
 // The secret in the URL SendGrid's Inbound Parse is configured with, not a login, authenticates
 // this route (Inbound Parse signs nothing).

@@ -1,8 +1,8 @@
-import { define } from "../../../lib/web/define.ts";
-import { EMPTY_TWIML, readTwilioWebhook } from "../../../lib/web/twilio_webhook.ts";
-import { BadRequestError } from "../../../lib/errors.ts";
-import { parseInboundSms } from "../../../lib/providers/twilio_webhooks.ts";
-import { receiveInboundSms } from "../../../lib/messages/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { EMPTY_TWIML, readTwilioWebhook } from "@/lib/web/twilio_webhook.ts";
+import { BadRequestError } from "@/lib/errors.ts";
+import { parseInboundSms } from "@/lib/providers/twilio_webhooks.ts";
+import { receiveInboundSms } from "@/lib/messages/service.ts";
 
 // Twilio's signature, not a login, authenticates this route.
 export const open = true;

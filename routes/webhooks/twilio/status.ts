@@ -1,8 +1,8 @@
-import { define } from "../../../lib/web/define.ts";
-import { readTwilioWebhook } from "../../../lib/web/twilio_webhook.ts";
-import { BadRequestError } from "../../../lib/errors.ts";
-import { parseStatusCallback } from "../../../lib/providers/twilio_webhooks.ts";
-import { applyProviderReport } from "../../../lib/messages/status.ts";
+import { define } from "@/lib/web/define.ts";
+import { readTwilioWebhook } from "@/lib/web/twilio_webhook.ts";
+import { BadRequestError } from "@/lib/errors.ts";
+import { parseStatusCallback } from "@/lib/providers/twilio_webhooks.ts";
+import { applyProviderReport } from "@/lib/messages/status.ts";
 
 // Twilio's signature, not a login, authenticates this route.
 export const open = true;

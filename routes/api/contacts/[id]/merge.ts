@@ -1,7 +1,7 @@
-import { define } from "../../../../lib/web/define.ts";
-import { readJson, uuidParam } from "../../../../lib/web/input.ts";
-import { ContactMergeInput, ContactResult, Failure } from "../../../../lib/contacts/schemas.ts";
-import { mergeContacts } from "../../../../lib/contacts/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { readJson, uuidParam } from "@/lib/web/input.ts";
+import { ContactMergeInput, ContactResult, Failure } from "@/lib/contacts/schemas.ts";
+import { mergeContacts } from "@/lib/contacts/service.ts";
 
 export const handler = define.handlers({
   async POST(c) {

@@ -1,7 +1,7 @@
-import { define } from "../../../../lib/web/define.ts";
-import { readQuery, uuidParam } from "../../../../lib/web/input.ts";
-import { Failure, Timeline, TimelineQuery } from "../../../../lib/contacts/schemas.ts";
-import { contactTimeline } from "../../../../lib/contacts/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { readQuery, uuidParam } from "@/lib/web/input.ts";
+import { Failure, Timeline, TimelineQuery } from "@/lib/contacts/schemas.ts";
+import { contactTimeline } from "@/lib/contacts/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

@@ -1,7 +1,7 @@
-import { define } from "../../../../lib/web/define.ts";
-import { readQuery, uuidParam } from "../../../../lib/web/input.ts";
-import { EmailPage, EmailPageQuery } from "../../../../lib/emails/schemas.ts";
-import { listEmails } from "../../../../lib/emails/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { readQuery, uuidParam } from "@/lib/web/input.ts";
+import { EmailPage, EmailPageQuery } from "@/lib/emails/schemas.ts";
+import { listEmails } from "@/lib/emails/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

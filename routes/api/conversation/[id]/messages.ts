@@ -1,7 +1,7 @@
-import { define } from "../../../../lib/web/define.ts";
-import { readQuery, uuidParam } from "../../../../lib/web/input.ts";
-import { MessagePage, MessagePageQuery } from "../../../../lib/messages/schemas.ts";
-import { listMessages } from "../../../../lib/messages/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { readQuery, uuidParam } from "@/lib/web/input.ts";
+import { MessagePage, MessagePageQuery } from "@/lib/messages/schemas.ts";
+import { listMessages } from "@/lib/messages/service.ts";
 
 export const handler = define.handlers({
   async GET(c) {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { define } from "../../../../lib/web/define.ts";
-import { uuidParam } from "../../../../lib/web/input.ts";
-import { markConversationRead } from "../../../../lib/conversations/service.ts";
+import { define } from "@/lib/web/define.ts";
+import { uuidParam } from "@/lib/web/input.ts";
+import { markConversationRead } from "@/lib/conversations/service.ts";
 
 export const handler = define.handlers({
   async POST(c) {

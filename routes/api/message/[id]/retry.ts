@@ -1,11 +1,11 @@
-import { define } from "../../../../lib/web/define.ts";
-import { uuidParam } from "../../../../lib/web/input.ts";
-import { SendMessageResult } from "../../../../lib/messages/schemas.ts";
-import { retryMessage } from "../../../../lib/messages/service.ts";
-import { clientIp } from "../../../../lib/web/session_cookie.ts";
-import { actorOf, principalKey } from "../../../../lib/auth/principal.ts";
-import { takeSend } from "../../../../lib/auth/rate_limit.ts";
-import { audit } from "../../../../lib/auth/audit.ts";
+import { define } from "@/lib/web/define.ts";
+import { uuidParam } from "@/lib/web/input.ts";
+import { SendMessageResult } from "@/lib/messages/schemas.ts";
+import { retryMessage } from "@/lib/messages/service.ts";
+import { clientIp } from "@/lib/web/session_cookie.ts";
+import { actorOf, principalKey } from "@/lib/auth/principal.ts";
+import { takeSend } from "@/lib/auth/rate_limit.ts";
+import { audit } from "@/lib/auth/audit.ts";
 
 export const handler = define.handlers({
   async POST(c) {
