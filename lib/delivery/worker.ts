@@ -7,6 +7,8 @@ import {
   type WorkerEvents,
   type WorkerPool,
 } from "graphile-worker";
+// @ts-types="@types/pg"
+import pg from "pg";
 import type { Sql } from "@/lib/db/connect.ts";
 import type { Settings } from "@/lib/config.ts";
 import { logger } from "@/lib/log.ts";
@@ -52,11 +54,21 @@ export async function startWorker(
   const events = new EventEmitter() as WorkerEvents;
   let pool: WorkerPool | undefined;
   events.on("pool:create", ({ workerPool }) => pool = workerPool);
+  // One pool for every runner (a new one starts after a database error) and the utilities, with
+  // error handlers that stay: graphile-worker removes its own from a pool when its runner ends,
+  // and a connection of that pool dropped later (the database restarting or stopping) would then
+  // raise an unhandled 'error' and end the process.
+  const pgPool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: settings.HATCH_WORKER_CONCURRENCY + 2,
+  });
+  const ignore = (e: Error) => log.debug("Worker connection error: {error}", { error: e.message });
+  pgPool.on("error", ignore);
+  pgPool.on("connect", (client) => client.on("error", ignore));
   const startRunner = () =>
     run({
-      connectionString: options.databaseUrl,
+      pgPool,
       concurrency: settings.HATCH_WORKER_CONCURRENCY,
-      maxPoolSize: settings.HATCH_WORKER_CONCURRENCY + 2,
       noHandleSignals: true,
       pollInterval: 1000,
       // Unbatched (-1), a job's completion is a query nobody awaits: a stop right after a job can
@@ -111,7 +123,7 @@ export async function startWorker(
     if (!stopping && workerPool === pool) restart();
   });
   const utils = await makeWorkerUtils({
-    connectionString: options.databaseUrl,
+    pgPool,
     logger: workerLogger,
   });
   const beatMs = settings.HATCH_WORKER_HEARTBEAT_SECONDS * 1000;
@@ -148,6 +160,8 @@ export async function startWorker(
       const mine = pool ? [pool.id] : [];
       await sql`delete from worker_heartbeats where worker_id = any(${mine})`.catch(() => {});
       await utils.release();
+      // Bounded: a runner that ended on an error may still hold a connection it will not return.
+      await settlesWithin(pgPool.end(), 2_000);
     },
   };
 }
