@@ -217,11 +217,34 @@ function release(client: pg.PoolClient): void {
   client.release(reusable ? undefined : new Error(`Connection not reusable (state ${status})`));
 }
 
+// Statements with parameters are prepared once per connection under a name made from their
+// text, as postgres.js did: PostgreSQL then parses and plans each only once (unnamed statements
+// cost it a quarter more CPU per send in the realtime bench). Texts without parameters may hold
+// several statements (migrations), which cannot be prepared.
+const names = new Map<string, string>();
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (!name) {
+    // FNV-1a twice (two seeds): 64 bits, so two texts never meet under one name in practice.
+    let a = 0x811c9dc5, b = 0x01000193 ^ text.length;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+    name = `h${(a >>> 0).toString(36)}${(b >>> 0).toString(36)}`;
+    if (names.size < 10_000) names.set(text, name);
+  }
+  return name;
+}
+
 function clientRun(client: pg.PoolClient, onQuery?: ConnectOptions["onQuery"]): Run {
   return async (text, values) => {
     onQuery?.(text, values);
     try {
-      return await client.query(text, values);
+      return values.length
+        ? await client.query({ name: statementName(text), text, values })
+        : await client.query(text, values);
     } catch (e) {
       if (e instanceof Error && e.message === "Query read timeout") abandoned.add(client);
       throw unavailable(e);
