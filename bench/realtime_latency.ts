@@ -9,6 +9,7 @@ import type { RawHttpPool } from "./raw_http.ts";
 import { ms, percentile } from "./_shared.ts";
 import { cpuReport, cpuSnapshot } from "./realtime_cpu.ts";
 import {
+  answerRows,
   readRate,
   type Row,
   type RunSettings,
@@ -112,18 +113,7 @@ export async function latencyRun(settings: RunSettings & { rate: number }): Prom
       figure: "sends accepted",
       value: `${accepted} of ${total} in ${sendSeconds.toFixed(1)} s (${statusSummary(results)})`,
     },
-    {
-      run,
-      figure: "POST answer p50 / p99",
-      value: `${ms(percentile(post, 50))} / ${ms(percentile(post, 99))} ms`,
-    },
-    ...(server.handling
-      ? [{
-        run,
-        figure: "server handling p50 / p99 (its log)",
-        value: server.handling(before.at, performance.now()),
-      }]
-      : []),
+    ...answerRows(run, post, { server, since: before.at }),
     {
       run,
       figure: "POST→SSE p50 / p90 / p99 / max",

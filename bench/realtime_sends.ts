@@ -4,6 +4,7 @@
 import type { ReadTotals } from "./sse_readers.ts";
 import { RawHttpPool } from "./raw_http.ts";
 import type { Server } from "./realtime_server.ts";
+import { ms, percentile } from "./_shared.ts";
 
 /** What a run needs: the server, its database, the load's shape and the request bodies. */
 export interface RunSettings {
@@ -94,4 +95,27 @@ export function readRate(
   return `${Math.round(reads / secs).toLocaleString("en")}/s (${
     Math.round(perClient)
   }/s per client, ${Math.round((b.bytes - a.bytes) / Math.max(1, reads))} bytes per read)`;
+}
+
+/** The rows on the POST answers: their p50 / p99, and the server's own handling when logged. */
+export function answerRows(
+  run: string,
+  post: Float64Array,
+  timing: { server: Server; since: number },
+): Row[] {
+  const { server, since } = timing;
+  return [
+    {
+      run,
+      figure: "POST answer p50 / p99",
+      value: `${ms(percentile(post, 50))} / ${ms(percentile(post, 99))} ms`,
+    },
+    ...(server.handling
+      ? [{
+        run,
+        figure: "server handling p50 / p99 (its log)",
+        value: server.handling(since, performance.now()),
+      }]
+      : []),
+  ];
 }

@@ -3,9 +3,9 @@
 // throughput: --clients SSE clients (default 100) connected and reading; --concurrency
 // requests in flight on keep-alive connections for --seconds; accepted sends (202) per second.
 import { startReaders } from "./sse_readers.ts";
-import { ms, percentile } from "./_shared.ts";
 import { cpuReport, cpuSnapshot } from "./realtime_cpu.ts";
 import {
+  answerRows,
   readRate,
   type Row,
   type RunSettings,
@@ -70,18 +70,7 @@ export async function throughputRun(
         statusSummary(results)
       })`,
     },
-    {
-      run,
-      figure: "POST answer p50 / p99",
-      value: `${ms(percentile(post, 50))} / ${ms(percentile(post, 99))} ms`,
-    },
-    ...(server.handling
-      ? [{
-        run,
-        figure: "server handling p50 / p99 (its log)",
-        value: server.handling(before.at, performance.now()),
-      }]
-      : []),
+    ...answerRows(run, post, { server, since: before.at }),
     {
       run,
       figure: "SSE data read by the clients",
