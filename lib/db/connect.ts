@@ -159,10 +159,9 @@ function makeTx<S extends Tx>(run: Run, extra: Omit<S, keyof Base>): S {
   };
   return Object.assign(tag, {
     json: (value: unknown) => new Parameter(JSON.stringify(value)),
+    // The text goes as it is; its own `$n` placeholders take `values`.
     unsafe: (text: string, values: Value[] = []) =>
-      values.length
-        ? new Query([text], [], (_text, _params) => run(text, values))
-        : new Query([text], [], run),
+      new Query([text], [], (sqlText) => run(sqlText, values)),
     ...extra,
   }) as unknown as S;
 }

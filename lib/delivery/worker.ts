@@ -65,8 +65,10 @@ export async function startWorker(
   const ignore = (e: Error) => log.debug("Worker connection error: {error}", { error: e.message });
   pgPool.on("error", ignore);
   pgPool.on("connect", (client) => client.on("error", ignore));
-  const startRunner = () =>
-    run({
+  // A runner that ends on an error rejects its promise (with null, at times): unhandled, that
+  // would end the whole process. Its end is handled by the restart below.
+  const startRunner = async () => {
+    const started = await run({
       pgPool,
       concurrency: settings.HATCH_WORKER_CONCURRENCY,
       noHandleSignals: true,
@@ -83,14 +85,10 @@ export async function startWorker(
         `${reconcileSchedule(settings.HATCH_RECONCILE_MINUTES)} reconcile_statuses ?max=1`,
       ].join("\n"),
     });
-  // A runner that ends on an error rejects its promise (with null, at times): unhandled, that
-  // would end the whole process. Its end is handled by the restart below.
-  const startHandledRunner = async () => {
-    const started = await startRunner();
     started.promise.catch(() => {});
     return started;
   };
-  let runner = await startHandledRunner();
+  let runner = await startRunner();
   let stopping = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let backoff = 1_000;
@@ -107,7 +105,7 @@ export async function startWorker(
       if (stopping) return;
       const old = runner;
       try {
-        runner = await startHandledRunner();
+        runner = await startRunner();
         backoff = 1_000;
         restartTimer = undefined;
         log.info("Worker started again");
