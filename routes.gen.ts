@@ -13,34 +13,36 @@ import * as $r9 from "./routes/api/conversation/[id]/messages.ts";
 import * as $r10 from "./routes/api/conversation/[id]/read.ts";
 import * as $r11 from "./routes/api/conversations.ts";
 import * as $r12 from "./routes/api/email/[id].ts";
-import * as $r13 from "./routes/api/events.ts";
-import * as $r14 from "./routes/api/me.ts";
-import * as $r15 from "./routes/api/me/password.ts";
-import * as $r16 from "./routes/api/me/totp.ts";
-import * as $r17 from "./routes/api/message/[id].ts";
-import * as $r18 from "./routes/api/message/[id]/retry.ts";
-import * as $r19 from "./routes/api/sandbox/inbound.ts";
-import * as $r20 from "./routes/api/search.ts";
-import * as $r21 from "./routes/api/send_email.ts";
-import * as $r22 from "./routes/api/send_message.ts";
-import * as $r23 from "./routes/api/tokens.ts";
-import * as $r24 from "./routes/api/tokens/[id].ts";
-import * as $r25 from "./routes/api/users.ts";
-import * as $r26 from "./routes/api/users/[id].ts";
-import * as $r27 from "./routes/contacts.tsx";
-import * as $r28 from "./routes/contacts/[id].tsx";
-import * as $r29 from "./routes/docs.tsx";
-import * as $r30 from "./routes/health.ts";
-import * as $r31 from "./routes/index.tsx";
-import * as $r32 from "./routes/login.tsx";
-import * as $r33 from "./routes/logout.ts";
-import * as $r34 from "./routes/openapi.json.ts";
-import * as $r35 from "./routes/ready.ts";
-import * as $r36 from "./routes/settings.tsx";
-import * as $r37 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r38 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r39 from "./routes/webhooks/twilio/sms.ts";
-import * as $r40 from "./routes/webhooks/twilio/status.ts";
+import * as $r13 from "./routes/api/email/[id]/cancel.ts";
+import * as $r14 from "./routes/api/events.ts";
+import * as $r15 from "./routes/api/me.ts";
+import * as $r16 from "./routes/api/me/password.ts";
+import * as $r17 from "./routes/api/me/totp.ts";
+import * as $r18 from "./routes/api/message/[id].ts";
+import * as $r19 from "./routes/api/message/[id]/cancel.ts";
+import * as $r20 from "./routes/api/message/[id]/retry.ts";
+import * as $r21 from "./routes/api/sandbox/inbound.ts";
+import * as $r22 from "./routes/api/search.ts";
+import * as $r23 from "./routes/api/send_email.ts";
+import * as $r24 from "./routes/api/send_message.ts";
+import * as $r25 from "./routes/api/tokens.ts";
+import * as $r26 from "./routes/api/tokens/[id].ts";
+import * as $r27 from "./routes/api/users.ts";
+import * as $r28 from "./routes/api/users/[id].ts";
+import * as $r29 from "./routes/contacts.tsx";
+import * as $r30 from "./routes/contacts/[id].tsx";
+import * as $r31 from "./routes/docs.tsx";
+import * as $r32 from "./routes/health.ts";
+import * as $r33 from "./routes/index.tsx";
+import * as $r34 from "./routes/login.tsx";
+import * as $r35 from "./routes/logout.ts";
+import * as $r36 from "./routes/openapi.json.ts";
+import * as $r37 from "./routes/ready.ts";
+import * as $r38 from "./routes/settings.tsx";
+import * as $r39 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r40 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r41 from "./routes/webhooks/twilio/sms.ts";
+import * as $r42 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
@@ -67,34 +69,36 @@ export const manifest: Manifest = {
     "api/conversation/[id]/read.ts": $r10,
     "api/conversations.ts": $r11,
     "api/email/[id].ts": $r12,
-    "api/events.ts": $r13,
-    "api/me.ts": $r14,
-    "api/me/password.ts": $r15,
-    "api/me/totp.ts": $r16,
-    "api/message/[id].ts": $r17,
-    "api/message/[id]/retry.ts": $r18,
-    "api/sandbox/inbound.ts": $r19,
-    "api/search.ts": $r20,
-    "api/send_email.ts": $r21,
-    "api/send_message.ts": $r22,
-    "api/tokens.ts": $r23,
-    "api/tokens/[id].ts": $r24,
-    "api/users.ts": $r25,
-    "api/users/[id].ts": $r26,
-    "contacts.tsx": $r27,
-    "contacts/[id].tsx": $r28,
-    "docs.tsx": $r29,
-    "health.ts": $r30,
-    "index.tsx": $r31,
-    "login.tsx": $r32,
-    "logout.ts": $r33,
-    "openapi.json.ts": $r34,
-    "ready.ts": $r35,
-    "settings.tsx": $r36,
-    "webhooks/sendgrid/events.ts": $r37,
-    "webhooks/sendgrid/inbound.ts": $r38,
-    "webhooks/twilio/sms.ts": $r39,
-    "webhooks/twilio/status.ts": $r40,
+    "api/email/[id]/cancel.ts": $r13,
+    "api/events.ts": $r14,
+    "api/me.ts": $r15,
+    "api/me/password.ts": $r16,
+    "api/me/totp.ts": $r17,
+    "api/message/[id].ts": $r18,
+    "api/message/[id]/cancel.ts": $r19,
+    "api/message/[id]/retry.ts": $r20,
+    "api/sandbox/inbound.ts": $r21,
+    "api/search.ts": $r22,
+    "api/send_email.ts": $r23,
+    "api/send_message.ts": $r24,
+    "api/tokens.ts": $r25,
+    "api/tokens/[id].ts": $r26,
+    "api/users.ts": $r27,
+    "api/users/[id].ts": $r28,
+    "contacts.tsx": $r29,
+    "contacts/[id].tsx": $r30,
+    "docs.tsx": $r31,
+    "health.ts": $r32,
+    "index.tsx": $r33,
+    "login.tsx": $r34,
+    "logout.ts": $r35,
+    "openapi.json.ts": $r36,
+    "ready.ts": $r37,
+    "settings.tsx": $r38,
+    "webhooks/sendgrid/events.ts": $r39,
+    "webhooks/sendgrid/inbound.ts": $r40,
+    "webhooks/twilio/sms.ts": $r41,
+    "webhooks/twilio/status.ts": $r42,
   },
   islands: {
     "ApiTokens": $i0.default,

@@ -38,6 +38,23 @@ export const SETTINGS = {
   TWILIO_AUTH_TOKEN: { default: "", schema: z.string(), secret: true },
   TWILIO_PHONE_NUMBER: { default: "", schema: z.string() },
   TWILIO_MESSAGING_SERVICE_SID: { default: "", schema: z.string() },
+  // Texts per second each sender may send (a US long code: 1; toll-free and short codes more).
+  TWILIO_MPS: { default: "1", schema: z.coerce.number().min(0.1).max(1000) },
+  HATCH_QUIET_HOURS: {
+    default: "08:00-21:00",
+    schema: z.string().regex(/^(off|\d{1,2}:\d{2}-\d{1,2}:\d{2})$/, "write HH:MM-HH:MM or off"),
+  },
+  HATCH_QUIET_HOURS_ZONE: {
+    default: "America/New_York",
+    schema: z.string().refine((z) => {
+      try {
+        new Intl.DateTimeFormat("en-US", { timeZone: z });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "not a time zone"),
+  },
   TWILIO_API_BASE_URL: { default: "", schema: z.union([z.literal(""), url]) },
   SENDGRID_API_KEY: { default: "", schema: z.string(), secret: true },
   SENDGRID_FROM_EMAIL: { default: "", schema: z.string() },

@@ -5,14 +5,22 @@ export interface JobPayloads {
   deliver_message: { message_id: string };
   deliver_email: { email_id: string };
   apply_status: { kind: "message" | "email"; id: string; status: string };
+  broadcast_dispatch: { broadcast_id: string };
 }
 
 /** How many times a delivery is tried before it is marked failed. */
 export const DELIVERY_MAX_ATTEMPTS = 8;
 
+/**
+ * graphile-worker's priority for bulk sends (broadcasts): a lower number runs first, so a reply
+ * (0) queued behind a thousand broadcast texts is fetched before them.
+ */
+export const BULK_PRIORITY = 10;
+
 /** Where and how a job runs. */
 export interface JobOptions {
   queue?: string;
+  priority?: number;
   runAt?: Date;
   maxAttempts?: number;
   jobKey?: string;
@@ -40,5 +48,6 @@ export function jobCall(
     queue_name => ${options.queue ?? null},
     run_at => ${options.runAt ?? null},
     max_attempts => ${options.maxAttempts ?? DELIVERY_MAX_ATTEMPTS},
-    job_key => ${options.jobKey ?? null})`;
+    job_key => ${options.jobKey ?? null},
+    priority => ${options.priority ?? null})`;
 }

@@ -12,6 +12,7 @@ import {
 import { emailProviderFor, smsProviderFor } from "@/lib/providers/select.ts";
 import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
+import { type GateDeps, passGate } from "./gate.ts";
 import { pruneExpired } from "@/lib/maintenance.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
@@ -23,6 +24,17 @@ export interface DeliveryDeps {
   settings: Settings;
   sms: SmsProvider;
   email: EmailProvider;
+  /** The clock quiet hours read; the real one unless a test injects another. */
+  now?: () => Date;
+}
+
+function gateDeps(deps: DeliveryDeps): GateDeps {
+  return {
+    sql: deps.sql,
+    settings: deps.settings,
+    now: deps.now ?? (() => new Date()),
+    paced: deps.sms.name === "twilio",
+  };
 }
 
 /** The providers the settings choose. */
@@ -106,8 +118,14 @@ async function recordFailure(
 }
 
 async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelpers): Promise<void> {
+  const [m] = await deps.sql`
+    select * from messages where id = ${id} and status in ('queued', 'sending')`;
+  if (!m) return;
+  const waitMs = await passGate(gateDeps(deps), m);
+  if (waitMs === undefined) return;
   if (!(await claim(deps.sql, "messages", id))) return;
-  const [m] = await deps.sql`select * from messages where id = ${id}`;
+  // Claimed first, then the wait for the slot: the request leaves right at it.
+  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
   log.info("Sending message {id} to {to} via {provider} (attempt {attempt})", {
     id,
     to: m.to_contact,
@@ -135,6 +153,10 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
 }
 
 async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers): Promise<void> {
+  // An edit moved it later while this job was already running: the keyed job carries the time.
+  const [later] = await deps.sql`
+    select 1 from emails where id = ${id} and send_at > now() + interval '1 second'`;
+  if (later) return;
   if (!(await claim(deps.sql, "emails", id))) return;
   const [e] = await deps.sql`select * from emails where id = ${id}`;
   log.info("Sending email {id} to {to} via {provider} (attempt {attempt})", {

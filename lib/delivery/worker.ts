@@ -14,6 +14,7 @@ import type { Settings } from "@/lib/config.ts";
 import { logger } from "@/lib/log.ts";
 import { settlesWithin } from "@/lib/stop.ts";
 import { type DeliveryDeps, deliveryTasks, providersFor } from "./tasks.ts";
+import { startWakeTimer } from "./wake.ts";
 
 const log = logger("worker");
 
@@ -133,6 +134,7 @@ export async function startWorker(
   };
   beat();
   const timer = setInterval(beat, beatMs);
+  const wake = startWakeTimer(sql, () => pool?.nudge(1));
   log.info("Worker started: {concurrency} at a time, SMS via {sms}, email via {email}", {
     concurrency: settings.HATCH_WORKER_CONCURRENCY,
     sms: deps.sms.name,
@@ -144,6 +146,7 @@ export async function startWorker(
     },
     stop: async () => {
       stopping = true;
+      wake.stop();
       clearTimeout(restartTimer);
       clearInterval(timer);
       await beating;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Limit, tooLong } from "@/lib/conversations/schemas.ts";
+import { SendAt } from "@/lib/messages/schemas.ts";
 
 /** Largest attachment payload accepted in one email (decoded bytes). */
 export const MAX_ATTACHMENT_BYTES = 700_000;
@@ -29,6 +30,7 @@ export const SendEmailInput = z.object({
   // most of them, z.guid() checks only the shape.
   conversation_id: z.guid({ error: "conversation_id must be a UUID" }).optional(),
   attachments: z.array(Attachment).max(10).optional(),
+  send_at: SendAt.optional(),
 });
 export type SendEmailInput = z.infer<typeof SendEmailInput>;
 
@@ -63,6 +65,7 @@ export const Email = z.object({
   error_message: z.string().nullable(),
   open_count: z.number().int().describe("Opens SendGrid reported (its tracking pixel)"),
   click_count: z.number().int().describe("Link clicks SendGrid reported"),
+  send_at: z.string().nullable().describe("When a scheduled email leaves (or left)"),
   timestamp: z.string(),
   updated_at: z.string(),
 });

@@ -7,6 +7,7 @@ import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { touchConversation } from "@/lib/conversations/service.ts";
 import { assertNotSuppressed } from "./suppressions.ts";
 import { addJob } from "@/lib/delivery/jobs.ts";
+import { sendTime } from "@/lib/messages/send_time.ts";
 import { emailFromAddress } from "@/lib/providers/select.ts";
 import { isEmail, parseEmailList } from "@/lib/messages/address.ts";
 import {
@@ -91,6 +92,7 @@ export async function sendEmail(
       `Attachments are too large: ${total} bytes, at most ${MAX_ATTACHMENT_BYTES}`,
     );
   }
+  const sendAt = sendTime(input.send_at);
   // Bounced and complaining addresses are refused before anything is stored.
   await assertNotSuppressed(sql, [to, ...cc, ...bcc]);
   const { from, id } = await conversationFor(sql, settings, {
@@ -111,14 +113,18 @@ export async function sendEmail(
     const [row] = await tx`
       insert into emails (conversation_id, direction, from_email, to_email, cc, bcc, reply_to,
         subject, body, html_content, attachments, status, provider, message_id_header,
-        in_reply_to, references_header)
+        in_reply_to, references_header, send_at, created_at)
       values (${id}, 'outbound', ${from}, ${to}, ${cc.join(", ") || null},
         ${bcc.join(", ") || null}, ${replyTo ?? null}, ${input.subject}, ${input.body},
         ${input.html ?? null}, ${tx.json(attachments)}, 'queued', ${settings.emailProvider},
         '<' || gen_random_uuid() || '@' || ${from.split("@")[1]} || '>', ${thread.inReplyTo},
-        ${thread.references})
+        ${thread.references}, ${sendAt ?? null}, coalesce(${sendAt ?? null}::timestamptz, now()))
       returning id`;
-    await addJob(tx, "deliver_email", { email_id: row.id }, { queue: `conv:${id}` });
+    await addJob(tx, "deliver_email", { email_id: row.id }, {
+      queue: `conv:${id}`,
+      runAt: sendAt,
+      jobKey: sendAt ? `email:${row.id}` : undefined,
+    });
     if (options.actor) {
       await audit(tx, options.actor, "send.email", {
         target: input.to_email,
@@ -164,6 +170,7 @@ export function toEmail(r: Row): Email {
     // Callers that select a few columns (search) leave the counters out.
     open_count: r.open_count ?? 0,
     click_count: r.click_count ?? 0,
+    send_at: r.send_at ? new Date(r.send_at).toISOString() : null,
     timestamp: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
   };

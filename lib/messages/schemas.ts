@@ -17,6 +17,12 @@ export function smsLength(text: string): number {
   return n;
 }
 
+/** When a scheduled message or email leaves: an ISO 8601 time with its offset. */
+export const SendAt = z.iso.datetime({
+  offset: true,
+  error: "send_at must be an ISO 8601 time with its offset, like 2026-05-01T09:30:00-07:00",
+}).describe("Send later, at this time (up to a year ahead); left out, it leaves at once");
+
 /** Body of POST /api/send_message (the seed's fields). */
 export const SendMessageInput = z.object({
   to: z.string({ error: "to is required: a phone number or a name" }).trim()
@@ -32,6 +38,10 @@ export const SendMessageInput = z.object({
   from: z.string().trim().min(1, "from is empty: leave it out or name a sender")
     .max(MAX_ADDRESS_LENGTH, tooLong("from", MAX_ADDRESS_LENGTH)).optional(),
   media_urls: z.array(z.url({ protocol: /^https?$/ })).max(10).optional(),
+  send_at: SendAt.optional(),
+  marketing: z.boolean().optional().describe(
+    "A marketing text: to US and Canadian numbers it waits for the recipient's daytime (quiet hours)",
+  ),
 });
 export type SendMessageInput = z.infer<typeof SendMessageInput>;
 
@@ -70,10 +80,24 @@ export const Message = z.object({
   error_code: z.string().nullable(),
   error_message: z.string().nullable(),
   keyword: z.enum(["stop", "start", "help"]).nullable().describe("An inbound opt-out keyword"),
+  send_at: z.string().nullable().describe("When a scheduled message leaves (or left)"),
+  marketing: z.boolean(),
+  held_until: z.string().nullable().describe(
+    "Quiet hours hold this marketing text until then (the recipient's morning)",
+  ),
   timestamp: z.string(),
   updated_at: z.string(),
 });
 export type Message = z.infer<typeof Message>;
+
+/** Body of PATCH /api/message/:id: a scheduled message's new text or time, before it leaves. */
+export const EditScheduledInput = z.object({
+  content: SendMessageInput.shape.content.optional(),
+  send_at: SendAt.optional(),
+}).refine((v) => v.content !== undefined || v.send_at !== undefined, {
+  message: "Nothing to change: send content or send_at",
+});
+export type EditScheduledInput = z.infer<typeof EditScheduledInput>;
 
 /** Query of GET /api/conversation/:id/messages. */
 export const MessagePageQuery = z.object({ limit: Limit, before: z.string().max(200).optional() });

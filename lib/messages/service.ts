@@ -4,7 +4,8 @@ import { threadPage } from "@/lib/db/thread.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { conversationUpsert, touchConversation } from "@/lib/conversations/service.ts";
-import { jobCall } from "@/lib/delivery/jobs.ts";
+import { BULK_PRIORITY, jobCall } from "@/lib/delivery/jobs.ts";
+import { sendTime } from "./send_time.ts";
 import { type Actor, auditInsert } from "@/lib/auth/audit.ts";
 import { smsFromAddress } from "@/lib/providers/select.ts";
 import type { InboundSms } from "@/lib/providers/types.ts";
@@ -12,14 +13,27 @@ import { parseRecipient } from "./address.ts";
 import { applyKeyword, assertNotOptedOut, keywordOf } from "./opt_outs.ts";
 import type { Message, MessageStatus, SendMessageInput, SendMessageResult } from "./schemas.ts";
 
+/** A message that is one of many (a broadcast's): marketing, paced behind replies. */
+export interface BulkSend {
+  broadcastId: string;
+  /** When its delivery job may start (the broadcast spaces them at the sender's rate). */
+  runAt?: Date;
+}
+
 /** Stores an outbound message and, for SMS, queues its delivery in the same transaction. */
 export async function sendMessage(
   sql: Tx,
   settings: Settings,
   input: SendMessageInput,
-  options: { actor?: Actor } = {},
+  options: { actor?: Actor; bulk?: BulkSend } = {},
 ): Promise<SendMessageResult> {
   const to = parseRecipient(input.to, settings.HATCH_DEFAULT_COUNTRY);
+  const sendAt = sendTime(input.send_at);
+  if (sendAt && to.channel !== "sms") {
+    throw new BadRequestError(
+      `Cannot schedule a message to "${input.to}": only texts and emails can be sent later`,
+    );
+  }
   const from = to.channel === "sms" ? smsFromAddress(settings) : (input.from ?? "Hatch");
   if (to.channel === "sms" && input.from && input.from !== from) {
     throw new BadRequestError(`Cannot send from "${input.from}": SMS go out from ${from}`);
@@ -40,6 +54,8 @@ export async function sendMessage(
   const status: MessageStatus = to.channel === "sms" ? "queued" : "sent";
   const media = (input.media_urls ?? []).map((url) => ({ url, content_type: null }));
   const sms = to.channel === "sms";
+  const messageId = crypto.randomUUID();
+  const marketing = Boolean(input.marketing || options.bulk);
   // One statement: the conversation, the message and its delivery job commit together, and the
   // event log's ordering lock (taken by the triggers at the statement's end) is held only for
   // the commit itself, not across round trips to the app.
@@ -55,10 +71,12 @@ export async function sendMessage(
     })
   } returning id
     ), message as (
-      insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
-        media, status, provider)
-      select conversation.id, ${to.channel}, 'outbound', ${from}, ${to.address}, ${input.content},
-        ${sql.json(media)}, ${status}, ${sms ? settings.smsProvider : null}
+      insert into messages (id, conversation_id, channel, direction, from_contact, to_contact, body,
+        media, status, provider, send_at, marketing, broadcast_id, created_at)
+      select ${messageId}::uuid, conversation.id, ${to.channel}, 'outbound', ${from}, ${to.address},
+        ${input.content}, ${sql.json(media)}, ${status}, ${sms ? settings.smsProvider : null},
+        ${sendAt ?? null}, ${marketing}, ${options.bulk?.broadcastId ?? null},
+        coalesce(${sendAt ?? null}::timestamptz, now())
       from conversation
       returning id
     )${
@@ -67,6 +85,10 @@ export async function sendMessage(
       select ${
         jobCall(sql, "deliver_message", sql`json_build_object('message_id', message.id)`, {
           queue: `conv:${id}`,
+          runAt: sendAt ?? options.bulk?.runAt,
+          // A scheduled message's job is found again by its key when it is edited or cancelled.
+          jobKey: sendAt ? `message:${messageId}` : undefined,
+          priority: options.bulk ? BULK_PRIORITY : undefined,
         })
       } as queued from message
     )`
@@ -85,8 +107,7 @@ export async function sendMessage(
     select message.id${sms ? sql`, (select count(*) from job) as jobs` : sql``}${
     options.actor ? sql`, (select count(*) from audited) as audited` : sql``
   } from message`;
-  const messageId = row.id as string;
-  return { success: true, message_id: messageId, conversation_id: id, status };
+  return { success: true, message_id: row.id as string, conversation_id: id, status };
 }
 
 // deno-lint-ignore no-explicit-any -- a messages row, shaped by toMessage
@@ -107,6 +128,9 @@ export function toMessage(r: Row): Message {
     error_code: r.error_code,
     error_message: r.error_message,
     keyword: r.keyword ?? null,
+    send_at: r.send_at ? new Date(r.send_at).toISOString() : null,
+    marketing: r.marketing ?? false,
+    held_until: r.held_until ? new Date(r.held_until).toISOString() : null,
     timestamp: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
   };

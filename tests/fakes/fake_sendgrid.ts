@@ -28,6 +28,8 @@ export interface SendgridFailure {
 export interface SendgridAccepted {
   messageId: string;
   body: Record<string, unknown>;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
 /** A running fake SendGrid. */
@@ -124,7 +126,7 @@ export function startFakeSendgrid(options: { apiKey?: string } = {}): FakeSendgr
     const errors = validateMailSend(body);
     if (errors.length) return answerFailure({ status: 400, errors });
     const id = messageId();
-    accepted.push({ messageId: id, body: body as Record<string, unknown> });
+    accepted.push({ messageId: id, body: body as Record<string, unknown>, at: Date.now() });
     return new Response(null, { status: 202, headers: { "x-message-id": id } });
   }
 

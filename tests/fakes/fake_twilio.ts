@@ -11,6 +11,8 @@ export interface TwilioRequestRecord {
   /** The form body; repeated fields (MediaUrl) keep every value, in order. */
   form: URLSearchParams;
   rawBody: string;
+  /** When the request arrived (Date.now()), for tests of pacing and scheduled sends. */
+  at: number;
 }
 
 /** An error the fake should answer with, in Twilio's terms. */
@@ -260,10 +262,12 @@ export function startFakeTwilio(options: FakeTwilioOptions = {}): FakeTwilio {
   const messagesPath = new RegExp("^/2010-04-01/Accounts/([^/]+)/Messages\\.json$");
 
   async function handle(req: Request): Promise<Response> {
+    const at = Date.now();
     const url = new URL(req.url);
     const rawBody = await req.text();
     const form = new URLSearchParams(rawBody);
     requests.push({
+      at,
       method: req.method,
       path: url.pathname + url.search,
       headers: Object.fromEntries(req.headers),

@@ -54,6 +54,9 @@ function messages(conversation: string, n: number): Message[] {
       error_code: i === 48 ? "30003" : null,
       error_message: i === 48 ? "Unreachable destination handset" : null,
       keyword: null,
+      send_at: null,
+      marketing: false,
+      held_until: null,
       timestamp: t,
       updated_at: t,
     };

@@ -55,6 +55,9 @@ const SMS: Item = {
   error_code: null,
   error_message: null,
   keyword: "stop",
+  send_at: null,
+  marketing: false,
+  held_until: null,
   timestamp: "2025-01-10T12:00:00.000Z",
   updated_at: "2025-01-10T12:00:00.000Z",
 };
@@ -78,6 +81,7 @@ const EMAIL: Item = {
   error_message: null,
   open_count: 0,
   click_count: 0,
+  send_at: null,
   timestamp: "2025-01-10T13:00:00.000Z",
   updated_at: "2025-01-10T13:00:00.000Z",
 };

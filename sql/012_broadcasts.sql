@@ -1,0 +1,42 @@
+-- Broadcasts: one text to many contacts, each landing in its recipient's own conversation; and
+-- the contact labels that choose them.
+
+create table contact_labels (
+  contact_id uuid not null references contacts (id) on delete cascade,
+  label text not null check (length(label) between 1 and 60),
+  primary key (contact_id, label)
+);
+create index contact_labels_label_idx on contact_labels (lower(label));
+
+create table broadcasts (
+  id uuid primary key default gen_random_uuid(),
+  name text not null check (length(name) between 1 and 200),
+  body text not null,
+  sender text not null,
+  state text not null check (state in ('running', 'paused', 'canceled', 'finished')),
+  created_by uuid references users (id) on delete set null,
+  -- The time the dispatcher gave the last text it queued: the next goes one interval later.
+  next_slot_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  finished_at timestamptz
+);
+create index broadcasts_created_idx on broadcasts (created_at desc, id desc);
+
+create table broadcast_recipients (
+  broadcast_id uuid not null references broadcasts (id) on delete cascade,
+  position integer not null,
+  phone text not null,
+  contact_id uuid references contacts (id) on delete set null,
+  -- The values its variables take ({{contact.first_name}} …), fixed when the broadcast starts.
+  variables jsonb not null default '{}',
+  state text not null check (state in ('pending', 'queued', 'skipped', 'canceled')),
+  skip_reason text,
+  message_id uuid references messages (id) on delete set null,
+  primary key (broadcast_id, phone)
+);
+create index broadcast_recipients_pending_idx on broadcast_recipients (broadcast_id, position)
+  where state = 'pending';
+
+alter table messages add column broadcast_id uuid references broadcasts (id) on delete set null;
+create index messages_broadcast_idx on messages (broadcast_id) where broadcast_id is not null;
