@@ -3,46 +3,50 @@ import type { Manifest } from "./lib/web/define.ts";
 import * as $r0 from "./routes/_app.tsx";
 import * as $r1 from "./routes/_middleware.ts";
 import * as $r2 from "./routes/api/audit.ts";
-import * as $r3 from "./routes/api/contacts.ts";
-import * as $r4 from "./routes/api/contacts/[id].ts";
-import * as $r5 from "./routes/api/contacts/[id]/merge.ts";
-import * as $r6 from "./routes/api/contacts/[id]/timeline.ts";
-import * as $r7 from "./routes/api/conversation/[id].ts";
-import * as $r8 from "./routes/api/conversation/[id]/emails.ts";
-import * as $r9 from "./routes/api/conversation/[id]/messages.ts";
-import * as $r10 from "./routes/api/conversation/[id]/read.ts";
-import * as $r11 from "./routes/api/conversations.ts";
-import * as $r12 from "./routes/api/email/[id].ts";
-import * as $r13 from "./routes/api/email/[id]/cancel.ts";
-import * as $r14 from "./routes/api/events.ts";
-import * as $r15 from "./routes/api/me.ts";
-import * as $r16 from "./routes/api/me/password.ts";
-import * as $r17 from "./routes/api/me/totp.ts";
-import * as $r18 from "./routes/api/message/[id].ts";
-import * as $r19 from "./routes/api/message/[id]/cancel.ts";
-import * as $r20 from "./routes/api/message/[id]/retry.ts";
-import * as $r21 from "./routes/api/sandbox/inbound.ts";
-import * as $r22 from "./routes/api/search.ts";
-import * as $r23 from "./routes/api/send_email.ts";
-import * as $r24 from "./routes/api/send_message.ts";
-import * as $r25 from "./routes/api/tokens.ts";
-import * as $r26 from "./routes/api/tokens/[id].ts";
-import * as $r27 from "./routes/api/users.ts";
-import * as $r28 from "./routes/api/users/[id].ts";
-import * as $r29 from "./routes/contacts.tsx";
-import * as $r30 from "./routes/contacts/[id].tsx";
-import * as $r31 from "./routes/docs.tsx";
-import * as $r32 from "./routes/health.ts";
-import * as $r33 from "./routes/index.tsx";
-import * as $r34 from "./routes/login.tsx";
-import * as $r35 from "./routes/logout.ts";
-import * as $r36 from "./routes/openapi.json.ts";
-import * as $r37 from "./routes/ready.ts";
-import * as $r38 from "./routes/settings.tsx";
-import * as $r39 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r40 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r41 from "./routes/webhooks/twilio/sms.ts";
-import * as $r42 from "./routes/webhooks/twilio/status.ts";
+import * as $r3 from "./routes/api/broadcasts.ts";
+import * as $r4 from "./routes/api/broadcasts/[id].ts";
+import * as $r5 from "./routes/api/broadcasts/[id]/control.ts";
+import * as $r6 from "./routes/api/broadcasts/preview.ts";
+import * as $r7 from "./routes/api/contacts.ts";
+import * as $r8 from "./routes/api/contacts/[id].ts";
+import * as $r9 from "./routes/api/contacts/[id]/merge.ts";
+import * as $r10 from "./routes/api/contacts/[id]/timeline.ts";
+import * as $r11 from "./routes/api/conversation/[id].ts";
+import * as $r12 from "./routes/api/conversation/[id]/emails.ts";
+import * as $r13 from "./routes/api/conversation/[id]/messages.ts";
+import * as $r14 from "./routes/api/conversation/[id]/read.ts";
+import * as $r15 from "./routes/api/conversations.ts";
+import * as $r16 from "./routes/api/email/[id].ts";
+import * as $r17 from "./routes/api/email/[id]/cancel.ts";
+import * as $r18 from "./routes/api/events.ts";
+import * as $r19 from "./routes/api/me.ts";
+import * as $r20 from "./routes/api/me/password.ts";
+import * as $r21 from "./routes/api/me/totp.ts";
+import * as $r22 from "./routes/api/message/[id].ts";
+import * as $r23 from "./routes/api/message/[id]/cancel.ts";
+import * as $r24 from "./routes/api/message/[id]/retry.ts";
+import * as $r25 from "./routes/api/sandbox/inbound.ts";
+import * as $r26 from "./routes/api/search.ts";
+import * as $r27 from "./routes/api/send_email.ts";
+import * as $r28 from "./routes/api/send_message.ts";
+import * as $r29 from "./routes/api/tokens.ts";
+import * as $r30 from "./routes/api/tokens/[id].ts";
+import * as $r31 from "./routes/api/users.ts";
+import * as $r32 from "./routes/api/users/[id].ts";
+import * as $r33 from "./routes/contacts.tsx";
+import * as $r34 from "./routes/contacts/[id].tsx";
+import * as $r35 from "./routes/docs.tsx";
+import * as $r36 from "./routes/health.ts";
+import * as $r37 from "./routes/index.tsx";
+import * as $r38 from "./routes/login.tsx";
+import * as $r39 from "./routes/logout.ts";
+import * as $r40 from "./routes/openapi.json.ts";
+import * as $r41 from "./routes/ready.ts";
+import * as $r42 from "./routes/settings.tsx";
+import * as $r43 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r44 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r45 from "./routes/webhooks/twilio/sms.ts";
+import * as $r46 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
@@ -59,46 +63,50 @@ export const manifest: Manifest = {
     "_app.tsx": $r0,
     "_middleware.ts": $r1,
     "api/audit.ts": $r2,
-    "api/contacts.ts": $r3,
-    "api/contacts/[id].ts": $r4,
-    "api/contacts/[id]/merge.ts": $r5,
-    "api/contacts/[id]/timeline.ts": $r6,
-    "api/conversation/[id].ts": $r7,
-    "api/conversation/[id]/emails.ts": $r8,
-    "api/conversation/[id]/messages.ts": $r9,
-    "api/conversation/[id]/read.ts": $r10,
-    "api/conversations.ts": $r11,
-    "api/email/[id].ts": $r12,
-    "api/email/[id]/cancel.ts": $r13,
-    "api/events.ts": $r14,
-    "api/me.ts": $r15,
-    "api/me/password.ts": $r16,
-    "api/me/totp.ts": $r17,
-    "api/message/[id].ts": $r18,
-    "api/message/[id]/cancel.ts": $r19,
-    "api/message/[id]/retry.ts": $r20,
-    "api/sandbox/inbound.ts": $r21,
-    "api/search.ts": $r22,
-    "api/send_email.ts": $r23,
-    "api/send_message.ts": $r24,
-    "api/tokens.ts": $r25,
-    "api/tokens/[id].ts": $r26,
-    "api/users.ts": $r27,
-    "api/users/[id].ts": $r28,
-    "contacts.tsx": $r29,
-    "contacts/[id].tsx": $r30,
-    "docs.tsx": $r31,
-    "health.ts": $r32,
-    "index.tsx": $r33,
-    "login.tsx": $r34,
-    "logout.ts": $r35,
-    "openapi.json.ts": $r36,
-    "ready.ts": $r37,
-    "settings.tsx": $r38,
-    "webhooks/sendgrid/events.ts": $r39,
-    "webhooks/sendgrid/inbound.ts": $r40,
-    "webhooks/twilio/sms.ts": $r41,
-    "webhooks/twilio/status.ts": $r42,
+    "api/broadcasts.ts": $r3,
+    "api/broadcasts/[id].ts": $r4,
+    "api/broadcasts/[id]/control.ts": $r5,
+    "api/broadcasts/preview.ts": $r6,
+    "api/contacts.ts": $r7,
+    "api/contacts/[id].ts": $r8,
+    "api/contacts/[id]/merge.ts": $r9,
+    "api/contacts/[id]/timeline.ts": $r10,
+    "api/conversation/[id].ts": $r11,
+    "api/conversation/[id]/emails.ts": $r12,
+    "api/conversation/[id]/messages.ts": $r13,
+    "api/conversation/[id]/read.ts": $r14,
+    "api/conversations.ts": $r15,
+    "api/email/[id].ts": $r16,
+    "api/email/[id]/cancel.ts": $r17,
+    "api/events.ts": $r18,
+    "api/me.ts": $r19,
+    "api/me/password.ts": $r20,
+    "api/me/totp.ts": $r21,
+    "api/message/[id].ts": $r22,
+    "api/message/[id]/cancel.ts": $r23,
+    "api/message/[id]/retry.ts": $r24,
+    "api/sandbox/inbound.ts": $r25,
+    "api/search.ts": $r26,
+    "api/send_email.ts": $r27,
+    "api/send_message.ts": $r28,
+    "api/tokens.ts": $r29,
+    "api/tokens/[id].ts": $r30,
+    "api/users.ts": $r31,
+    "api/users/[id].ts": $r32,
+    "contacts.tsx": $r33,
+    "contacts/[id].tsx": $r34,
+    "docs.tsx": $r35,
+    "health.ts": $r36,
+    "index.tsx": $r37,
+    "login.tsx": $r38,
+    "logout.ts": $r39,
+    "openapi.json.ts": $r40,
+    "ready.ts": $r41,
+    "settings.tsx": $r42,
+    "webhooks/sendgrid/events.ts": $r43,
+    "webhooks/sendgrid/inbound.ts": $r44,
+    "webhooks/twilio/sms.ts": $r45,
+    "webhooks/twilio/status.ts": $r46,
   },
   islands: {
     "ApiTokens": $i0.default,

@@ -40,6 +40,9 @@ export const SETTINGS = {
   TWILIO_MESSAGING_SERVICE_SID: { default: "", schema: z.string() },
   // Texts per second each sender may send (a US long code: 1; toll-free and short codes more).
   TWILIO_MPS: { default: "1", schema: z.coerce.number().min(0.1).max(1000) },
+  // What one SMS segment costs, for a broadcast's estimate (Twilio's US price, in USD).
+  HATCH_SMS_SEGMENT_COST: { default: "0.0083", schema: z.coerce.number().min(0).max(10) },
+  HATCH_BUSINESS_NAME: { default: "", schema: z.string().max(100) },
   HATCH_QUIET_HOURS: {
     default: "08:00-21:00",
     schema: z.string().regex(/^(off|\d{1,2}:\d{2}-\d{1,2}:\d{2})$/, "write HH:MM-HH:MM or off"),

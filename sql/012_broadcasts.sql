@@ -17,6 +17,9 @@ create table broadcasts (
   created_by uuid references users (id) on delete set null,
   -- The time the dispatcher gave the last text it queued: the next goes one interval later.
   next_slot_at timestamptz,
+  -- Rows of the CSV without a valid phone number, or repeating one: counted, never stored.
+  skipped_invalid integer not null default 0,
+  skipped_duplicate integer not null default 0,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   finished_at timestamptz

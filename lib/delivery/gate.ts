@@ -7,15 +7,20 @@ import { logger } from "@/lib/log.ts";
 import { optOutOf } from "@/lib/messages/opt_outs.ts";
 import { addJob, BULK_PRIORITY } from "./jobs.ts";
 import { reserveSlot } from "./pacing.ts";
+import { ProviderError } from "@/lib/providers/types.ts";
 import { parseQuietWindow, quietUntil } from "./quiet_hours.ts";
 
 const log = logger("delivery");
 
-/** How far ahead a reply may book its slot before its job steps aside and comes back. */
+/** How far ahead a reply may book its slot. */
 const REPLY_HORIZON_MS = 5_000;
-// Slots are this much wider than 1/MPS: a request that leaves a few milliseconds late after a
-// busy moment must not make the provider count one too many in a second.
-const PACING_MARGIN = 1.05;
+/** How long a text waits for a slot before its job gives way and is retried. */
+const MAX_SLOT_WAIT_MS = 15_000;
+// Slots are this much wider than 1/MPS: requests that leave a few milliseconds apart from their
+// reservations (a busy moment in a worker) must not make the provider count one too many.
+const PACING_MARGIN = 1.1;
+// A paused broadcast's texts already queued look again this often.
+const PAUSED_RECHECK_MS = 2_000;
 
 /** What the gate needs from the worker. */
 export interface GateDeps {
@@ -50,13 +55,28 @@ function isBulk(m: Row): boolean {
 }
 
 /**
- * Decides whether a queued text goes now. Answers the milliseconds to wait for its slot when it
- * does; otherwise undefined, having failed it in words (opted out) or queued it again for later
- * (quiet hours, pace), so the job ends.
+ * Decides whether a queued text goes now; otherwise answers false, having failed it in words
+ * (opted out, broadcast cancelled) or queued it again for later (quiet hours, paused), so the
+ * job ends.
  */
-export async function passGate(deps: GateDeps, m: Row): Promise<number | undefined> {
+export async function passGate(deps: GateDeps, m: Row): Promise<boolean> {
   // An edit moved it later while this job was already running: the keyed job carries the time.
-  if (m.send_at && new Date(m.send_at).getTime() > Date.now() + 1_000) return undefined;
+  if (m.send_at && new Date(m.send_at).getTime() > Date.now() + 1_000) return false;
+  if (m.broadcast_id) {
+    const [b] = await deps.sql`select state from broadcasts where id = ${m.broadcast_id}`;
+    if (b?.state === "canceled") {
+      await applyStatus(deps.sql, "messages", m.id, {
+        status: "failed",
+        errorCode: "canceled",
+        errorMessage: "Not sent: the broadcast was cancelled before it left",
+      });
+      return false;
+    }
+    if (b?.state === "paused") {
+      await comeBackAt(deps, m, new Date(deps.now().getTime() + PAUSED_RECHECK_MS));
+      return false;
+    }
+  }
   const out = await optOutOf(deps.sql, m.from_contact, m.to_contact);
   if (out) {
     await applyStatus(deps.sql, "messages", m.id, {
@@ -66,7 +86,7 @@ export async function passGate(deps: GateDeps, m: Row): Promise<number | undefin
         out.opted_out_at.toISOString().slice(0, 10)
       }, after this was queued`,
     });
-    return undefined;
+    return false;
   }
   const window = parseQuietWindow(deps.settings.HATCH_QUIET_HOURS);
   if (m.marketing && window) {
@@ -79,18 +99,39 @@ export async function passGate(deps: GateDeps, m: Row): Promise<number | undefin
       log.info("Message {id} held for quiet hours until {until}", { id: m.id, until });
       await deps.sql`update messages set held_until = ${until} where id = ${m.id}`;
       await comeBackAt(deps, m, until);
-      return undefined;
+      return false;
     }
   }
-  if (!deps.paced) return 0;
+  return true;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits for the sender's next slot, then answers: the text goes at once. A broadcast text takes
+ * a slot only when it is due (the reservation is the send, so nothing lies between them to
+ * drift); a reply books the next one ahead of every broadcast text still waiting.
+ */
+export async function takeSlot(deps: GateDeps, m: Row): Promise<void> {
+  if (!deps.paced) return;
   const interval = pacingIntervalMs(deps.settings);
-  const slot = await reserveSlot(deps.sql, {
-    sender: deps.settings.TWILIO_MESSAGING_SERVICE_SID || m.from_contact,
-    intervalMs: interval,
-    // A broadcast books at most one slot ahead, so a reply never waits behind more than that.
-    horizonMs: isBulk(m) ? interval : REPLY_HORIZON_MS,
+  const sender = deps.settings.TWILIO_MESSAGING_SERVICE_SID || m.from_contact;
+  const deadline = Date.now() + MAX_SLOT_WAIT_MS;
+  while (Date.now() < deadline) {
+    const slot = await reserveSlot(deps.sql, {
+      sender,
+      intervalMs: interval,
+      horizonMs: isBulk(m) ? 0 : REPLY_HORIZON_MS,
+    });
+    if (slot.reserved) {
+      if (slot.waitMs > 0) await sleep(slot.waitMs);
+      return;
+    }
+    // A little spread, so the waiters do not all ask again at the same millisecond.
+    await sleep(Math.min(slot.retryInMs + Math.random() * 5, Math.max(0, deadline - Date.now())));
+  }
+  throw new ProviderError(`Sender ${sender} is at its rate (${deps.settings.TWILIO_MPS}/s)`, {
+    code: "paced",
+    transient: true,
   });
-  if (slot.reserved) return slot.waitMs;
-  await comeBackAt(deps, m, new Date(deps.now().getTime() + slot.retryInMs));
-  return undefined;
 }

@@ -12,7 +12,8 @@ import {
 import { emailProviderFor, smsProviderFor } from "@/lib/providers/select.ts";
 import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
-import { type GateDeps, passGate } from "./gate.ts";
+import { type GateDeps, passGate, takeSlot } from "./gate.ts";
+import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
 import { pruneExpired } from "@/lib/maintenance.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
@@ -121,11 +122,8 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
   const [m] = await deps.sql`
     select * from messages where id = ${id} and status in ('queued', 'sending')`;
   if (!m) return;
-  const waitMs = await passGate(gateDeps(deps), m);
-  if (waitMs === undefined) return;
+  if (!(await passGate(gateDeps(deps), m))) return;
   if (!(await claim(deps.sql, "messages", id))) return;
-  // Claimed first, then the wait for the slot: the request leaves right at it.
-  if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
   log.info("Sending message {id} to {to} via {provider} (attempt {attempt})", {
     id,
     to: m.to_contact,
@@ -133,6 +131,8 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
     attempt: helpers.job.attempts,
   });
   try {
+    // Claimed first, then the wait for the sender's slot: the request leaves right at it.
+    await takeSlot(gateDeps(deps), m);
     const result = await deps.sms.send({
       messageId: id,
       from: m.from_contact,
@@ -212,6 +212,10 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
       await applyStatus(deps.sql, p.kind === "message" ? "messages" : "emails", p.id, {
         status: p.status,
       });
+    },
+    broadcast_dispatch: async (payload) => {
+      const p = payload as JobPayloads["broadcast_dispatch"];
+      await dispatchBroadcast(deps.sql, deps.settings, p.broadcast_id);
     },
     reconcile_statuses: async () => {
       await reconcileStatuses(deps.sql, deps.sms, deps.settings.HATCH_RECONCILE_MINUTES);
