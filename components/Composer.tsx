@@ -8,6 +8,7 @@ import {
   type SmsCount,
 } from "@/lib/shared/sms_segments.ts";
 import { IconSend } from "./Icons.tsx";
+import { SendLater } from "./SendLater.tsx";
 
 /** Twilio refuses bodies longer than this many characters. */
 export const MAX_SMS_CHARS = 1600;
@@ -78,6 +79,9 @@ export function Composer(props: {
   onSend: (text: string) => void;
   /** Why nothing can be sent here (the recipient opted out); shown in place of the placeholder. */
   disabled?: string;
+  /** Offers "Send later" (texts): the text and the chosen instant. */
+  onSchedule?: (text: string, sendAt: string) => void;
+  timeZone?: string;
 }) {
   const [text, setText] = useState("");
   const area = useRef<HTMLTextAreaElement>(null);
@@ -127,6 +131,16 @@ export function Composer(props: {
             }
           }}
         />
+        {props.onSchedule && (
+          <SendLater
+            timeZone={props.timeZone ?? "UTC"}
+            disabled={!canSend}
+            onPick={(iso) => {
+              props.onSchedule!(text, iso);
+              update("");
+            }}
+          />
+        )}
         <button
           type="submit"
           class="send-button"

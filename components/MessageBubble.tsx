@@ -5,6 +5,7 @@ import type { LocalMessage } from "@/lib/client/store.ts";
 import { clockTime, fullTime } from "@/lib/shared/time.ts";
 import { STATUS_WORDS } from "@/lib/shared/types.ts";
 import { IconAlert, IconCheck, IconChecks, IconClock, IconRetry } from "./Icons.tsx";
+import { HeldNote, ScheduledNote } from "./ScheduledNote.tsx";
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}]/gi;
 
@@ -30,6 +31,9 @@ const KEYWORD_WORDS: Record<string, string> = {
   help: "Asked for help: the carrier answers with your help message",
 };
 
+// Codes of texts that never reached the provider: their words say so themselves.
+const NOT_TRIED = new Set(["canceled", "opted_out"]);
+
 /** Whether a message needs the reader's attention: refused here, or failed at the provider. */
 export function isFailed(m: LocalMessage): boolean {
   return m.local?.state === "error" || m.status === "failed" || m.status === "undelivered";
@@ -46,7 +50,9 @@ function StatusMark(props: { m: LocalMessage; showWords: boolean }) {
     );
   }
   if (isFailed(m)) return null;
-  const words = STATUS_WORDS[m.status] ?? m.status;
+  const words = m.status === "queued" && m.send_at
+    ? "Scheduled"
+    : STATUS_WORDS[m.status] ?? m.status;
   const icon = m.status === "delivered"
     ? <IconChecks size={14} />
     : m.status === "sent"
@@ -118,11 +124,23 @@ export function MessageBubble(props: {
           </span>
         )}
       </div>
+      {ours && !m.local && m.status === "queued" && m.send_at && (
+        <ScheduledNote
+          kind="message"
+          id={m.id}
+          body={m.body}
+          sendAt={m.send_at}
+          timeZone={props.timeZone}
+        />
+      )}
+      {ours && m.status === "queued" && m.held_until && !m.send_at && (
+        <HeldNote until={m.held_until} timeZone={props.timeZone} />
+      )}
       {failed && (
         <div class="callout callout-small msg-error" role="alert">
           <IconAlert size={14} />
           <span class="msg-error-text">
-            {m.local ? "Not sent: " : "Failed: "}
+            {m.local ? "Not sent: " : NOT_TRIED.has(m.error_code ?? "") ? "" : "Failed: "}
             {reason}
             {m.error_code && !m.local && m.error_message ? ` (${m.error_code})` : ""}
           </span>

@@ -84,6 +84,10 @@ export function PhonePane(props: {
           channel={channel === "chat" ? "chat" : "sms"}
           placeholder={channel === "sms" ? "Text message" : "Chat message"}
           onSend={(text) => void sendMessage(store, text)}
+          onSchedule={channel === "sms"
+            ? (text, sendAt) => void sendMessage(store, text, sendAt)
+            : undefined}
+          timeZone={store.timeZone.value}
           disabled={optOut
             ? `Can't text ${label}: they replied ${optOut.keyword.toUpperCase()}`
             : undefined}

@@ -27,9 +27,15 @@ export async function dispatchBroadcast(
   if (!b || b.state !== "running") return;
   const interval = pacingIntervalMs(settings);
   const batch = Math.max(1, Math.ceil(WINDOW_MS / interval));
-  const pending = await sql`
+  // Only as many as keep about a window's worth waiting: when sends fall behind their slots,
+  // more queued texts would only crowd the sender's slots, not go faster.
+  const [waiting] = await sql`
+    select count(*)::int as n from messages
+    where broadcast_id = ${id} and status in ('queued', 'sending')`;
+  const room = Math.max(0, batch - waiting.n);
+  const pending = room === 0 ? [] : await sql`
     select phone, variables from broadcast_recipients
-    where broadcast_id = ${id} and state = 'pending' order by position limit ${batch}`;
+    where broadcast_id = ${id} and state = 'pending' order by position limit ${room}`;
   const [{ now }] = await sql`select clock_timestamp() as now`;
   let slot = Math.max(b.next_slot_at ? new Date(b.next_slot_at).getTime() : 0, now.getTime());
   for (const r of pending) {
@@ -56,9 +62,12 @@ export async function dispatchBroadcast(
     }
   }
   await sql`update broadcasts set next_slot_at = ${new Date(slot)} where id = ${id}`;
-  if (pending.length === batch) {
+  const [more] = await sql`
+    select exists (select 1 from broadcast_recipients where broadcast_id = ${id} and state = 'pending')
+      as any`;
+  if (more.any) {
     await addJob(sql, "broadcast_dispatch", { broadcast_id: id }, {
-      runAt: new Date(slot - WINDOW_MS / 2),
+      runAt: new Date(Math.max(Date.now() + interval, slot - WINDOW_MS / 2)),
       queue: `broadcast:${id}`,
     });
     return;

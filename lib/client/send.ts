@@ -23,8 +23,11 @@ function replaceLocal(
   store.thread.value = { ...t, messages };
 }
 
-/** Sends a message in the open thread: it shows at once, then takes its real id and status. */
-export async function sendMessage(store: Store, text: string): Promise<void> {
+/**
+ * Sends a message in the open thread (at `sendAt` when given): it shows at once, then takes its
+ * real id and status.
+ */
+export async function sendMessage(store: Store, text: string, sendAt?: string): Promise<void> {
   const t = store.thread.value;
   const conv = store.open.value;
   const draft = store.draft.value;
@@ -45,10 +48,10 @@ export async function sendMessage(store: Store, text: string): Promise<void> {
     error_code: null,
     error_message: null,
     keyword: null,
-    send_at: null,
+    send_at: sendAt ?? null,
     marketing: false,
     held_until: null,
-    timestamp: now,
+    timestamp: sendAt ?? now,
     updated_at: now,
     local: { state: "sending", key },
   };
@@ -64,6 +67,7 @@ export async function sendMessage(store: Store, text: string): Promise<void> {
         body: {
           to,
           content: text,
+          ...(sendAt ? { send_at: sendAt } : {}),
           ...(t.conversationId ? { conversation_id: t.conversationId } : {}),
         },
         idempotencyKey: key,

@@ -15,10 +15,11 @@ const log = logger("delivery");
 /** How far ahead a reply may book its slot. */
 const REPLY_HORIZON_MS = 5_000;
 /** How long a text waits for a slot before its job gives way and is retried. */
-const MAX_SLOT_WAIT_MS = 15_000;
-// Slots are this much wider than 1/MPS: requests that leave a few milliseconds apart from their
-// reservations (a busy moment in a worker) must not make the provider count one too many.
-const PACING_MARGIN = 1.1;
+const MAX_SLOT_WAIT_MS = 60_000;
+// Slots are spaced so that MPS + 1 of them span a second plus this: a request that leaves late
+// after its reservation (a worker descheduled on a busy machine; measured up to ~150 ms here)
+// must not make the provider count one too many in a second.
+const JITTER_ALLOWANCE_MS = 200;
 // A paused broadcast's texts already queued look again this often.
 const PAUSED_RECHECK_MS = 2_000;
 
@@ -37,7 +38,7 @@ type Row = Record<string, any>;
 
 /** The gap between two texts from one sender at the configured rate. */
 export function pacingIntervalMs(settings: Settings): number {
-  return Math.ceil((1000 / settings.TWILIO_MPS) * PACING_MARGIN);
+  return Math.ceil((1000 + JITTER_ALLOWANCE_MS) / settings.TWILIO_MPS);
 }
 
 // Queues the message's delivery again at `at` (a time on the worker's clock).
@@ -127,8 +128,11 @@ export async function takeSlot(deps: GateDeps, m: Row): Promise<void> {
       if (slot.waitMs > 0) await sleep(slot.waitMs);
       return;
     }
-    // A little spread, so the waiters do not all ask again at the same millisecond.
-    await sleep(Math.min(slot.retryInMs + Math.random() * 5, Math.max(0, deadline - Date.now())));
+    // The waiters ask again just after the slot frees, the longest-waiting first (roughly:
+    // first come, first served, without a queue of their own).
+    const waited = Date.now() + MAX_SLOT_WAIT_MS - deadline;
+    const behind = Math.max(0, 10 - waited / 100) + Math.random();
+    await sleep(Math.min(slot.retryInMs + behind, Math.max(0, deadline - Date.now())));
   }
   throw new ProviderError(`Sender ${sender} is at its rate (${deps.settings.TWILIO_MPS}/s)`, {
     code: "paced",

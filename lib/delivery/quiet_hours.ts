@@ -36,7 +36,7 @@ export async function zonesOf(phone: string): Promise<string[]> {
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
-/** Minutes after local midnight at `at` in `zone` (with seconds as a fraction). */
+/** Minutes after local midnight at `at` in `zone` (seconds and milliseconds as a fraction). */
 export function localMinutes(zone: string, at: Date): number {
   let f = formats.get(zone);
   if (!f) {
@@ -50,7 +50,8 @@ export function localMinutes(zone: string, at: Date): number {
     formats.set(zone, f);
   }
   const part = (type: string) => Number(f.formatToParts(at).find((p) => p.type === type)!.value);
-  return part("hour") * 60 + part("minute") + part("second") / 60;
+  return part("hour") * 60 + part("minute") + part("second") / 60 +
+    at.getUTCMilliseconds() / 60_000;
 }
 
 // Minutes until the window opens in `zone` (0 when it is open).
