@@ -33,30 +33,32 @@ import * as $r29 from "./routes/api/tokens.ts";
 import * as $r30 from "./routes/api/tokens/[id].ts";
 import * as $r31 from "./routes/api/users.ts";
 import * as $r32 from "./routes/api/users/[id].ts";
-import * as $r33 from "./routes/contacts.tsx";
-import * as $r34 from "./routes/contacts/[id].tsx";
-import * as $r35 from "./routes/docs.tsx";
-import * as $r36 from "./routes/health.ts";
-import * as $r37 from "./routes/index.tsx";
-import * as $r38 from "./routes/login.tsx";
-import * as $r39 from "./routes/logout.ts";
-import * as $r40 from "./routes/openapi.json.ts";
-import * as $r41 from "./routes/ready.ts";
-import * as $r42 from "./routes/settings.tsx";
-import * as $r43 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r44 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r45 from "./routes/webhooks/twilio/sms.ts";
-import * as $r46 from "./routes/webhooks/twilio/status.ts";
+import * as $r33 from "./routes/broadcasts.tsx";
+import * as $r34 from "./routes/contacts.tsx";
+import * as $r35 from "./routes/contacts/[id].tsx";
+import * as $r36 from "./routes/docs.tsx";
+import * as $r37 from "./routes/health.ts";
+import * as $r38 from "./routes/index.tsx";
+import * as $r39 from "./routes/login.tsx";
+import * as $r40 from "./routes/logout.ts";
+import * as $r41 from "./routes/openapi.json.ts";
+import * as $r42 from "./routes/ready.ts";
+import * as $r43 from "./routes/settings.tsx";
+import * as $r44 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r45 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r46 from "./routes/webhooks/twilio/sms.ts";
+import * as $r47 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
-import * as $i2 from "./islands/ContactList.tsx";
-import * as $i3 from "./islands/ContactView.tsx";
-import * as $i4 from "./islands/ConversationList.tsx";
-import * as $i5 from "./islands/ConversationPane.tsx";
-import * as $i6 from "./islands/EmailComposer.tsx";
-import * as $i7 from "./islands/PasswordChange.tsx";
-import * as $i8 from "./islands/TwoFactorSettings.tsx";
-import * as $i9 from "./islands/UserAdmin.tsx";
+import * as $i2 from "./islands/Broadcasts.tsx";
+import * as $i3 from "./islands/ContactList.tsx";
+import * as $i4 from "./islands/ContactView.tsx";
+import * as $i5 from "./islands/ConversationList.tsx";
+import * as $i6 from "./islands/ConversationPane.tsx";
+import * as $i7 from "./islands/EmailComposer.tsx";
+import * as $i8 from "./islands/PasswordChange.tsx";
+import * as $i9 from "./islands/TwoFactorSettings.tsx";
+import * as $i10 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -93,31 +95,33 @@ export const manifest: Manifest = {
     "api/tokens/[id].ts": $r30,
     "api/users.ts": $r31,
     "api/users/[id].ts": $r32,
-    "contacts.tsx": $r33,
-    "contacts/[id].tsx": $r34,
-    "docs.tsx": $r35,
-    "health.ts": $r36,
-    "index.tsx": $r37,
-    "login.tsx": $r38,
-    "logout.ts": $r39,
-    "openapi.json.ts": $r40,
-    "ready.ts": $r41,
-    "settings.tsx": $r42,
-    "webhooks/sendgrid/events.ts": $r43,
-    "webhooks/sendgrid/inbound.ts": $r44,
-    "webhooks/twilio/sms.ts": $r45,
-    "webhooks/twilio/status.ts": $r46,
+    "broadcasts.tsx": $r33,
+    "contacts.tsx": $r34,
+    "contacts/[id].tsx": $r35,
+    "docs.tsx": $r36,
+    "health.ts": $r37,
+    "index.tsx": $r38,
+    "login.tsx": $r39,
+    "logout.ts": $r40,
+    "openapi.json.ts": $r41,
+    "ready.ts": $r42,
+    "settings.tsx": $r43,
+    "webhooks/sendgrid/events.ts": $r44,
+    "webhooks/sendgrid/inbound.ts": $r45,
+    "webhooks/twilio/sms.ts": $r46,
+    "webhooks/twilio/status.ts": $r47,
   },
   islands: {
     "ApiTokens": $i0.default,
     "AuditLog": $i1.default,
-    "ContactList": $i2.default,
-    "ContactView": $i3.default,
-    "ConversationList": $i4.default,
-    "ConversationPane": $i5.default,
-    "EmailComposer": $i6.default,
-    "PasswordChange": $i7.default,
-    "TwoFactorSettings": $i8.default,
-    "UserAdmin": $i9.default,
+    "Broadcasts": $i2.default,
+    "ContactList": $i3.default,
+    "ContactView": $i4.default,
+    "ConversationList": $i5.default,
+    "ConversationPane": $i6.default,
+    "EmailComposer": $i7.default,
+    "PasswordChange": $i8.default,
+    "TwoFactorSettings": $i9.default,
+    "UserAdmin": $i10.default,
   },
 };

@@ -6,7 +6,7 @@ import { applyStatus } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
 import { optOutOf } from "@/lib/messages/opt_outs.ts";
 import { addJob, BULK_PRIORITY } from "./jobs.ts";
-import { reserveSlot } from "./pacing.ts";
+import { paceOf, reserveSlot } from "./pacing.ts";
 import { ProviderError } from "@/lib/providers/types.ts";
 import { parseQuietWindow, quietUntil } from "./quiet_hours.ts";
 
@@ -16,10 +16,7 @@ const log = logger("delivery");
 const REPLY_HORIZON_MS = 5_000;
 /** How long a text waits for a slot before its job gives way and is retried. */
 const MAX_SLOT_WAIT_MS = 60_000;
-// Slots are spaced so that MPS + 1 of them span a second plus this: a request that leaves late
-// after its reservation (a worker descheduled on a busy machine; measured up to ~150 ms here)
-// must not make the provider count one too many in a second.
-const JITTER_ALLOWANCE_MS = 200;
+
 // A paused broadcast's texts already queued look again this often.
 const PAUSED_RECHECK_MS = 2_000;
 
@@ -38,7 +35,7 @@ type Row = Record<string, any>;
 
 /** The gap between two texts from one sender at the configured rate. */
 export function pacingIntervalMs(settings: Settings): number {
-  return Math.ceil((1000 + JITTER_ALLOWANCE_MS) / settings.TWILIO_MPS);
+  return paceOf(settings.TWILIO_MPS).intervalMs;
 }
 
 // Queues the message's delivery again at `at` (a time on the worker's clock).
@@ -109,29 +106,29 @@ export async function passGate(deps: GateDeps, m: Row): Promise<boolean> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits for the sender's next slot, then answers: the text goes at once. A broadcast text takes
- * a slot only when it is due (the reservation is the send, so nothing lies between them to
- * drift); a reply books the next one ahead of every broadcast text still waiting.
+ * Waits for the sender's next slot and answers its id (undefined when texts are not paced): the
+ * text goes at once, and `slotDone` records the provider's answer. A broadcast text takes a
+ * slot only when it is due; a reply books the next one ahead of every broadcast text waiting.
  */
-export async function takeSlot(deps: GateDeps, m: Row): Promise<void> {
-  if (!deps.paced) return;
-  const interval = pacingIntervalMs(deps.settings);
+export async function takeSlot(deps: GateDeps, m: Row): Promise<number | undefined> {
+  if (!deps.paced) return undefined;
+  const pace = paceOf(deps.settings.TWILIO_MPS);
   const sender = deps.settings.TWILIO_MESSAGING_SERVICE_SID || m.from_contact;
   const deadline = Date.now() + MAX_SLOT_WAIT_MS;
   while (Date.now() < deadline) {
     const slot = await reserveSlot(deps.sql, {
       sender,
-      intervalMs: interval,
+      pace,
       horizonMs: isBulk(m) ? 0 : REPLY_HORIZON_MS,
     });
     if (slot.reserved) {
       if (slot.waitMs > 0) await sleep(slot.waitMs);
-      return;
+      return slot.id;
     }
     // The waiters ask again just after the slot frees, the longest-waiting first (roughly:
-    // first come, first served, without a queue of their own).
+    // first come, first served, without a queue of their own); replies before broadcasts.
     const waited = Date.now() + MAX_SLOT_WAIT_MS - deadline;
-    const behind = Math.max(0, 10 - waited / 100) + Math.random();
+    const behind = isBulk(m) ? Math.max(0, 10 - waited / 100) + Math.random() * 3 : 0;
     await sleep(Math.min(slot.retryInMs + behind, Math.max(0, deadline - Date.now())));
   }
   throw new ProviderError(`Sender ${sender} is at its rate (${deps.settings.TWILIO_MPS}/s)`, {

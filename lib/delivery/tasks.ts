@@ -13,6 +13,7 @@ import { emailProviderFor, smsProviderFor } from "@/lib/providers/select.ts";
 import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { type GateDeps, passGate, takeSlot } from "./gate.ts";
+import { slotDone } from "./pacing.ts";
 import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
 import { pruneExpired } from "@/lib/maintenance.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
@@ -132,7 +133,7 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
   });
   try {
     // Claimed first, then the wait for the sender's slot: the request leaves right at it.
-    await takeSlot(gateDeps(deps), m);
+    const slot = await takeSlot(gateDeps(deps), m);
     const result = await deps.sms.send({
       messageId: id,
       from: m.from_contact,
@@ -140,7 +141,7 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
       body: m.body,
       mediaUrls: (m.media as { url: string }[]).map((x) => x.url),
       statusCallback: `${deps.settings.publicUrl}/webhooks/twilio/status`,
-    });
+    }).finally(() => slot !== undefined && slotDone(deps.sql, slot));
     await recordSuccess(deps, { table: "messages", kind: "message", id }, result);
     log.info("Message {id} handed to {provider} as {providerId}", {
       id,

@@ -14,7 +14,7 @@ import {
   waitUntil,
 } from "@/tests/helpers.ts";
 import { spawnHatch } from "@/tests/process.ts";
-import { reserveSlot } from "@/lib/delivery/pacing.ts";
+import { reserveSlot, slotDone } from "@/lib/delivery/pacing.ts";
 
 const MPS = 10;
 const twilio = startFakeTwilio();
@@ -53,15 +53,23 @@ test("busiestSecond counts the requests of the fullest one-second window", () =>
   assert.equal(busiestSecond([0, 1000, 2000]), 1);
 });
 
-test("slots from one sender are an interval apart, and a slot past the horizon is refused", async () => {
+test("slots are an interval apart; a slot past the horizon is refused; a window waits for answers", async () => {
   const sender = `+1555${crypto.getRandomValues(new Uint32Array(1))[0] % 10_000_000}`;
-  const a = await reserveSlot(db.sql, { sender, intervalMs: 500, horizonMs: 600 });
-  const b = await reserveSlot(db.sql, { sender, intervalMs: 500, horizonMs: 600 });
-  const c = await reserveSlot(db.sql, { sender, intervalMs: 500, horizonMs: 600 });
+  const pace = { intervalMs: 300, perWindow: 2, windowMs: 1000 };
+  const take = () => reserveSlot(db.sql, { sender, pace, horizonMs: 400 });
+  const a = await take();
+  const b = await take();
   assert.ok(a.reserved && a.waitMs < 50);
-  assert.ok(b.reserved && b.waitMs > 400 && b.waitMs <= 500);
-  assert.equal(c.reserved, false);
-  assert.ok(!c.reserved && c.retryInMs > 300 && c.retryInMs <= 400);
+  assert.ok(b.reserved && b.waitMs > 200 && b.waitMs <= 300);
+  // The third would be the window's third while the first has not been answered: it waits.
+  const c = await take();
+  assert.deepEqual(c, { reserved: false, retryInMs: 15 });
+  await slotDone(db.sql, a.reserved ? a.id : 0);
+  // Answered now: the third may go a second after that answer, past the horizon for now.
+  const d = await take();
+  assert.ok(!d.reserved && d.retryInMs > 400 && d.retryInMs <= 600, JSON.stringify(d));
+  const e = await reserveSlot(db.sql, { sender, pace, horizonMs: 2_000 });
+  assert.ok(e.reserved && e.waitMs > 800 && e.waitMs <= 1000, JSON.stringify(e));
 });
 
 test("a broadcast across two worker processes keeps the rate; a reply goes within a second", async () => {

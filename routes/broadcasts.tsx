@@ -1,0 +1,64 @@
+// Broadcasts: one text to many contacts, previewed, paced, and followed live.
+import { define, page } from "@/lib/web/define.ts";
+import type { Broadcast } from "@/lib/broadcasts/schemas.ts";
+import { listBroadcasts } from "@/lib/broadcasts/service.ts";
+import { latestEventId } from "@/lib/pages/common.ts";
+import { zoneFromCookie } from "@/lib/shared/time.ts";
+import { Stylesheets } from "@/components/Stylesheets.tsx";
+import { IconBack, Logo } from "@/components/Icons.tsx";
+import Broadcasts from "@/islands/Broadcasts.tsx";
+
+interface BroadcastsData {
+  broadcasts: Broadcast[];
+  csrfToken: string | null;
+  timeZone: string;
+  after: string;
+}
+
+export const handler = define.handlers({
+  async GET(c) {
+    const { sql } = c.var.app;
+    const [after, broadcasts] = await Promise.all([latestEventId(sql), listBroadcasts(sql)]);
+    return page<BroadcastsData>({
+      broadcasts,
+      csrfToken: c.var.principal.csrfToken ?? null,
+      timeZone: zoneFromCookie(c.req.header("cookie")),
+      after,
+    });
+  },
+});
+
+export default define.page<BroadcastsData>(({ data }) => (
+  <div class="settings">
+    <Stylesheets names={["callout", "buttons", "dialog", "shell", "settings"]} />
+    <aside class="settings-rail">
+      <div class="brand">
+        <Logo size={26} />
+        <span class="brand-name">Hatch</span>
+      </div>
+      <a class="rail-back" href="/">
+        <IconBack size={16} /> Back to inbox
+      </a>
+    </aside>
+    <main class="settings-main">
+      <header class="settings-head">
+        <h1>Broadcasts</h1>
+        <p class="muted">
+          One text to many contacts, each in their own conversation. Texts go out at your number's
+          rate, replies go first, opted-out numbers are skipped, and marketing waits for 8:00–21:00
+          in each recipient's time zone.
+        </p>
+      </header>
+      <section class="card">
+        <div class="card-body">
+          <Broadcasts
+            broadcasts={data.broadcasts}
+            csrfToken={data.csrfToken}
+            timeZone={data.timeZone}
+            after={data.after}
+          />
+        </div>
+      </section>
+    </main>
+  </div>
+));

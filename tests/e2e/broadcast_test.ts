@@ -1,0 +1,49 @@
+// A small broadcast from the browser: CSV upload, preview, start, and its progress live.
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { randomPhone, test } from "@/tests/helpers.ts";
+import { get, launchBrowser, openPage, signIn, startHatch } from "./harness.ts";
+
+const hatch = await startHatch({ env: { HATCH_QUIET_HOURS: "off", TWILIO_MPS: "5" } });
+await signIn();
+const browser = await launchBrowser();
+
+test("a broadcast is previewed, started, and its progress moves live to delivered", async () => {
+  const phones = [randomPhone(), randomPhone(), randomPhone()];
+  const csv = ["phone,first_name", ...phones.map((p, i) => `${p},Ana${i}`), "not a number,Bob"]
+    .join("\n");
+  const { page, context, errors } = await openPage(browser);
+  await page.goto(`${hatch.url}/broadcasts`);
+  await page.getByLabel("Name", { exact: true }).fill("Open house");
+  await page.getByLabel("Message", { exact: true }).fill(
+    "Hi {{contact.first_name}}, open house on Saturday",
+  );
+  await page.getByLabel(/^A CSV file/).check();
+  await page.getByLabel("CSV file", { exact: true }).setInputFiles({
+    name: "guests.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(csv),
+  });
+  await page.getByRole("button", { name: "Preview" }).click();
+  const preview = page.getByTestId("broadcast-preview");
+  await preview.waitFor();
+  const words = (await preview.textContent())!;
+  assert.match(words, /3 texts, 1 segment each \(GSM-7\)/);
+  assert.match(words, /1\s+without a valid number/);
+  assert.match(words, /Hi Ana0, open house on Saturday/);
+  await page.getByRole("button", { name: "Start broadcast" }).click();
+  const item = page.locator(".broadcast", { hasText: "Open house" });
+  await item.waitFor();
+  // No reload: the live stream moves the counts until every text is delivered.
+  await item.locator('[data-fact="delivered"] dd', { hasText: "3" }).waitFor({ timeout: 20_000 });
+  await page.locator('.broadcast[data-state="finished"]', { hasText: "Open house" })
+    .waitFor({ timeout: 20_000 });
+  const id = (await item.getAttribute("data-broadcast"))!;
+  const { broadcast } = await get<{ broadcast: { progress: { delivered: number } } }>(
+    hatch.url,
+    `/api/broadcasts/${id}`,
+  );
+  assert.equal(broadcast.progress.delivered, 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
