@@ -54,7 +54,7 @@ const workers = [1, 2].map(() =>
     args: ["run", "-A", "cli.ts", "worker"],
     cwd: root,
     env,
-    stdout: "piped",
+    stdout: "null",
   }).spawn()
 );
 
@@ -133,7 +133,6 @@ try {
   console.log(`texts that waited past the slot limit ${paced.n}`);
   console.log(`reply reached fake   ${replyMs} ms after it was sent`);
 } finally {
-  const departures = new Map<string, number>();
   for (const w of workers) {
     try {
       w.kill("SIGTERM");
