@@ -137,24 +137,6 @@ try {
     try {
       w.kill("SIGTERM");
     } catch { /* gone */ }
-    const text = new TextDecoder().decode((await w.output()).stdout);
-    for (const m of text.matchAll(/DEPART (\S+) (\d+)/g)) departures.set(m[1], Number(m[2]));
-  }
-  const lags = twilio.requests.map((r) => r.at - (departures.get(r.form.get("To")!) ?? NaN)).filter(
-    (x) => !isNaN(x),
-  ).sort((a, b) => a - b);
-  console.log(
-    `departure to arrival: min ${lags[0]} median ${lags[lags.length >> 1]} p99 ${
-      lags[Math.floor(lags.length * 0.99)]
-    } max ${lags.at(-1)}`,
-  );
-  const dep = [...departures.values()].sort((a, b) => a - b);
-  const dgaps = dep.slice(1).map((x, i) => x - dep[i]).sort((a, b) => a - b);
-  console.log(`departure gaps min ${dgaps[0]} p1 ${dgaps[Math.floor(dgaps.length / 100)]}`);
-  for (const w of workers) {
-    try {
-      w.kill("SIGTERM");
-    } catch { /* gone */ }
     await w.status;
   }
   await sql.end();
