@@ -26,28 +26,30 @@ import * as $r22 from "./routes/api/message/[id].ts";
 import * as $r23 from "./routes/api/message/[id]/cancel.ts";
 import * as $r24 from "./routes/api/message/[id]/retry.ts";
 import * as $r25 from "./routes/api/sandbox/inbound.ts";
-import * as $r26 from "./routes/api/search.ts";
-import * as $r27 from "./routes/api/send_email.ts";
-import * as $r28 from "./routes/api/send_message.ts";
-import * as $r29 from "./routes/api/tokens.ts";
-import * as $r30 from "./routes/api/tokens/[id].ts";
-import * as $r31 from "./routes/api/users.ts";
-import * as $r32 from "./routes/api/users/[id].ts";
-import * as $r33 from "./routes/broadcasts.tsx";
-import * as $r34 from "./routes/contacts.tsx";
-import * as $r35 from "./routes/contacts/[id].tsx";
-import * as $r36 from "./routes/docs.tsx";
-import * as $r37 from "./routes/health.ts";
-import * as $r38 from "./routes/index.tsx";
-import * as $r39 from "./routes/login.tsx";
-import * as $r40 from "./routes/logout.ts";
-import * as $r41 from "./routes/openapi.json.ts";
-import * as $r42 from "./routes/ready.ts";
-import * as $r43 from "./routes/settings.tsx";
-import * as $r44 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r45 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r46 from "./routes/webhooks/twilio/sms.ts";
-import * as $r47 from "./routes/webhooks/twilio/status.ts";
+import * as $r26 from "./routes/api/saved_replies.ts";
+import * as $r27 from "./routes/api/saved_replies/[id].ts";
+import * as $r28 from "./routes/api/search.ts";
+import * as $r29 from "./routes/api/send_email.ts";
+import * as $r30 from "./routes/api/send_message.ts";
+import * as $r31 from "./routes/api/tokens.ts";
+import * as $r32 from "./routes/api/tokens/[id].ts";
+import * as $r33 from "./routes/api/users.ts";
+import * as $r34 from "./routes/api/users/[id].ts";
+import * as $r35 from "./routes/broadcasts.tsx";
+import * as $r36 from "./routes/contacts.tsx";
+import * as $r37 from "./routes/contacts/[id].tsx";
+import * as $r38 from "./routes/docs.tsx";
+import * as $r39 from "./routes/health.ts";
+import * as $r40 from "./routes/index.tsx";
+import * as $r41 from "./routes/login.tsx";
+import * as $r42 from "./routes/logout.ts";
+import * as $r43 from "./routes/openapi.json.ts";
+import * as $r44 from "./routes/ready.ts";
+import * as $r45 from "./routes/settings.tsx";
+import * as $r46 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r47 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r48 from "./routes/webhooks/twilio/sms.ts";
+import * as $r49 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/Broadcasts.tsx";
@@ -57,8 +59,9 @@ import * as $i5 from "./islands/ConversationList.tsx";
 import * as $i6 from "./islands/ConversationPane.tsx";
 import * as $i7 from "./islands/EmailComposer.tsx";
 import * as $i8 from "./islands/PasswordChange.tsx";
-import * as $i9 from "./islands/TwoFactorSettings.tsx";
-import * as $i10 from "./islands/UserAdmin.tsx";
+import * as $i9 from "./islands/SavedReplies.tsx";
+import * as $i10 from "./islands/TwoFactorSettings.tsx";
+import * as $i11 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -88,28 +91,30 @@ export const manifest: Manifest = {
     "api/message/[id]/cancel.ts": $r23,
     "api/message/[id]/retry.ts": $r24,
     "api/sandbox/inbound.ts": $r25,
-    "api/search.ts": $r26,
-    "api/send_email.ts": $r27,
-    "api/send_message.ts": $r28,
-    "api/tokens.ts": $r29,
-    "api/tokens/[id].ts": $r30,
-    "api/users.ts": $r31,
-    "api/users/[id].ts": $r32,
-    "broadcasts.tsx": $r33,
-    "contacts.tsx": $r34,
-    "contacts/[id].tsx": $r35,
-    "docs.tsx": $r36,
-    "health.ts": $r37,
-    "index.tsx": $r38,
-    "login.tsx": $r39,
-    "logout.ts": $r40,
-    "openapi.json.ts": $r41,
-    "ready.ts": $r42,
-    "settings.tsx": $r43,
-    "webhooks/sendgrid/events.ts": $r44,
-    "webhooks/sendgrid/inbound.ts": $r45,
-    "webhooks/twilio/sms.ts": $r46,
-    "webhooks/twilio/status.ts": $r47,
+    "api/saved_replies.ts": $r26,
+    "api/saved_replies/[id].ts": $r27,
+    "api/search.ts": $r28,
+    "api/send_email.ts": $r29,
+    "api/send_message.ts": $r30,
+    "api/tokens.ts": $r31,
+    "api/tokens/[id].ts": $r32,
+    "api/users.ts": $r33,
+    "api/users/[id].ts": $r34,
+    "broadcasts.tsx": $r35,
+    "contacts.tsx": $r36,
+    "contacts/[id].tsx": $r37,
+    "docs.tsx": $r38,
+    "health.ts": $r39,
+    "index.tsx": $r40,
+    "login.tsx": $r41,
+    "logout.ts": $r42,
+    "openapi.json.ts": $r43,
+    "ready.ts": $r44,
+    "settings.tsx": $r45,
+    "webhooks/sendgrid/events.ts": $r46,
+    "webhooks/sendgrid/inbound.ts": $r47,
+    "webhooks/twilio/sms.ts": $r48,
+    "webhooks/twilio/status.ts": $r49,
   },
   islands: {
     "ApiTokens": $i0.default,
@@ -121,7 +126,8 @@ export const manifest: Manifest = {
     "ConversationPane": $i6.default,
     "EmailComposer": $i7.default,
     "PasswordChange": $i8.default,
-    "TwoFactorSettings": $i9.default,
-    "UserAdmin": $i10.default,
+    "SavedReplies": $i9.default,
+    "TwoFactorSettings": $i10.default,
+    "UserAdmin": $i11.default,
   },
 };

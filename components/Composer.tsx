@@ -9,6 +9,8 @@ import {
 } from "@/lib/shared/sms_segments.ts";
 import { IconSend } from "./Icons.tsx";
 import { SendLater } from "./SendLater.tsx";
+import { SavedReplyMenu, useSavedReplies } from "./SavedReplyPicker.tsx";
+import { unfilled } from "@/lib/shared/template.ts";
 
 /** Twilio refuses bodies longer than this many characters. */
 export const MAX_SMS_CHARS = 1600;
@@ -82,12 +84,22 @@ export function Composer(props: {
   /** Offers "Send later" (texts): the text and the chosen instant. */
   onSchedule?: (text: string, sendAt: string) => void;
   timeZone?: string;
+  /** The contact's values for saved replies' variables; `/` offers the replies when given. */
+  contact?: Record<string, string>;
 }) {
   const [text, setText] = useState("");
   const area = useRef<HTMLTextAreaElement>(null);
+  const replies = useSavedReplies({
+    contact: props.contact ?? {},
+    onInsert: (next, caret) => {
+      update(next);
+      requestAnimationFrame(() => area.current?.setSelectionRange(caret, caret));
+    },
+  });
   const count = props.channel === "sms" && text ? countSms(text) : null;
   const tooLong = !!count && count.characters > MAX_SMS_CHARS;
-  const canSend = text.trim().length > 0 && !tooLong && !props.disabled;
+  const missing = unfilled(text);
+  const canSend = text.trim().length > 0 && !tooLong && !props.disabled && !missing.length;
 
   const fit = () => {
     const el = area.current;
@@ -114,6 +126,9 @@ export function Composer(props: {
         submit();
       }}
     >
+      {replies.open && (
+        <SavedReplyMenu matches={replies.matches} active={replies.active} onPick={replies.insert} />
+      )}
       <div class="composer-row">
         <label class="sr-only" for="composer-text">Message</label>
         <textarea
@@ -123,8 +138,14 @@ export function Composer(props: {
           value={text}
           placeholder={props.disabled ?? props.placeholder}
           disabled={!!props.disabled}
-          onInput={(e) => update(e.currentTarget.value)}
+          onInput={(e) => {
+            update(e.currentTarget.value);
+            if (props.contact) {
+              replies.typed(e.currentTarget.value, e.currentTarget.selectionStart ?? 0);
+            }
+          }}
           onKeyDown={(e) => {
+            if (replies.key(e)) return;
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               submit();
@@ -151,6 +172,15 @@ export function Composer(props: {
           <IconSend size={18} />
         </button>
       </div>
+      {missing.length > 0 && (
+        <p
+          class="callout callout-warning callout-small"
+          role="alert"
+          data-testid="missing-variables"
+        >
+          No value for {missing.map((m) => `{{${m}}}`).join(", ")}: write it in before sending
+        </p>
+      )}
       {count && (
         <SmsCounter
           count={count}

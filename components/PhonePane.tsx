@@ -7,6 +7,7 @@ import { loadOlder } from "@/lib/client/actions.ts";
 import { retryMessage, sendMessage } from "@/lib/client/send.ts";
 import { ThreadView } from "./ThreadView.tsx";
 import { Composer } from "./Composer.tsx";
+import { contactValues } from "@/lib/shared/template.ts";
 import { OptOutBanner } from "./OptOutBanner.tsx";
 import { Avatar, ChannelIcon } from "./Avatar.tsx";
 import { BackButton, ContactName } from "./PaneTitle.tsx";
@@ -88,6 +89,7 @@ export function PhonePane(props: {
             ? (text, sendAt) => void sendMessage(store, text, sendAt)
             : undefined}
           timeZone={store.timeZone.value}
+          contact={contactValues(conv?.contact_name ?? null, address)}
           disabled={optOut
             ? `Can't text ${label}: they replied ${optOut.keyword.toUpperCase()}`
             : undefined}

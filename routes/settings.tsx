@@ -23,12 +23,16 @@ import TwoFactorSettings from "@/islands/TwoFactorSettings.tsx";
 import ApiTokens from "@/islands/ApiTokens.tsx";
 import UserAdmin from "@/islands/UserAdmin.tsx";
 import AuditLog, { AUDIT_PAGE } from "@/islands/AuditLog.tsx";
+import SavedReplies from "@/islands/SavedReplies.tsx";
+import type { SavedReply } from "@/lib/saved_replies/schemas.ts";
+import { listSavedReplies } from "@/lib/saved_replies/service.ts";
 import type { ComponentChildren } from "preact";
 
 interface SettingsData {
   me: User;
   csrfToken: string | null;
   tokens: ApiToken[];
+  replies: SavedReply[];
   /** Admins only, like everything below. */
   users: User[] | null;
   audit: { entries: AuditEntry[]; next_before: number | null } | null;
@@ -41,16 +45,18 @@ export const handler = define.handlers({
     const { sql } = c.var.app;
     const p = c.var.principal;
     const admin = p.role === "admin";
-    const [me, tokens, users, audit] = await Promise.all([
+    const [me, tokens, users, audit, replies] = await Promise.all([
       findUser(sql, p.userId),
       listApiTokens(sql, admin ? undefined : p.userId),
       admin ? listUsers(sql) : null,
       admin ? listAudit(sql, { limit: AUDIT_PAGE }) : null,
+      listSavedReplies(sql, c.var.app.settings, p.userId),
     ]);
     return page<SettingsData>({
       me,
       csrfToken: p.csrfToken ?? null,
       tokens,
+      replies: replies.saved_replies,
       users,
       audit,
       timeZone: zoneFromCookie(c.req.header("cookie")),
@@ -81,6 +87,7 @@ export default define.page<SettingsData>(({ data }) => {
     ["account", "Account", IconPerson],
     ["security", "Security", IconShield],
     ["tokens", "API tokens", IconKey],
+    ["replies", "Saved replies", IconHistory],
   ];
   if (admin) nav.push(["users", "Users", IconUsers], ["audit", "Audit log", IconHistory]);
   const owners = data.users ? Object.fromEntries(data.users.map((u) => [u.id, u.email])) : null;
@@ -167,6 +174,14 @@ export default define.page<SettingsData>(({ data }) => {
             timeZone={data.timeZone}
             now={data.now}
           />
+        </Section>
+
+        <Section
+          id="replies"
+          title="Saved replies"
+          lead="Shared by the team. In a conversation, type / and a few letters of a title to insert one."
+        >
+          <SavedReplies replies={data.replies} csrfToken={data.csrfToken} />
         </Section>
 
         {data.users && (

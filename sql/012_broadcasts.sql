@@ -43,3 +43,14 @@ create index broadcast_recipients_pending_idx on broadcast_recipients (broadcast
 
 alter table messages add column broadcast_id uuid references broadcasts (id) on delete set null;
 create index messages_broadcast_idx on messages (broadcast_id) where broadcast_id is not null;
+
+-- Saved replies the team shares, inserted from the composer with `/` and a few letters.
+create table saved_replies (
+  id uuid primary key default gen_random_uuid(),
+  title text not null check (length(title) between 1 and 80),
+  body text not null check (length(body) between 1 and 1600),
+  created_by uuid references users (id) on delete set null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create unique index saved_replies_title_idx on saved_replies (lower(title));

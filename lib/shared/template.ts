@@ -20,8 +20,15 @@ export interface Filled {
   unknown: string[];
 }
 
-/** Replaces every `{{name}}` with its value; names without a value are reported, never sent. */
-export function fillTemplate(text: string, values: Record<string, string | undefined>): Filled {
+/**
+ * Replaces every `{{name}}` with its value; names without a value are reported (and left blank,
+ * or kept as `{{name}}` for a person to fill in with `keepMissing`).
+ */
+export function fillTemplate(
+  text: string,
+  values: Record<string, string | undefined>,
+  options: { keepMissing?: boolean } = {},
+): Filled {
   const missing = new Set<string>();
   const unknown = new Set<string>();
   const filled = text.replace(VARIABLE, (_, raw: string) => {
@@ -30,7 +37,7 @@ export function fillTemplate(text: string, values: Record<string, string | undef
     const value = values[name]?.trim();
     if (!value) {
       missing.add(name);
-      return "";
+      return options.keepMissing ? `{{${name}}}` : "";
     }
     return value;
   });
@@ -54,4 +61,9 @@ export function contactValues(
     "contact.last_name": parts.length > 1 ? parts[parts.length - 1] : "",
     "contact.phone": phone,
   };
+}
+
+/** The `{{…}}` placeholders still in a text (a saved reply's variables nobody filled in). */
+export function unfilled(text: string): string[] {
+  return variablesIn(text);
 }
