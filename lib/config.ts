@@ -43,6 +43,8 @@ export const SETTINGS = {
   // What one SMS segment costs, for a broadcast's estimate (Twilio's US price, in USD).
   HATCH_SMS_SEGMENT_COST: { default: "0.0083", schema: z.coerce.number().min(0).max(10) },
   HATCH_BUSINESS_NAME: { default: "", schema: z.string().max(100) },
+  // How customers reach a person (a phone number, an email): the answer to HELP.
+  HATCH_BUSINESS_CONTACT: { default: "", schema: z.string().max(200) },
   HATCH_QUIET_HOURS: {
     default: "08:00-21:00",
     schema: z.string().regex(/^(off|\d{1,2}:\d{2}-\d{1,2}:\d{2})$/, "write HH:MM-HH:MM or off"),

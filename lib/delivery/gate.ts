@@ -76,7 +76,8 @@ export async function passGate(deps: GateDeps, m: Row): Promise<boolean> {
     }
   }
   const out = await optOutOf(deps.sql, m.from_contact, m.to_contact);
-  if (out) {
+  // An opt-out's confirmation (keyword stop on our side) is the one text that still goes.
+  if (out && m.keyword !== "stop") {
     await applyStatus(deps.sql, "messages", m.id, {
       status: "failed",
       errorCode: "opted_out",

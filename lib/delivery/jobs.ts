@@ -6,6 +6,7 @@ export interface JobPayloads {
   deliver_email: { email_id: string };
   apply_status: { kind: "message" | "email"; id: string; status: string };
   broadcast_dispatch: { broadcast_id: string };
+  keyword_reply: { message_id: string };
 }
 
 /** How many times a delivery is tried before it is marked failed. */

@@ -15,6 +15,7 @@ import { addJob, type JobPayloads } from "./jobs.ts";
 import { type GateDeps, passGate, takeSlot } from "./gate.ts";
 import { slotDone } from "./pacing.ts";
 import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
+import { answerKeyword } from "@/lib/messages/keyword_replies.ts";
 import { pruneExpired } from "@/lib/maintenance.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
@@ -217,6 +218,10 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
     broadcast_dispatch: async (payload) => {
       const p = payload as JobPayloads["broadcast_dispatch"];
       await dispatchBroadcast(deps.sql, deps.settings, p.broadcast_id);
+    },
+    keyword_reply: async (payload) => {
+      const p = payload as JobPayloads["keyword_reply"];
+      await answerKeyword(deps.sql, deps.settings, p.message_id);
     },
     reconcile_statuses: async () => {
       await reconcileStatuses(deps.sql, deps.sms, deps.settings.HATCH_RECONCILE_MINUTES);

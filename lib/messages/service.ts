@@ -4,7 +4,8 @@ import { threadPage } from "@/lib/db/thread.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { conversationUpsert, touchConversation } from "@/lib/conversations/service.ts";
-import { BULK_PRIORITY, jobCall } from "@/lib/delivery/jobs.ts";
+import { addJob, BULK_PRIORITY, jobCall } from "@/lib/delivery/jobs.ts";
+import { isPlainOptOut } from "./opt_out_words.ts";
 import { sendTime } from "./send_time.ts";
 import { type Actor, auditInsert } from "@/lib/auth/audit.ts";
 import { smsFromAddress } from "@/lib/providers/select.ts";
@@ -25,7 +26,7 @@ export async function sendMessage(
   sql: Tx,
   settings: Settings,
   input: SendMessageInput,
-  options: { actor?: Actor; bulk?: BulkSend } = {},
+  options: { actor?: Actor; bulk?: BulkSend; optOutConfirmation?: boolean } = {},
 ): Promise<SendMessageResult> {
   const to = parseRecipient(input.to, settings.HATCH_DEFAULT_COUNTRY);
   const sendAt = sendTime(input.send_at);
@@ -41,7 +42,10 @@ export async function sendMessage(
   if (to.channel === "chat" && input.media_urls?.length) {
     throw new BadRequestError("media_urls: attachments go out by MMS only, to a phone number");
   }
-  if (to.channel === "sms") await assertNotOptedOut(sql, from, to.address);
+  // The one text that may follow an opt-out is its confirmation.
+  if (to.channel === "sms" && !options.optOutConfirmation) {
+    await assertNotOptedOut(sql, from, to.address);
+  }
   const id = conversationId(from, to.address);
   if (input.conversation_id && input.conversation_id !== id) {
     const [known] = await sql`select 1 from conversations where id = ${input.conversation_id}`;
@@ -72,11 +76,13 @@ export async function sendMessage(
   } returning id
     ), message as (
       insert into messages (id, conversation_id, channel, direction, from_contact, to_contact, body,
-        media, status, provider, send_at, marketing, broadcast_id, created_at)
+        media, status, provider, send_at, marketing, broadcast_id, keyword, created_at)
       select ${messageId}::uuid, conversation.id, ${to.channel}, 'outbound', ${from}, ${to.address},
         ${input.content}, ${sql.json(media)}, ${status}, ${sms ? settings.smsProvider : null},
         ${sendAt ?? null}, ${marketing}, ${options.bulk?.broadcastId ?? null},
-        coalesce(${sendAt ?? null}::timestamptz, now())
+        ${options.optOutConfirmation ? "stop" : null}, coalesce(${
+    sendAt ?? null
+  }::timestamptz, now())
       from conversation
       returning id
     )${
@@ -202,7 +208,8 @@ async function storeInboundSms(sql: Sql, sms: InboundSms): Promise<string> {
       preview: sms.body || (sms.media?.length ? "(media)" : ""),
       direction: "inbound",
     });
-    const keyword = keywordOf(sms.body);
+    const plainOptOut = !keywordOf(sms.body) && isPlainOptOut(sms.body);
+    const keyword = keywordOf(sms.body) ?? (plainOptOut ? "stop" : undefined);
     const [row] = await tx`
       insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
         media, status, provider, provider_message_id, keyword)
@@ -215,8 +222,13 @@ async function storeInboundSms(sql: Sql, sms: InboundSms): Promise<string> {
         sender: sms.to,
         recipient: sms.from,
         keyword,
-        word: sms.body.trim(),
+        word: sms.body.trim().slice(0, 60),
       });
+      // Carriers and Twilio answer their own keywords; words they do not know are ours to
+      // confirm, and HELP gets the business's contact details.
+      if (plainOptOut || keyword === "help") {
+        await addJob(tx, "keyword_reply", { message_id: row.id as string });
+      }
     }
     return row.id as string;
   });
