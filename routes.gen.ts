@@ -35,21 +35,26 @@ import * as $r31 from "./routes/api/tokens.ts";
 import * as $r32 from "./routes/api/tokens/[id].ts";
 import * as $r33 from "./routes/api/users.ts";
 import * as $r34 from "./routes/api/users/[id].ts";
-import * as $r35 from "./routes/broadcasts.tsx";
-import * as $r36 from "./routes/contacts.tsx";
-import * as $r37 from "./routes/contacts/[id].tsx";
-import * as $r38 from "./routes/docs.tsx";
-import * as $r39 from "./routes/health.ts";
-import * as $r40 from "./routes/index.tsx";
-import * as $r41 from "./routes/login.tsx";
-import * as $r42 from "./routes/logout.ts";
-import * as $r43 from "./routes/openapi.json.ts";
-import * as $r44 from "./routes/ready.ts";
-import * as $r45 from "./routes/settings.tsx";
-import * as $r46 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r47 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r48 from "./routes/webhooks/twilio/sms.ts";
-import * as $r49 from "./routes/webhooks/twilio/status.ts";
+import * as $r35 from "./routes/api/webhook_deliveries/[id]/resend.ts";
+import * as $r36 from "./routes/api/webhooks.ts";
+import * as $r37 from "./routes/api/webhooks/[id].ts";
+import * as $r38 from "./routes/api/webhooks/[id]/deliveries.ts";
+import * as $r39 from "./routes/api/webhooks/[id]/rotate.ts";
+import * as $r40 from "./routes/broadcasts.tsx";
+import * as $r41 from "./routes/contacts.tsx";
+import * as $r42 from "./routes/contacts/[id].tsx";
+import * as $r43 from "./routes/docs.tsx";
+import * as $r44 from "./routes/health.ts";
+import * as $r45 from "./routes/index.tsx";
+import * as $r46 from "./routes/login.tsx";
+import * as $r47 from "./routes/logout.ts";
+import * as $r48 from "./routes/openapi.json.ts";
+import * as $r49 from "./routes/ready.ts";
+import * as $r50 from "./routes/settings.tsx";
+import * as $r51 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r52 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r53 from "./routes/webhooks/twilio/sms.ts";
+import * as $r54 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/Broadcasts.tsx";
@@ -100,21 +105,26 @@ export const manifest: Manifest = {
     "api/tokens/[id].ts": $r32,
     "api/users.ts": $r33,
     "api/users/[id].ts": $r34,
-    "broadcasts.tsx": $r35,
-    "contacts.tsx": $r36,
-    "contacts/[id].tsx": $r37,
-    "docs.tsx": $r38,
-    "health.ts": $r39,
-    "index.tsx": $r40,
-    "login.tsx": $r41,
-    "logout.ts": $r42,
-    "openapi.json.ts": $r43,
-    "ready.ts": $r44,
-    "settings.tsx": $r45,
-    "webhooks/sendgrid/events.ts": $r46,
-    "webhooks/sendgrid/inbound.ts": $r47,
-    "webhooks/twilio/sms.ts": $r48,
-    "webhooks/twilio/status.ts": $r49,
+    "api/webhook_deliveries/[id]/resend.ts": $r35,
+    "api/webhooks.ts": $r36,
+    "api/webhooks/[id].ts": $r37,
+    "api/webhooks/[id]/deliveries.ts": $r38,
+    "api/webhooks/[id]/rotate.ts": $r39,
+    "broadcasts.tsx": $r40,
+    "contacts.tsx": $r41,
+    "contacts/[id].tsx": $r42,
+    "docs.tsx": $r43,
+    "health.ts": $r44,
+    "index.tsx": $r45,
+    "login.tsx": $r46,
+    "logout.ts": $r47,
+    "openapi.json.ts": $r48,
+    "ready.ts": $r49,
+    "settings.tsx": $r50,
+    "webhooks/sendgrid/events.ts": $r51,
+    "webhooks/sendgrid/inbound.ts": $r52,
+    "webhooks/twilio/sms.ts": $r53,
+    "webhooks/twilio/status.ts": $r54,
   },
   islands: {
     "ApiTokens": $i0.default,

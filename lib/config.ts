@@ -42,6 +42,7 @@ export const SETTINGS = {
   TWILIO_MPS: { default: "1", schema: z.coerce.number().min(0.1).max(1000) },
   // What one SMS segment costs, for a broadcast's estimate (Twilio's US price, in USD).
   HATCH_SMS_SEGMENT_COST: { default: "0.0083", schema: z.coerce.number().min(0).max(10) },
+  HATCH_WEBHOOK_DISABLE_DAYS: { default: "3", schema: int(1, 365) },
   HATCH_BUSINESS_NAME: { default: "", schema: z.string().max(100) },
   // How customers reach a person (a phone number, an email): the answer to HELP.
   HATCH_BUSINESS_CONTACT: { default: "", schema: z.string().max(200) },

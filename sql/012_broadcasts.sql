@@ -54,3 +54,42 @@ create table saved_replies (
   updated_at timestamptz not null default now()
 );
 create unique index saved_replies_title_idx on saved_replies (lower(title));
+
+-- Outgoing webhooks, signed as the Standard Webhooks specification says.
+create table webhook_endpoints (
+  id uuid primary key default gen_random_uuid(),
+  url text not null,
+  events text[] not null,
+  secret text not null,
+  -- After a rotation the old secret also signs, until this time (receivers move over meanwhile).
+  previous_secret text,
+  previous_secret_until timestamptz,
+  -- The first failure since the last success; failing for days disables the endpoint.
+  failing_since timestamptz,
+  disabled_at timestamptz,
+  disabled_reason text,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+
+create table webhook_deliveries (
+  id uuid primary key default gen_random_uuid(),
+  endpoint_id uuid not null references webhook_endpoints (id) on delete cascade,
+  event_type text not null,
+  payload jsonb not null,
+  state text not null check (state in ('pending', 'succeeded', 'failed')),
+  attempts integer not null default 0,
+  response_status integer,
+  response_body text,
+  error text,
+  last_attempt_at timestamptz,
+  created_at timestamptz not null default now()
+);
+create index webhook_deliveries_endpoint_idx on webhook_deliveries (endpoint_id, created_at desc);
+
+-- How far the fan-out has read the event log (one row; a worker holds it while it reads).
+create table webhook_cursor (
+  id integer primary key check (id = 1),
+  last_event_id bigint not null
+);
+insert into webhook_cursor (id, last_event_id) select 1, coalesce(max(id), 0) from events;

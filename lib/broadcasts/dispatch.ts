@@ -9,6 +9,8 @@ import { addJob } from "@/lib/delivery/jobs.ts";
 import { pacingIntervalMs } from "@/lib/delivery/gate.ts";
 import { sendMessage } from "@/lib/messages/service.ts";
 import { fillTemplate } from "@/lib/shared/template.ts";
+import { emitWebhook } from "@/lib/webhooks/fanout.ts";
+import { getBroadcast } from "./service.ts";
 
 const log = logger("broadcast");
 
@@ -82,8 +84,11 @@ export async function dispatchBroadcast(
     });
     return;
   }
-  await sql`
-    update broadcasts set state = 'finished', finished_at = now(), updated_at = now()
-    where id = ${id} and state = 'running'`;
+  await sql.begin(async (tx) => {
+    const [done] = await tx`
+      update broadcasts set state = 'finished', finished_at = now(), updated_at = now()
+      where id = ${id} and state = 'running' returning id`;
+    if (done) await emitWebhook(tx, "broadcast.finished", await getBroadcast(tx, id));
+  });
   log.info("Broadcast {id} finished", { id });
 }

@@ -7,6 +7,7 @@ export interface JobPayloads {
   apply_status: { kind: "message" | "email"; id: string; status: string };
   broadcast_dispatch: { broadcast_id: string };
   keyword_reply: { message_id: string };
+  deliver_webhook: { delivery_id: string };
 }
 
 /** How many times a delivery is tried before it is marked failed. */

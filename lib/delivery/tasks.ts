@@ -16,6 +16,7 @@ import { type GateDeps, passGate, takeSlot } from "./gate.ts";
 import { slotDone } from "./pacing.ts";
 import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
 import { answerKeyword } from "@/lib/messages/keyword_replies.ts";
+import { deliverWebhook } from "@/lib/webhooks/send.ts";
 import { pruneExpired } from "@/lib/maintenance.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
@@ -218,6 +219,14 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
     broadcast_dispatch: async (payload) => {
       const p = payload as JobPayloads["broadcast_dispatch"];
       await dispatchBroadcast(deps.sql, deps.settings, p.broadcast_id);
+    },
+    deliver_webhook: async (payload, helpers) => {
+      const p = payload as JobPayloads["deliver_webhook"];
+      await deliverWebhook(deps.sql, {
+        id: p.delivery_id,
+        disableAfterDays: deps.settings.HATCH_WEBHOOK_DISABLE_DAYS,
+        helpers,
+      });
     },
     keyword_reply: async (payload) => {
       const p = payload as JobPayloads["keyword_reply"];

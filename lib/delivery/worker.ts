@@ -15,6 +15,7 @@ import { logger } from "@/lib/log.ts";
 import { settlesWithin } from "@/lib/stop.ts";
 import { type DeliveryDeps, deliveryTasks, providersFor } from "./tasks.ts";
 import { startWakeTimer } from "./wake.ts";
+import { startWebhookFanout } from "@/lib/webhooks/fanout.ts";
 
 const log = logger("worker");
 
@@ -135,6 +136,7 @@ export async function startWorker(
   beat();
   const timer = setInterval(beat, beatMs);
   const wake = startWakeTimer(sql, () => pool?.nudge(1));
+  const webhooks = startWebhookFanout(sql);
   log.info("Worker started: {concurrency} at a time, SMS via {sms}, email via {email}", {
     concurrency: settings.HATCH_WORKER_CONCURRENCY,
     sms: deps.sms.name,
@@ -147,6 +149,7 @@ export async function startWorker(
     stop: async () => {
       stopping = true;
       wake.stop();
+      await webhooks.stop();
       clearTimeout(restartTimer);
       clearInterval(timer);
       await beating;

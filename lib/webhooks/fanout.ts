@@ -1,0 +1,82 @@
+// From the event log to webhook deliveries: each worker process looks every second, and the one
+// that holds the cursor row turns new events into a delivery (and its job) per subscribed
+// endpoint, in one transaction with the cursor's move.
+import type { Sql, Tx } from "@/lib/db/connect.ts";
+import { addJob } from "@/lib/delivery/jobs.ts";
+import { logger } from "@/lib/log.ts";
+import { toMessage } from "@/lib/messages/service.ts";
+import { toEmail } from "@/lib/emails/service.ts";
+import { WEBHOOK_ATTEMPTS } from "./service.ts";
+
+const log = logger("webhooks");
+const FINAL = new Set(["sent", "delivered", "undelivered", "failed"]);
+
+// deno-lint-ignore no-explicit-any -- an events row
+function eventType(e: Record<string, any>): string | undefined {
+  const kind = e.type === "message_update" ? "message" : e.type === "email_update" ? "email" : "";
+  if (!kind) return undefined;
+  if (e.action === "INSERT" && e.payload?.direction === "inbound") return `${kind}.received`;
+  if (
+    e.action === "UPDATE" && e.payload?.direction === "outbound" && FINAL.has(e.payload?.status)
+  ) {
+    return `${kind}.status`;
+  }
+  return undefined;
+}
+
+/** Queues one delivery of `type` with `data` to every enabled endpoint subscribed to it. */
+export async function emitWebhook(sql: Tx, type: string, data: unknown): Promise<number> {
+  const endpoints = await sql`
+    select id from webhook_endpoints where disabled_at is null and ${type} = any(events)`;
+  const payload = { type, timestamp: new Date().toISOString(), data };
+  for (const e of endpoints) {
+    const [d] = await sql`
+      insert into webhook_deliveries (endpoint_id, event_type, payload, state)
+      values (${e.id}, ${type}, ${sql.json(payload as never)}, 'pending') returning id`;
+    await addJob(sql, "deliver_webhook", { delivery_id: d.id as string }, {
+      maxAttempts: WEBHOOK_ATTEMPTS,
+    });
+  }
+  return endpoints.length;
+}
+
+/** Turns the events since the cursor into deliveries; false when another worker holds it. */
+export async function fanOut(sql: Sql): Promise<boolean> {
+  return await sql.begin(async (tx) => {
+    const [cursor] = await tx`
+      select last_event_id from webhook_cursor where id = 1 for update skip locked`;
+    if (!cursor) return false;
+    const events = await tx`
+      select * from events where id > ${cursor.last_event_id} order by id limit 500`;
+    if (!events.length) return true;
+    const [{ any }] = await tx`
+      select exists (select 1 from webhook_endpoints where disabled_at is null) as any`;
+    for (const e of any ? events : []) {
+      const type = eventType(e);
+      if (!type) continue;
+      const table = type.startsWith("message") ? "messages" : "emails";
+      const [row] = await tx`select * from ${tx(table)} where id = ${e.entity_id}`;
+      if (!row) continue;
+      await emitWebhook(tx, type, table === "messages" ? toMessage(row) : toEmail(row));
+    }
+    await tx`
+      update webhook_cursor set last_event_id = ${events[events.length - 1].id} where id = 1`;
+    return true;
+  });
+}
+
+/** Runs the fan-out every second until stopped. */
+export function startWebhookFanout(sql: Sql): { stop: () => Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = running.then(() => fanOut(sql)).catch((e) =>
+      log.warn("Webhook fan-out failed: {error}", { error: String(e) })
+    );
+  }, 1_000);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

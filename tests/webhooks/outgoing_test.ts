@@ -1,0 +1,166 @@
+// Outgoing webhooks: a receiver built with the `standardwebhooks` library verifies every delivery;
+// a tampered one fails; a 500 is retried until it succeeds, and the log shows it all.
+import assert from "node:assert/strict";
+import { Webhook } from "standardwebhooks";
+import { startWorker } from "@/lib/delivery/worker.ts";
+import {
+  jsonRequest,
+  onTeardown,
+  randomPhone,
+  startTestApp,
+  test,
+  waitUntil,
+} from "@/tests/helpers.ts";
+
+const t = await startTestApp();
+const worker = await startWorker({
+  sql: t.ctx.sql,
+  databaseUrl: t.databaseUrl,
+  settings: t.ctx.settings,
+});
+onTeardown(() => worker.stop());
+
+/** What the receiver got: the raw request, and whether it verified with each secret. */
+interface Received {
+  body: string;
+  headers: Record<string, string>;
+  verified: Record<string, boolean>;
+}
+const received: Received[] = [];
+let secrets: string[] = [];
+let failNext = 0;
+const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
+  const body = await req.text();
+  const headers = Object.fromEntries(req.headers);
+  const verified: Record<string, boolean> = {};
+  for (const s of secrets) {
+    try {
+      new Webhook(s).verify(body, headers);
+      verified[s] = true;
+    } catch {
+      verified[s] = false;
+    }
+  }
+  received.push({ body, headers, verified });
+  if (failNext > 0) {
+    failNext--;
+    return new Response("upstream down", { status: 500 });
+  }
+  return new Response("thanks");
+});
+onTeardown(() => server.shutdown());
+const url = `http://127.0.0.1:${server.addr.port}/hooks`;
+
+async function subscribe(events: string[]): Promise<{ id: string; secret: string }> {
+  const res = await jsonRequest(t.app, "/api/webhooks", { url, events });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { endpoint, secret } = await res.json();
+  assert.match(secret, /^whsec_/);
+  return { id: endpoint.id, secret };
+}
+
+const ofType = (type: string, to: string) =>
+  received.filter((r) => {
+    const p = JSON.parse(r.body);
+    return p.type === type && (p.data.to_contact === to || p.data.from_contact === to);
+  });
+
+test("every delivery verifies with the library; a tampered one does not", async () => {
+  const { id, secret } = await subscribe(["message.status", "message.received"]);
+  secrets = [secret];
+  const to = randomPhone();
+  const sent = await jsonRequest(t.app, "/api/send_message", { to, content: "Your order shipped" });
+  const { conversation_id } = await sent.json();
+  await jsonRequest(t.app, "/api/sandbox/inbound", { conversation_id, body: "Thanks!" });
+  await waitUntil(t.ctx.sql, () =>
+    Promise.resolve(
+      ofType("message.status", to).some((r) => JSON.parse(r.body).data.status === "delivered") &&
+        ofType("message.received", to).length === 1,
+    ));
+  const mine = [...ofType("message.status", to), ...ofType("message.received", to)];
+  assert.ok(mine.length >= 2);
+  for (const r of mine) {
+    assert.equal(r.verified[secret], true, r.body);
+    assert.match(r.headers["webhook-id"], /^[0-9a-f-]{36}$/);
+  }
+  const one = mine[0];
+  const tampered = one.body.replace("Your order shipped", "Your order was cancelled");
+  assert.notEqual(tampered, one.body);
+  assert.throws(() => new Webhook(secret).verify(tampered, one.headers));
+  assert.throws(() => new Webhook(secret).verify(one.body, { ...one.headers, "webhook-id": "x" }));
+  const log = await (await t.app.request(`/api/webhooks/${id}/deliveries`)).json();
+  assert.ok(log.deliveries.every((d: { state: string }) => d.state === "succeeded"));
+  await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
+});
+
+test("an endpoint answering 500 gets retries, then succeeds, and the log shows it", async () => {
+  const { id, secret } = await subscribe(["message.received"]);
+  secrets = [secret];
+  const from = randomPhone();
+  const sent = await jsonRequest(t.app, "/api/send_message", { to: from, content: "Hello" });
+  const { conversation_id } = await sent.json();
+  failNext = 2;
+  await jsonRequest(t.app, "/api/sandbox/inbound", { conversation_id, body: "Is it open?" });
+  const delivery = await waitUntil(t.ctx.sql, async () => {
+    const log = await (await t.app.request(`/api/webhooks/${id}/deliveries`)).json();
+    return log.deliveries.find((d: { state: string }) => d.state === "succeeded");
+  }, 60_000);
+  assert.equal(delivery.attempts, 3);
+  assert.equal(delivery.response_status, 200);
+  assert.equal(delivery.response_body, "thanks");
+  const attempts = ofType("message.received", from);
+  assert.equal(attempts.length, 3);
+  // Every attempt carries the same webhook-id: the receiver can drop repeats.
+  assert.equal(new Set(attempts.map((a) => a.headers["webhook-id"])).size, 1);
+  // Send again: a new delivery of the same payload.
+  const again = await t.app.request(`/api/webhook_deliveries/${delivery.id}/resend`, {
+    method: "POST",
+  });
+  assert.equal(again.status, 202);
+  await waitUntil(t.ctx.sql, () => Promise.resolve(ofType("message.received", from).length === 4));
+  await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
+});
+
+test("after a rotation both secrets verify during the grace period", async () => {
+  const { id, secret: old } = await subscribe(["message.received"]);
+  const rotated = await (await t.app.request(`/api/webhooks/${id}/rotate`, { method: "POST" }))
+    .json();
+  assert.notEqual(rotated.secret, old);
+  assert.ok(rotated.endpoint.previous_secret_until);
+  secrets = [old, rotated.secret];
+  const from = randomPhone();
+  const sent = await jsonRequest(t.app, "/api/send_message", { to: from, content: "Hi" });
+  const { conversation_id } = await sent.json();
+  await jsonRequest(t.app, "/api/sandbox/inbound", { conversation_id, body: "Hey" });
+  const [r] = await waitUntil(t.ctx.sql, () => {
+    const got = ofType("message.received", from);
+    return Promise.resolve(got.length ? got : undefined);
+  });
+  assert.deepEqual(r.verified, { [old]: true, [rotated.secret]: true });
+  await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
+});
+
+test("an endpoint failing for days is disabled, and the admins are told in the audit log", async () => {
+  const { id } = await subscribe(["message.received"]);
+  await t.ctx.sql`
+    update webhook_endpoints set failing_since = now() - interval '4 days' where id = ${id}`;
+  failNext = 1;
+  const from = randomPhone();
+  const sent = await jsonRequest(t.app, "/api/send_message", { to: from, content: "Hi" });
+  const { conversation_id } = await sent.json();
+  await jsonRequest(t.app, "/api/sandbox/inbound", { conversation_id, body: "Hey" });
+  const off = await waitUntil(t.ctx.sql, async () => {
+    const [e] = await t.ctx.sql`select disabled_at, disabled_reason, url from webhook_endpoints
+      where id = ${id} and disabled_at is not null`;
+    return e;
+  });
+  assert.equal(off.disabled_reason, "Failing for more than 3 days");
+  const [entry] = await t.ctx.sql`
+    select actor_label from audit_log where action = 'webhook.disabled' and target = ${off.url}`;
+  assert.equal(entry.actor_label, "Hatch");
+  const list = await (await t.app.request("/api/webhooks")).json();
+  assert.ok(
+    list.webhooks.find((w: { id: string; disabled_at: string }) => w.id === id).disabled_at,
+  );
+  await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
+});
