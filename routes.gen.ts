@@ -67,6 +67,7 @@ import * as $i8 from "./islands/PasswordChange.tsx";
 import * as $i9 from "./islands/SavedReplies.tsx";
 import * as $i10 from "./islands/TwoFactorSettings.tsx";
 import * as $i11 from "./islands/UserAdmin.tsx";
+import * as $i12 from "./islands/WebhookSettings.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -139,5 +140,6 @@ export const manifest: Manifest = {
     "SavedReplies": $i9.default,
     "TwoFactorSettings": $i10.default,
     "UserAdmin": $i11.default,
+    "WebhookSettings": $i12.default,
   },
 };

@@ -118,7 +118,7 @@ export default function Broadcasts(props: BroadcastsProps) {
   }, [underWay]);
 
   return (
-    <div class="broadcasts">
+    <div class="broadcasts" data-ready={hydrated ? "" : undefined}>
       <form
         class="broadcast-form"
         onSubmit={(e) => {

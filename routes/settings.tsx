@@ -24,6 +24,9 @@ import ApiTokens from "@/islands/ApiTokens.tsx";
 import UserAdmin from "@/islands/UserAdmin.tsx";
 import AuditLog, { AUDIT_PAGE } from "@/islands/AuditLog.tsx";
 import SavedReplies from "@/islands/SavedReplies.tsx";
+import WebhookSettings from "@/islands/WebhookSettings.tsx";
+import type { WebhookEndpoint } from "@/lib/webhooks/schemas.ts";
+import { listEndpoints } from "@/lib/webhooks/service.ts";
 import type { SavedReply } from "@/lib/saved_replies/schemas.ts";
 import { listSavedReplies } from "@/lib/saved_replies/service.ts";
 import type { ComponentChildren } from "preact";
@@ -33,6 +36,8 @@ interface SettingsData {
   csrfToken: string | null;
   tokens: ApiToken[];
   replies: SavedReply[];
+  /** Admins only, like everything below. */
+  webhooks: WebhookEndpoint[] | null;
   /** Admins only, like everything below. */
   users: User[] | null;
   audit: { entries: AuditEntry[]; next_before: number | null } | null;
@@ -45,18 +50,20 @@ export const handler = define.handlers({
     const { sql } = c.var.app;
     const p = c.var.principal;
     const admin = p.role === "admin";
-    const [me, tokens, users, audit, replies] = await Promise.all([
+    const [me, tokens, users, audit, replies, webhooks] = await Promise.all([
       findUser(sql, p.userId),
       listApiTokens(sql, admin ? undefined : p.userId),
       admin ? listUsers(sql) : null,
       admin ? listAudit(sql, { limit: AUDIT_PAGE }) : null,
       listSavedReplies(sql, c.var.app.settings, p.userId),
+      admin ? listEndpoints(sql) : null,
     ]);
     return page<SettingsData>({
       me,
       csrfToken: p.csrfToken ?? null,
       tokens,
       replies: replies.saved_replies,
+      webhooks,
       users,
       audit,
       timeZone: zoneFromCookie(c.req.header("cookie")),
@@ -89,7 +96,13 @@ export default define.page<SettingsData>(({ data }) => {
     ["tokens", "API tokens", IconKey],
     ["replies", "Saved replies", IconHistory],
   ];
-  if (admin) nav.push(["users", "Users", IconUsers], ["audit", "Audit log", IconHistory]);
+  if (admin) {
+    nav.push(["users", "Users", IconUsers], ["webhooks", "Webhooks", IconKey], [
+      "audit",
+      "Audit log",
+      IconHistory,
+    ]);
+  }
   const owners = data.users ? Object.fromEntries(data.users.map((u) => [u.id, u.email])) : null;
   return (
     <div class="settings">
@@ -193,6 +206,20 @@ export default define.page<SettingsData>(({ data }) => {
             <UserAdmin
               users={data.users}
               meId={me.id}
+              csrfToken={data.csrfToken}
+              timeZone={data.timeZone}
+            />
+          </Section>
+        )}
+
+        {data.webhooks && (
+          <Section
+            id="webhooks"
+            title="Webhooks"
+            lead="Hatch posts events to these URLs, signed as Standard Webhooks say; each delivery is retried with backoff."
+          >
+            <WebhookSettings
+              endpoints={data.webhooks}
               csrfToken={data.csrfToken}
               timeZone={data.timeZone}
             />

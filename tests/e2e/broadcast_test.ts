@@ -14,6 +14,8 @@ test("a broadcast is previewed, started, and its progress moves live to delivere
     .join("\n");
   const { page, context, errors } = await openPage(browser);
   await page.goto(`${hatch.url}/broadcasts`);
+  // Typed before the island hydrates, the fields would be emptied by it.
+  await page.locator(".broadcasts[data-ready]").waitFor();
   await page.getByLabel("Name", { exact: true }).fill("Open house");
   await page.getByLabel("Message", { exact: true }).fill(
     "Hi {{contact.first_name}}, open house on Saturday",
