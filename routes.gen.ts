@@ -7,67 +7,70 @@ import * as $r3 from "./routes/api/broadcasts.ts";
 import * as $r4 from "./routes/api/broadcasts/[id].ts";
 import * as $r5 from "./routes/api/broadcasts/[id]/control.ts";
 import * as $r6 from "./routes/api/broadcasts/preview.ts";
-import * as $r7 from "./routes/api/contacts.ts";
-import * as $r8 from "./routes/api/contacts/[id].ts";
-import * as $r9 from "./routes/api/contacts/[id]/merge.ts";
-import * as $r10 from "./routes/api/contacts/[id]/timeline.ts";
-import * as $r11 from "./routes/api/conversation/[id].ts";
-import * as $r12 from "./routes/api/conversation/[id]/emails.ts";
-import * as $r13 from "./routes/api/conversation/[id]/messages.ts";
-import * as $r14 from "./routes/api/conversation/[id]/read.ts";
-import * as $r15 from "./routes/api/conversations.ts";
-import * as $r16 from "./routes/api/email/[id].ts";
-import * as $r17 from "./routes/api/email/[id]/cancel.ts";
-import * as $r18 from "./routes/api/events.ts";
-import * as $r19 from "./routes/api/me.ts";
-import * as $r20 from "./routes/api/me/password.ts";
-import * as $r21 from "./routes/api/me/totp.ts";
-import * as $r22 from "./routes/api/message/[id].ts";
-import * as $r23 from "./routes/api/message/[id]/cancel.ts";
-import * as $r24 from "./routes/api/message/[id]/retry.ts";
-import * as $r25 from "./routes/api/sandbox/inbound.ts";
-import * as $r26 from "./routes/api/saved_replies.ts";
-import * as $r27 from "./routes/api/saved_replies/[id].ts";
-import * as $r28 from "./routes/api/search.ts";
-import * as $r29 from "./routes/api/send_email.ts";
-import * as $r30 from "./routes/api/send_message.ts";
-import * as $r31 from "./routes/api/tokens.ts";
-import * as $r32 from "./routes/api/tokens/[id].ts";
-import * as $r33 from "./routes/api/users.ts";
-import * as $r34 from "./routes/api/users/[id].ts";
-import * as $r35 from "./routes/api/webhook_deliveries/[id]/resend.ts";
-import * as $r36 from "./routes/api/webhooks.ts";
-import * as $r37 from "./routes/api/webhooks/[id].ts";
-import * as $r38 from "./routes/api/webhooks/[id]/deliveries.ts";
-import * as $r39 from "./routes/api/webhooks/[id]/rotate.ts";
-import * as $r40 from "./routes/broadcasts.tsx";
-import * as $r41 from "./routes/contacts.tsx";
-import * as $r42 from "./routes/contacts/[id].tsx";
-import * as $r43 from "./routes/docs.tsx";
-import * as $r44 from "./routes/health.ts";
-import * as $r45 from "./routes/index.tsx";
-import * as $r46 from "./routes/login.tsx";
-import * as $r47 from "./routes/logout.ts";
-import * as $r48 from "./routes/openapi.json.ts";
-import * as $r49 from "./routes/ready.ts";
-import * as $r50 from "./routes/settings.tsx";
-import * as $r51 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r52 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r53 from "./routes/webhooks/twilio/sms.ts";
-import * as $r54 from "./routes/webhooks/twilio/status.ts";
+import * as $r7 from "./routes/api/contact_imports.ts";
+import * as $r8 from "./routes/api/contact_imports/[id].ts";
+import * as $r9 from "./routes/api/contacts.ts";
+import * as $r10 from "./routes/api/contacts/[id].ts";
+import * as $r11 from "./routes/api/contacts/[id]/merge.ts";
+import * as $r12 from "./routes/api/contacts/[id]/timeline.ts";
+import * as $r13 from "./routes/api/conversation/[id].ts";
+import * as $r14 from "./routes/api/conversation/[id]/emails.ts";
+import * as $r15 from "./routes/api/conversation/[id]/messages.ts";
+import * as $r16 from "./routes/api/conversation/[id]/read.ts";
+import * as $r17 from "./routes/api/conversations.ts";
+import * as $r18 from "./routes/api/email/[id].ts";
+import * as $r19 from "./routes/api/email/[id]/cancel.ts";
+import * as $r20 from "./routes/api/events.ts";
+import * as $r21 from "./routes/api/me.ts";
+import * as $r22 from "./routes/api/me/password.ts";
+import * as $r23 from "./routes/api/me/totp.ts";
+import * as $r24 from "./routes/api/message/[id].ts";
+import * as $r25 from "./routes/api/message/[id]/cancel.ts";
+import * as $r26 from "./routes/api/message/[id]/retry.ts";
+import * as $r27 from "./routes/api/sandbox/inbound.ts";
+import * as $r28 from "./routes/api/saved_replies.ts";
+import * as $r29 from "./routes/api/saved_replies/[id].ts";
+import * as $r30 from "./routes/api/search.ts";
+import * as $r31 from "./routes/api/send_email.ts";
+import * as $r32 from "./routes/api/send_message.ts";
+import * as $r33 from "./routes/api/tokens.ts";
+import * as $r34 from "./routes/api/tokens/[id].ts";
+import * as $r35 from "./routes/api/users.ts";
+import * as $r36 from "./routes/api/users/[id].ts";
+import * as $r37 from "./routes/api/webhook_deliveries/[id]/resend.ts";
+import * as $r38 from "./routes/api/webhooks.ts";
+import * as $r39 from "./routes/api/webhooks/[id].ts";
+import * as $r40 from "./routes/api/webhooks/[id]/deliveries.ts";
+import * as $r41 from "./routes/api/webhooks/[id]/rotate.ts";
+import * as $r42 from "./routes/broadcasts.tsx";
+import * as $r43 from "./routes/contacts.tsx";
+import * as $r44 from "./routes/contacts/[id].tsx";
+import * as $r45 from "./routes/docs.tsx";
+import * as $r46 from "./routes/health.ts";
+import * as $r47 from "./routes/index.tsx";
+import * as $r48 from "./routes/login.tsx";
+import * as $r49 from "./routes/logout.ts";
+import * as $r50 from "./routes/openapi.json.ts";
+import * as $r51 from "./routes/ready.ts";
+import * as $r52 from "./routes/settings.tsx";
+import * as $r53 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r54 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r55 from "./routes/webhooks/twilio/sms.ts";
+import * as $r56 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/Broadcasts.tsx";
-import * as $i3 from "./islands/ContactList.tsx";
-import * as $i4 from "./islands/ContactView.tsx";
-import * as $i5 from "./islands/ConversationList.tsx";
-import * as $i6 from "./islands/ConversationPane.tsx";
-import * as $i7 from "./islands/EmailComposer.tsx";
-import * as $i8 from "./islands/PasswordChange.tsx";
-import * as $i9 from "./islands/SavedReplies.tsx";
-import * as $i10 from "./islands/TwoFactorSettings.tsx";
-import * as $i11 from "./islands/UserAdmin.tsx";
-import * as $i12 from "./islands/WebhookSettings.tsx";
+import * as $i3 from "./islands/ContactImport.tsx";
+import * as $i4 from "./islands/ContactList.tsx";
+import * as $i5 from "./islands/ContactView.tsx";
+import * as $i6 from "./islands/ConversationList.tsx";
+import * as $i7 from "./islands/ConversationPane.tsx";
+import * as $i8 from "./islands/EmailComposer.tsx";
+import * as $i9 from "./islands/PasswordChange.tsx";
+import * as $i10 from "./islands/SavedReplies.tsx";
+import * as $i11 from "./islands/TwoFactorSettings.tsx";
+import * as $i12 from "./islands/UserAdmin.tsx";
+import * as $i13 from "./islands/WebhookSettings.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -78,68 +81,71 @@ export const manifest: Manifest = {
     "api/broadcasts/[id].ts": $r4,
     "api/broadcasts/[id]/control.ts": $r5,
     "api/broadcasts/preview.ts": $r6,
-    "api/contacts.ts": $r7,
-    "api/contacts/[id].ts": $r8,
-    "api/contacts/[id]/merge.ts": $r9,
-    "api/contacts/[id]/timeline.ts": $r10,
-    "api/conversation/[id].ts": $r11,
-    "api/conversation/[id]/emails.ts": $r12,
-    "api/conversation/[id]/messages.ts": $r13,
-    "api/conversation/[id]/read.ts": $r14,
-    "api/conversations.ts": $r15,
-    "api/email/[id].ts": $r16,
-    "api/email/[id]/cancel.ts": $r17,
-    "api/events.ts": $r18,
-    "api/me.ts": $r19,
-    "api/me/password.ts": $r20,
-    "api/me/totp.ts": $r21,
-    "api/message/[id].ts": $r22,
-    "api/message/[id]/cancel.ts": $r23,
-    "api/message/[id]/retry.ts": $r24,
-    "api/sandbox/inbound.ts": $r25,
-    "api/saved_replies.ts": $r26,
-    "api/saved_replies/[id].ts": $r27,
-    "api/search.ts": $r28,
-    "api/send_email.ts": $r29,
-    "api/send_message.ts": $r30,
-    "api/tokens.ts": $r31,
-    "api/tokens/[id].ts": $r32,
-    "api/users.ts": $r33,
-    "api/users/[id].ts": $r34,
-    "api/webhook_deliveries/[id]/resend.ts": $r35,
-    "api/webhooks.ts": $r36,
-    "api/webhooks/[id].ts": $r37,
-    "api/webhooks/[id]/deliveries.ts": $r38,
-    "api/webhooks/[id]/rotate.ts": $r39,
-    "broadcasts.tsx": $r40,
-    "contacts.tsx": $r41,
-    "contacts/[id].tsx": $r42,
-    "docs.tsx": $r43,
-    "health.ts": $r44,
-    "index.tsx": $r45,
-    "login.tsx": $r46,
-    "logout.ts": $r47,
-    "openapi.json.ts": $r48,
-    "ready.ts": $r49,
-    "settings.tsx": $r50,
-    "webhooks/sendgrid/events.ts": $r51,
-    "webhooks/sendgrid/inbound.ts": $r52,
-    "webhooks/twilio/sms.ts": $r53,
-    "webhooks/twilio/status.ts": $r54,
+    "api/contact_imports.ts": $r7,
+    "api/contact_imports/[id].ts": $r8,
+    "api/contacts.ts": $r9,
+    "api/contacts/[id].ts": $r10,
+    "api/contacts/[id]/merge.ts": $r11,
+    "api/contacts/[id]/timeline.ts": $r12,
+    "api/conversation/[id].ts": $r13,
+    "api/conversation/[id]/emails.ts": $r14,
+    "api/conversation/[id]/messages.ts": $r15,
+    "api/conversation/[id]/read.ts": $r16,
+    "api/conversations.ts": $r17,
+    "api/email/[id].ts": $r18,
+    "api/email/[id]/cancel.ts": $r19,
+    "api/events.ts": $r20,
+    "api/me.ts": $r21,
+    "api/me/password.ts": $r22,
+    "api/me/totp.ts": $r23,
+    "api/message/[id].ts": $r24,
+    "api/message/[id]/cancel.ts": $r25,
+    "api/message/[id]/retry.ts": $r26,
+    "api/sandbox/inbound.ts": $r27,
+    "api/saved_replies.ts": $r28,
+    "api/saved_replies/[id].ts": $r29,
+    "api/search.ts": $r30,
+    "api/send_email.ts": $r31,
+    "api/send_message.ts": $r32,
+    "api/tokens.ts": $r33,
+    "api/tokens/[id].ts": $r34,
+    "api/users.ts": $r35,
+    "api/users/[id].ts": $r36,
+    "api/webhook_deliveries/[id]/resend.ts": $r37,
+    "api/webhooks.ts": $r38,
+    "api/webhooks/[id].ts": $r39,
+    "api/webhooks/[id]/deliveries.ts": $r40,
+    "api/webhooks/[id]/rotate.ts": $r41,
+    "broadcasts.tsx": $r42,
+    "contacts.tsx": $r43,
+    "contacts/[id].tsx": $r44,
+    "docs.tsx": $r45,
+    "health.ts": $r46,
+    "index.tsx": $r47,
+    "login.tsx": $r48,
+    "logout.ts": $r49,
+    "openapi.json.ts": $r50,
+    "ready.ts": $r51,
+    "settings.tsx": $r52,
+    "webhooks/sendgrid/events.ts": $r53,
+    "webhooks/sendgrid/inbound.ts": $r54,
+    "webhooks/twilio/sms.ts": $r55,
+    "webhooks/twilio/status.ts": $r56,
   },
   islands: {
     "ApiTokens": $i0.default,
     "AuditLog": $i1.default,
     "Broadcasts": $i2.default,
-    "ContactList": $i3.default,
-    "ContactView": $i4.default,
-    "ConversationList": $i5.default,
-    "ConversationPane": $i6.default,
-    "EmailComposer": $i7.default,
-    "PasswordChange": $i8.default,
-    "SavedReplies": $i9.default,
-    "TwoFactorSettings": $i10.default,
-    "UserAdmin": $i11.default,
-    "WebhookSettings": $i12.default,
+    "ContactImport": $i3.default,
+    "ContactList": $i4.default,
+    "ContactView": $i5.default,
+    "ConversationList": $i6.default,
+    "ConversationPane": $i7.default,
+    "EmailComposer": $i8.default,
+    "PasswordChange": $i9.default,
+    "SavedReplies": $i10.default,
+    "TwoFactorSettings": $i11.default,
+    "UserAdmin": $i12.default,
+    "WebhookSettings": $i13.default,
   },
 };

@@ -7,6 +7,7 @@ import { zoneFromCookie } from "@/lib/shared/time.ts";
 import { Stylesheets } from "@/components/Stylesheets.tsx";
 import { IconBack, Logo } from "@/components/Icons.tsx";
 import Broadcasts from "@/islands/Broadcasts.tsx";
+import ContactImport from "@/islands/ContactImport.tsx";
 
 interface BroadcastsData {
   broadcasts: Broadcast[];
@@ -57,6 +58,18 @@ export default define.page<BroadcastsData>(({ data }) => (
             timeZone={data.timeZone}
             after={data.after}
           />
+        </div>
+      </section>
+      <section class="card" id="import">
+        <header class="card-head">
+          <h2>Import contacts</h2>
+          <p class="muted">
+            From a CSV: numbers are normalised, rows matching a contact by phone or email are merged
+            into it, and the labels you give choose them for a broadcast.
+          </p>
+        </header>
+        <div class="card-body">
+          <ContactImport csrfToken={data.csrfToken} />
         </div>
       </section>
     </main>

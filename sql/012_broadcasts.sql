@@ -93,3 +93,21 @@ create table webhook_cursor (
   last_event_id bigint not null
 );
 insert into webhook_cursor (id, last_event_id) select 1, coalesce(max(id), 0) from events;
+
+-- Contact imports from CSV, worked through by a job in batches; the report keeps every row
+-- skipped and why.
+create table contact_imports (
+  id uuid primary key default gen_random_uuid(),
+  state text not null check (state in ('running', 'finished')),
+  rows jsonb not null,
+  mapping jsonb not null,
+  labels text[] not null default '{}',
+  total integer not null,
+  processed integer not null default 0,
+  created integer not null default 0,
+  merged integer not null default 0,
+  skipped jsonb not null default '[]',
+  created_by uuid references users (id) on delete set null,
+  created_at timestamptz not null default now(),
+  finished_at timestamptz
+);

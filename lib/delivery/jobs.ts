@@ -8,6 +8,7 @@ export interface JobPayloads {
   broadcast_dispatch: { broadcast_id: string };
   keyword_reply: { message_id: string };
   deliver_webhook: { delivery_id: string };
+  contact_import: { import_id: string };
 }
 
 /** How many times a delivery is tried before it is marked failed. */

@@ -17,6 +17,7 @@ import { slotDone } from "./pacing.ts";
 import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
 import { answerKeyword } from "@/lib/messages/keyword_replies.ts";
 import { deliverWebhook } from "@/lib/webhooks/send.ts";
+import { runImport } from "@/lib/contact_import/service.ts";
 import { pruneExpired } from "@/lib/maintenance.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
@@ -227,6 +228,10 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
         disableAfterDays: deps.settings.HATCH_WEBHOOK_DISABLE_DAYS,
         helpers,
       });
+    },
+    contact_import: async (payload) => {
+      const p = payload as JobPayloads["contact_import"];
+      await runImport(deps.sql, deps.settings, p.import_id);
     },
     keyword_reply: async (payload) => {
       const p = payload as JobPayloads["keyword_reply"];

@@ -16,17 +16,18 @@ test("a broadcast is previewed, started, and its progress moves live to delivere
   await page.goto(`${hatch.url}/broadcasts`);
   // Typed before the island hydrates, the fields would be emptied by it.
   await page.locator(".broadcasts[data-ready]").waitFor();
-  await page.getByLabel("Name", { exact: true }).fill("Open house");
-  await page.getByLabel("Message", { exact: true }).fill(
+  const form = page.locator(".broadcasts");
+  await form.getByLabel("Name", { exact: true }).fill("Open house");
+  await form.getByLabel("Message", { exact: true }).fill(
     "Hi {{contact.first_name}}, open house on Saturday",
   );
-  await page.getByLabel(/^A CSV file/).check();
-  await page.getByLabel("CSV file", { exact: true }).setInputFiles({
+  await form.getByLabel(/^A CSV file/).check();
+  await form.getByLabel("CSV file", { exact: true }).setInputFiles({
     name: "guests.csv",
     mimeType: "text/csv",
     buffer: Buffer.from(csv),
   });
-  await page.getByRole("button", { name: "Preview" }).click();
+  await form.getByRole("button", { name: "Preview" }).click();
   const preview = page.getByTestId("broadcast-preview");
   await preview.waitFor();
   const words = (await preview.textContent())!;
@@ -46,6 +47,44 @@ test("a broadcast is previewed, started, and its progress moves live to delivere
     `/api/broadcasts/${id}`,
   );
   assert.equal(broadcast.progress.delivered, 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("contacts imported from a CSV with a label are then a broadcast's audience", async () => {
+  const label = `guests${crypto.randomUUID().slice(0, 4)}`;
+  const [a, b] = [randomPhone(), randomPhone()];
+  const csv = ["Cell,First Name,Last Name", `${a},Ana,Ruiz`, "12,Bad,Row", `${b},Ben,Okafor`]
+    .join("\n");
+  const { page, context, errors } = await openPage(browser);
+  await page.goto(`${hatch.url}/broadcasts#import`);
+  await page.locator(".contact-import[data-ready]").waitFor();
+  const importer = page.locator(".contact-import");
+  await importer.getByLabel("CSV file").setInputFiles({
+    name: "guests.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(csv),
+  });
+  // The columns were guessed from the header.
+  assert.equal(await importer.getByRole("combobox", { name: "Phone" }).inputValue(), "Cell");
+  assert.equal(
+    await importer.getByRole("combobox", { name: "First name" }).inputValue(),
+    "First Name",
+  );
+  await importer.getByLabel(/^Labels/).fill(label);
+  await importer.getByRole("button", { name: "Import contacts" }).click();
+  const report = page.locator('[data-testid="import-report"][data-state="finished"]');
+  await report.waitFor();
+  assert.match((await report.textContent())!, /3 of 3 rows: 2 new, 0 merged .*1 skipped/);
+  assert.match((await report.textContent())!, /Row 3: "12" is not a valid phone number/);
+
+  const form = page.locator(".broadcasts");
+  await form.getByLabel("Message", { exact: true }).fill("Hi {{contact.first_name}}!");
+  await form.getByLabel("Label", { exact: true }).fill(label);
+  await form.getByRole("button", { name: "Preview" }).click();
+  const preview = page.getByTestId("broadcast-preview");
+  await preview.waitFor();
+  assert.match((await preview.textContent())!, /2 texts/);
   assert.deepEqual(errors, []);
   await context.close();
 });
