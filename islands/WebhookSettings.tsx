@@ -196,7 +196,7 @@ export default function WebhookSettings(props: {
             onInput={(e) => setUrl(e.currentTarget.value)}
           />
         </label>
-        <fieldset class="broadcast-source">
+        <fieldset class="webhook-events">
           <legend>Events</legend>
           {EVENTS.map((name) => (
             <label key={name}>

@@ -31,7 +31,19 @@ export const handler = define.handlers({
 
 export default define.page<BroadcastsData>(({ data }) => (
   <div class="settings">
-    <Stylesheets names={["callout", "buttons", "dialog", "shell", "settings"]} />
+    <Stylesheets
+      names={[
+        "callout",
+        "buttons",
+        "dialog",
+        "shell",
+        "shell-parts",
+        "settings",
+        "settings-forms",
+        "settings-narrow",
+        "outbound",
+      ]}
+    />
     <aside class="settings-rail">
       <div class="brand">
         <Logo size={26} />
