@@ -47,14 +47,15 @@ begin
   select s.due_at as at, s.done_at into earlier from sms_send_slots s
   where s.sender = p_sender order by s.id desc offset p_per_window - 1 limit 1;
   if found then
-    -- A text whose worker died before the answer counts as answered a minute after its slot.
-    if earlier.done_at is null and earlier.at > clock_timestamp() - interval '1 minute' then
+    -- A text whose worker died before the answer counts as answered 20 s after its slot (the
+    -- Twilio client gives up after 15 s).
+    if earlier.done_at is null and earlier.at > clock_timestamp() - interval '20 seconds' then
       reserved := false;
       slot_at := null;
       return;
     end if;
     slot_at := greatest(slot_at,
-      coalesce(earlier.done_at, earlier.at + interval '1 minute') + p_window);
+      coalesce(earlier.done_at, earlier.at + interval '20 seconds') + p_window);
   end if;
   reserved := slot_at <= clock_timestamp() + p_horizon;
   if reserved then
