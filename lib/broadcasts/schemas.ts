@@ -1,14 +1,14 @@
 import { z } from "zod";
 import { MAX_SMS_LENGTH, smsLength } from "@/lib/messages/schemas.ts";
 
-/** Largest CSV of recipients a broadcast takes. */
-export const MAX_CSV_BYTES = 2_000_000;
+/** Largest CSV a broadcast or an import takes: under the API's 1 MB JSON body limit. */
+export const MAX_CSV_BYTES = 900_000;
 
 /** Who a broadcast goes to: the contacts with a label, or the rows of a CSV (a phone column). */
 export const Audience = z.union([
   z.object({ label: z.string().trim().min(1, "label is empty").max(60) }),
   z.object({
-    csv: z.string().min(1, "csv is empty").max(MAX_CSV_BYTES, "csv is too large: at most 2 MB"),
+    csv: z.string().min(1, "csv is empty").max(MAX_CSV_BYTES, "csv is too large: at most 900 kB"),
   }),
 ], { error: "recipients must be { label } or { csv }" });
 export type Audience = z.infer<typeof Audience>;

@@ -5,7 +5,7 @@ const Column = z.string().trim().min(1).max(200).optional();
 
 /** Body of POST /api/contact_imports. */
 export const ImportInput = z.object({
-  csv: z.string().min(1, "csv is empty").max(MAX_CSV_BYTES, "csv is too large: at most 2 MB"),
+  csv: z.string().min(1, "csv is empty").max(MAX_CSV_BYTES, "csv is too large: at most 900 kB"),
   mapping: z.object({
     phone: Column,
     email: Column,

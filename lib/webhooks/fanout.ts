@@ -6,7 +6,7 @@ import { addJob } from "@/lib/delivery/jobs.ts";
 import { logger } from "@/lib/log.ts";
 import { toMessage } from "@/lib/messages/service.ts";
 import { toEmail } from "@/lib/emails/service.ts";
-import { WEBHOOK_ATTEMPTS } from "./service.ts";
+import { webhookJob } from "./service.ts";
 
 const log = logger("webhooks");
 const FINAL = new Set(["sent", "delivered", "undelivered", "failed"]);
@@ -33,9 +33,7 @@ export async function emitWebhook(sql: Tx, type: string, data: unknown): Promise
     const [d] = await sql`
       insert into webhook_deliveries (endpoint_id, event_type, payload, state)
       values (${e.id}, ${type}, ${sql.json(payload as never)}, 'pending') returning id`;
-    await addJob(sql, "deliver_webhook", { delivery_id: d.id as string }, {
-      maxAttempts: WEBHOOK_ATTEMPTS,
-    });
+    await addJob(sql, "deliver_webhook", { delivery_id: d.id as string }, webhookJob(e.id));
   }
   return endpoints.length;
 }

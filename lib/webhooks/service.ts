@@ -143,7 +143,7 @@ export async function resendDelivery(sql: Tx, id: string, actor: Actor): Promise
       select endpoint_id, event_type, payload, 'pending' from webhook_deliveries where id = ${id}
       returning *`;
     if (!row) throw new NotFoundError(`Webhook delivery "${id}" not found`);
-    await addJob(tx, "deliver_webhook", { delivery_id: row.id }, { maxAttempts: WEBHOOK_ATTEMPTS });
+    await addJob(tx, "deliver_webhook", { delivery_id: row.id }, webhookJob(row.endpoint_id));
     await audit(tx, actor, "webhook.resent", { detail: { delivery_id: id } });
     return toDelivery(row);
   });
@@ -151,3 +151,11 @@ export async function resendDelivery(sql: Tx, id: string, actor: Actor): Promise
 
 /** How many times a delivery is tried (graphile-worker's backoff spreads them over hours). */
 export const WEBHOOK_ATTEMPTS = 12;
+
+/**
+ * How a delivery's job runs: one endpoint's deliveries one at a time (a slow endpoint holds one
+ * worker, not all of them) and after any text or email waiting (a lower priority).
+ */
+export function webhookJob(endpointId: string) {
+  return { maxAttempts: WEBHOOK_ATTEMPTS, queue: `webhook:${endpointId}`, priority: 20 };
+}

@@ -13,6 +13,9 @@ import {
 } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
+// Endpoints other test files left in the run's database (the API fuzzer makes some, to hosts that
+// do not exist) would take this file's workers: they are switched off first.
+await t.ctx.sql`update webhook_endpoints set disabled_at = now() where disabled_at is null`;
 const worker = await startWorker({
   sql: t.ctx.sql,
   databaseUrl: t.databaseUrl,
