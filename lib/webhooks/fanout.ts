@@ -24,10 +24,19 @@ function eventType(e: Record<string, any>): string | undefined {
   return undefined;
 }
 
-/** Queues one delivery of `type` with `data` to every enabled endpoint subscribed to it. */
-export async function emitWebhook(sql: Tx, type: string, data: unknown): Promise<number> {
+/**
+ * Queues one delivery of `type` with `data` to every enabled endpoint subscribed to it that
+ * existed when it happened (`at`).
+ */
+export async function emitWebhook(
+  sql: Tx,
+  type: string,
+  data: unknown,
+  at: Date = new Date(),
+): Promise<number> {
   const endpoints = await sql`
-    select id from webhook_endpoints where disabled_at is null and ${type} = any(events)`;
+    select id from webhook_endpoints
+    where disabled_at is null and ${type} = any(events) and created_at <= ${at}`;
   const payload = { type, timestamp: new Date().toISOString(), data };
   for (const e of endpoints) {
     const [d] = await sql`
@@ -55,7 +64,12 @@ export async function fanOut(sql: Sql): Promise<boolean> {
       const table = type.startsWith("message") ? "messages" : "emails";
       const [row] = await tx`select * from ${tx(table)} where id = ${e.entity_id}`;
       if (!row) continue;
-      await emitWebhook(tx, type, table === "messages" ? toMessage(row) : toEmail(row));
+      await emitWebhook(
+        tx,
+        type,
+        table === "messages" ? toMessage(row) : toEmail(row),
+        new Date(e.created_at),
+      );
     }
     await tx`
       update webhook_cursor set last_event_id = ${events[events.length - 1].id} where id = 1`;

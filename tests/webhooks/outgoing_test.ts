@@ -91,8 +91,12 @@ test("every delivery verifies with the library; a tampered one does not", async 
   assert.notEqual(tampered, one.body);
   assert.throws(() => new Webhook(secret).verify(tampered, one.headers));
   assert.throws(() => new Webhook(secret).verify(one.body, { ...one.headers, "webhook-id": "x" }));
-  const log = await (await t.app.request(`/api/webhooks/${id}/deliveries`)).json();
-  assert.ok(log.deliveries.every((d: { state: string }) => d.state === "succeeded"));
+  // The receiver answers before the log records it: wait for the log.
+  await waitUntil(t.ctx.sql, async () => {
+    const log = await (await t.app.request(`/api/webhooks/${id}/deliveries`)).json();
+    return log.deliveries.length >= 2 &&
+      log.deliveries.every((d: { state: string }) => d.state === "succeeded");
+  });
   await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
 });
 
