@@ -12,6 +12,7 @@ import { runDoctor } from "./lib/doctor.ts";
 import { describeZodError } from "./lib/web/errors.ts";
 import { accountCommand } from "./lib/auth/cli.ts";
 import { stopOnSignals } from "./lib/stop.ts";
+import { serveMetrics } from "./lib/metrics/server.ts";
 
 const HELP = `Usage: deno task hatch <command> [options]
 
@@ -77,8 +78,10 @@ async function main(args: string[]): Promise<number> {
       const stopWith = stopOnSignals();
       const db = await openDatabase(settings);
       const worker = await startWorker({ sql: db.sql, databaseUrl: db.url, settings });
+      const metrics = serveMetrics({ sql: db.sql, settings });
       stopWith(async () => {
         try {
+          await metrics?.stop();
           await worker.stop();
         } finally {
           await db.close();

@@ -34,13 +34,14 @@ import * as $r30 from "./routes/health.ts";
 import * as $r31 from "./routes/index.tsx";
 import * as $r32 from "./routes/login.tsx";
 import * as $r33 from "./routes/logout.ts";
-import * as $r34 from "./routes/openapi.json.ts";
-import * as $r35 from "./routes/ready.ts";
-import * as $r36 from "./routes/settings.tsx";
-import * as $r37 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r38 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r39 from "./routes/webhooks/twilio/sms.ts";
-import * as $r40 from "./routes/webhooks/twilio/status.ts";
+import * as $r34 from "./routes/metrics.ts";
+import * as $r35 from "./routes/openapi.json.ts";
+import * as $r36 from "./routes/ready.ts";
+import * as $r37 from "./routes/settings.tsx";
+import * as $r38 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r39 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r40 from "./routes/webhooks/twilio/sms.ts";
+import * as $r41 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
@@ -88,13 +89,14 @@ export const manifest: Manifest = {
     "index.tsx": $r31,
     "login.tsx": $r32,
     "logout.ts": $r33,
-    "openapi.json.ts": $r34,
-    "ready.ts": $r35,
-    "settings.tsx": $r36,
-    "webhooks/sendgrid/events.ts": $r37,
-    "webhooks/sendgrid/inbound.ts": $r38,
-    "webhooks/twilio/sms.ts": $r39,
-    "webhooks/twilio/status.ts": $r40,
+    "metrics.ts": $r34,
+    "openapi.json.ts": $r35,
+    "ready.ts": $r36,
+    "settings.tsx": $r37,
+    "webhooks/sendgrid/events.ts": $r38,
+    "webhooks/sendgrid/inbound.ts": $r39,
+    "webhooks/twilio/sms.ts": $r40,
+    "webhooks/twilio/status.ts": $r41,
   },
   islands: {
     "ApiTokens": $i0.default,

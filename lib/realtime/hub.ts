@@ -18,6 +18,7 @@ import {
   toStreamEvent,
 } from "./event_log.ts";
 import { recentEvents } from "./recent_events.ts";
+import { observeHubPublish } from "@/lib/metrics/registry.ts";
 
 const log = logger("realtime", "hub");
 
@@ -162,6 +163,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
         log.warn("Dropped a client that failed to take an event: {error}", { error: String(e) });
       }
     }
+    observeHubPublish(position, events.map((e) => e.data.timestamp as number));
   }
 
   async function drainOnce(): Promise<void> {
