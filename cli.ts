@@ -13,6 +13,7 @@ import { describeZodError } from "./lib/web/errors.ts";
 import { accountCommand } from "./lib/auth/cli.ts";
 import { stopOnSignals } from "./lib/stop.ts";
 import { serveMetrics } from "./lib/metrics/server.ts";
+import { importCommand } from "./lib/import/cli.ts";
 
 const HELP = `Usage: deno task hatch <command> [options]
 
@@ -33,6 +34,9 @@ Commands:
                                 set a new password (generated if not given); sessions end
   token create <email> <name>   create an API token for a user (shown once)
   token revoke <token id>       revoke an API token
+  import lean-hatch <database url> [--timezone Zone]
+                                copy a lean_hatch database in (re-runs add nothing);
+                                its naive timestamps are read in Zone (default UTC)
   help                          show this help`;
 
 function flag(args: string[], name: string): string | undefined {
@@ -116,6 +120,8 @@ async function main(args: string[]): Promise<number> {
     }
     case "doctor":
       return await runDoctor(settings);
+    case "import":
+      return await withDatabase(settings, (db) => importCommand(db.sql, rest));
     case "user":
     case "token":
       return await withDatabase(settings, (db) => accountCommand(db.sql, command, rest));
