@@ -14,6 +14,7 @@ import { accountCommand } from "./lib/auth/cli.ts";
 import { stopOnSignals } from "./lib/stop.ts";
 import { serveMetrics } from "./lib/metrics/server.ts";
 import { importCommand } from "./lib/import/cli.ts";
+import { backupCommand } from "./lib/backup/cli.ts";
 
 const HELP = `Usage: deno task hatch <command> [options]
 
@@ -34,6 +35,8 @@ Commands:
                                 set a new password (generated if not given); sessions end
   token create <email> <name>   create an API token for a user (shown once)
   token revoke <token id>       revoke an API token
+  backup <file>                 write the database and HATCH_DATA_DIR's attachments to a file
+  restore <file> [--force]      put a backup back (into a database with no data, unless --force)
   import lean-hatch <database url> [--timezone Zone]
                                 copy a lean_hatch database in (re-runs add nothing);
                                 its naive timestamps are read in Zone (default UTC)
@@ -120,6 +123,9 @@ async function main(args: string[]): Promise<number> {
     }
     case "doctor":
       return await runDoctor(settings);
+    case "backup":
+    case "restore":
+      return await backupCommand(settings, command, rest);
     case "import":
       return await withDatabase(settings, (db) => importCommand(db.sql, rest));
     case "user":
