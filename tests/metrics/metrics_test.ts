@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { freePort } from "@/lib/net.ts";
 import {
   jsonRequest,
+  ownDatabase,
   randomPhone,
   startTestApp,
   test,
@@ -38,7 +39,11 @@ test("without a token or a port, /metrics does not exist", async () => {
 });
 
 test("with HATCH_METRICS_TOKEN: refused without it, and the series move with the traffic", async () => {
+  // A database of its own: the run's holds jobs other files queued, which this worker would
+  // deliver too (the counters are the process's).
+  const own = await ownDatabase("metrics");
   const { raw, app, ctx } = await startTestApp({
+    DATABASE_URL: own.url,
     HATCH_METRICS_TOKEN: "metrics-secret-1",
     HATCH_WORKER: "true",
   });
