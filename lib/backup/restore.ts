@@ -53,6 +53,19 @@ export async function restoreBackup(
   options: { path: string; url: string; dataDir: string; force?: boolean },
 ): Promise<RestoreCounts> {
   const reader = lines(options.path);
+  try {
+    return await restoreFrom(sql, reader, options);
+  } finally {
+    // Closes the file when the restore stopped before its end.
+    await reader.return(undefined);
+  }
+}
+
+async function restoreFrom(
+  sql: Sql,
+  reader: AsyncGenerator<BackupHeader | BackupLine>,
+  options: { path: string; url: string; dataDir: string; force?: boolean },
+): Promise<RestoreCounts> {
   const first = (await reader.next()).value as BackupHeader | undefined;
   if (!first || first.hatch_backup !== 1) {
     throw new BadRequestError(`"${options.path}" is not a Hatch backup`);
