@@ -92,18 +92,18 @@ export async function containerEngine(): Promise<Engine | string> {
   }).spawn();
   void daemon.stdout.pipeTo(out.writable, { preventClose: true }).catch(() => {});
   void daemon.stderr.pipeTo(out.writable).catch(() => {});
-  const stop = async () => {
+  const stop = async (keepLog = false) => {
     try {
       daemon.kill("SIGTERM");
     } catch { /* already gone */ }
     await daemon.status;
-    await Deno.remove(log).catch(() => {});
+    if (!keepLog) await Deno.remove(log).catch(() => {});
   };
   try {
     await until("dockerd answers", alive, 60_000);
   } catch (e) {
-    await stop();
-    return `dockerd did not start: ${e}; see ${log}`;
+    await stop(true);
+    return `dockerd did not start: ${e}; its log is ${log}`;
   }
-  return { docker, compose, stop };
+  return { docker, compose, stop: () => stop() };
 }
