@@ -103,7 +103,8 @@ export async function containerEngine(): Promise<Engine | string> {
     await until("dockerd answers", alive, 60_000);
   } catch (e) {
     await stop(true);
-    return `dockerd did not start: ${e}; its log is ${log}`;
+    // Installed but not starting is a failure, not a reason to skip.
+    throw new Error(`dockerd did not start: ${e}; its log is ${log}`);
   }
   return { docker, compose, stop: () => stop() };
 }
