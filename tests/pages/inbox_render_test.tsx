@@ -35,6 +35,10 @@ function conversations(n: number): Conversation[] {
     last_direction: i % 2 ? "inbound" : "outbound",
     message_count: 10 + i,
     unread_count: i % 4 === 0 ? 2 : 0,
+    state: "open",
+    snoozed_until: null,
+    assignee_id: null,
+    label_ids: [],
   }));
 }
 

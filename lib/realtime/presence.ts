@@ -1,0 +1,32 @@
+// Presence ("Ben is viewing", "Ben is typing a reply…"): ephemeral. It travels between
+// processes on a NOTIFY channel of its own and reaches the streams open at that moment, but it
+// never enters the event log and is never replayed. Browsers repeat it every few seconds while
+// it holds and forget what was not repeated, so a closed tab's presence fades by itself.
+import type { Tx } from "@/lib/db/connect.ts";
+
+/** The channel presence is announced on; the event log's own stays `hatch_events`. */
+export const PRESENCE_CHANNEL = "hatch_presence";
+
+/** How often a browser repeats its presence; others forget it after about twice that. */
+export const PRESENCE_REPEAT_MS = 2_000;
+
+/** One teammate's presence in one conversation. */
+export interface Presence {
+  conversation_id: string;
+  user_id: string;
+  name: string;
+  state: "viewing" | "typing" | "left";
+}
+
+/** Announces a presence to every process's open streams (NOTIFY: sent at commit, or now). */
+export async function announcePresence(sql: Tx, presence: Presence): Promise<void> {
+  const payload = JSON.stringify({ ...presence, type: "presence", timestamp: Date.now() / 1000 });
+  await sql`select pg_notify(${PRESENCE_CHANNEL}, ${payload})`;
+}
+
+/** Someone's name as teammates see it: their name, else their email's local part. */
+export async function displayName(sql: Tx, userId: string): Promise<string> {
+  const [row] = await sql`select name, email from users where id = ${userId}`;
+  if (!row) return "Someone";
+  return (row.name as string).trim() || (row.email as string).split("@")[0];
+}
