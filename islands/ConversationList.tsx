@@ -20,6 +20,10 @@ import { ConnectionBadge } from "@/components/ConnectionBadge.tsx";
 import { NewConversation } from "@/components/NewConversation.tsx";
 import { IconCompose, IconMail, IconSearch, Logo } from "@/components/Icons.tsx";
 import { SidebarFoot } from "@/components/SidebarFoot.tsx";
+import { TeamToast, ViewNav } from "@/components/ViewNav.tsx";
+import { BulkBar } from "@/components/BulkBar.tsx";
+import { nameOf, type TeamSeed } from "@/lib/client/team_store.ts";
+import { toggleSelected } from "@/lib/client/team_actions.ts";
 
 /** What the page gives the list. */
 export interface ConversationListProps {
@@ -36,6 +40,8 @@ export interface ConversationListProps {
   now: number;
   csrfToken: string | null;
   user: { email: string; role: string } | null;
+  /** The team inbox: the view, its counts, teammates and labels. */
+  team?: TeamSeed;
 }
 
 /** The conversation list island. */
@@ -52,6 +58,7 @@ export default function ConversationList(props: ConversationListProps) {
     timeZone: props.timeZone,
     now: props.now,
     csrfToken: props.csrfToken,
+    team: props.team,
   }));
   const sentinel = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -138,6 +145,8 @@ export default function ConversationList(props: ConversationListProps) {
         </div>
       </header>
       <AppNav current="inbox" unread={unread} />
+      <ViewNav store={store} />
+      <TeamToast store={store} />
       {store.newConversationOpen.value && (
         <NewConversation
           store={store}
@@ -168,6 +177,7 @@ export default function ConversationList(props: ConversationListProps) {
       </div>
       <div class="rows-scroll" ref={scroller}>
         {found && <h2 class="rows-heading">Conversations</h2>}
+        <BulkBar store={store} />
         <ul class="rows" onKeyDown={onListKey}>
           {list.map((c) => (
             <ConversationRow
@@ -178,6 +188,13 @@ export default function ConversationList(props: ConversationListProps) {
               now={store.now.value}
               timeZone={store.timeZone.value}
               onOpen={(id) => void openConversation(store, id)}
+              assignee={c.assignee_id
+                ? { id: c.assignee_id, name: nameOf(store.team, c.assignee_id) }
+                : null}
+              selection={{
+                checked: store.team.selected.value.includes(c.id),
+                onToggle: () => toggleSelected(store, c.id),
+              }}
             />
           ))}
         </ul>

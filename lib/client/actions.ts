@@ -4,6 +4,7 @@ import { batch } from "@preact/signals";
 import { api, ApiError, errorWords, keepFilterInUrl, query } from "./api.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
+import { inView, viewParams } from "./team_views.ts";
 import type { Store, Thread } from "./store.ts";
 import type {
   Channel,
@@ -46,10 +47,13 @@ export function putConversation(store: Store, incoming: Conversation): void {
   }
   batch(() => {
     if (isOpen) store.open.value = c;
-    store.conversations.value = upsertConversation(store.conversations.value, c, {
-      complete: store.listCursor.value === null,
-      include: matchesFilter(c, store.filter.value, contactLabel(store, c)),
-    });
+    // One that left the list's view (closed, assigned away) leaves the list.
+    store.conversations.value = inView(store, c)
+      ? upsertConversation(store.conversations.value, c, {
+        complete: store.listCursor.value === null,
+        include: matchesFilter(c, store.filter.value, contactLabel(store, c)),
+      })
+      : store.conversations.value.filter((x) => x.id !== c.id);
   });
 }
 
@@ -189,7 +193,9 @@ export async function loadMoreConversations(store: Store): Promise<void> {
   const filter = store.filter.value;
   try {
     const page = await api<ConversationsAnswer>(
-      `/api/conversations${query({ limit: PAGE, before: cursor, q: filter })}`,
+      `/api/conversations${
+        query({ limit: PAGE, before: cursor, q: filter, ...viewParams(store) })
+      }`,
     );
     if (store.filter.value !== filter) return;
     const known = new Set(store.conversations.value.map((c) => c.id));
@@ -219,7 +225,7 @@ export function setFilter(store: Store, text: string): void {
     store.listLoading.value = true;
     try {
       const page = await api<ConversationsAnswer>(
-        `/api/conversations${query({ limit: PAGE, q: text.trim() })}`,
+        `/api/conversations${query({ limit: PAGE, q: text.trim(), ...viewParams(store) })}`,
       );
       if (seq !== filterSeq) return;
       batch(() => {
