@@ -52,16 +52,17 @@ async function contextFor(who: typeof ana): Promise<BrowserContext> {
   }]);
   // The real Notification, with a record of what was shown, for the test to read.
   await context.addInitScript(() => {
-    const Real = window.Notification;
+    const page = globalThis as unknown as { shownNotifications: string[] };
+    const Real = globalThis.Notification;
     const shown: string[] = [];
-    (window as unknown as { shownNotifications: string[] }).shownNotifications = shown;
+    page.shownNotifications = shown;
     class Recorded extends Real {
       constructor(title: string, options?: NotificationOptions) {
         super(title, options);
         shown.push(title);
       }
     }
-    Object.defineProperty(window, "Notification", { value: Recorded, configurable: true });
+    Object.defineProperty(globalThis, "Notification", { value: Recorded, configurable: true });
   });
   onTeardown(() => context.close());
   return context;
@@ -165,7 +166,7 @@ test("assign, presence, a note with a mention, close, the customer's reply and a
     timeout: 5_000,
   });
   const shown = await benPage.evaluate(() =>
-    (window as unknown as { shownNotifications: string[] }).shownNotifications
+    (globalThis as unknown as { shownNotifications: string[] }).shownNotifications
   );
   assert.deepEqual(shown, ["Ana Lima mentioned you"]);
   const [notes] = await db
