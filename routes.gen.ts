@@ -58,8 +58,9 @@ import * as $i4 from "./islands/ConversationList.tsx";
 import * as $i5 from "./islands/ConversationPane.tsx";
 import * as $i6 from "./islands/EmailComposer.tsx";
 import * as $i7 from "./islands/PasswordChange.tsx";
-import * as $i8 from "./islands/TwoFactorSettings.tsx";
-import * as $i9 from "./islands/UserAdmin.tsx";
+import * as $i8 from "./islands/TeamAdmin.tsx";
+import * as $i9 from "./islands/TwoFactorSettings.tsx";
+import * as $i10 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -123,7 +124,8 @@ export const manifest: Manifest = {
     "ConversationPane": $i5.default,
     "EmailComposer": $i6.default,
     "PasswordChange": $i7.default,
-    "TwoFactorSettings": $i8.default,
-    "UserAdmin": $i9.default,
+    "TeamAdmin": $i8.default,
+    "TwoFactorSettings": $i9.default,
+    "UserAdmin": $i10.default,
   },
 };

@@ -220,3 +220,44 @@ test("assign, presence, a note with a mention, close, the customer's reply and a
   await row(benPage, id).waitFor({ timeout: 15_000 });
   await anaPage.locator(".system-line", { hasText: "Back from snooze" }).waitFor();
 });
+
+test("labels made in settings, applied to several conversations at once, and a view per label", async () => {
+  const a = await customerTexts(randomPhone(), "Wholesale prices?");
+  const b = await customerTexts(randomPhone(), "Do you ship to Canada?");
+  const settings = await anaContext.newPage();
+  const errors = watchErrors(settings);
+  await settings.goto(`${base}/settings#team`);
+  await settings.locator("#new-label").fill("Wholesale");
+  await settings.locator(".label-admin-new button").click();
+  await settings.locator(".label-admin-row, .form-error").first().waitFor();
+  assert.equal(await settings.locator(".form-error").count(), 0);
+  assert.equal(
+    await settings.locator('.label-admin-row input[id^="name-"]').inputValue(),
+    "Wholesale",
+  );
+  assert.deepEqual(errors, []);
+  await settings.close();
+
+  const page = await open(anaContext, "/?view=unassigned");
+  await row(page, a).waitFor();
+  await page.locator(`li:has(a.row[data-conversation="${a}"]) .row-tick`).check();
+  await page.locator(`li:has(a.row[data-conversation="${b}"]) .row-tick`).check();
+  await page.locator(".bulk-count", { hasText: "2 selected" }).waitFor();
+  await page.locator("#bulk-label").selectOption({ label: "Wholesale" });
+  const labelView = page.locator(".view-labels .view-link", { hasText: "Wholesale" });
+  await labelView.locator(".view-count", { hasText: "2" }).waitFor();
+  await labelView.click();
+  await row(page, a).waitFor();
+  await row(page, b).waitFor();
+  assert.match(page.url(), /label=/);
+
+  await page.locator(`li:has(a.row[data-conversation="${a}"]) .row-tick`).check();
+  await page.locator(`li:has(a.row[data-conversation="${b}"]) .row-tick`).check();
+  await page.locator(".bulk-bar button", { hasText: "Close" }).click();
+  await row(page, a).waitFor({ state: "detached" });
+  await row(page, b).waitFor({ state: "detached" });
+  await labelView.locator(".view-count", { hasText: "0" }).waitFor();
+  const [closed] = await db.sql`
+    select count(*)::int as n from conversations where id in (${a}, ${b}) and state = 'closed'`;
+  assert.equal(closed.n, 2);
+});
