@@ -92,4 +92,3 @@ export async function fill(
   const seconds = (performance.now() - started) / 1000;
   console.log(`  filled in ${seconds.toFixed(1)} s`);
 }
-

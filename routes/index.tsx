@@ -72,7 +72,19 @@ export default define.page<InboxData>(({ data }) => {
   return (
     <StoreProvider value={store}>
       <Stylesheets
-        names={["callout", "buttons", "dialog", "shell", "contact-form", "thread", "inbox", "team"]}
+        names={[
+          "callout",
+          "buttons",
+          "dialog",
+          "shell",
+          "shell-parts",
+          "contact-form",
+          "thread",
+          "composer",
+          "inbox",
+          "email-reader",
+          "team",
+        ]}
       />
       <div class="app">
         <ConversationList
