@@ -21,6 +21,9 @@ import { NewConversation } from "@/components/NewConversation.tsx";
 import { IconCompose, IconMail, IconSearch, Logo } from "@/components/Icons.tsx";
 import { SidebarFoot } from "@/components/SidebarFoot.tsx";
 import { TeamToast, ViewNav } from "@/components/ViewNav.tsx";
+import { ShortcutHelp } from "@/components/ShortcutHelp.tsx";
+import { useShortcuts } from "@/lib/client/shortcuts.ts";
+import { inboxShortcuts } from "@/lib/client/inbox_keys.ts";
 import { BulkBar } from "@/components/BulkBar.tsx";
 import { nameOf, type TeamSeed } from "@/lib/client/team_store.ts";
 import { toggleSelected } from "@/lib/client/team_actions.ts";
@@ -60,6 +63,7 @@ export default function ConversationList(props: ConversationListProps) {
     csrfToken: props.csrfToken,
     team: props.team,
   }));
+  useShortcuts(inboxShortcuts(store));
   const sentinel = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -72,20 +76,8 @@ export default function ConversationList(props: ConversationListProps) {
       if (entries.some((e) => e.isIntersecting)) void loadMoreConversations(store);
     }, { root: scroller.current, rootMargin: "0px 0px 400px 0px" });
     io.observe(el);
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement;
-      if (
-        e.key === "/" && !/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) &&
-        !target.isContentEditable
-      ) {
-        e.preventDefault();
-        search.current?.focus();
-      }
-    };
-    document.addEventListener("keydown", onKey);
     return () => {
       io.disconnect();
-      document.removeEventListener("keydown", onKey);
     };
   }, []);
 
@@ -147,6 +139,7 @@ export default function ConversationList(props: ConversationListProps) {
       <AppNav current="inbox" unread={unread} />
       <ViewNav store={store} />
       <TeamToast store={store} />
+      <ShortcutHelp />
       {store.newConversationOpen.value && (
         <NewConversation
           store={store}

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import twilio from "twilio";
 import type { BrowserContext, Page } from "playwright-core";
-import { onTeardown, ownDatabase, randomPhone, test } from "@/tests/helpers.ts";
+import { onTeardown, ownDatabase, randomPhone, test, waitUntil } from "@/tests/helpers.ts";
 import { freePort } from "@/lib/net.ts";
 import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import { makeCredentials } from "./auth.ts";
@@ -260,4 +260,31 @@ test("labels made in settings, applied to several conversations at once, and a v
   const [closed] = await db.sql`
     select count(*)::int as n from conversations where id in (${a}, ${b}) and state = 'closed'`;
   assert.equal(closed.n, 2);
+});
+
+test("keyboard only: from the list to a sent reply and a closed conversation", async () => {
+  const id = await customerTexts(randomPhone(), "Do you open on Sundays?");
+  const page = await open(anaContext, "/?view=unassigned");
+  await row(page, id).waitFor();
+  await page.keyboard.press("?");
+  await page.locator("dialog .shortcut-list", { hasText: "Next conversation" }).waitFor();
+  await page.keyboard.press("Escape");
+  await page.locator("dialog .shortcut-list").waitFor({ state: "hidden" });
+  await page.keyboard.press("j");
+  await page.waitForURL(new RegExp(`c=${id}`));
+  await page.keyboard.press("r");
+  await page.waitForFunction(() => document.activeElement?.id === "composer-text");
+  await page.keyboard.type("Yes, 10 to 4");
+  await page.keyboard.press("Enter");
+  await waitUntil(db.sql, async () =>
+    (await db.sql`
+      select 1 from messages
+      where conversation_id = ${id} and direction = 'outbound' and body = 'Yes, 10 to 4'`)
+      .length > 0);
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("e");
+  await page.locator('.state-chip[data-state="closed"]').waitFor();
+  const [conv] = await db.sql`select state, assignee_id from conversations where id = ${id}`;
+  assert.equal(conv.state, "closed");
+  assert.equal(conv.assignee_id, await anaId(), "the reply assigned it to Ana");
 });
