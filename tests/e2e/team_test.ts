@@ -288,3 +288,27 @@ test("keyboard only: from the list to a sent reply and a closed conversation", a
   assert.equal(conv.state, "closed");
   assert.equal(conv.assignee_id, await anaId(), "the reply assigned it to Ana");
 });
+
+test("a warning before sending when a teammate replied meanwhile", async () => {
+  const id = await customerTexts(randomPhone(), "Which size should I take?");
+  const page = await open(benContext, `/?view=all&c=${id}`);
+  await page.locator("#composer-text").pressSequentially("Take a medium", { delay: 10 });
+  const to = (await db.sql`select participants[2] as p from conversations where id = ${id}`)[0].p;
+  const res = await fetch(`${base}/api/send_message`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${ana.bearer}` },
+    body: JSON.stringify({ to, content: "Medium fits most" }),
+  });
+  assert.equal(res.status, 202);
+  await res.body?.cancel();
+  await page.locator(".msg-out .bubble", { hasText: "Medium fits most" }).waitFor();
+  await page.locator("#composer-text").press("Enter");
+  await page.locator(".collision", { hasText: "replied while you were writing" }).waitFor();
+  const [before] = await db.sql`
+    select count(*)::int as n from messages where conversation_id = ${id} and direction = 'outbound'`;
+  assert.equal(before.n, 1, "nothing sent before the warning is answered");
+  await page.locator(".collision button", { hasText: "Send anyway" }).click();
+  await waitUntil(db.sql, async () =>
+    (await db.sql`
+      select 1 from messages where conversation_id = ${id} and body = 'Take a medium'`).length > 0);
+});
