@@ -4,7 +4,7 @@ import { batch } from "@preact/signals";
 import { api, ApiError, errorWords, keepFilterInUrl, query } from "./api.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
-import { inView, viewParams } from "./team_views.ts";
+import { inView, viewHref, viewParams } from "./team_views.ts";
 import type { Store, Thread } from "./store.ts";
 import type {
   Channel,
@@ -125,7 +125,7 @@ export async function openConversation(
     store.newConversationOpen.value = false;
     store.thread.value = emptyThread(id, conv?.channel ?? "sms");
   });
-  if (options.push) history.pushState({ hatch: true }, "", `/${query({ c: id })}`);
+  if (options.push) history.pushState({ hatch: true }, "", viewHref(store.team.view.value, id));
   if (!conv) {
     try {
       const answer = await api<ConversationAnswer>(`/api/conversation/${id}`);
@@ -163,7 +163,11 @@ export function closeConversation(store: Store, options: { push: boolean } = { p
     store.draft.value = null;
     store.notFound.value = null;
   });
-  if (options.push) history.pushState({ hatch: true }, "", `/${query({ q: store.filter.value })}`);
+  if (options.push) {
+    const url = new URL(viewHref(store.team.view.value), location.href);
+    if (store.filter.value) url.searchParams.set("q", store.filter.value);
+    history.pushState({ hatch: true }, "", url.pathname + url.search);
+  }
 }
 
 /** Opens an empty thread to someone new; the first message creates the conversation. */

@@ -30,5 +30,7 @@ export function inView(store: Store, c: Conversation): boolean {
 
 /** The address of a view (and the open conversation, kept). */
 export function viewHref(view: ViewState, open?: string | null): string {
-  return `/${query({ view: view.view, label: view.label, c: open ?? undefined })}`;
+  // All open is the inbox's first view: its address needs no `view`.
+  const name = view.view === "open" && !view.label ? undefined : view.view;
+  return `/${query({ view: name, label: view.label, c: open ?? undefined })}`;
 }
