@@ -130,6 +130,19 @@ begin
       'action', case when new.assignee_id is null then 'unassigned' else 'assigned' end,
       'assignee_id', new.assignee_id, 'cause', cause), clock_timestamp());
   end if;
+  -- A change no request made (a reply that assigned, the customer's message that reopened) is
+  -- audited here; requests audit their own changes, with their token and address.
+  if cause = 'auto' and old.assignee_id is distinct from new.assignee_id then
+    insert into audit_log (actor_user_id, actor_label, action, target, detail)
+    select new.changed_by, coalesce((select email from users where id = new.changed_by), 'Hatch'),
+      'conversation.assigned', new.id::text,
+      jsonb_build_object('from', old.assignee_id, 'to', new.assignee_id, 'cause', 'auto');
+  end if;
+  if cause = 'reply' and old.state is distinct from new.state then
+    insert into audit_log (actor_label, action, target, detail)
+    values ('customer', 'conversation.reopened', new.id::text,
+      jsonb_build_object('from', old.state, 'cause', 'reply'));
+  end if;
   if old.state is distinct from new.state then
     insert into notes (conversation_id, kind, author_id, detail, created_at)
     values (new.id, 'system', case when cause = 'user' then new.changed_by end,

@@ -68,7 +68,11 @@ test("closing moves a conversation to Closed; the customer's reply reopens it", 
     ["closed", "user"],
     ["reopened", "reply"],
   ]);
-  assert.deepEqual(await audits(id), ["conversation.closed", "conversation.assigned"]);
+  assert.deepEqual(await audits(id), [
+    "conversation.closed",
+    "conversation.assigned",
+    "conversation.reopened",
+  ]);
 });
 
 test("replying to an unassigned conversation assigns it to whoever replied, unless the team turned that off", async () => {
@@ -80,6 +84,10 @@ test("replying to an unassigned conversation assigns it to whoever replied, unle
   assert.equal(got.assignee_id, ana.id);
   const line = (await notes(id)).find((n) => n.kind === "system");
   assert.deepEqual([line?.detail.action, line?.detail.cause], ["assigned", "auto"]);
+  const [audited] = await t.ctx.sql`
+    select actor_user_id, detail from audit_log
+    where target = ${id} and action = 'conversation.assigned'`;
+  assert.deepEqual([audited.actor_user_id, audited.detail.cause], [ana.id, "auto"]);
   // A second reply by someone else leaves the assignee alone.
   await jsonRequest(ben.app, "/api/send_message", { to: customer, content: "Me too" });
   assert.equal(
