@@ -9,6 +9,7 @@ import { errorWords } from "@/lib/client/api.ts";
 import type { Conversation } from "@/lib/shared/types.ts";
 import { weekdayTime } from "@/lib/shared/time.ts";
 import { hueOf, initials } from "@/lib/shared/address.ts";
+import { PickMenu } from "./PickMenu.tsx";
 
 /** A teammate's small round avatar (initials on their colour). */
 export function MateAvatar(props: { name: string; id: string; size?: "xs" | "sm" }) {
@@ -67,7 +68,11 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
           id="assignee"
           class="team-select"
           value={conv.assignee_id ?? ""}
-          onChange={(e) => run({ assignee_id: e.currentTarget.value || null })}
+          onChange={(e) => {
+            // The choice is made: the keys are shortcuts again.
+            e.currentTarget.blur();
+            run({ assignee_id: e.currentTarget.value || null });
+          }}
         >
           <option value="">Unassigned</option>
           {team.teammates.value.map((u) => (
@@ -168,6 +173,7 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
               value=""
               onChange={(e) => {
                 const id = e.currentTarget.value;
+                e.currentTarget.blur();
                 if (id) run({ add_label_ids: [id] });
               }}
             >
@@ -177,6 +183,28 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
           </>
         )}
       </div>
+      {team.menu.value === "assign" && (
+        <PickMenu
+          label="Assign to"
+          items={[
+            { id: "", label: "Unassigned" },
+            ...team.teammates.value.map((u) => ({
+              id: u.id,
+              label: u.id === me?.id ? `Me (${name(u.id)})` : name(u.id),
+            })),
+          ]}
+          onPick={(id) => run({ assignee_id: id || null })}
+          onClose={() => team.menu.value = null}
+        />
+      )}
+      {team.menu.value === "label" && (
+        <PickMenu
+          label="Add a label"
+          items={unapplied.map((l) => ({ id: l.id, label: l.name }))}
+          onPick={(id) => run({ add_label_ids: [id] })}
+          onClose={() => team.menu.value = null}
+        />
+      )}
       <PresenceLine store={store} conversationId={conv.id} />
       {error && <p class="callout callout-small" role="alert">{error}</p>}
     </div>

@@ -50,13 +50,18 @@ export function inboxShortcuts(store: Store): Shortcut[] {
     },
     {
       keys: "a",
-      label: "Assign (choose with the arrow keys)",
+      label: "Assign (arrows, then Enter)",
       when: open,
-      run: () => focus("#assignee"),
+      run: () => store.team.menu.value = "assign",
     },
     { keys: "r", label: "Reply", when: open, run: () => compose(store, "reply") },
     { keys: "n", label: "Write an internal note", when: open, run: () => compose(store, "note") },
-    { keys: "l", label: "Add a label", when: open, run: () => focus("#add-label") },
+    {
+      keys: "l",
+      label: "Add a label (arrows, then Enter)",
+      when: open,
+      run: () => store.team.menu.value = "label",
+    },
     { keys: "/", label: "Search", run: () => focus("#filter") },
     HELP_SHORTCUT,
   ];

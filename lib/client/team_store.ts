@@ -47,6 +47,8 @@ export interface TeamState {
   toast: Signal<string | null>;
   /** What the composer writes: a reply to the customer or an internal note. */
   compose: Signal<"reply" | "note">;
+  /** The keyboard's pick list open in the team bar (`a` assign, `l` label), if any. */
+  menu: Signal<"assign" | "label" | null>;
 }
 
 /** The parts of the team state a page's props can fill. */
@@ -75,6 +77,7 @@ export function createTeamState(): TeamState {
     alerts: signal(0),
     toast: signal(null),
     compose: signal("reply"),
+    menu: signal(null),
   };
 }
 
