@@ -6,6 +6,8 @@ import { type Actor, audit } from "@/lib/auth/audit.ts";
 import { addJob } from "@/lib/delivery/jobs.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
 import type { ConversationPatch } from "./team_schemas.ts";
+import type { Conversation } from "./schemas.ts";
+import { getConversation } from "./service.ts";
 
 /** How long a snooze may last at most. */
 const MAX_SNOOZE_DAYS = 366;
@@ -70,9 +72,9 @@ function nextLabels(current: string[], patch: ConversationPatch): string[] {
 export async function updateConversation(
   sql: Tx,
   options: { id: string; patch: ConversationPatch; actor: Actor },
-): Promise<void> {
+): Promise<Conversation> {
   const { id, patch, actor } = options;
-  await sql.begin(async (tx) => {
+  return await sql.begin(async (tx) => {
     const [row] = await tx<Current[]>`
       select state, assignee_id, label_ids, snoozed_until from conversations
       where id = ${id} for update`;
@@ -115,6 +117,7 @@ export async function updateConversation(
         maxAttempts: 25,
       });
     }
+    return await getConversation(tx, id, actor.userId);
   });
 }
 

@@ -18,14 +18,24 @@ export interface Presence {
   state: "viewing" | "typing" | "left";
 }
 
-/** Announces a presence to every process's open streams (NOTIFY: sent at commit, or now). */
-export async function announcePresence(sql: Tx, presence: Presence): Promise<void> {
-  const payload = JSON.stringify({ ...presence, type: "presence", timestamp: Date.now() / 1000 });
+/** Announces a user's presence (under their name) to every process's open streams. */
+export async function announcePresence(
+  sql: Tx,
+  presence: Omit<Presence, "name">,
+): Promise<void> {
+  const name = await displayName(sql, presence.user_id);
+  const payload = JSON.stringify({
+    ...presence,
+    name,
+    type: "presence",
+    timestamp: Date.now() / 1000,
+  });
+  // NOTIFY, not the event log: sent at once (or at commit), to whoever listens now.
   await sql`select pg_notify(${PRESENCE_CHANNEL}, ${payload})`;
 }
 
 /** Someone's name as teammates see it: their name, else their email's local part. */
-export async function displayName(sql: Tx, userId: string): Promise<string> {
+async function displayName(sql: Tx, userId: string): Promise<string> {
   const [row] = await sql`select name, email from users where id = ${userId}`;
   if (!row) return "Someone";
   return (row.name as string).trim() || (row.email as string).split("@")[0];

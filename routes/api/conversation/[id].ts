@@ -24,13 +24,12 @@ export const handler = define.handlers({
   async PATCH(c) {
     const id = uuidParam(c, "conversation");
     const patch = await readJson(c, ConversationPatch);
-    const { sql } = c.var.app;
-    const { principal } = c.var;
-    await updateConversation(sql, { id, patch, actor: actorOf(principal, clientIp(c)) });
-    return c.json({
-      success: true,
-      conversation: await getConversation(sql, id, principal.userId),
+    const conversation = await updateConversation(c.var.app.sql, {
+      id,
+      patch,
+      actor: actorOf(c.var.principal, clientIp(c)),
     });
+    return c.json({ success: true, conversation });
   },
 });
 

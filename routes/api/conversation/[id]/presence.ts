@@ -2,18 +2,15 @@ import { z } from "zod";
 import { define } from "@/lib/web/define.ts";
 import { readJson, uuidParam } from "@/lib/web/input.ts";
 import { PresenceInput } from "@/lib/conversations/team_schemas.ts";
-import { announcePresence, displayName } from "@/lib/realtime/presence.ts";
+import { announcePresence } from "@/lib/realtime/presence.ts";
 
 export const handler = define.handlers({
   async POST(c) {
     const id = uuidParam(c, "conversation");
     const { state } = await readJson(c, PresenceInput);
-    const { sql } = c.var.app;
-    const userId = c.var.principal.userId;
-    await announcePresence(sql, {
+    await announcePresence(c.var.app.sql, {
       conversation_id: id,
-      user_id: userId,
-      name: await displayName(sql, userId),
+      user_id: c.var.principal.userId,
       state,
     });
     return c.json({ success: true });
