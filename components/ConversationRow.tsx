@@ -26,15 +26,6 @@ export function ConversationRow(props: {
   const count = `${c.message_count} ${c.message_count === 1 ? "message" : "messages"}`;
   return (
     <li class={props.selection?.checked ? "is-ticked" : undefined}>
-      {props.selection && (
-        <input
-          type="checkbox"
-          class="row-tick"
-          aria-label={`Select ${props.label}`}
-          checked={props.selection.checked}
-          onChange={props.selection.onToggle}
-        />
-      )}
       <a
         href={`/?c=${c.id}`}
         class={`row${props.selected ? " is-selected" : ""}${unread ? " is-unread" : ""}`}
@@ -75,6 +66,16 @@ export function ConversationRow(props: {
           <span class="sr-only">{`${CHANNEL_NAMES[c.channel]} conversation, ${count}`}</span>
         </span>
       </a>
+      {/* After the link: Tab from the filter reaches the rows first. */}
+      {props.selection && (
+        <input
+          type="checkbox"
+          class="row-tick"
+          aria-label={`Select ${props.label}`}
+          checked={props.selection.checked}
+          onChange={props.selection.onToggle}
+        />
+      )}
     </li>
   );
 }

@@ -4,12 +4,12 @@
 import { useState } from "preact/hooks";
 import type { Store } from "@/lib/client/store.ts";
 import { nameOf } from "@/lib/client/team_store.ts";
-import { type Change, changeConversation, snoozePresets } from "@/lib/client/team_actions.ts";
+import { type Change, changeConversation } from "@/lib/client/team_actions.ts";
 import { errorWords } from "@/lib/client/api.ts";
 import type { Conversation } from "@/lib/shared/types.ts";
 import { weekdayTime } from "@/lib/shared/time.ts";
 import { hueOf, initials } from "@/lib/shared/address.ts";
-import { PickMenu } from "./PickMenu.tsx";
+import { LazyPickMenu, LazySnoozeMenu } from "./Lazy.tsx";
 
 /** A teammate's small round avatar (initials on their colour). */
 export function MateAvatar(props: { name: string; id: string; size?: "xs" | "sm" }) {
@@ -48,7 +48,6 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
   const team = store.team;
   const [error, setError] = useState<string | null>(null);
   const [snoozing, setSnoozing] = useState(false);
-  const [picked, setPicked] = useState("");
   const me = team.me;
   const run = (change: Change) => {
     setError(null);
@@ -122,34 +121,10 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
         </span>
       </div>
       {snoozing && (
-        <div class="snooze-menu" role="group" aria-label="Snooze until">
-          {snoozePresets().map((p) => (
-            <button
-              key={p.label}
-              type="button"
-              class="button button-ghost button-small"
-              onClick={() => run({ state: "snoozed", snoozed_until: p.until.toISOString() })}
-            >
-              {p.label} <small>{weekdayTime(p.until.toISOString(), store.timeZone.value)}</small>
-            </button>
-          ))}
-          <form
-            class="snooze-pick"
-            onSubmit={(e) => {
-              e.preventDefault();
-              if (picked) run({ state: "snoozed", snoozed_until: new Date(picked).toISOString() });
-            }}
-          >
-            <label class="sr-only" for="snooze-at">Pick a time</label>
-            <input
-              id="snooze-at"
-              type="datetime-local"
-              value={picked}
-              onInput={(e) => setPicked(e.currentTarget.value)}
-            />
-            <button type="submit" class="button button-secondary button-small">Snooze</button>
-          </form>
-        </div>
+        <LazySnoozeMenu
+          timeZone={store.timeZone.value}
+          onSnooze={(until) => run({ state: "snoozed", snoozed_until: until })}
+        />
       )}
       <div class="team-row label-row">
         {applied.map((l) => (
@@ -184,7 +159,7 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
         )}
       </div>
       {team.menu.value === "assign" && (
-        <PickMenu
+        <LazyPickMenu
           label="Assign to"
           items={[
             { id: "", label: "Unassigned" },
@@ -198,7 +173,7 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
         />
       )}
       {team.menu.value === "label" && (
-        <PickMenu
+        <LazyPickMenu
           label="Add a label"
           items={unapplied.map((l) => ({ id: l.id, label: l.name }))}
           onPick={(id) => run({ add_label_ids: [id] })}

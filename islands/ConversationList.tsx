@@ -21,10 +21,9 @@ import { NewConversation } from "@/components/NewConversation.tsx";
 import { IconCompose, IconMail, IconSearch, Logo } from "@/components/Icons.tsx";
 import { SidebarFoot } from "@/components/SidebarFoot.tsx";
 import { TeamToast, ViewNav } from "@/components/ViewNav.tsx";
-import { ShortcutHelp } from "@/components/ShortcutHelp.tsx";
-import { useShortcuts } from "@/lib/client/shortcuts.ts";
+import { LazyBulkBar, LazyShortcutHelp } from "@/components/Lazy.tsx";
+import { shortcutHelpOpen, useShortcuts } from "@/lib/client/shortcuts.ts";
 import { inboxShortcuts } from "@/lib/client/inbox_keys.ts";
-import { BulkBar } from "@/components/BulkBar.tsx";
 import { nameOf, type TeamSeed } from "@/lib/client/team_store.ts";
 import { toggleSelected } from "@/lib/client/team_actions.ts";
 
@@ -139,7 +138,7 @@ export default function ConversationList(props: ConversationListProps) {
       <AppNav current="inbox" unread={unread} />
       <ViewNav store={store} />
       <TeamToast store={store} />
-      <ShortcutHelp />
+      {shortcutHelpOpen.value && <LazyShortcutHelp />}
       {store.newConversationOpen.value && (
         <NewConversation
           store={store}
@@ -170,7 +169,7 @@ export default function ConversationList(props: ConversationListProps) {
       </div>
       <div class="rows-scroll" ref={scroller}>
         {found && <h2 class="rows-heading">Conversations</h2>}
-        <BulkBar store={store} />
+        {store.team.selected.value.length > 0 && <LazyBulkBar store={store} />}
         <ul class="rows" onKeyDown={onListKey}>
           {list.map((c) => (
             <ConversationRow

@@ -32,8 +32,10 @@ export function typingIn(target: EventTarget | null): boolean {
 export function handleKey(e: KeyboardEvent, list: readonly Shortcut[]): boolean {
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return false;
   if (typingIn(e.target)) {
-    // Escape leaves a field, so the keys work again without the mouse.
-    if (e.key === "Escape" && e.target instanceof HTMLElement) e.target.blur();
+    // Escape leaves a field, so the keys work again without the mouse (in a dialog, Escape
+    // is the dialog's: it closes it).
+    const field = e.target as HTMLElement;
+    if (e.key === "Escape" && !field.closest("dialog")) field.blur();
     return false;
   }
   const hit = list.find((s) => s.keys === e.key && (s.when?.() ?? true));

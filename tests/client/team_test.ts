@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createStore } from "@/lib/client/store.ts";
 import { inView } from "@/lib/client/team_views.ts";
-import { snoozePresets } from "@/lib/client/team_actions.ts";
+import { snoozePresets } from "@/lib/client/snooze.ts";
 import { systemWords } from "@/components/NoteLine.tsx";
 import type { Conversation, Note } from "@/lib/shared/types.ts";
 
