@@ -324,3 +324,21 @@ test("a warning before sending when a teammate replied meanwhile", async () => {
     (await db.sql`
       select 1 from messages where conversation_id = ${id} and body = 'Take a medium'`).length > 0);
 });
+
+test("snooze from the thread: a preset, then reopened by hand", async () => {
+  const id = await customerTexts(randomPhone(), "Can you remind me next week?");
+  const page = await open(anaContext, `/?c=${id}`);
+  await page.locator(".team-actions button", { hasText: "Snooze" }).click();
+  await page.locator(".snooze-menu button", { hasText: "Next week" }).click();
+  await page.locator('.state-chip[data-state="snoozed"]', { hasText: "Snoozed until Mon" })
+    .waitFor();
+  await row(page, id).waitFor({ state: "detached" });
+  await page.locator(".system-line", { hasText: "Snoozed by Ana Lima until Mon 9:00 AM" })
+    .waitFor();
+  const [job] = await db.sql`select run_at from graphile_worker.jobs where key = ${`wake:${id}`}`;
+  assert.ok(job, "its wake-up job is queued");
+  await page.locator(".team-actions button", { hasText: "Reopen" }).click();
+  await page.locator('.state-chip[data-state="open"]').waitFor();
+  await row(page, id).waitFor();
+  await page.locator(".system-line", { hasText: "Reopened by Ana Lima" }).waitFor();
+});
