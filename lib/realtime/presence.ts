@@ -3,6 +3,7 @@
 // never enters the event log and is never replayed. Browsers repeat it every few seconds while
 // it holds and forget what was not repeated, so a closed tab's presence fades by itself.
 import type { Tx } from "@/lib/db/connect.ts";
+import { NotFoundError } from "@/lib/errors.ts";
 
 /** The channel presence is announced on; the event log's own stays `hatch_events`. */
 export const PRESENCE_CHANNEL = "hatch_presence";
@@ -23,7 +24,12 @@ export async function announcePresence(
   sql: Tx,
   presence: Omit<Presence, "name">,
 ): Promise<void> {
-  const name = await displayName(sql, presence.user_id);
+  const [row] = await sql`
+    select u.name, u.email from conversations c, users u
+    where c.id = ${presence.conversation_id} and u.id = ${presence.user_id}`;
+  if (!row) throw new NotFoundError(`Conversation "${presence.conversation_id}" not found`);
+  // Their name, else their email's local part.
+  const name = (row.name as string).trim() || (row.email as string).split("@")[0];
   const payload = JSON.stringify({
     ...presence,
     name,
@@ -32,11 +38,4 @@ export async function announcePresence(
   });
   // NOTIFY, not the event log: sent at once (or at commit), to whoever listens now.
   await sql`select pg_notify(${PRESENCE_CHANNEL}, ${payload})`;
-}
-
-/** Someone's name as teammates see it: their name, else their email's local part. */
-async function displayName(sql: Tx, userId: string): Promise<string> {
-  const [row] = await sql`select name, email from users where id = ${userId}`;
-  if (!row) return "Someone";
-  return (row.name as string).trim() || (row.email as string).split("@")[0];
 }

@@ -35,3 +35,11 @@ test("presence reaches other streams at once and leaves no event behind", async 
   assert.ok(!replayed.some((f) => f.event === "presence"));
   await replay.cancel();
 });
+
+test("presence in a conversation that does not exist is a 404", async () => {
+  const res = await jsonRequest(t.app, `/api/conversation/${crypto.randomUUID()}/presence`, {
+    state: "viewing",
+  });
+  assert.equal(res.status, 404);
+  assert.match((await res.json()).error, /not found/);
+});
