@@ -5,6 +5,7 @@ import { api, ApiError, errorWords, keepFilterInUrl, query } from "./api.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
 import { inView, viewHref, viewParams } from "./team_views.ts";
+import { announceRead } from "./read_sync.ts";
 import type { Store, Thread } from "./store.ts";
 import type {
   Channel,
@@ -72,7 +73,9 @@ export function markRead(store: Store, id: string): void {
     id,
     setTimeout(() => {
       readTimers.delete(id);
-      api(`/api/conversation/${id}/read`, { method: "POST", body: {} }).catch(() => {});
+      api(`/api/conversation/${id}/read`, { method: "POST", body: {} })
+        .then(() => announceRead(id))
+        .catch(() => {});
     }, 250),
   );
   const open = store.open.value;

@@ -5,6 +5,7 @@ import { closeConversation, markRead, openConversation } from "./actions.ts";
 import { startLive } from "./live.ts";
 import { startPresence } from "./presence.ts";
 import { startTeam } from "./team_actions.ts";
+import { followReads } from "./read_sync.ts";
 import type { Store } from "./store.ts";
 
 let booted = false;
@@ -16,6 +17,7 @@ export function boot(store: Store): void {
   startLive(store);
   startPresence(store);
   startTeam(store);
+  followReads(store);
   setInterval(() => store.now.value = Date.now(), 60_000);
 
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;

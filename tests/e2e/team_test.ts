@@ -342,3 +342,16 @@ test("snooze from the thread: a preset, then reopened by hand", async () => {
   await row(page, id).waitFor();
   await page.locator(".system-line", { hasText: "Reopened by Ana Lima" }).waitFor();
 });
+
+test("read state is per user: reading in one tab clears the badge in the user's other tab, not a teammate's", async () => {
+  const id = await customerTexts(randomPhone(), "Hello there");
+  const first = await open(benContext, "/?view=all");
+  const second = await open(benContext, "/?view=all");
+  const anaPage = await open(anaContext, "/?view=all");
+  for (const p of [second, anaPage]) await row(p, id).locator(".unread-badge").waitFor();
+  await row(first, id).click();
+  await row(second, id).locator(".unread-badge").waitFor({ state: "detached" });
+  await anaPage.reload();
+  await waitLive(anaPage);
+  await row(anaPage, id).locator(".unread-badge").waitFor();
+});
