@@ -231,6 +231,14 @@ async function composeChecks(e: Engine, scratch: string): Promise<void> {
       () => run("bash", ["-euo", "pipefail", "-c", workers], { cwd: dir, env }),
     );
     assert.ok(await waitForReady(url, 120_000), "the app did not come back");
+    // Both workers listening before the sends, or the first one up may take them all.
+    await until("both workers started", async () => {
+      const text = (await compose(["logs", "--no-color", "worker"])).stdout;
+      const started = new Set(
+        text.split("\n").filter((l) => l.includes("Worker started")).map((l) => l.split(" ")[0]),
+      );
+      return started.size === 2;
+    }, 120_000);
     const sent = await sendAll(8, "for the workers");
     await delivered(sent.map((s) => s.message_id));
     const workerLogs = (await compose(["logs", "--no-color", "worker"])).stdout;
