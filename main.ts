@@ -11,6 +11,7 @@ import { AUTH_CHANNEL, forgetTokens } from "./lib/auth/tokens.ts";
 import { livePrincipals, sessionPolicy } from "./lib/auth/principal.ts";
 import { settlesWithin, stopOnSignals } from "./lib/stop.ts";
 import { buildRouter } from "./lib/web/router.tsx";
+import { serveMetrics } from "./lib/metrics/server.ts";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
 
@@ -89,10 +90,12 @@ export async function start(): Promise<void> {
         email: settings.emailProvider,
       }),
   }, app.fetch);
+  const metrics = serveMetrics(running.ctx);
   stopWith(async () => {
     // New connections are refused first. Event streams never end on their own: they are ended,
     // and the other requests get HATCH_STOP_SECONDS to finish before what they use goes away.
     const served = server.shutdown();
+    void metrics?.stop();
     running.ctx.hub.closeClients();
     if (!await settlesWithin(served, settings.HATCH_STOP_SECONDS * 1000)) {
       log.warn("Requests still running after {seconds} s: stopping anyway", {

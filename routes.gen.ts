@@ -16,47 +16,57 @@ import * as $r12 from "./routes/api/contacts/[id]/timeline.ts";
 import * as $r13 from "./routes/api/conversation/[id].ts";
 import * as $r14 from "./routes/api/conversation/[id]/emails.ts";
 import * as $r15 from "./routes/api/conversation/[id]/messages.ts";
-import * as $r16 from "./routes/api/conversation/[id]/read.ts";
-import * as $r17 from "./routes/api/conversations.ts";
-import * as $r18 from "./routes/api/email/[id].ts";
-import * as $r19 from "./routes/api/email/[id]/cancel.ts";
-import * as $r20 from "./routes/api/events.ts";
-import * as $r21 from "./routes/api/me.ts";
-import * as $r22 from "./routes/api/me/password.ts";
-import * as $r23 from "./routes/api/me/totp.ts";
-import * as $r24 from "./routes/api/message/[id].ts";
-import * as $r25 from "./routes/api/message/[id]/cancel.ts";
-import * as $r26 from "./routes/api/message/[id]/retry.ts";
-import * as $r27 from "./routes/api/sandbox/inbound.ts";
-import * as $r28 from "./routes/api/saved_replies.ts";
-import * as $r29 from "./routes/api/saved_replies/[id].ts";
-import * as $r30 from "./routes/api/search.ts";
-import * as $r31 from "./routes/api/send_email.ts";
-import * as $r32 from "./routes/api/send_message.ts";
-import * as $r33 from "./routes/api/tokens.ts";
-import * as $r34 from "./routes/api/tokens/[id].ts";
-import * as $r35 from "./routes/api/users.ts";
-import * as $r36 from "./routes/api/users/[id].ts";
-import * as $r37 from "./routes/api/webhook_deliveries/[id]/resend.ts";
-import * as $r38 from "./routes/api/webhooks.ts";
-import * as $r39 from "./routes/api/webhooks/[id].ts";
-import * as $r40 from "./routes/api/webhooks/[id]/deliveries.ts";
-import * as $r41 from "./routes/api/webhooks/[id]/rotate.ts";
-import * as $r42 from "./routes/broadcasts.tsx";
-import * as $r43 from "./routes/contacts.tsx";
-import * as $r44 from "./routes/contacts/[id].tsx";
-import * as $r45 from "./routes/docs.tsx";
-import * as $r46 from "./routes/health.ts";
-import * as $r47 from "./routes/index.tsx";
-import * as $r48 from "./routes/login.tsx";
-import * as $r49 from "./routes/logout.ts";
-import * as $r50 from "./routes/openapi.json.ts";
-import * as $r51 from "./routes/ready.ts";
-import * as $r52 from "./routes/settings.tsx";
-import * as $r53 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r54 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r55 from "./routes/webhooks/twilio/sms.ts";
-import * as $r56 from "./routes/webhooks/twilio/status.ts";
+import * as $r16 from "./routes/api/conversation/[id]/notes.ts";
+import * as $r17 from "./routes/api/conversation/[id]/presence.ts";
+import * as $r18 from "./routes/api/conversation/[id]/read.ts";
+import * as $r19 from "./routes/api/conversations.ts";
+import * as $r20 from "./routes/api/conversations/bulk.ts";
+import * as $r21 from "./routes/api/email/[id].ts";
+import * as $r22 from "./routes/api/email/[id]/cancel.ts";
+import * as $r23 from "./routes/api/events.ts";
+import * as $r24 from "./routes/api/labels.ts";
+import * as $r25 from "./routes/api/labels/[id].ts";
+import * as $r26 from "./routes/api/me.ts";
+import * as $r27 from "./routes/api/me/notifications.ts";
+import * as $r28 from "./routes/api/me/password.ts";
+import * as $r29 from "./routes/api/me/totp.ts";
+import * as $r30 from "./routes/api/message/[id].ts";
+import * as $r31 from "./routes/api/message/[id]/cancel.ts";
+import * as $r32 from "./routes/api/message/[id]/retry.ts";
+import * as $r33 from "./routes/api/note/[id].ts";
+import * as $r34 from "./routes/api/sandbox/inbound.ts";
+import * as $r35 from "./routes/api/saved_replies.ts";
+import * as $r36 from "./routes/api/saved_replies/[id].ts";
+import * as $r37 from "./routes/api/search.ts";
+import * as $r38 from "./routes/api/send_email.ts";
+import * as $r39 from "./routes/api/send_message.ts";
+import * as $r40 from "./routes/api/team.ts";
+import * as $r41 from "./routes/api/tokens.ts";
+import * as $r42 from "./routes/api/tokens/[id].ts";
+import * as $r43 from "./routes/api/users.ts";
+import * as $r44 from "./routes/api/users/[id].ts";
+import * as $r45 from "./routes/api/views.ts";
+import * as $r46 from "./routes/api/webhook_deliveries/[id]/resend.ts";
+import * as $r47 from "./routes/api/webhooks.ts";
+import * as $r48 from "./routes/api/webhooks/[id].ts";
+import * as $r49 from "./routes/api/webhooks/[id]/deliveries.ts";
+import * as $r50 from "./routes/api/webhooks/[id]/rotate.ts";
+import * as $r51 from "./routes/broadcasts.tsx";
+import * as $r52 from "./routes/contacts.tsx";
+import * as $r53 from "./routes/contacts/[id].tsx";
+import * as $r54 from "./routes/docs.tsx";
+import * as $r55 from "./routes/health.ts";
+import * as $r56 from "./routes/index.tsx";
+import * as $r57 from "./routes/login.tsx";
+import * as $r58 from "./routes/logout.ts";
+import * as $r59 from "./routes/metrics.ts";
+import * as $r60 from "./routes/openapi.json.ts";
+import * as $r61 from "./routes/ready.ts";
+import * as $r62 from "./routes/settings.tsx";
+import * as $r63 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r64 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r65 from "./routes/webhooks/twilio/sms.ts";
+import * as $r66 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/Broadcasts.tsx";
@@ -68,9 +78,10 @@ import * as $i7 from "./islands/ConversationPane.tsx";
 import * as $i8 from "./islands/EmailComposer.tsx";
 import * as $i9 from "./islands/PasswordChange.tsx";
 import * as $i10 from "./islands/SavedReplies.tsx";
-import * as $i11 from "./islands/TwoFactorSettings.tsx";
-import * as $i12 from "./islands/UserAdmin.tsx";
-import * as $i13 from "./islands/WebhookSettings.tsx";
+import * as $i11 from "./islands/TeamAdmin.tsx";
+import * as $i12 from "./islands/TwoFactorSettings.tsx";
+import * as $i13 from "./islands/UserAdmin.tsx";
+import * as $i14 from "./islands/WebhookSettings.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -90,47 +101,57 @@ export const manifest: Manifest = {
     "api/conversation/[id].ts": $r13,
     "api/conversation/[id]/emails.ts": $r14,
     "api/conversation/[id]/messages.ts": $r15,
-    "api/conversation/[id]/read.ts": $r16,
-    "api/conversations.ts": $r17,
-    "api/email/[id].ts": $r18,
-    "api/email/[id]/cancel.ts": $r19,
-    "api/events.ts": $r20,
-    "api/me.ts": $r21,
-    "api/me/password.ts": $r22,
-    "api/me/totp.ts": $r23,
-    "api/message/[id].ts": $r24,
-    "api/message/[id]/cancel.ts": $r25,
-    "api/message/[id]/retry.ts": $r26,
-    "api/sandbox/inbound.ts": $r27,
-    "api/saved_replies.ts": $r28,
-    "api/saved_replies/[id].ts": $r29,
-    "api/search.ts": $r30,
-    "api/send_email.ts": $r31,
-    "api/send_message.ts": $r32,
-    "api/tokens.ts": $r33,
-    "api/tokens/[id].ts": $r34,
-    "api/users.ts": $r35,
-    "api/users/[id].ts": $r36,
-    "api/webhook_deliveries/[id]/resend.ts": $r37,
-    "api/webhooks.ts": $r38,
-    "api/webhooks/[id].ts": $r39,
-    "api/webhooks/[id]/deliveries.ts": $r40,
-    "api/webhooks/[id]/rotate.ts": $r41,
-    "broadcasts.tsx": $r42,
-    "contacts.tsx": $r43,
-    "contacts/[id].tsx": $r44,
-    "docs.tsx": $r45,
-    "health.ts": $r46,
-    "index.tsx": $r47,
-    "login.tsx": $r48,
-    "logout.ts": $r49,
-    "openapi.json.ts": $r50,
-    "ready.ts": $r51,
-    "settings.tsx": $r52,
-    "webhooks/sendgrid/events.ts": $r53,
-    "webhooks/sendgrid/inbound.ts": $r54,
-    "webhooks/twilio/sms.ts": $r55,
-    "webhooks/twilio/status.ts": $r56,
+    "api/conversation/[id]/notes.ts": $r16,
+    "api/conversation/[id]/presence.ts": $r17,
+    "api/conversation/[id]/read.ts": $r18,
+    "api/conversations.ts": $r19,
+    "api/conversations/bulk.ts": $r20,
+    "api/email/[id].ts": $r21,
+    "api/email/[id]/cancel.ts": $r22,
+    "api/events.ts": $r23,
+    "api/labels.ts": $r24,
+    "api/labels/[id].ts": $r25,
+    "api/me.ts": $r26,
+    "api/me/notifications.ts": $r27,
+    "api/me/password.ts": $r28,
+    "api/me/totp.ts": $r29,
+    "api/message/[id].ts": $r30,
+    "api/message/[id]/cancel.ts": $r31,
+    "api/message/[id]/retry.ts": $r32,
+    "api/note/[id].ts": $r33,
+    "api/sandbox/inbound.ts": $r34,
+    "api/saved_replies.ts": $r35,
+    "api/saved_replies/[id].ts": $r36,
+    "api/search.ts": $r37,
+    "api/send_email.ts": $r38,
+    "api/send_message.ts": $r39,
+    "api/team.ts": $r40,
+    "api/tokens.ts": $r41,
+    "api/tokens/[id].ts": $r42,
+    "api/users.ts": $r43,
+    "api/users/[id].ts": $r44,
+    "api/views.ts": $r45,
+    "api/webhook_deliveries/[id]/resend.ts": $r46,
+    "api/webhooks.ts": $r47,
+    "api/webhooks/[id].ts": $r48,
+    "api/webhooks/[id]/deliveries.ts": $r49,
+    "api/webhooks/[id]/rotate.ts": $r50,
+    "broadcasts.tsx": $r51,
+    "contacts.tsx": $r52,
+    "contacts/[id].tsx": $r53,
+    "docs.tsx": $r54,
+    "health.ts": $r55,
+    "index.tsx": $r56,
+    "login.tsx": $r57,
+    "logout.ts": $r58,
+    "metrics.ts": $r59,
+    "openapi.json.ts": $r60,
+    "ready.ts": $r61,
+    "settings.tsx": $r62,
+    "webhooks/sendgrid/events.ts": $r63,
+    "webhooks/sendgrid/inbound.ts": $r64,
+    "webhooks/twilio/sms.ts": $r65,
+    "webhooks/twilio/status.ts": $r66,
   },
   islands: {
     "ApiTokens": $i0.default,
@@ -144,8 +165,9 @@ export const manifest: Manifest = {
     "EmailComposer": $i8.default,
     "PasswordChange": $i9.default,
     "SavedReplies": $i10.default,
-    "TwoFactorSettings": $i11.default,
-    "UserAdmin": $i12.default,
-    "WebhookSettings": $i13.default,
+    "TeamAdmin": $i11.default,
+    "TwoFactorSettings": $i12.default,
+    "UserAdmin": $i13.default,
+    "WebhookSettings": $i14.default,
   },
 };

@@ -8,6 +8,8 @@ import { retryMessage, sendMessage } from "@/lib/client/send.ts";
 import { ThreadView } from "./ThreadView.tsx";
 import { Composer } from "./Composer.tsx";
 import { contactValues } from "@/lib/shared/template.ts";
+import { TeamBar } from "./TeamBar.tsx";
+import { composerTeam, threadNotes } from "./TeamThread.tsx";
 import { OptOutBanner } from "./OptOutBanner.tsx";
 import { Avatar, ChannelIcon } from "./Avatar.tsx";
 import { BackButton, ContactName } from "./PaneTitle.tsx";
@@ -60,8 +62,10 @@ export function PhonePane(props: {
             </button>
           )}
         </header>
+        {conv && <TeamBar store={store} conv={conv} />}
         {optOut && <OptOutBanner optOut={optOut} timeZone={store.timeZone.value} />}
         <ThreadView
+          {...threadNotes(store, thread.conversationId)}
           thread={thread}
           theirName={label}
           now={store.now.value}
@@ -90,6 +94,7 @@ export function PhonePane(props: {
             : undefined}
           timeZone={store.timeZone.value}
           contact={contactValues(conv?.contact_name ?? null, address)}
+          note={composerTeam(store, thread.conversationId)}
           disabled={optOut
             ? `Can't text ${label}: they replied ${optOut.keyword.toUpperCase()}`
             : undefined}

@@ -79,6 +79,8 @@ export const SETTINGS = {
   HATCH_WORKER_CONCURRENCY: { default: "10", schema: int(1, 200) },
   HATCH_WORKER_HEARTBEAT_SECONDS: { default: "10", schema: int(1, 3600) },
   HATCH_STOP_SECONDS: { default: "10", schema: int(1, 600) },
+  HATCH_METRICS_TOKEN: { default: "", schema: z.string(), secret: true },
+  HATCH_METRICS_PORT: { default: "0", schema: int(0, 65_535) },
   HATCH_KEEPALIVE_SECONDS: { default: "30", schema: int(1, 3600) },
   HATCH_SSE_MAX_SECONDS: { default: "900", schema: int(5, 86_400) },
   HATCH_EVENT_RETENTION_DAYS: { default: "7", schema: int(1, 3650) },

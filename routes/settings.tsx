@@ -12,6 +12,7 @@ import { Stylesheets } from "@/components/Stylesheets.tsx";
 import {
   IconBack,
   IconHistory,
+  IconInbox,
   IconKey,
   IconPerson,
   IconShield,
@@ -29,6 +30,10 @@ import type { WebhookEndpoint } from "@/lib/webhooks/schemas.ts";
 import { listEndpoints } from "@/lib/webhooks/service.ts";
 import type { SavedReply } from "@/lib/saved_replies/schemas.ts";
 import { listSavedReplies } from "@/lib/saved_replies/service.ts";
+import TeamAdmin from "@/islands/TeamAdmin.tsx";
+import { listLabels } from "@/lib/conversations/labels.ts";
+import { teamSettings } from "@/lib/conversations/settings.ts";
+import type { Label } from "@/lib/shared/types.ts";
 import type { ComponentChildren } from "preact";
 
 interface SettingsData {
@@ -41,6 +46,7 @@ interface SettingsData {
   /** Admins only, like everything below. */
   users: User[] | null;
   audit: { entries: AuditEntry[]; next_before: number | null } | null;
+  team: { labels: Label[]; autoAssign: boolean } | null;
   timeZone: string;
   now: number;
 }
@@ -50,11 +56,13 @@ export const handler = define.handlers({
     const { sql } = c.var.app;
     const p = c.var.principal;
     const admin = p.role === "admin";
-    const [me, tokens, users, audit, replies, webhooks] = await Promise.all([
+    const [me, tokens, users, audit, labels, team, replies, webhooks] = await Promise.all([
       findUser(sql, p.userId),
       listApiTokens(sql, admin ? undefined : p.userId),
       admin ? listUsers(sql) : null,
       admin ? listAudit(sql, { limit: AUDIT_PAGE }) : null,
+      admin ? listLabels(sql) : null,
+      admin ? teamSettings(sql) : null,
       listSavedReplies(sql, c.var.app.settings, p.userId),
       admin ? listEndpoints(sql) : null,
     ]);
@@ -66,6 +74,7 @@ export const handler = define.handlers({
       webhooks,
       users,
       audit,
+      team: labels && team ? { labels, autoAssign: team.auto_assign } : null,
       timeZone: zoneFromCookie(c.req.header("cookie")),
       now: Date.now(),
     });
@@ -97,11 +106,12 @@ export default define.page<SettingsData>(({ data }) => {
     ["replies", "Saved replies", IconHistory],
   ];
   if (admin) {
-    nav.push(["users", "Users", IconUsers], ["webhooks", "Webhooks", IconKey], [
-      "audit",
-      "Audit log",
-      IconHistory,
-    ]);
+    nav.push(
+      ["users", "Users", IconUsers],
+      ["team", "Team inbox", IconInbox],
+      ["webhooks", "Webhooks", IconKey],
+      ["audit", "Audit log", IconHistory],
+    );
   }
   const owners = data.users ? Object.fromEntries(data.users.map((u) => [u.id, u.email])) : null;
   return (
@@ -116,6 +126,7 @@ export default define.page<SettingsData>(({ data }) => {
           "settings",
           "settings-forms",
           "settings-narrow",
+          "outbound",
         ]}
       />
       <aside class="settings-rail">
@@ -219,6 +230,20 @@ export default define.page<SettingsData>(({ data }) => {
               meId={me.id}
               csrfToken={data.csrfToken}
               timeZone={data.timeZone}
+            />
+          </Section>
+        )}
+
+        {data.team && (
+          <Section
+            id="team"
+            title="Team inbox"
+            lead="Labels anyone can put on conversations, and how replies assign them."
+          >
+            <TeamAdmin
+              labels={data.team.labels}
+              autoAssign={data.team.autoAssign}
+              csrfToken={data.csrfToken}
             />
           </Section>
         )}

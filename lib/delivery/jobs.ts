@@ -9,6 +9,8 @@ export interface JobPayloads {
   keyword_reply: { message_id: string };
   deliver_webhook: { delivery_id: string };
   contact_import: { import_id: string };
+  /** A snoozed conversation's time has come; without an id (the sweep), every one due. */
+  wake_snoozed: { conversation_id?: string };
 }
 
 /** How many times a delivery is tried before it is marked failed. */

@@ -1,5 +1,7 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
 import type { Sql } from "@/lib/db/connect.ts";
+import { wakeSnoozed } from "@/lib/conversations/team.ts";
+import { compactViewCounts } from "@/lib/conversations/views.ts";
 import type { Settings } from "@/lib/config.ts";
 import { applyStatus, type ThreadTable } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
@@ -19,6 +21,7 @@ import { answerKeyword } from "@/lib/messages/keyword_replies.ts";
 import { deliverWebhook } from "@/lib/webhooks/send.ts";
 import { runImport } from "@/lib/contact_import/service.ts";
 import { pruneExpired } from "@/lib/maintenance.ts";
+import { countDelivery } from "@/lib/metrics/registry.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
 const log = logger("delivery");
@@ -80,7 +83,7 @@ async function recordSuccess(
 // attempt, which records the failure like a permanent one.
 async function recordFailure(
   deps: DeliveryDeps,
-  target: { table: ThreadTable; id: string },
+  target: { table: ThreadTable; id: string; provider: string },
   error: unknown,
   helpers: JobHelpers,
 ): Promise<void> {
@@ -99,7 +102,9 @@ async function recordFailure(
     code: pe.code,
     error: pe.message,
   });
-  if (pe.transient && !lastAttempt) {
+  const retry = pe.transient && !lastAttempt;
+  countDelivery(target.provider, retry ? "retry" : "failed", pe.code);
+  if (retry) {
     await deps.sql`
       update ${deps.sql(target.table)} set error_code = ${pe.code}, error_message = ${pe.message}
       where id = ${target.id}`;
@@ -146,13 +151,14 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
       statusCallback: `${deps.settings.publicUrl}/webhooks/twilio/status`,
     }).finally(() => slot !== undefined && slotDone(deps.sql, slot));
     await recordSuccess(deps, { table: "messages", kind: "message", id }, result);
+    countDelivery(deps.sms.name, "sent");
     log.info("Message {id} handed to {provider} as {providerId}", {
       id,
       provider: deps.sms.name,
       providerId: result.providerMessageId,
     });
   } catch (e) {
-    await recordFailure(deps, { table: "messages", id }, e, helpers);
+    await recordFailure(deps, { table: "messages", id, provider: deps.sms.name }, e, helpers);
   }
 }
 
@@ -199,8 +205,9 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
         })),
     });
     await recordSuccess(deps, { table: "emails", kind: "email", id }, result);
+    countDelivery(deps.email.name, "sent");
   } catch (err) {
-    await recordFailure(deps, { table: "emails", id }, err, helpers);
+    await recordFailure(deps, { table: "emails", id, provider: deps.email.name }, err, helpers);
   }
 }
 
@@ -236,6 +243,12 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
     keyword_reply: async (payload) => {
       const p = payload as JobPayloads["keyword_reply"];
       await answerKeyword(deps.sql, deps.settings, p.message_id);
+    },
+    wake_snoozed: async (payload) => {
+      await wakeSnoozed(deps.sql, (payload as JobPayloads["wake_snoozed"])?.conversation_id);
+    },
+    compact_view_counts: async () => {
+      await compactViewCounts(deps.sql);
     },
     reconcile_statuses: async () => {
       await reconcileStatuses(deps.sql, deps.sms, deps.settings.HATCH_RECONCILE_MINUTES);
