@@ -1,6 +1,6 @@
 // What a text must pass before it is handed to the provider: its time, the recipient's opt-out,
 // quiet hours for marketing, and the sender's pace.
-import type { Sql } from "@/lib/db/connect.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
 import type { Settings } from "@/lib/config.ts";
 import { applyStatus } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
@@ -39,8 +39,8 @@ export function pacingIntervalMs(settings: Settings): number {
 }
 
 // Queues the message's delivery again at `at` (a time on the worker's clock).
-async function comeBackAt(deps: GateDeps, m: Row, at: Date): Promise<void> {
-  await addJob(deps.sql, "deliver_message", { message_id: m.id }, {
+async function comeBackAt(deps: GateDeps, m: Row, at: Date, sql: Tx = deps.sql): Promise<void> {
+  await addJob(sql, "deliver_message", { message_id: m.id }, {
     queue: `conv:${m.conversation_id}`,
     runAt: new Date(Date.now() + Math.max(0, at.getTime() - deps.now().getTime())),
     jobKey: m.send_at ? `message:${m.id}` : undefined,
@@ -96,8 +96,11 @@ export async function passGate(deps: GateDeps, m: Row): Promise<boolean> {
     });
     if (until) {
       log.info("Message {id} held for quiet hours until {until}", { id: m.id, until });
-      await deps.sql`update messages set held_until = ${until} where id = ${m.id}`;
-      await comeBackAt(deps, m, until);
+      // Together: the thread's "held until" and the job that waits for it.
+      await deps.sql.begin(async (tx) => {
+        await tx`update messages set held_until = ${until} where id = ${m.id}`;
+        await comeBackAt(deps, m, until, tx);
+      });
       return false;
     }
   }
