@@ -47,10 +47,11 @@ import * as $i2 from "./islands/ContactList.tsx";
 import * as $i3 from "./islands/ContactView.tsx";
 import * as $i4 from "./islands/ConversationList.tsx";
 import * as $i5 from "./islands/ConversationPane.tsx";
-import * as $i6 from "./islands/EmailComposer.tsx";
-import * as $i7 from "./islands/PasswordChange.tsx";
-import * as $i8 from "./islands/TwoFactorSettings.tsx";
-import * as $i9 from "./islands/UserAdmin.tsx";
+import * as $i6 from "./islands/DisplayName.tsx";
+import * as $i7 from "./islands/EmailComposer.tsx";
+import * as $i8 from "./islands/PasswordChange.tsx";
+import * as $i9 from "./islands/TwoFactorSettings.tsx";
+import * as $i10 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -103,9 +104,10 @@ export const manifest: Manifest = {
     "ContactView": $i3.default,
     "ConversationList": $i4.default,
     "ConversationPane": $i5.default,
-    "EmailComposer": $i6.default,
-    "PasswordChange": $i7.default,
-    "TwoFactorSettings": $i8.default,
-    "UserAdmin": $i9.default,
+    "DisplayName": $i6.default,
+    "EmailComposer": $i7.default,
+    "PasswordChange": $i8.default,
+    "TwoFactorSettings": $i9.default,
+    "UserAdmin": $i10.default,
   },
 };

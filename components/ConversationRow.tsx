@@ -1,7 +1,9 @@
 // One row of the conversation list: who, which channel, the last words, when, how many.
 import type { Conversation } from "@/lib/shared/types.ts";
 import { listTime } from "@/lib/shared/time.ts";
+import { senderWords } from "@/lib/shared/sender.ts";
 import { Avatar, CHANNEL_NAMES } from "./Avatar.tsx";
+import { IconAlert, IconChat } from "./Icons.tsx";
 
 /** A conversation in the list, as a link to it (so it works before the islands load, too). */
 export function ConversationRow(props: {
@@ -10,6 +12,8 @@ export function ConversationRow(props: {
   selected: boolean;
   now: number;
   timeZone: string;
+  /** The reader's user id: their own last send reads "You:", a colleague's their name. */
+  me: string | null;
   onOpen: (id: string) => void;
 }) {
   const c = props.conversation;
@@ -42,9 +46,16 @@ export function ConversationRow(props: {
           </span>
           <span class="row-bottom">
             <span class="row-preview">
-              {c.last_direction === "outbound" && <span class="row-you">You:</span>}
+              {c.last_direction === "outbound" && (
+                <span class="row-you">{senderWords(c.last_sender, props.me)}:</span>
+              )}
               {preview || <em>No messages yet</em>}
             </span>
+            {c.last_failed && (
+              <span class="row-failed" title="The last message was not delivered">
+                <IconAlert size={12} /> Not sent
+              </span>
+            )}
             {unread
               ? (
                 <span class="unread-badge" aria-label={`${c.unread_count} unread`}>
@@ -53,6 +64,7 @@ export function ConversationRow(props: {
               )
               : (
                 <span class="row-count" title={count} aria-label={count}>
+                  <IconChat size={11} />
                   {c.message_count}
                 </span>
               )}

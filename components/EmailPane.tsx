@@ -53,6 +53,7 @@ export function EmailPane(
             email={e}
             timeZone={store.timeZone.value}
             names={{ [conv.contact]: props.label }}
+            me={store.settings.userId}
           />
         ))}
         {thread.error && <p class="callout thread-error" role="alert">{thread.error}</p>}

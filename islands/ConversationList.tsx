@@ -35,7 +35,9 @@ export interface ConversationListProps {
   timeZone: string;
   now: number;
   csrfToken: string | null;
-  user: { email: string; role: string } | null;
+  /** The signed-in user's id, so their own sends say "You". */
+  userId: string | null;
+  user: { id: string; email: string; name: string; role: string } | null;
 }
 
 /** The conversation list island. */
@@ -52,6 +54,7 @@ export default function ConversationList(props: ConversationListProps) {
     timeZone: props.timeZone,
     now: props.now,
     csrfToken: props.csrfToken,
+    userId: props.userId,
   }));
   const sentinel = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
@@ -142,7 +145,7 @@ export default function ConversationList(props: ConversationListProps) {
         <NewConversation
           store={store}
           onClose={() => store.newConversationOpen.value = false}
-          onStart={(to, channel) => openDraft(store, to, channel)}
+          onStart={(to, channel) => void openDraft(store, to, channel)}
           onEmail={(to) => {
             store.newConversationOpen.value = false;
             store.composer.value = { open: true, to };
@@ -177,6 +180,7 @@ export default function ConversationList(props: ConversationListProps) {
               selected={c.id === selected}
               now={store.now.value}
               timeZone={store.timeZone.value}
+              me={store.settings.userId}
               onOpen={(id) => void openConversation(store, id)}
             />
           ))}
@@ -213,6 +217,7 @@ export default function ConversationList(props: ConversationListProps) {
             label={hitLabel}
             now={store.now.value}
             timeZone={store.timeZone.value}
+            me={store.settings.userId}
             onOpen={(h) => void openConversation(store, h.conversation_id).then(() => revealHit(h))}
             onMore={() => void moreResults(store)}
           />

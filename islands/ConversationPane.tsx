@@ -29,11 +29,15 @@ export interface ConversationPaneProps {
   timeZone: string;
   now: number;
   csrfToken: string | null;
+  /** The signed-in user's id, so their own sends say "You". */
+  userId: string | null;
 }
 
 function EmptyStage(props: { store: Store }) {
   const { store } = props;
   const count = store.conversations.value.length;
+  // While a filter narrows the list, an empty list says nothing about the inbox itself.
+  const filtering = store.filter.value.trim() !== "";
   return (
     <div class="empty-stage">
       <div class="empty-card">
@@ -42,9 +46,11 @@ function EmptyStage(props: { store: Store }) {
           <span class="empty-bubble b2" />
           <span class="empty-bubble b3" />
         </div>
-        <h1>{count ? "Pick a conversation" : "Your inbox is ready"}</h1>
+        <h1>{filtering ? "Search" : count ? "Pick a conversation" : "Your inbox is ready"}</h1>
         <p>
-          {count
+          {filtering
+            ? "What matches your search is listed on the left; pick one to open it."
+            : count
             ? "Texts, chats and emails with your customers, live as they happen."
             : "Text a customer or send an email; replies land here the moment they arrive."}
         </p>
@@ -96,6 +102,7 @@ export default function ConversationPane(props: ConversationPaneProps) {
     timeZone: props.timeZone,
     now: props.now,
     csrfToken: props.csrfToken,
+    userId: props.userId,
   }));
   const [detailsOpen, setDetailsOpen] = useState(false);
   useEffect(() => {

@@ -56,6 +56,7 @@ export default define.page<InboxData>(({ data }) => {
     latestEventId: data.latestEventId,
     now,
     csrfToken: data.csrfToken,
+    userId: data.user?.id ?? null,
   });
   const common = {
     csrfToken: data.csrfToken,
@@ -64,6 +65,7 @@ export default define.page<InboxData>(({ data }) => {
     defaultCountry: data.defaultCountry,
     timeZone: data.timeZone,
     now,
+    userId: data.user?.id ?? null,
   };
   return (
     <StoreProvider value={store}>

@@ -163,19 +163,35 @@ export function closeConversation(store: Store, options: { push: boolean } = { p
 }
 
 /** Opens an empty thread to someone new; the first message creates the conversation. */
-export function openDraft(store: Store, to: string, channel: "sms" | "chat"): void {
-  const existing = store.conversations.value.find((c) =>
-    c.channel === channel && c.contact.toLowerCase() === to.toLowerCase()
-  );
+export async function openDraft(
+  store: Store,
+  to: string,
+  channel: "sms" | "chat",
+): Promise<void> {
+  // The panel closes whether the number is new or already has a conversation.
+  store.newConversationOpen.value = false;
+  const same = (c: Conversation) =>
+    c.channel === channel && c.contact.toLowerCase() === to.toLowerCase();
+  let existing = store.conversations.value.find(same);
+  if (!existing) {
+    // Not among the rows loaded: ask the server before starting a second thread with them.
+    try {
+      const page = await api<ConversationsAnswer>(
+        `/api/conversations${query({ limit: 10, q: to, channel })}`,
+      );
+      existing = page.conversations.find(same);
+    } catch {
+      // Unknown: a draft it is; the send joins the existing conversation anyway.
+    }
+  }
   if (existing) {
-    void openConversation(store, existing.id);
+    await openConversation(store, existing.id);
     return;
   }
   batch(() => {
     store.selectedId.value = null;
     store.open.value = null;
     store.notFound.value = null;
-    store.newConversationOpen.value = false;
     store.draft.value = { to, channel };
     store.thread.value = emptyThread(null, channel);
   });

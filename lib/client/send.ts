@@ -45,6 +45,9 @@ export async function sendMessage(store: Store, text: string): Promise<void> {
     error_code: null,
     error_message: null,
     keyword: null,
+    sent_by: store.settings.userId
+      ? { user_id: store.settings.userId, token_id: null, name: "" }
+      : null,
     timestamp: now,
     updated_at: now,
     local: { state: "sending", key },

@@ -73,7 +73,13 @@ export interface Store {
   now: Signal<number>;
   /** The reader's IANA zone; the server guesses from a cookie, the browser corrects it. */
   timeZone: Signal<string>;
-  settings: { sandbox: boolean; defaultCountry: string; latestEventId: string };
+  settings: {
+    sandbox: boolean;
+    defaultCountry: string;
+    latestEventId: string;
+    /** The signed-in user's id: their own sends say "You", a colleague's their name. */
+    userId: string | null;
+  };
   labels: Map<string, string>;
 }
 
@@ -95,6 +101,7 @@ export interface StoreSeed {
   latestEventId?: string;
   now?: number;
   csrfToken?: string | null;
+  userId?: string | null;
 }
 
 /** Makes a store, filled from a seed. */
@@ -117,7 +124,7 @@ export function createStore(seed: StoreSeed = {}): Store {
     labelsVersion: signal(0),
     now: signal(seed.now ?? Date.now()),
     timeZone: signal("UTC"),
-    settings: { sandbox: false, defaultCountry: "US", latestEventId: "0" },
+    settings: { sandbox: false, defaultCountry: "US", latestEventId: "0", userId: null },
     labels: new Map(),
   };
   seedStore(store, seed);
@@ -141,6 +148,7 @@ export function seedStore(store: Store, seed: StoreSeed): void {
   if (seed.defaultCountry) store.settings.defaultCountry = seed.defaultCountry;
   if (seed.timeZone) store.timeZone.value = seed.timeZone;
   if (seed.latestEventId) store.settings.latestEventId = seed.latestEventId;
+  if (seed.userId) store.settings.userId = seed.userId;
   if (typeof document !== "undefined") setCsrfToken(seed.csrfToken);
 }
 

@@ -25,6 +25,7 @@ import {
   filterText,
   latestEventId,
   type PagePrincipal,
+  type Viewer,
   viewer,
 } from "./common.ts";
 
@@ -55,13 +56,13 @@ export interface InboxData {
   /** The signed-in user's session CSRF token, sent with every write. */
   csrfToken: string | null;
   /** Who is signed in, for the sidebar's footer. */
-  user: { email: string; role: string } | null;
+  user: Viewer | null;
 }
 
 /** The first page of the conversation list, newest activity first, optionally filtered. */
 export async function firstConversations(
   sql: Tx,
-  options: { limit: number; q?: string; channel?: Channel },
+  options: { limit: number; q?: string; channel?: Channel; country?: string },
 ): Promise<Paged<Conversation>> {
   const page = await listConversations(sql, options);
   return { items: page.conversations, next_cursor: page.next_cursor };
@@ -149,7 +150,11 @@ export async function inboxPage(
   // Read first: whatever changes after this point reaches the page through the stream.
   const eventId = await latestEventId(sql);
   const [conversations, open, search] = await Promise.all([
-    firstConversations(sql, { limit: PAGE, q: filter.trim() || undefined }),
+    firstConversations(sql, {
+      limit: PAGE,
+      q: filter.trim() || undefined,
+      country: options.defaultCountry,
+    }),
     openId ? conversationById(sql, openId) : Promise.resolve(null),
     searchHits(sql, filter),
   ]);
@@ -177,6 +182,6 @@ export async function inboxPage(
     filter,
     search,
     optOut,
-    ...viewer(options.principal),
+    ...(await viewer(sql, options.principal)),
   };
 }

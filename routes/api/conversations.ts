@@ -6,7 +6,10 @@ import { listConversations } from "@/lib/conversations/service.ts";
 export const handler = define.handlers({
   async GET(c) {
     const query = readQuery(c, ConversationListQuery);
-    return c.json(await listConversations(c.var.app.sql, query));
+    const { sql, settings } = c.var.app;
+    return c.json(
+      await listConversations(sql, { ...query, country: settings.HATCH_DEFAULT_COUNTRY }),
+    );
   },
 });
 

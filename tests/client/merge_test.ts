@@ -24,6 +24,8 @@ function conv(id: string, minute: number, extra: Partial<Conversation> = {}): Co
     last_direction: "inbound",
     message_count: 1,
     unread_count: 0,
+    last_sender: null,
+    last_failed: false,
     ...extra,
   };
 }
@@ -43,6 +45,7 @@ function msg(id: string, second: number, extra: Partial<Message> = {}): Message 
     error_code: null,
     error_message: null,
     keyword: null,
+    sent_by: null,
     timestamp: t,
     updated_at: t,
     ...extra,
