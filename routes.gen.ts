@@ -19,28 +19,29 @@ import * as $r15 from "./routes/api/me/password.ts";
 import * as $r16 from "./routes/api/me/totp.ts";
 import * as $r17 from "./routes/api/message/[id].ts";
 import * as $r18 from "./routes/api/message/[id]/retry.ts";
-import * as $r19 from "./routes/api/sandbox/inbound.ts";
-import * as $r20 from "./routes/api/search.ts";
-import * as $r21 from "./routes/api/send_email.ts";
-import * as $r22 from "./routes/api/send_message.ts";
-import * as $r23 from "./routes/api/tokens.ts";
-import * as $r24 from "./routes/api/tokens/[id].ts";
-import * as $r25 from "./routes/api/users.ts";
-import * as $r26 from "./routes/api/users/[id].ts";
-import * as $r27 from "./routes/contacts.tsx";
-import * as $r28 from "./routes/contacts/[id].tsx";
-import * as $r29 from "./routes/docs.tsx";
-import * as $r30 from "./routes/health.ts";
-import * as $r31 from "./routes/index.tsx";
-import * as $r32 from "./routes/login.tsx";
-import * as $r33 from "./routes/logout.ts";
-import * as $r34 from "./routes/openapi.json.ts";
-import * as $r35 from "./routes/ready.ts";
-import * as $r36 from "./routes/settings.tsx";
-import * as $r37 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r38 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r39 from "./routes/webhooks/twilio/sms.ts";
-import * as $r40 from "./routes/webhooks/twilio/status.ts";
+import * as $r19 from "./routes/api/sandbox/email_inbound.ts";
+import * as $r20 from "./routes/api/sandbox/inbound.ts";
+import * as $r21 from "./routes/api/search.ts";
+import * as $r22 from "./routes/api/send_email.ts";
+import * as $r23 from "./routes/api/send_message.ts";
+import * as $r24 from "./routes/api/tokens.ts";
+import * as $r25 from "./routes/api/tokens/[id].ts";
+import * as $r26 from "./routes/api/users.ts";
+import * as $r27 from "./routes/api/users/[id].ts";
+import * as $r28 from "./routes/contacts.tsx";
+import * as $r29 from "./routes/contacts/[id].tsx";
+import * as $r30 from "./routes/docs.tsx";
+import * as $r31 from "./routes/health.ts";
+import * as $r32 from "./routes/index.tsx";
+import * as $r33 from "./routes/login.tsx";
+import * as $r34 from "./routes/logout.ts";
+import * as $r35 from "./routes/openapi.json.ts";
+import * as $r36 from "./routes/ready.ts";
+import * as $r37 from "./routes/settings.tsx";
+import * as $r38 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r39 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r40 from "./routes/webhooks/twilio/sms.ts";
+import * as $r41 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
@@ -74,28 +75,29 @@ export const manifest: Manifest = {
     "api/me/totp.ts": $r16,
     "api/message/[id].ts": $r17,
     "api/message/[id]/retry.ts": $r18,
-    "api/sandbox/inbound.ts": $r19,
-    "api/search.ts": $r20,
-    "api/send_email.ts": $r21,
-    "api/send_message.ts": $r22,
-    "api/tokens.ts": $r23,
-    "api/tokens/[id].ts": $r24,
-    "api/users.ts": $r25,
-    "api/users/[id].ts": $r26,
-    "contacts.tsx": $r27,
-    "contacts/[id].tsx": $r28,
-    "docs.tsx": $r29,
-    "health.ts": $r30,
-    "index.tsx": $r31,
-    "login.tsx": $r32,
-    "logout.ts": $r33,
-    "openapi.json.ts": $r34,
-    "ready.ts": $r35,
-    "settings.tsx": $r36,
-    "webhooks/sendgrid/events.ts": $r37,
-    "webhooks/sendgrid/inbound.ts": $r38,
-    "webhooks/twilio/sms.ts": $r39,
-    "webhooks/twilio/status.ts": $r40,
+    "api/sandbox/email_inbound.ts": $r19,
+    "api/sandbox/inbound.ts": $r20,
+    "api/search.ts": $r21,
+    "api/send_email.ts": $r22,
+    "api/send_message.ts": $r23,
+    "api/tokens.ts": $r24,
+    "api/tokens/[id].ts": $r25,
+    "api/users.ts": $r26,
+    "api/users/[id].ts": $r27,
+    "contacts.tsx": $r28,
+    "contacts/[id].tsx": $r29,
+    "docs.tsx": $r30,
+    "health.ts": $r31,
+    "index.tsx": $r32,
+    "login.tsx": $r33,
+    "logout.ts": $r34,
+    "openapi.json.ts": $r35,
+    "ready.ts": $r36,
+    "settings.tsx": $r37,
+    "webhooks/sendgrid/events.ts": $r38,
+    "webhooks/sendgrid/inbound.ts": $r39,
+    "webhooks/twilio/sms.ts": $r40,
+    "webhooks/twilio/status.ts": $r41,
   },
   islands: {
     "ApiTokens": $i0.default,

@@ -23,6 +23,8 @@ export interface ConversationPaneProps {
   /** The open SMS conversation's opt-out, when its recipient opted out. */
   optOut?: OptOut | null;
   sandbox: boolean;
+  /** The sandbox email provider is active: the simulator answers emails too. */
+  emailSandbox?: boolean;
   labels: Record<string, string>;
   latestEventId: string;
   defaultCountry: string;
@@ -96,6 +98,7 @@ export default function ConversationPane(props: ConversationPaneProps) {
       }
       : null,
     sandbox: props.sandbox,
+    emailSandbox: props.emailSandbox ?? false,
     labels: props.labels,
     latestEventId: props.latestEventId,
     defaultCountry: props.defaultCountry,
@@ -145,7 +148,9 @@ export default function ConversationPane(props: ConversationPaneProps) {
     : channel === "sms"
     ? phoneLabel(store, address)
     : address;
-  const simulator = store.settings.sandbox && channel === "sms" && !!thread.conversationId;
+  const simulator = !!thread.conversationId &&
+    ((store.settings.sandbox && channel === "sms") ||
+      (store.settings.emailSandbox && channel === "email"));
   const out = store.optOut.value;
   const optOut = channel === "sms" && out && out.conversationId === thread.conversationId
     ? out

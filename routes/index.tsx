@@ -18,6 +18,7 @@ export const handler = define.handlers({
       q: url.searchParams.get("q") ?? "",
       defaultCountry: settings.HATCH_DEFAULT_COUNTRY,
       sandbox: settings.smsProvider === "sandbox",
+      emailSandbox: settings.emailProvider === "sandbox",
       cookie: c.req.header("cookie"),
       // The auth gate sets it; read loosely so the page renders where no gate runs (tests).
       principal: (c.var as { principal?: PagePrincipal }).principal,
@@ -51,6 +52,7 @@ export default define.page<InboxData>(({ data }) => {
       : null,
     labels: data.labels,
     sandbox: data.sandbox,
+    emailSandbox: data.emailSandbox,
     defaultCountry: data.defaultCountry,
     timeZone: data.timeZone,
     latestEventId: data.latestEventId,
@@ -91,6 +93,7 @@ export default define.page<InboxData>(({ data }) => {
           notFound={data.notFound}
           optOut={data.optOut ?? null}
           sandbox={data.sandbox}
+          emailSandbox={data.emailSandbox}
           {...common}
         />
         <EmailComposer csrfToken={data.csrfToken} />

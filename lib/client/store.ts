@@ -75,6 +75,8 @@ export interface Store {
   timeZone: Signal<string>;
   settings: {
     sandbox: boolean;
+    /** The sandbox email provider: the simulator answers in email conversations too. */
+    emailSandbox: boolean;
     defaultCountry: string;
     latestEventId: string;
     /** The signed-in user's id: their own sends say "You", a colleague's their name. */
@@ -96,6 +98,7 @@ export interface StoreSeed {
   search?: SearchState | null;
   labels?: Record<string, string>;
   sandbox?: boolean;
+  emailSandbox?: boolean;
   defaultCountry?: string;
   timeZone?: string;
   latestEventId?: string;
@@ -124,7 +127,13 @@ export function createStore(seed: StoreSeed = {}): Store {
     labelsVersion: signal(0),
     now: signal(seed.now ?? Date.now()),
     timeZone: signal("UTC"),
-    settings: { sandbox: false, defaultCountry: "US", latestEventId: "0", userId: null },
+    settings: {
+      sandbox: false,
+      emailSandbox: false,
+      defaultCountry: "US",
+      latestEventId: "0",
+      userId: null,
+    },
     labels: new Map(),
   };
   seedStore(store, seed);
@@ -145,6 +154,7 @@ export function seedStore(store: Store, seed: StoreSeed): void {
   if (seed.now !== undefined) store.now.value = seed.now;
   for (const [k, v] of Object.entries(seed.labels ?? {})) store.labels.set(k, v);
   if (seed.sandbox !== undefined) store.settings.sandbox = seed.sandbox;
+  if (seed.emailSandbox !== undefined) store.settings.emailSandbox = seed.emailSandbox;
   if (seed.defaultCountry) store.settings.defaultCountry = seed.defaultCountry;
   if (seed.timeZone) store.timeZone.value = seed.timeZone;
   if (seed.latestEventId) store.settings.latestEventId = seed.latestEventId;

@@ -45,6 +45,8 @@ export interface InboxData {
   labels: Record<string, string>;
   latestEventId: string;
   sandbox: boolean;
+  /** The sandbox email provider is active (the simulator answers emails too). */
+  emailSandbox: boolean;
   defaultCountry: string;
   timeZone: string;
   /** The filter text from `?q=`. */
@@ -141,6 +143,7 @@ export async function inboxPage(
     q: string;
     defaultCountry: string;
     sandbox: boolean;
+    emailSandbox?: boolean;
     cookie: string | undefined;
     principal: PagePrincipal;
   },
@@ -177,6 +180,7 @@ export async function inboxPage(
     ),
     latestEventId: eventId,
     sandbox: options.sandbox,
+    emailSandbox: options.emailSandbox ?? false,
     defaultCountry: country,
     timeZone: zoneFromCookie(options.cookie),
     filter,
