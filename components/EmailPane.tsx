@@ -19,6 +19,7 @@ export function EmailPane(
       open: true,
       to: conv.contact,
       subject: /^re:/i.test(subject) ? subject : `Re: ${subject}`,
+      reply: true,
     };
   return (
     <section class="reader" aria-label={`Emails with ${props.label}`}>

@@ -8,6 +8,7 @@ import ConversationList from "@/islands/ConversationList.tsx";
 import ConversationPane from "@/islands/ConversationPane.tsx";
 import EmailComposer from "@/islands/EmailComposer.tsx";
 import { Stylesheets } from "@/components/Stylesheets.tsx";
+import { emailFromAddress } from "@/lib/providers/select.ts";
 
 export const handler = define.handlers({
   async GET(c) {
@@ -19,6 +20,7 @@ export const handler = define.handlers({
       defaultCountry: settings.HATCH_DEFAULT_COUNTRY,
       sandbox: settings.smsProvider === "sandbox",
       emailSandbox: settings.emailProvider === "sandbox",
+      emailFrom: emailFromAddress(settings),
       cookie: c.req.header("cookie"),
       // The auth gate sets it; read loosely so the page renders where no gate runs (tests).
       principal: (c.var as { principal?: PagePrincipal }).principal,
@@ -96,7 +98,7 @@ export default define.page<InboxData>(({ data }) => {
           emailSandbox={data.emailSandbox}
           {...common}
         />
-        <EmailComposer csrfToken={data.csrfToken} />
+        <EmailComposer csrfToken={data.csrfToken} from={data.emailFrom} />
       </div>
     </StoreProvider>
   );

@@ -43,6 +43,8 @@ export interface ComposerState {
   open: boolean;
   to?: string;
   subject?: string;
+  /** Opened by Reply in an email conversation: the window says "Reply". */
+  reply?: boolean;
 }
 
 /** The live stream's state, for the indicator. */

@@ -47,6 +47,8 @@ export interface InboxData {
   sandbox: boolean;
   /** The sandbox email provider is active (the simulator answers emails too). */
   emailSandbox: boolean;
+  /** The address emails go out from, for the composer to show. */
+  emailFrom: string;
   defaultCountry: string;
   timeZone: string;
   /** The filter text from `?q=`. */
@@ -144,6 +146,7 @@ export async function inboxPage(
     defaultCountry: string;
     sandbox: boolean;
     emailSandbox?: boolean;
+    emailFrom?: string;
     cookie: string | undefined;
     principal: PagePrincipal;
   },
@@ -181,6 +184,7 @@ export async function inboxPage(
     latestEventId: eventId,
     sandbox: options.sandbox,
     emailSandbox: options.emailSandbox ?? false,
+    emailFrom: options.emailFrom ?? "",
     defaultCountry: country,
     timeZone: zoneFromCookie(options.cookie),
     filter,

@@ -35,6 +35,8 @@ function conversations(n: number): Conversation[] {
     last_direction: i % 2 ? "inbound" : "outbound",
     message_count: 10 + i,
     unread_count: i % 4 === 0 ? 2 : 0,
+    last_sender: null,
+    last_failed: false,
   }));
 }
 
@@ -54,6 +56,7 @@ function messages(conversation: string, n: number): Message[] {
       error_code: i === 48 ? "30003" : null,
       error_message: i === 48 ? "Unreachable destination handset" : null,
       keyword: null,
+      sent_by: null,
       timestamp: t,
       updated_at: t,
     };
@@ -72,11 +75,18 @@ function data(): InboxData {
     labels: { "+15005550006": "(500) 555-0006" },
     latestEventId: "42",
     sandbox: true,
+    emailSandbox: true,
+    emailFrom: "hello@marigold.shop",
     defaultCountry: "US",
     timeZone: "America/New_York",
     filter: "",
     csrfToken: "token",
-    user: { email: "ana@marigold.shop", role: "admin" },
+    user: {
+      id: "00000000-0000-4000-8000-0000000000aa",
+      email: "ana@marigold.shop",
+      name: "Ana",
+      role: "admin",
+    },
   };
 }
 
