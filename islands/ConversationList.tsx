@@ -1,7 +1,7 @@
 // The left column: brand, live indicator, new conversation, compose email, the way to the
 // contacts, the filter, and the conversation list, which moves live and pages in more as it is
 // scrolled; with filter text, messages and emails containing it are listed under it.
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Conversation, Hit, SearchState } from "@/lib/shared/types.ts";
 import { useStore } from "@/lib/client/store.ts";
 import { contactLabel, phoneLabel } from "@/lib/client/labels.ts";
@@ -20,6 +20,9 @@ import { ConnectionBadge } from "@/components/ConnectionBadge.tsx";
 import { NewConversation } from "@/components/NewConversation.tsx";
 import { IconCompose, IconMail, IconSearch, Logo } from "@/components/Icons.tsx";
 import { SidebarFoot } from "@/components/SidebarFoot.tsx";
+import { ShortcutHelp } from "@/components/ShortcutHelp.tsx";
+import { useShortcuts } from "@/lib/client/shortcuts.ts";
+import { listShortcuts } from "@/lib/client/list_keys.ts";
 
 /** What the page gives the list. */
 export interface ConversationListProps {
@@ -68,21 +71,7 @@ export default function ConversationList(props: ConversationListProps) {
       if (entries.some((e) => e.isIntersecting)) void loadMoreConversations(store);
     }, { root: scroller.current, rootMargin: "0px 0px 400px 0px" });
     io.observe(el);
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement;
-      if (
-        e.key === "/" && !/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) &&
-        !target.isContentEditable
-      ) {
-        e.preventDefault();
-        search.current?.focus();
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    return () => {
-      io.disconnect();
-      document.removeEventListener("keydown", onKey);
-    };
+    return () => io.disconnect();
   }, []);
 
   const list = store.conversations.value;
@@ -99,18 +88,13 @@ export default function ConversationList(props: ConversationListProps) {
     return h.channel === "sms" ? phoneLabel(store, h.address) : h.address;
   };
 
-  // Arrow keys walk the list, as in a mail client.
-  const onListKey = (e: KeyboardEvent) => {
-    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
-    const links = Array.from(scroller.current?.querySelectorAll<HTMLAnchorElement>("a.row") ?? []);
-    const at = links.indexOf(document.activeElement as HTMLAnchorElement);
-    const next =
-      links[Math.max(0, Math.min(links.length - 1, at + (e.key === "ArrowDown" ? 1 : -1)))];
-    if (next) {
-      e.preventDefault();
-      next.focus();
-    }
-  };
+  const [helpOpen, setHelpOpen] = useState(false);
+  useShortcuts(listShortcuts({
+    list: () => scroller.current,
+    search: () => search.current,
+    open: (id) => openConversation(store, id),
+    help: () => setHelpOpen(true),
+  }));
 
   return (
     <aside class={`sidebar${behind ? " is-behind" : ""}`} aria-label="Conversations">
@@ -171,7 +155,7 @@ export default function ConversationList(props: ConversationListProps) {
       </div>
       <div class="rows-scroll" ref={scroller}>
         {found && <h2 class="rows-heading">Conversations</h2>}
-        <ul class="rows" onKeyDown={onListKey}>
+        <ul class="rows">
           {list.map((c) => (
             <ConversationRow
               key={c.id}
@@ -223,6 +207,7 @@ export default function ConversationList(props: ConversationListProps) {
           />
         )}
       </div>
+      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
       {props.user && <SidebarFoot user={props.user} csrfToken={props.csrfToken} />}
     </aside>
   );
