@@ -136,6 +136,10 @@ export function NewConversation(props: {
     if (e.key === "Escape") {
       e.preventDefault();
       props.onClose();
+    } else if (e.key === "Enter" && at < 0) {
+      // The Start button is off, so the form would not submit: say what Enter is waiting for.
+      e.preventDefault();
+      setTried(true);
     } else if ((e.key === "ArrowDown" || e.key === "ArrowUp") && choices.length) {
       e.preventDefault();
       const step = e.key === "ArrowDown" ? 1 : -1;

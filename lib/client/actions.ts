@@ -172,22 +172,9 @@ export async function openDraft(
   store.newConversationOpen.value = false;
   const same = (c: Conversation) =>
     c.channel === channel && c.contact.toLowerCase() === to.toLowerCase();
-  let existing = store.conversations.value.find(same);
-  if (!existing) {
-    // Not among the rows loaded: ask the server before starting a second thread with them.
-    try {
-      const page = await api<ConversationsAnswer>(
-        `/api/conversations${query({ limit: 10, q: to, channel })}`,
-      );
-      existing = page.conversations.find(same);
-    } catch {
-      // Unknown: a draft it is; the send joins the existing conversation anyway.
-    }
-  }
-  if (existing) {
-    await openConversation(store, existing.id);
-    return;
-  }
+  const loaded = store.conversations.value.find(same);
+  if (loaded) return await openConversation(store, loaded.id);
+  // A draft at once (a send from it joins any existing conversation with them anyway) ...
   batch(() => {
     store.selectedId.value = null;
     store.open.value = null;
@@ -195,6 +182,19 @@ export async function openDraft(
     store.draft.value = { to, channel };
     store.thread.value = emptyThread(null, channel);
   });
+  // ... then, if the server knows a conversation the list has not loaded, that one instead.
+  try {
+    const page = await api<ConversationsAnswer>(
+      `/api/conversations${query({ limit: 10, q: to, channel })}`,
+    );
+    const existing = page.conversations.find(same);
+    const draft = store.draft.value;
+    if (existing && draft?.to === to && store.thread.value?.conversationId === null) {
+      await openConversation(store, existing.id);
+    }
+  } catch {
+    // Unknown: the draft stays.
+  }
 }
 
 /** Loads the next page of the conversation list. */
