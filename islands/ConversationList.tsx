@@ -207,7 +207,7 @@ export default function ConversationList(props: ConversationListProps) {
           />
         )}
       </div>
-      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
+      {helpOpen && <ShortcutHelp open onClose={() => setHelpOpen(false)} />}
       {props.user && <SidebarFoot user={props.user} csrfToken={props.csrfToken} />}
     </aside>
   );
