@@ -14,6 +14,8 @@ export function ConversationRow(props: {
   timeZone: string;
   /** The reader's user id: their own last send reads "You:", a colleague's their name. */
   me: string | null;
+  /** The list's one Tab stop (arrow keys move between rows): Tab passes the list in one step. */
+  tabStop?: boolean;
   onOpen: (id: string) => void;
 }) {
   const c = props.conversation;
@@ -29,6 +31,7 @@ export function ConversationRow(props: {
         href={`/?c=${c.id}`}
         class={`row${props.selected ? " is-selected" : ""}${unread ? " is-unread" : ""}`}
         aria-current={props.selected ? "page" : undefined}
+        tabIndex={props.tabStop === false ? -1 : undefined}
         data-conversation={c.id}
         onClick={(e) => {
           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;

@@ -78,6 +78,8 @@ export default function ConversationList(props: ConversationListProps) {
   const selected = store.selectedId.value;
   const behind = selected !== null || store.draft.value !== null || store.notFound.value !== null;
   const filter = store.filter.value;
+  // One Tab stop for the whole list: the open conversation's row, else the first.
+  const tabStop = list.some((c) => c.id === selected) ? selected : list[0]?.id;
   const found = filter.trim() ? store.search.value : null;
   const unread = filter ? 0 : list.filter((c) => c.unread_count > 0).length;
   // A hit's conversation is named as the list names it; one not loaded by its address.
@@ -158,6 +160,7 @@ export default function ConversationList(props: ConversationListProps) {
         <ul class="rows">
           {list.map((c) => (
             <ConversationRow
+              tabStop={c.id === tabStop}
               key={c.id}
               conversation={c}
               label={contactLabel(store, c)}

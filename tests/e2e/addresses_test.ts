@@ -175,6 +175,12 @@ test("a number as the list shows it finds its conversation, and the stage does n
     // The list settles on the one conversation with that number.
     await page.waitForFunction(() => document.querySelectorAll("a.row:not(.hit)").length === 1);
   }
+  // The per-row message count is plain text, not a pill like the unread badge.
+  const count = await page.locator("a.row .row-count").first().evaluate((el) => {
+    const style = getComputedStyle(el);
+    return { border: style.borderTopWidth, radius: style.borderTopLeftRadius };
+  });
+  assert.deepEqual(count, { border: "0px", radius: "0px" });
   await page.locator("#filter").fill("no such thing at all 0000");
   await page.locator(".rows-empty").waitFor();
   assert.equal(await page.locator(".empty-stage", { hasText: "Your inbox is ready" }).count(), 0);

@@ -11,7 +11,7 @@ const browser = await launchBrowser();
 const base = hatch.url;
 
 const focusedRow = () =>
-  document.activeElement?.closest("a.row")?.getAttribute("data-conversation");
+  document.activeElement?.closest("a.row")?.getAttribute("data-conversation") ?? null;
 
 test("keyboard: ArrowDown from search enters the list, arrows move, Enter opens ready to reply, ? lists shortcuts", async () => {
   const ids: string[] = [];
@@ -27,6 +27,12 @@ test("keyboard: ArrowDown from search enters the list, arrows move, Enter opens 
   await waitLive(page);
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "filter");
+  // Tab passes the whole list in one step: its rows are one stop, arrows move inside.
+  await page.keyboard.press("Tab");
+  assert.ok(await page.evaluate(focusedRow), "Tab enters the list");
+  await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(focusedRow), null, "a second Tab leaves it");
+  await page.keyboard.press("/");
   await page.keyboard.press("ArrowDown");
   assert.equal(await page.evaluate(focusedRow), ids[0], "the first row, newest first");
   await page.keyboard.press("ArrowDown");
