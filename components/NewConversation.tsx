@@ -44,7 +44,13 @@ function choicesFor(
   if (isEmail(t)) list.push({ kind: "email", address: t, label: t, detail: "Write an email" });
   for (const c of contacts) {
     for (const p of c.phones) {
-      if (list.some((x) => x.kind === "sms" && x.e164 === p)) continue;
+      const typed = list.find((x) => x.kind === "sms" && x.e164 === p);
+      if (typed) {
+        // The number typed is this contact's: say whose.
+        typed.detail = `SMS · ${typed.label}`;
+        typed.label = c.name;
+        continue;
+      }
       list.push({
         kind: "sms",
         e164: p,

@@ -142,6 +142,7 @@ test("opening an existing number from New conversation closes the panel", async 
 test("a new contact takes a number as people write it, its placeholder too", async () => {
   const { page, context, errors } = await openPage(browser);
   await page.goto(`${base}/contacts`);
+  await waitLive(page);
   await page.getByRole("button", { name: /New contact/ }).first().click();
   const name = `Placeholder ${crypto.randomUUID().slice(0, 6)}`;
   await page.locator("#contact-name").fill(name);
