@@ -44,11 +44,14 @@ function choicesFor(
   if (isEmail(t)) list.push({ kind: "email", address: t, label: t, detail: "Write an email" });
   for (const c of contacts) {
     for (const p of c.phones) {
-      const typed = list.find((x) => x.kind === "sms" && x.e164 === p);
+      const typed = list.find((x): x is Extract<Choice, { kind: "sms" }> =>
+        x.kind === "sms" && x.e164 === p
+      );
       if (typed) {
         // The number typed is this contact's: say whose.
         typed.detail = `SMS · ${typed.label}`;
         typed.label = c.name;
+        typed.contact = c.id;
         continue;
       }
       list.push({
@@ -84,7 +87,8 @@ function choicesFor(
 /** The field that starts a conversation with someone new. */
 export function NewConversation(props: {
   store: Store;
-  onStart: (to: string, channel: "sms" | "chat") => void;
+  /** `name`: the contact a number was picked from. */
+  onStart: (to: string, channel: "sms" | "chat", name?: string) => void;
   onEmail: (to: string) => void;
   onClose: () => void;
 }) {
@@ -126,7 +130,7 @@ export function NewConversation(props: {
   const bad = typeof read === "object" && read.kind === "bad" ? read : null;
 
   const pick = (c: Choice) => {
-    if (c.kind === "sms") props.onStart(c.e164, "sms");
+    if (c.kind === "sms") props.onStart(c.e164, "sms", c.contact ? c.label : undefined);
     else if (c.kind === "chat") props.onStart(c.name, "chat");
     else props.onEmail(c.address);
   };

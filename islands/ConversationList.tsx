@@ -131,7 +131,7 @@ export default function ConversationList(props: ConversationListProps) {
         <NewConversation
           store={store}
           onClose={() => store.newConversationOpen.value = false}
-          onStart={(to, channel) => void openDraft(store, to, channel)}
+          onStart={(to, channel, name) => void openDraft(store, to, channel, name)}
           onEmail={(to) => {
             store.newConversationOpen.value = false;
             store.composer.value = { open: true, to };

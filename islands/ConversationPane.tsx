@@ -145,6 +145,8 @@ export default function ConversationPane(props: ConversationPaneProps) {
   const address = conv?.contact ?? draft?.to ?? "";
   const label = conv
     ? contactLabel(store, conv)
+    : draft?.name
+    ? draft.name
     : channel === "sms"
     ? phoneLabel(store, address)
     : address;

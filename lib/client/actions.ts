@@ -167,6 +167,7 @@ export async function openDraft(
   store: Store,
   to: string,
   channel: "sms" | "chat",
+  name?: string,
 ): Promise<void> {
   // The panel closes whether the number is new or already has a conversation.
   store.newConversationOpen.value = false;
@@ -179,7 +180,7 @@ export async function openDraft(
     store.selectedId.value = null;
     store.open.value = null;
     store.notFound.value = null;
-    store.draft.value = { to, channel };
+    store.draft.value = { to, channel, name };
     store.thread.value = emptyThread(null, channel);
   });
   // ... then, if the server knows a conversation the list has not loaded, that one instead.

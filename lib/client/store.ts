@@ -36,6 +36,8 @@ export interface Thread {
 export interface Draft {
   to: string;
   channel: "sms" | "chat";
+  /** The contact the number was picked from, to name the thread before its first message. */
+  name?: string;
 }
 
 /** What the email modal opens with. */
