@@ -14,16 +14,18 @@ export function ShortcutHelp(props: { open: boolean; onClose: () => void }) {
   });
   return (
     <Modal open={props.open} title="Keyboard shortcuts" size="sm" onClose={props.onClose}>
-      <dl class="shortcuts" data-testid="shortcuts">
-        {rows.map((s) => (
-          <div key={`${s.keys}:${s.label}`} class="shortcut">
-            <dt>
-              <kbd>{keysWords(s.keys)}</kbd>
-            </dt>
-            <dd>{s.label}</dd>
-          </div>
-        ))}
-      </dl>
+      <div class="modal-form">
+        <dl class="shortcuts" data-testid="shortcuts">
+          {rows.map((s) => (
+            <div key={`${s.keys}:${s.label}`} class="shortcut">
+              <dt>
+                <kbd>{keysWords(s.keys)}</kbd>
+              </dt>
+              <dd>{s.label}</dd>
+            </div>
+          ))}
+        </dl>
+      </div>
     </Modal>
   );
 }
