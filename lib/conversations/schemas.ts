@@ -43,7 +43,7 @@ export const ConversationListQuery = z.object({
   limit: Limit,
   before: z.string().max(200).optional(),
   q: z.string().max(200).optional().describe(
-    "Filter by participant, contact name, subject or text",
+    "Filter by participant, contact name, subject or text; a number as people write it (`555-1050`, `(415) 555-1050`) finds the E.164 number",
   ),
   channel: z.enum(["sms", "chat", "email"]).optional(),
 });
