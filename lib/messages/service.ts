@@ -5,6 +5,7 @@ import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { conversationUpsert, touchConversation } from "@/lib/conversations/service.ts";
 import { sentByOf } from "@/lib/conversations/schemas.ts";
+import { isPermanentFailure } from "@/lib/shared/delivery_words.ts";
 import { jobCall } from "@/lib/delivery/jobs.ts";
 import { type Actor, auditInsert } from "@/lib/auth/audit.ts";
 import { smsFromAddress } from "@/lib/providers/select.ts";
@@ -150,6 +151,11 @@ export async function retryMessage(
   if (old.direction !== "outbound" || !["failed", "undelivered"].includes(old.status)) {
     throw new BadRequestError(
       `Message "${id}" is ${old.status}: only failed messages can be retried`,
+    );
+  }
+  if (isPermanentFailure(old.error_code)) {
+    throw new BadRequestError(
+      `Message "${id}" failed for good (${old.error_code}): sending it again cannot help`,
     );
   }
   return sendMessage(sql, settings, {

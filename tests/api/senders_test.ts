@@ -2,6 +2,7 @@
 // display names are set by the user (PATCH /api/me) or an admin (PATCH /api/users/:id), the
 // audit log names numbers in E.164, and the list finds a conversation by a number as shown.
 import assert from "node:assert/strict";
+import { applyStatus } from "@/lib/db/thread.ts";
 import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
@@ -93,4 +94,25 @@ test("the list finds a conversation by its number as the list shows it", async (
       q,
     );
   }
+});
+
+test("a message that failed for good (an invalid number) is not retried; a passing failure is", async () => {
+  const send = async () =>
+    (await (await jsonRequest(t.app, "/api/send_message", { to: randomPhone(), content: "x" }))
+      .json()).message_id as string;
+  const [lost, passing] = [await send(), await send()];
+  // As the delivery worker records a provider's refusal.
+  await applyStatus(t.ctx.sql, "messages", lost, { status: "failed", errorCode: "21211" });
+  await applyStatus(t.ctx.sql, "messages", passing, { status: "failed", errorCode: "30003" });
+  const refused = await t.app.request(`/api/message/${lost}/retry`, { method: "POST" });
+  assert.equal(refused.status, 400);
+  assert.match(
+    (await refused.json()).error,
+    /failed for good \(21211\): sending it again cannot help/,
+  );
+  const again = await t.app.request(`/api/message/${passing}/retry`, { method: "POST" });
+  assert.equal(again.status, 202);
+  const { message_id } = await again.json();
+  const { message } = await (await t.app.request(`/api/message/${message_id}`)).json();
+  assert.equal(message.sent_by.user_id, t.userId, "the retry records who asked");
 });
