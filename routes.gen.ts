@@ -10,38 +10,47 @@ import * as $r6 from "./routes/api/contacts/[id]/timeline.ts";
 import * as $r7 from "./routes/api/conversation/[id].ts";
 import * as $r8 from "./routes/api/conversation/[id]/emails.ts";
 import * as $r9 from "./routes/api/conversation/[id]/messages.ts";
-import * as $r10 from "./routes/api/conversation/[id]/read.ts";
-import * as $r11 from "./routes/api/conversations.ts";
-import * as $r12 from "./routes/api/email/[id].ts";
-import * as $r13 from "./routes/api/events.ts";
-import * as $r14 from "./routes/api/me.ts";
-import * as $r15 from "./routes/api/me/password.ts";
-import * as $r16 from "./routes/api/me/totp.ts";
-import * as $r17 from "./routes/api/message/[id].ts";
-import * as $r18 from "./routes/api/message/[id]/retry.ts";
-import * as $r19 from "./routes/api/sandbox/email_inbound.ts";
-import * as $r20 from "./routes/api/sandbox/inbound.ts";
-import * as $r21 from "./routes/api/search.ts";
-import * as $r22 from "./routes/api/send_email.ts";
-import * as $r23 from "./routes/api/send_message.ts";
-import * as $r24 from "./routes/api/tokens.ts";
-import * as $r25 from "./routes/api/tokens/[id].ts";
-import * as $r26 from "./routes/api/users.ts";
-import * as $r27 from "./routes/api/users/[id].ts";
-import * as $r28 from "./routes/contacts.tsx";
-import * as $r29 from "./routes/contacts/[id].tsx";
-import * as $r30 from "./routes/docs.tsx";
-import * as $r31 from "./routes/health.ts";
-import * as $r32 from "./routes/index.tsx";
-import * as $r33 from "./routes/login.tsx";
-import * as $r34 from "./routes/logout.ts";
-import * as $r35 from "./routes/openapi.json.ts";
-import * as $r36 from "./routes/ready.ts";
-import * as $r37 from "./routes/settings.tsx";
-import * as $r38 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r39 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r40 from "./routes/webhooks/twilio/sms.ts";
-import * as $r41 from "./routes/webhooks/twilio/status.ts";
+import * as $r10 from "./routes/api/conversation/[id]/notes.ts";
+import * as $r11 from "./routes/api/conversation/[id]/presence.ts";
+import * as $r12 from "./routes/api/conversation/[id]/read.ts";
+import * as $r13 from "./routes/api/conversations.ts";
+import * as $r14 from "./routes/api/conversations/bulk.ts";
+import * as $r15 from "./routes/api/email/[id].ts";
+import * as $r16 from "./routes/api/events.ts";
+import * as $r17 from "./routes/api/labels.ts";
+import * as $r18 from "./routes/api/labels/[id].ts";
+import * as $r19 from "./routes/api/me.ts";
+import * as $r20 from "./routes/api/me/notifications.ts";
+import * as $r21 from "./routes/api/me/password.ts";
+import * as $r22 from "./routes/api/me/totp.ts";
+import * as $r23 from "./routes/api/message/[id].ts";
+import * as $r24 from "./routes/api/message/[id]/retry.ts";
+import * as $r25 from "./routes/api/note/[id].ts";
+import * as $r26 from "./routes/api/sandbox/email_inbound.ts";
+import * as $r27 from "./routes/api/sandbox/inbound.ts";
+import * as $r28 from "./routes/api/search.ts";
+import * as $r29 from "./routes/api/send_email.ts";
+import * as $r30 from "./routes/api/send_message.ts";
+import * as $r31 from "./routes/api/team.ts";
+import * as $r32 from "./routes/api/tokens.ts";
+import * as $r33 from "./routes/api/tokens/[id].ts";
+import * as $r34 from "./routes/api/users.ts";
+import * as $r35 from "./routes/api/users/[id].ts";
+import * as $r36 from "./routes/api/views.ts";
+import * as $r37 from "./routes/contacts.tsx";
+import * as $r38 from "./routes/contacts/[id].tsx";
+import * as $r39 from "./routes/docs.tsx";
+import * as $r40 from "./routes/health.ts";
+import * as $r41 from "./routes/index.tsx";
+import * as $r42 from "./routes/login.tsx";
+import * as $r43 from "./routes/logout.ts";
+import * as $r44 from "./routes/openapi.json.ts";
+import * as $r45 from "./routes/ready.ts";
+import * as $r46 from "./routes/settings.tsx";
+import * as $r47 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r48 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r49 from "./routes/webhooks/twilio/sms.ts";
+import * as $r50 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
@@ -51,8 +60,9 @@ import * as $i5 from "./islands/ConversationPane.tsx";
 import * as $i6 from "./islands/DisplayName.tsx";
 import * as $i7 from "./islands/EmailComposer.tsx";
 import * as $i8 from "./islands/PasswordChange.tsx";
-import * as $i9 from "./islands/TwoFactorSettings.tsx";
-import * as $i10 from "./islands/UserAdmin.tsx";
+import * as $i9 from "./islands/TeamAdmin.tsx";
+import * as $i10 from "./islands/TwoFactorSettings.tsx";
+import * as $i11 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -66,38 +76,47 @@ export const manifest: Manifest = {
     "api/conversation/[id].ts": $r7,
     "api/conversation/[id]/emails.ts": $r8,
     "api/conversation/[id]/messages.ts": $r9,
-    "api/conversation/[id]/read.ts": $r10,
-    "api/conversations.ts": $r11,
-    "api/email/[id].ts": $r12,
-    "api/events.ts": $r13,
-    "api/me.ts": $r14,
-    "api/me/password.ts": $r15,
-    "api/me/totp.ts": $r16,
-    "api/message/[id].ts": $r17,
-    "api/message/[id]/retry.ts": $r18,
-    "api/sandbox/email_inbound.ts": $r19,
-    "api/sandbox/inbound.ts": $r20,
-    "api/search.ts": $r21,
-    "api/send_email.ts": $r22,
-    "api/send_message.ts": $r23,
-    "api/tokens.ts": $r24,
-    "api/tokens/[id].ts": $r25,
-    "api/users.ts": $r26,
-    "api/users/[id].ts": $r27,
-    "contacts.tsx": $r28,
-    "contacts/[id].tsx": $r29,
-    "docs.tsx": $r30,
-    "health.ts": $r31,
-    "index.tsx": $r32,
-    "login.tsx": $r33,
-    "logout.ts": $r34,
-    "openapi.json.ts": $r35,
-    "ready.ts": $r36,
-    "settings.tsx": $r37,
-    "webhooks/sendgrid/events.ts": $r38,
-    "webhooks/sendgrid/inbound.ts": $r39,
-    "webhooks/twilio/sms.ts": $r40,
-    "webhooks/twilio/status.ts": $r41,
+    "api/conversation/[id]/notes.ts": $r10,
+    "api/conversation/[id]/presence.ts": $r11,
+    "api/conversation/[id]/read.ts": $r12,
+    "api/conversations.ts": $r13,
+    "api/conversations/bulk.ts": $r14,
+    "api/email/[id].ts": $r15,
+    "api/events.ts": $r16,
+    "api/labels.ts": $r17,
+    "api/labels/[id].ts": $r18,
+    "api/me.ts": $r19,
+    "api/me/notifications.ts": $r20,
+    "api/me/password.ts": $r21,
+    "api/me/totp.ts": $r22,
+    "api/message/[id].ts": $r23,
+    "api/message/[id]/retry.ts": $r24,
+    "api/note/[id].ts": $r25,
+    "api/sandbox/email_inbound.ts": $r26,
+    "api/sandbox/inbound.ts": $r27,
+    "api/search.ts": $r28,
+    "api/send_email.ts": $r29,
+    "api/send_message.ts": $r30,
+    "api/team.ts": $r31,
+    "api/tokens.ts": $r32,
+    "api/tokens/[id].ts": $r33,
+    "api/users.ts": $r34,
+    "api/users/[id].ts": $r35,
+    "api/views.ts": $r36,
+    "contacts.tsx": $r37,
+    "contacts/[id].tsx": $r38,
+    "docs.tsx": $r39,
+    "health.ts": $r40,
+    "index.tsx": $r41,
+    "login.tsx": $r42,
+    "logout.ts": $r43,
+    "openapi.json.ts": $r44,
+    "ready.ts": $r45,
+    "settings.tsx": $r46,
+    "webhooks/sendgrid/events.ts": $r47,
+    "webhooks/sendgrid/inbound.ts": $r48,
+    "webhooks/twilio/sms.ts": $r49,
+    "webhooks/twilio/status.ts": $r50,
   },
   islands: {
     "ApiTokens": $i0.default,
@@ -109,7 +128,8 @@ export const manifest: Manifest = {
     "DisplayName": $i6.default,
     "EmailComposer": $i7.default,
     "PasswordChange": $i8.default,
-    "TwoFactorSettings": $i9.default,
-    "UserAdmin": $i10.default,
+    "TeamAdmin": $i9.default,
+    "TwoFactorSettings": $i10.default,
+    "UserAdmin": $i11.default,
   },
 };

@@ -4,6 +4,7 @@ import { listTime } from "@/lib/shared/time.ts";
 import { senderWords } from "@/lib/shared/sender.ts";
 import { Avatar, CHANNEL_NAMES } from "./Avatar.tsx";
 import { IconAlert, IconChat } from "./Icons.tsx";
+import { MateAvatar } from "./TeamBar.tsx";
 
 /** A conversation in the list, as a link to it (so it works before the islands load, too). */
 export function ConversationRow(props: {
@@ -17,6 +18,10 @@ export function ConversationRow(props: {
   /** The list's one Tab stop (arrow keys move between rows): Tab passes the list in one step. */
   tabStop?: boolean;
   onOpen: (id: string) => void;
+  /** The teammate it is assigned to, whose avatar the row shows. */
+  assignee?: { id: string; name: string } | null;
+  /** Ticked for a bulk action. */
+  selection?: { checked: boolean; onToggle: () => void };
 }) {
   const c = props.conversation;
   const unread = c.unread_count > 0;
@@ -26,7 +31,7 @@ export function ConversationRow(props: {
     : c.last_message;
   const count = `${c.message_count} ${c.message_count === 1 ? "message" : "messages"}`;
   return (
-    <li>
+    <li class={props.selection?.checked ? "is-ticked" : undefined}>
       <a
         href={`/?c=${c.id}`}
         class={`row${props.selected ? " is-selected" : ""}${unread ? " is-unread" : ""}`}
@@ -43,6 +48,7 @@ export function ConversationRow(props: {
         <span class="row-main">
           <span class="row-top">
             <span class="row-name">{props.label}</span>
+            {props.assignee && <MateAvatar id={props.assignee.id} name={props.assignee.name} />}
             <time class="row-time" dateTime={c.last_message_time}>
               {listTime(c.last_message_time, new Date(props.now), props.timeZone)}
             </time>
@@ -75,6 +81,17 @@ export function ConversationRow(props: {
           <span class="sr-only">{`${CHANNEL_NAMES[c.channel]} conversation, ${count}`}</span>
         </span>
       </a>
+      {/* After the link: Tab from the filter reaches the rows first. */}
+      {props.selection && (
+        <input
+          type="checkbox"
+          class="row-tick"
+          tabIndex={props.tabStop === false ? -1 : undefined}
+          aria-label={`Select ${props.label}`}
+          checked={props.selection.checked}
+          onChange={props.selection.onToggle}
+        />
+      )}
     </li>
   );
 }

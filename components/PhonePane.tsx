@@ -8,6 +8,8 @@ import { retryMessage, sendMessage } from "@/lib/client/send.ts";
 import { optOutWords } from "@/lib/shared/delivery_words.ts";
 import { ThreadView } from "./ThreadView.tsx";
 import { Composer } from "./Composer.tsx";
+import { TeamBar } from "./TeamBar.tsx";
+import { composerTeam, threadNotes } from "./TeamThread.tsx";
 import { OptOutBanner } from "./OptOutBanner.tsx";
 import { Avatar, ChannelIcon } from "./Avatar.tsx";
 import { BackButton, ContactName } from "./PaneTitle.tsx";
@@ -60,8 +62,10 @@ export function PhonePane(props: {
             </button>
           )}
         </header>
+        {conv && <TeamBar store={store} conv={conv} />}
         {optOut && <OptOutBanner optOut={optOut} timeZone={store.timeZone.value} />}
         <ThreadView
+          {...threadNotes(store, thread.conversationId)}
           thread={thread}
           theirName={label}
           me={store.settings.userId}
@@ -86,6 +90,7 @@ export function PhonePane(props: {
           channel={channel === "chat" ? "chat" : "sms"}
           placeholder={channel === "sms" ? "Text message" : "Chat message"}
           onSend={(text) => void sendMessage(store, text)}
+          note={composerTeam(store, thread.conversationId)}
           disabled={optOut
             ? `Can't text ${label}: ${optOutWords(optOut.keyword).short}`
             : undefined}

@@ -1,7 +1,7 @@
 // The left column: brand, live indicator, new conversation, compose email, the way to the
 // contacts, the filter, and the conversation list, which moves live and pages in more as it is
 // scrolled; with filter text, messages and emails containing it are listed under it.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import type { Conversation, Hit, SearchState } from "@/lib/shared/types.ts";
 import { useStore } from "@/lib/client/store.ts";
 import { contactLabel, phoneLabel } from "@/lib/client/labels.ts";
@@ -20,9 +20,13 @@ import { ConnectionBadge } from "@/components/ConnectionBadge.tsx";
 import { NewConversation } from "@/components/NewConversation.tsx";
 import { IconCompose, IconMail, IconSearch, Logo } from "@/components/Icons.tsx";
 import { SidebarFoot } from "@/components/SidebarFoot.tsx";
-import { ShortcutHelp } from "@/components/ShortcutHelp.tsx";
-import { useShortcuts } from "@/lib/client/shortcuts.ts";
+import { TeamToast, ViewNav } from "@/components/ViewNav.tsx";
+import { LazyBulkBar, LazyShortcutHelp } from "@/components/Lazy.tsx";
+import { shortcutHelpOpen, useShortcuts } from "@/lib/client/shortcuts.ts";
+import { inboxShortcuts } from "@/lib/client/inbox_keys.ts";
 import { listShortcuts } from "@/lib/client/list_keys.ts";
+import { nameOf, type TeamSeed } from "@/lib/client/team_store.ts";
+import { toggleSelected } from "@/lib/client/team_actions.ts";
 
 /** What the page gives the list. */
 export interface ConversationListProps {
@@ -41,6 +45,8 @@ export interface ConversationListProps {
   /** The signed-in user's id, so their own sends say "You". */
   userId: string | null;
   user: { id: string; email: string; name: string; role: string } | null;
+  /** The team inbox: the view, its counts, teammates and labels. */
+  team?: TeamSeed;
 }
 
 /** The conversation list island. */
@@ -58,7 +64,9 @@ export default function ConversationList(props: ConversationListProps) {
     now: props.now,
     csrfToken: props.csrfToken,
     userId: props.userId,
+    team: props.team,
   }));
+  useShortcuts(inboxShortcuts(store));
   const sentinel = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -90,12 +98,10 @@ export default function ConversationList(props: ConversationListProps) {
     return h.channel === "sms" ? phoneLabel(store, h.address) : h.address;
   };
 
-  const [helpOpen, setHelpOpen] = useState(false);
   useShortcuts(listShortcuts({
     list: () => scroller.current,
     search: () => search.current,
     open: (id) => openConversation(store, id),
-    help: () => setHelpOpen(true),
   }));
 
   return (
@@ -127,6 +133,9 @@ export default function ConversationList(props: ConversationListProps) {
         </div>
       </header>
       <AppNav current="inbox" unread={unread} />
+      <ViewNav store={store} />
+      <TeamToast store={store} />
+      {shortcutHelpOpen.value && <LazyShortcutHelp />}
       {store.newConversationOpen.value && (
         <NewConversation
           store={store}
@@ -157,6 +166,7 @@ export default function ConversationList(props: ConversationListProps) {
       </div>
       <div class="rows-scroll" ref={scroller}>
         {found && <h2 class="rows-heading">Conversations</h2>}
+        {store.team.selected.value.length > 0 && <LazyBulkBar store={store} />}
         <ul class="rows">
           {list.map((c) => (
             <ConversationRow
@@ -169,6 +179,13 @@ export default function ConversationList(props: ConversationListProps) {
               timeZone={store.timeZone.value}
               me={store.settings.userId}
               onOpen={(id) => void openConversation(store, id)}
+              assignee={c.assignee_id
+                ? { id: c.assignee_id, name: nameOf(store.team, c.assignee_id) }
+                : null}
+              selection={{
+                checked: store.team.selected.value.includes(c.id),
+                onToggle: () => toggleSelected(store, c.id),
+              }}
             />
           ))}
         </ul>
@@ -210,7 +227,6 @@ export default function ConversationList(props: ConversationListProps) {
           />
         )}
       </div>
-      {helpOpen && <ShortcutHelp open onClose={() => setHelpOpen(false)} />}
       {props.user && <SidebarFoot user={props.user} csrfToken={props.csrfToken} />}
     </aside>
   );

@@ -3,6 +3,7 @@
 import { define, page } from "@/lib/web/define.ts";
 import { type InboxData, inboxPage } from "@/lib/pages/inbox.ts";
 import type { PagePrincipal } from "@/lib/pages/common.ts";
+import { viewFromUrl } from "@/lib/pages/team.ts";
 import { createStore, StoreProvider } from "@/lib/client/store.ts";
 import ConversationList from "@/islands/ConversationList.tsx";
 import ConversationPane from "@/islands/ConversationPane.tsx";
@@ -24,6 +25,7 @@ export const handler = define.handlers({
       cookie: c.req.header("cookie"),
       // The auth gate sets it; read loosely so the page renders where no gate runs (tests).
       principal: (c.var as { principal?: PagePrincipal }).principal,
+      view: viewFromUrl(url.searchParams.get("view"), url.searchParams.get("label")),
     });
     return page(data);
   },
@@ -61,6 +63,7 @@ export default define.page<InboxData>(({ data }) => {
     now,
     csrfToken: data.csrfToken,
     userId: data.user?.id ?? null,
+    team: data.team,
   });
   const common = {
     csrfToken: data.csrfToken,
@@ -70,6 +73,7 @@ export default define.page<InboxData>(({ data }) => {
     timeZone: data.timeZone,
     now,
     userId: data.user?.id ?? null,
+    team: data.team,
   };
   return (
     <StoreProvider value={store}>
@@ -85,6 +89,7 @@ export default define.page<InboxData>(({ data }) => {
           "composer",
           "inbox",
           "email-reader",
+          "team",
         ]}
       />
       <div class="app">

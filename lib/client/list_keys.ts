@@ -1,5 +1,5 @@
-// The conversation list's keyboard: `/` to search, ↓ from the search box into the list, ↑ ↓
-// within it, Enter to open a conversation with the reply box focused, `?` for the shortcuts.
+// The conversation list's arrow keys: ↓ from the search box into the list, ↑ ↓ within it,
+// Enter to open a conversation with the reply box focused (the rest: inbox_keys.ts).
 import type { Shortcut } from "./shortcuts.ts";
 
 /** Focuses the open conversation's reply box (or, in an email thread, its Reply button). */
@@ -14,7 +14,6 @@ export function listShortcuts(parts: {
   list: () => HTMLElement | null;
   search: () => HTMLInputElement | null;
   open: (id: string) => Promise<void>;
-  help: () => void;
 }): Shortcut[] {
   const rows = () => Array.from(parts.list()?.querySelectorAll<HTMLAnchorElement>("a.row") ?? []);
   const onRow = () =>
@@ -36,14 +35,6 @@ export function listShortcuts(parts: {
     all[Math.max(0, Math.min(all.length - 1, at + by))]?.focus();
   };
   return [
-    {
-      keys: "/",
-      label: "Search conversations",
-      run: (e) => {
-        e.preventDefault();
-        parts.search()?.focus();
-      },
-    },
     {
       keys: "ArrowDown",
       label: "Next conversation (from the search box: the first)",
@@ -67,14 +58,6 @@ export function listShortcuts(parts: {
         if (!id) return;
         e.preventDefault();
         void parts.open(id).then(() => requestAnimationFrame(focusReply));
-      },
-    },
-    {
-      keys: "?",
-      label: "Show keyboard shortcuts",
-      run: (e) => {
-        e.preventDefault();
-        parts.help();
       },
     },
   ];

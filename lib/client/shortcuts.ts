@@ -1,74 +1,78 @@
-// Keyboard shortcuts: a small registry every island adds to while it is mounted. One keydown
-// listener on the document runs the first registered shortcut whose keys match (and whose
-// `when` holds); keys typed into a text field are left to the field unless the shortcut says
-// `inInputs`. `shortcutList` holds what is registered, for the `?` dialog to list.
+// Keyboard shortcuts: one registry for the page. Islands register theirs with useShortcuts;
+// one keydown listener runs the first that matches (never while a field has the focus, nor
+// with Ctrl, Cmd or Alt held); `shortcutList` feeds the `?` dialog that lists them all.
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 
-/**
- * One shortcut. `keys` is a `KeyboardEvent.key` (`?`, `/`, `j`, `ArrowDown`, `Enter`), with
- * optional `Ctrl+`, `Alt+`, `Meta+` or `Shift+` in front (Shift only for keys whose character
- * does not already say it: `Shift+Enter`).
- */
+/** One shortcut: the key (as KeyboardEvent.key names it), its words, what it does, and when. */
 export type Shortcut = {
   keys: string;
   label: string;
   run: (e: KeyboardEvent) => void;
   when?: () => boolean;
-  /** Also runs while a text field has focus (its own `when` should say which field). */
+  /** Also runs while a field has the focus (its `when` says which field: ↓ from the search box). */
   inInputs?: boolean;
 };
 
-/** Every shortcut registered right now, in registration order. */
-export const shortcutList = signal<readonly Shortcut[]>([]);
+/** Every registered shortcut, in registration order. */
+export const shortcutList = signal<Shortcut[]>([]);
 
-function matches(keys: string, e: KeyboardEvent): boolean {
-  const parts = keys.length > 1 ? keys.split("+") : [keys];
-  const key = parts.pop() || "+";
-  const mods = new Set(parts.map((p) => p.toLowerCase()));
-  if (e.ctrlKey !== mods.has("ctrl") || e.altKey !== mods.has("alt")) return false;
-  if (e.metaKey !== mods.has("meta")) return false;
-  // A character already says whether Shift was held ("?" is Shift+/ on most layouts).
-  if (key.length > 1 && e.shiftKey !== mods.has("shift")) return false;
-  return e.key === key || (key.length === 1 && e.key.toLowerCase() === key && !e.shiftKey);
-}
+/** Whether the `?` dialog is open. */
+export const shortcutHelpOpen = signal(false);
 
-/** Whether focus is in a place that takes typing: an input, a textarea, a select, an editor. */
-export function isTyping(target: EventTarget | null): boolean {
+const lists = new Set<Shortcut[]>();
+let listening = false;
+
+/** Whether a key pressed in `target` is text being typed (a field, an editable element). */
+export function typingIn(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
-  if (!el?.tagName) return false;
+  if (!el || !el.tagName) return false;
   return /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable;
 }
 
-function onKey(e: KeyboardEvent): void {
-  if (e.defaultPrevented || e.isComposing) return;
-  const typing = isTyping(e.target);
-  for (const s of shortcutList.value) {
-    if (typing && !s.inInputs) continue;
-    if (!matches(s.keys, e)) continue;
-    if (s.when && !s.when()) continue;
-    s.run(e);
-    return;
+/** Runs the shortcut for a key press, if one matches; exported for tests of the matching. */
+export function handleKey(e: KeyboardEvent, list: readonly Shortcut[]): boolean {
+  if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return false;
+  const typing = typingIn(e.target);
+  if (typing) {
+    // Escape leaves a field, so the keys work again without the mouse (in a dialog, Escape
+    // is the dialog's: it closes it).
+    const field = e.target as HTMLElement;
+    if (e.key === "Escape" && !field.closest("dialog")) field.blur();
   }
+  const hit = list.find((s) =>
+    s.keys === e.key && (!typing || s.inInputs) && !(e.shiftKey && s.keys.length > 1) &&
+    (s.when?.() ?? true)
+  );
+  if (!hit) return false;
+  e.preventDefault();
+  hit.run(e);
+  return true;
 }
 
-let listening = false;
+function publish(): void {
+  shortcutList.value = [...lists].flat();
+}
 
-/** Registers `list` while the calling component is mounted (the list is read once, at mount). */
+/** Registers shortcuts while the calling component is mounted. */
 export function useShortcuts(list: Shortcut[]): void {
   useEffect(() => {
-    shortcutList.value = [...shortcutList.value, ...list];
+    lists.add(list);
+    publish();
     if (!listening) {
-      document.addEventListener("keydown", onKey);
       listening = true;
+      document.addEventListener("keydown", (e) => void handleKey(e, shortcutList.value));
     }
     return () => {
-      shortcutList.value = shortcutList.value.filter((s) => !list.includes(s));
+      lists.delete(list);
+      publish();
     };
   }, []);
 }
 
-/** How a shortcut's keys are written in the `?` dialog. */
-export function keysWords(keys: string): string {
-  return keys.replace("ArrowDown", "↓").replace("ArrowUp", "↑").replace("Escape", "Esc");
-}
+/** The `?` shortcut itself, which lists the others. */
+export const HELP_SHORTCUT: Shortcut = {
+  keys: "?",
+  label: "Show the keyboard shortcuts",
+  run: () => shortcutHelpOpen.value = true,
+};

@@ -5,6 +5,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type Signal, signal } from "@preact/signals";
 import { setCsrfToken } from "./api.ts";
+import { createTeamState, seedTeam, type TeamSeed, type TeamState } from "./team_store.ts";
 import type {
   Channel,
   Conversation,
@@ -87,6 +88,8 @@ export interface Store {
     userId: string | null;
   };
   labels: Map<string, string>;
+  /** The team inbox: views, assignees, labels, notes, presence. */
+  team: TeamState;
 }
 
 /** The parts of the store each island's props can fill. */
@@ -109,6 +112,7 @@ export interface StoreSeed {
   now?: number;
   csrfToken?: string | null;
   userId?: string | null;
+  team?: TeamSeed;
 }
 
 /** Makes a store, filled from a seed. */
@@ -139,6 +143,7 @@ export function createStore(seed: StoreSeed = {}): Store {
       userId: null,
     },
     labels: new Map(),
+    team: createTeamState(),
   };
   seedStore(store, seed);
   return store;
@@ -163,6 +168,7 @@ export function seedStore(store: Store, seed: StoreSeed): void {
   if (seed.timeZone) store.timeZone.value = seed.timeZone;
   if (seed.latestEventId) store.settings.latestEventId = seed.latestEventId;
   if (seed.userId) store.settings.userId = seed.userId;
+  seedTeam(store.team, seed.team);
   if (typeof document !== "undefined") setCsrfToken(seed.csrfToken);
 }
 

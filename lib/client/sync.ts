@@ -4,6 +4,8 @@ import { batch } from "@preact/signals";
 import { api, ApiError, query } from "./api.ts";
 import { loadThread, PAGE, patchThread, putConversation, setOptOut } from "./actions.ts";
 import { mergeRows } from "./merge.ts";
+import { viewParams } from "./team_views.ts";
+import { applyTeamEvent } from "./team_live.ts";
 import type { LocalMessage, Store } from "./store.ts";
 import type {
   ConversationAnswer,
@@ -86,6 +88,7 @@ export function applyEvent(store: Store, type: string, e: LiveEvent): void {
     (type === "message_update" || type === "email_update") && e.conversation_id &&
     (e.status === "failed" || e.status === "undelivered")
   ) refetchConversation(store, e.conversation_id);
+  applyTeamEvent(store, type, e as Record<string, unknown>);
   if (type === "conversation_update" && e.conversation_id) {
     if (e.action === "DELETE") removeConversation(store, e.conversation_id);
     else refetchConversation(store, e.conversation_id);
@@ -109,7 +112,9 @@ export function applyEvent(store: Store, type: string, e: LiveEvent): void {
 /** After a gap in the stream: fetches the list's first page and the open thread's newest rows. */
 export async function resync(store: Store): Promise<void> {
   const page = await api<ConversationsAnswer>(
-    `/api/conversations${query({ limit: PAGE, q: store.filter.value.trim() })}`,
+    `/api/conversations${
+      query({ limit: PAGE, q: store.filter.value.trim(), ...viewParams(store) })
+    }`,
   ).catch(() => null);
   if (page) batch(() => page.conversations.forEach((c) => putConversation(store, c)));
   const t = store.thread.value;

@@ -37,6 +37,13 @@ export function sentByOf(r: Record<string, any>): SentBy | null {
     name: r.sender_name ?? "",
   };
 }
+/** A conversation's state: open, snoozed until a time, or closed. */
+export const ConversationState = z.enum(["open", "snoozed", "closed"]);
+export type ConversationState = z.infer<typeof ConversationState>;
+
+/** The sidebar's views, as list filters. */
+export const ConversationView = z.enum(["all", "mine", "unassigned", "open", "snoozed", "closed"]);
+export type ConversationView = z.infer<typeof ConversationView>;
 
 /** Query of GET /api/conversations. */
 export const ConversationListQuery = z.object({
@@ -46,6 +53,12 @@ export const ConversationListQuery = z.object({
     "Filter by participant, contact name, subject or text; a number as people write it (`555-1050`, `(415) 555-1050`) finds the E.164 number",
   ),
   channel: z.enum(["sms", "chat", "email"]).optional(),
+  view: ConversationView.default("all").describe(
+    "mine (open, assigned to you), unassigned (open), open, snoozed, closed, or all",
+  ),
+  label: z.guid({ error: "label must be a label's id" }).optional().describe(
+    "Only conversations with this label",
+  ),
 });
 
 /** A conversation as the API shows it (the seed's fields and more). */
@@ -65,7 +78,13 @@ export const Conversation = z.object({
     "Who sent the last message, when it was one of ours sent by a user",
   ),
   message_count: z.number().int(),
-  unread_count: z.number().int(),
+  unread_count: z.number().int().describe(
+    "Messages from the customer the asking user has not read",
+  ),
+  state: ConversationState,
+  snoozed_until: z.string().nullable(),
+  assignee_id: z.guid().nullable(),
+  label_ids: z.array(z.guid()),
   last_failed: z.boolean().describe("Whether the newest message or email failed to go out"),
 });
 export type Conversation = z.infer<typeof Conversation>;

@@ -107,6 +107,7 @@ export async function sendEmail(
       direction: "outbound",
       subject: input.subject,
       senderId: options.actor?.userId,
+      assignTo: options.actor?.userId,
     });
     // After the conversation row's lock: concurrent sends see each other's emails as parents.
     const thread = await replyHeaders(tx, id);

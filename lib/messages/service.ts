@@ -57,6 +57,7 @@ export async function sendMessage(
       preview: input.content,
       direction: "outbound",
       senderId: sender?.userId,
+      assignTo: options.actor?.userId,
     })
   } returning id
     ), message as (

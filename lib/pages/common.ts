@@ -19,10 +19,14 @@ export function filterText(text: string): string {
 }
 
 /** One conversation by id, or null. */
-export async function conversationById(sql: Tx, id: string): Promise<Conversation | null> {
+export async function conversationById(
+  sql: Tx,
+  id: string,
+  userId?: string,
+): Promise<Conversation | null> {
   if (!isUuid(id)) return null;
   try {
-    return await getConversation(sql, id);
+    return await getConversation(sql, id, userId);
   } catch (e) {
     if (e instanceof NotFoundError) return null;
     throw e;

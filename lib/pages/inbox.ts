@@ -28,6 +28,8 @@ import {
   type Viewer,
   viewer,
 } from "./common.ts";
+import { teamSeed } from "./team.ts";
+import type { TeamSeed, ViewState } from "@/lib/client/team_store.ts";
 
 /** Rows per page of the list and of the open thread, as the API pages them. */
 const PAGE = 50;
@@ -61,12 +63,22 @@ export interface InboxData {
   csrfToken: string | null;
   /** Who is signed in, for the sidebar's footer. */
   user: Viewer | null;
+  /** The team inbox: the view, its counts, teammates, labels, the open thread's notes. */
+  team: TeamSeed;
 }
 
 /** The first page of the conversation list, newest activity first, optionally filtered. */
 export async function firstConversations(
   sql: Tx,
-  options: { limit: number; q?: string; channel?: Channel; country?: string },
+  options: {
+    limit: number;
+    q?: string;
+    channel?: Channel;
+    view?: ViewState["view"];
+    label?: string;
+    userId?: string;
+    country?: string;
+  },
 ): Promise<Paged<Conversation>> {
   const page = await listConversations(sql, options);
   return { items: page.conversations, next_cursor: page.next_cursor };
@@ -149,9 +161,13 @@ export async function inboxPage(
     emailFrom?: string;
     cookie: string | undefined;
     principal: PagePrincipal;
+    /** The list's view, from `?view=` and `?label=`. */
+    view?: ViewState;
   },
 ): Promise<InboxData> {
   const { openId } = options;
+  const userId = options.principal?.userId;
+  const view = options.view ?? { view: "all", label: null };
   const filter = filterText(options.q);
   // Read first: whatever changes after this point reaches the page through the stream.
   const eventId = await latestEventId(sql);
@@ -160,8 +176,12 @@ export async function inboxPage(
       limit: PAGE,
       q: filter.trim() || undefined,
       country: options.defaultCountry,
+      // "mine" needs someone signed in; without one (tests of the page alone) All stands in.
+      view: view.view === "mine" && !userId ? "all" : view.view,
+      label: view.label ?? undefined,
+      userId,
     }),
-    openId ? conversationById(sql, openId) : Promise.resolve(null),
+    openId ? conversationById(sql, openId, userId) : Promise.resolve(null),
     searchHits(sql, filter),
   ]);
   const [messages, emails, optOut] = open
@@ -191,5 +211,10 @@ export async function inboxPage(
     search,
     optOut,
     ...(await viewer(sql, options.principal)),
+    team: await teamSeed(sql, {
+      view,
+      openId: open?.id ?? null,
+      user: userId ? { id: userId, role: options.principal?.role ?? "agent" } : null,
+    }),
   };
 }

@@ -85,6 +85,7 @@ export async function lastIssuedEventId(sql: Sql): Promise<number> {
 const ENTITY_KEY: Record<string, string> = {
   message_update: "message_id",
   email_update: "email_id",
+  note_update: "note_id",
 };
 
 /** Shapes a row into the seed's event JSON (`{type, conversation_id, action, <x>_id, timestamp}`). */
@@ -97,7 +98,8 @@ export function eventData(row: EventRow): EventData {
   // A conversation event's entity is the conversation itself, already named above.
   if (row.type !== "conversation_update") data[ENTITY_KEY[row.type] ?? "entity_id"] = row.entityId;
   data.timestamp = row.timestamp;
-  for (const key of ["status", "direction", "channel"]) {
+  // A note's kind (note or system line) and whom it mentions (user ids, comma-separated).
+  for (const key of ["status", "direction", "channel", "kind", "mentions"]) {
     const value = row.payload[key];
     if (typeof value === "string") data[key] = value;
   }

@@ -134,6 +134,9 @@ export function openEventStream(options: EventStreamOptions): Response {
       lastSent = events[events.length - 1].id;
       write(fresh);
     },
+    ephemeral(frame: Uint8Array) {
+      if (live) write(frame);
+    },
     close: finish,
     principal: options.principal,
     authVersion: options.authVersion,

@@ -26,6 +26,10 @@ function conv(id: string, minute: number, extra: Partial<Conversation> = {}): Co
     unread_count: 0,
     last_sender: null,
     last_failed: false,
+    state: "open",
+    snoozed_until: null,
+    assignee_id: null,
+    label_ids: [],
     ...extra,
   };
 }

@@ -21,6 +21,10 @@ function conv(channel: Conversation["channel"], ours: string, theirs: string): C
     unread_count: 0,
     last_sender: null,
     last_failed: false,
+    state: "open",
+    snoozed_until: null,
+    assignee_id: null,
+    label_ids: [],
   };
 }
 

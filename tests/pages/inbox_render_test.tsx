@@ -37,6 +37,10 @@ function conversations(n: number): Conversation[] {
     unread_count: i % 4 === 0 ? 2 : 0,
     last_sender: null,
     last_failed: false,
+    state: "open",
+    snoozed_until: null,
+    assignee_id: null,
+    label_ids: [],
   }));
 }
 
@@ -86,6 +90,17 @@ function data(): InboxData {
       email: "ana@marigold.shop",
       name: "Ana",
       role: "admin",
+    },
+    team: {
+      me: { id: "00000000-0000-4000-8000-000000000001", name: "Ana", role: "admin" },
+      view: { view: "open", label: null },
+      counts: { mine: 3, unassigned: 5, open: 50, snoozed: 1, closed: 9, labels: {} },
+      teammates: [
+        { id: "00000000-0000-4000-8000-000000000001", name: "Ana", email: "ana@marigold.shop" },
+      ],
+      labels: [],
+      notes: null,
+      notify: false,
     },
   };
 }
