@@ -32,7 +32,10 @@ test("keyboard: ArrowDown from search enters the list, arrows move, Enter opens 
   assert.ok(await page.evaluate(focusedRow), "Tab enters the list");
   await page.keyboard.press("Tab");
   assert.equal(await page.evaluate(focusedRow), null, "a second Tab leaves it");
-  await page.keyboard.press("/");
+  // Back in the search box (Shift+Tab twice), ↓ enters the list at its first row.
+  await page.keyboard.press("Shift+Tab");
+  await page.keyboard.press("Shift+Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "filter");
   await page.keyboard.press("ArrowDown");
   assert.equal(await page.evaluate(focusedRow), ids[0], "the first row, newest first");
   await page.keyboard.press("ArrowDown");
