@@ -34,39 +34,40 @@ import * as $r30 from "./routes/api/message/[id].ts";
 import * as $r31 from "./routes/api/message/[id]/cancel.ts";
 import * as $r32 from "./routes/api/message/[id]/retry.ts";
 import * as $r33 from "./routes/api/note/[id].ts";
-import * as $r34 from "./routes/api/sandbox/inbound.ts";
-import * as $r35 from "./routes/api/saved_replies.ts";
-import * as $r36 from "./routes/api/saved_replies/[id].ts";
-import * as $r37 from "./routes/api/search.ts";
-import * as $r38 from "./routes/api/send_email.ts";
-import * as $r39 from "./routes/api/send_message.ts";
-import * as $r40 from "./routes/api/team.ts";
-import * as $r41 from "./routes/api/tokens.ts";
-import * as $r42 from "./routes/api/tokens/[id].ts";
-import * as $r43 from "./routes/api/users.ts";
-import * as $r44 from "./routes/api/users/[id].ts";
-import * as $r45 from "./routes/api/views.ts";
-import * as $r46 from "./routes/api/webhook_deliveries/[id]/resend.ts";
-import * as $r47 from "./routes/api/webhooks.ts";
-import * as $r48 from "./routes/api/webhooks/[id].ts";
-import * as $r49 from "./routes/api/webhooks/[id]/deliveries.ts";
-import * as $r50 from "./routes/api/webhooks/[id]/rotate.ts";
-import * as $r51 from "./routes/broadcasts.tsx";
-import * as $r52 from "./routes/contacts.tsx";
-import * as $r53 from "./routes/contacts/[id].tsx";
-import * as $r54 from "./routes/docs.tsx";
-import * as $r55 from "./routes/health.ts";
-import * as $r56 from "./routes/index.tsx";
-import * as $r57 from "./routes/login.tsx";
-import * as $r58 from "./routes/logout.ts";
-import * as $r59 from "./routes/metrics.ts";
-import * as $r60 from "./routes/openapi.json.ts";
-import * as $r61 from "./routes/ready.ts";
-import * as $r62 from "./routes/settings.tsx";
-import * as $r63 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r64 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r65 from "./routes/webhooks/twilio/sms.ts";
-import * as $r66 from "./routes/webhooks/twilio/status.ts";
+import * as $r34 from "./routes/api/sandbox/email_inbound.ts";
+import * as $r35 from "./routes/api/sandbox/inbound.ts";
+import * as $r36 from "./routes/api/saved_replies.ts";
+import * as $r37 from "./routes/api/saved_replies/[id].ts";
+import * as $r38 from "./routes/api/search.ts";
+import * as $r39 from "./routes/api/send_email.ts";
+import * as $r40 from "./routes/api/send_message.ts";
+import * as $r41 from "./routes/api/team.ts";
+import * as $r42 from "./routes/api/tokens.ts";
+import * as $r43 from "./routes/api/tokens/[id].ts";
+import * as $r44 from "./routes/api/users.ts";
+import * as $r45 from "./routes/api/users/[id].ts";
+import * as $r46 from "./routes/api/views.ts";
+import * as $r47 from "./routes/api/webhook_deliveries/[id]/resend.ts";
+import * as $r48 from "./routes/api/webhooks.ts";
+import * as $r49 from "./routes/api/webhooks/[id].ts";
+import * as $r50 from "./routes/api/webhooks/[id]/deliveries.ts";
+import * as $r51 from "./routes/api/webhooks/[id]/rotate.ts";
+import * as $r52 from "./routes/broadcasts.tsx";
+import * as $r53 from "./routes/contacts.tsx";
+import * as $r54 from "./routes/contacts/[id].tsx";
+import * as $r55 from "./routes/docs.tsx";
+import * as $r56 from "./routes/health.ts";
+import * as $r57 from "./routes/index.tsx";
+import * as $r58 from "./routes/login.tsx";
+import * as $r59 from "./routes/logout.ts";
+import * as $r60 from "./routes/metrics.ts";
+import * as $r61 from "./routes/openapi.json.ts";
+import * as $r62 from "./routes/ready.ts";
+import * as $r63 from "./routes/settings.tsx";
+import * as $r64 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r65 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r66 from "./routes/webhooks/twilio/sms.ts";
+import * as $r67 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/Broadcasts.tsx";
@@ -75,13 +76,14 @@ import * as $i4 from "./islands/ContactList.tsx";
 import * as $i5 from "./islands/ContactView.tsx";
 import * as $i6 from "./islands/ConversationList.tsx";
 import * as $i7 from "./islands/ConversationPane.tsx";
-import * as $i8 from "./islands/EmailComposer.tsx";
-import * as $i9 from "./islands/PasswordChange.tsx";
-import * as $i10 from "./islands/SavedReplies.tsx";
-import * as $i11 from "./islands/TeamAdmin.tsx";
-import * as $i12 from "./islands/TwoFactorSettings.tsx";
-import * as $i13 from "./islands/UserAdmin.tsx";
-import * as $i14 from "./islands/WebhookSettings.tsx";
+import * as $i8 from "./islands/DisplayName.tsx";
+import * as $i9 from "./islands/EmailComposer.tsx";
+import * as $i10 from "./islands/PasswordChange.tsx";
+import * as $i11 from "./islands/SavedReplies.tsx";
+import * as $i12 from "./islands/TeamAdmin.tsx";
+import * as $i13 from "./islands/TwoFactorSettings.tsx";
+import * as $i14 from "./islands/UserAdmin.tsx";
+import * as $i15 from "./islands/WebhookSettings.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -119,39 +121,40 @@ export const manifest: Manifest = {
     "api/message/[id]/cancel.ts": $r31,
     "api/message/[id]/retry.ts": $r32,
     "api/note/[id].ts": $r33,
-    "api/sandbox/inbound.ts": $r34,
-    "api/saved_replies.ts": $r35,
-    "api/saved_replies/[id].ts": $r36,
-    "api/search.ts": $r37,
-    "api/send_email.ts": $r38,
-    "api/send_message.ts": $r39,
-    "api/team.ts": $r40,
-    "api/tokens.ts": $r41,
-    "api/tokens/[id].ts": $r42,
-    "api/users.ts": $r43,
-    "api/users/[id].ts": $r44,
-    "api/views.ts": $r45,
-    "api/webhook_deliveries/[id]/resend.ts": $r46,
-    "api/webhooks.ts": $r47,
-    "api/webhooks/[id].ts": $r48,
-    "api/webhooks/[id]/deliveries.ts": $r49,
-    "api/webhooks/[id]/rotate.ts": $r50,
-    "broadcasts.tsx": $r51,
-    "contacts.tsx": $r52,
-    "contacts/[id].tsx": $r53,
-    "docs.tsx": $r54,
-    "health.ts": $r55,
-    "index.tsx": $r56,
-    "login.tsx": $r57,
-    "logout.ts": $r58,
-    "metrics.ts": $r59,
-    "openapi.json.ts": $r60,
-    "ready.ts": $r61,
-    "settings.tsx": $r62,
-    "webhooks/sendgrid/events.ts": $r63,
-    "webhooks/sendgrid/inbound.ts": $r64,
-    "webhooks/twilio/sms.ts": $r65,
-    "webhooks/twilio/status.ts": $r66,
+    "api/sandbox/email_inbound.ts": $r34,
+    "api/sandbox/inbound.ts": $r35,
+    "api/saved_replies.ts": $r36,
+    "api/saved_replies/[id].ts": $r37,
+    "api/search.ts": $r38,
+    "api/send_email.ts": $r39,
+    "api/send_message.ts": $r40,
+    "api/team.ts": $r41,
+    "api/tokens.ts": $r42,
+    "api/tokens/[id].ts": $r43,
+    "api/users.ts": $r44,
+    "api/users/[id].ts": $r45,
+    "api/views.ts": $r46,
+    "api/webhook_deliveries/[id]/resend.ts": $r47,
+    "api/webhooks.ts": $r48,
+    "api/webhooks/[id].ts": $r49,
+    "api/webhooks/[id]/deliveries.ts": $r50,
+    "api/webhooks/[id]/rotate.ts": $r51,
+    "broadcasts.tsx": $r52,
+    "contacts.tsx": $r53,
+    "contacts/[id].tsx": $r54,
+    "docs.tsx": $r55,
+    "health.ts": $r56,
+    "index.tsx": $r57,
+    "login.tsx": $r58,
+    "logout.ts": $r59,
+    "metrics.ts": $r60,
+    "openapi.json.ts": $r61,
+    "ready.ts": $r62,
+    "settings.tsx": $r63,
+    "webhooks/sendgrid/events.ts": $r64,
+    "webhooks/sendgrid/inbound.ts": $r65,
+    "webhooks/twilio/sms.ts": $r66,
+    "webhooks/twilio/status.ts": $r67,
   },
   islands: {
     "ApiTokens": $i0.default,
@@ -162,12 +165,13 @@ export const manifest: Manifest = {
     "ContactView": $i5.default,
     "ConversationList": $i6.default,
     "ConversationPane": $i7.default,
-    "EmailComposer": $i8.default,
-    "PasswordChange": $i9.default,
-    "SavedReplies": $i10.default,
-    "TeamAdmin": $i11.default,
-    "TwoFactorSettings": $i12.default,
-    "UserAdmin": $i13.default,
-    "WebhookSettings": $i14.default,
+    "DisplayName": $i8.default,
+    "EmailComposer": $i9.default,
+    "PasswordChange": $i10.default,
+    "SavedReplies": $i11.default,
+    "TeamAdmin": $i12.default,
+    "TwoFactorSettings": $i13.default,
+    "UserAdmin": $i14.default,
+    "WebhookSettings": $i15.default,
   },
 };

@@ -5,6 +5,7 @@ import type { Store, Thread } from "@/lib/client/store.ts";
 import { phoneLabel } from "@/lib/client/labels.ts";
 import { loadOlder } from "@/lib/client/actions.ts";
 import { retryMessage, sendMessage } from "@/lib/client/send.ts";
+import { optOutWords } from "@/lib/shared/delivery_words.ts";
 import { ThreadView } from "./ThreadView.tsx";
 import { Composer } from "./Composer.tsx";
 import { contactValues } from "@/lib/shared/template.ts";
@@ -68,6 +69,7 @@ export function PhonePane(props: {
           {...threadNotes(store, thread.conversationId)}
           thread={thread}
           theirName={label}
+          me={store.settings.userId}
           now={store.now.value}
           timeZone={store.timeZone.value}
           onRetry={(m) => void retryMessage(store, m)}
@@ -96,7 +98,7 @@ export function PhonePane(props: {
           contact={contactValues(conv?.contact_name ?? null, address)}
           note={composerTeam(store, thread.conversationId)}
           disabled={optOut
-            ? `Can't text ${label}: they replied ${optOut.keyword.toUpperCase()}`
+            ? `Can't text ${label}: ${optOutWords(optOut.keyword).short}`
             : undefined}
         />
       </section>

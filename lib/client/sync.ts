@@ -77,11 +77,17 @@ export interface LiveEvent {
   action?: "INSERT" | "UPDATE" | "DELETE";
   message_id?: string;
   email_id?: string;
+  status?: string;
 }
 
 /** Folds one live event into the store, fetching the changed entity by id. */
 export function applyEvent(store: Store, type: string, e: LiveEvent): void {
   const openId = store.thread.value?.conversationId ?? null;
+  // A send that failed marks its row in the list, open or not.
+  if (
+    (type === "message_update" || type === "email_update") && e.conversation_id &&
+    (e.status === "failed" || e.status === "undelivered")
+  ) refetchConversation(store, e.conversation_id);
   applyTeamEvent(store, type, e as Record<string, unknown>);
   if (type === "conversation_update" && e.conversation_id) {
     if (e.action === "DELETE") removeConversation(store, e.conversation_id);

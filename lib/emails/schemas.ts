@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Limit, tooLong } from "@/lib/conversations/schemas.ts";
+import { Limit, SentBy, tooLong } from "@/lib/conversations/schemas.ts";
 import { SendAt } from "@/lib/messages/schemas.ts";
 
 /** Largest attachment payload accepted in one email (decoded bytes). */
@@ -66,6 +66,7 @@ export const Email = z.object({
   open_count: z.number().int().describe("Opens SendGrid reported (its tracking pixel)"),
   click_count: z.number().int().describe("Link clicks SendGrid reported"),
   send_at: z.string().nullable().describe("When a scheduled email leaves (or left)"),
+  sent_by: SentBy.nullable().describe("Who sent an outbound email (null: inbound, or the CLI)"),
   timestamp: z.string(),
   updated_at: z.string(),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Limit, tooLong } from "@/lib/conversations/schemas.ts";
+import { Limit, SentBy, tooLong } from "@/lib/conversations/schemas.ts";
 
 /** The longest SMS body Twilio accepts (it splits it into segments). */
 export const MAX_SMS_LENGTH = 1600;
@@ -85,6 +85,7 @@ export const Message = z.object({
   held_until: z.string().nullable().describe(
     "Quiet hours hold this marketing text until then (the recipient's morning)",
   ),
+  sent_by: SentBy.nullable().describe("Who sent an outbound message (null: inbound, or the CLI)"),
   timestamp: z.string(),
   updated_at: z.string(),
 });

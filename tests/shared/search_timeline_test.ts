@@ -58,6 +58,7 @@ const SMS: Item = {
   send_at: null,
   marketing: false,
   held_until: null,
+  sent_by: null,
   timestamp: "2025-01-10T12:00:00.000Z",
   updated_at: "2025-01-10T12:00:00.000Z",
 };
@@ -82,6 +83,7 @@ const EMAIL: Item = {
   open_count: 0,
   click_count: 0,
   send_at: null,
+  sent_by: null,
   timestamp: "2025-01-10T13:00:00.000Z",
   updated_at: "2025-01-10T13:00:00.000Z",
 };
