@@ -1,18 +1,24 @@
-// The per-process fan-out of the event log. One LISTEN connection wakes a single reader; the
-// reader drains `events` in id order and hands each event, serialised once, to every client.
+// The per-process fan-out of the event log. One reader drains `events` in (xid, id) order below
+// the horizon (see event_log.ts for why that never skips an event) and hands each event,
+// serialised once, to every client.
 //
-// Why reading by `id > position` never skips an event: hatch_append_event takes an advisory
-// lock before nextval() and holds it to commit, so ids are handed out in commit order and the
-// committed ids are always a prefix of the ids ever handed out (minus rolled-back ones). A read
-// that sees id N therefore already sees, or will never see, every id below N.
+// Wake-ups: while events keep arriving the reader polls every few milliseconds and commits send
+// no NOTIFY at all. Once a read finds nothing new a few times in a row, the hub arms the
+// `hatch_events_wake` flag; the first append to see it armed clears it and NOTIFYs (one wake-up
+// for every hub), and later appends skip NOTIFY until a hub arms it again. An append that
+// checked the flag just before it was armed has an xid below the xmax of the first read after
+// arming: the hub keeps polling (backing off) until its horizon passes that xid, so such an
+// append is read without a wake-up. A 5 s poll remains as a safety net.
 import type { Sql } from "@/lib/db/connect.ts";
 import { listen } from "@/lib/db/listener.ts";
 import type { Settings } from "@/lib/config.ts";
 import type { Principal } from "@/lib/auth/principal.ts";
 import { logger } from "@/lib/log.ts";
 import {
-  latestEventId,
+  comparePositions,
+  latestPosition,
   PAGE_SIZE,
+  type Position,
   readEventsAfter,
   type StreamEvent,
   toStreamEvent,
@@ -33,8 +39,14 @@ export function joinFrames(events: readonly StreamEvent[]): Uint8Array {
   return out;
 }
 
-/** How long a NOTIFY waits for others before the hub reads the event log. */
+/** How long a NOTIFY waits for others before the hub reads the event log; the busy poll's pace. */
 const COALESCE_MS = 4;
+/** Empty reads in a row before the hub arms the wake-up flag and waits for a NOTIFY. */
+const IDLE_READS = 3;
+/** The longest pause between polls while the horizon is held back (a long transaction). */
+const MAX_BACKOFF_MS = 100;
+/** How long the horizon may stay below the events waiting above it before the hub says so. */
+const HELD_WARN_MS = 10_000;
 
 /** The channel hatch_append_event notifies; the payload is empty: NOTIFY is only a wake-up. */
 export const EVENTS_CHANNEL = "hatch_events";
@@ -58,6 +70,8 @@ export interface HubClient {
 /** Counters for logs, health and benchmarks. */
 export interface HubStats {
   position: number;
+  /** The xid of the last event handed to clients. */
+  positionXid: number;
   clients: number;
   /** Completed LISTENs: 1 after start, +1 after every reconnect of the listener. */
   listens: number;
@@ -68,14 +82,18 @@ export interface HubStats {
 
 /** The per-process fan-out of the event log to SSE clients. */
 export interface EventHub {
-  /** The id of the last event handed to clients; every later event will be handed over too. */
+  /** The id of the last event handed to clients (what a stream's `id:` names). */
   latestId(): number;
+  /** The position of the last event handed to clients; every later event will be handed over. */
+  position(): Position;
   /**
-   * The events after `afterId` up to latestId(), from memory, when the hub still holds all of
+   * The events after `after` up to position(), from memory, when the hub still holds all of
    * them (a client back from a short drop or its lifetime cap); `undefined` when it cannot
    * vouch for them and the caller must read the table.
    */
-  recentSince(afterId: number): StreamEvent[] | undefined;
+  recentSince(after: Position): StreamEvent[] | undefined;
+  /** The position of event `id` when the hub still holds it in memory. */
+  recentPosition(id: number): Position | undefined;
   /** Adds a client; returns the function that removes it. */
   subscribe(client: HubClient): () => void;
   /** How many clients are subscribed. */
@@ -125,6 +143,8 @@ export interface EventHubOptions {
 
 interface Waiter {
   resolve: () => void;
+  /** The xmax of the first read after the call: resolved once the horizon reaches it. */
+  bound?: number;
 }
 
 /** Starts the hub: one LISTEN connection, reads of the event log, fan-out to clients. */
@@ -132,8 +152,17 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   const { sql } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const clients = new Set<HubClient>();
-  let position = await latestEventId(sql);
+  let position = await latestPosition(sql);
   const recent = recentEvents<StreamEvent>(position);
+  // The wake-up protocol's state (see the top of this file).
+  let emptyReads = 0;
+  /** Set once the flag is armed: the xid the horizon must pass before the hub may sleep. */
+  let armedBelow: number | undefined;
+  /** The next read arms the flag first. */
+  let armNext = false;
+  let backoffMs = COALESCE_MS;
+  let heldSince: number | undefined;
+  let heldWarned = false;
   let reading = false;
   let current: Promise<void> = Promise.resolve();
   let dirty = false;
@@ -149,8 +178,9 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   function publish(events: StreamEvent[]): void {
     if (!events.length) return;
     // Position and fan-out change together, with no await between them: a client that
-    // subscribes in between can rely on latestId() as its exact hand-over point.
-    position = events[events.length - 1].id;
+    // subscribes in between can rely on position() as its exact hand-over point.
+    const last = events[events.length - 1];
+    position = { xid: last.xid, id: last.id };
     recent.push(events);
     stats.delivered += events.length;
     const frames = joinFrames(events);
@@ -164,13 +194,93 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     }
   }
 
-  async function drainOnce(): Promise<void> {
-    for (;;) {
-      const rows = await readEventsAfter(sql, position, PAGE_SIZE);
-      stats.reads++;
-      publish(rows.filter((row) => row.id > position).map(toStreamEvent));
-      if (rows.length < PAGE_SIZE || stopped) return;
+  /** Reads until the log is drained: the first read's xmax and the last one's horizon. */
+  async function drainOnce(): Promise<{ xmax: number; horizon: number }> {
+    let any = false;
+    let firstXmax: number | undefined;
+    if (armNext) {
+      // Set before this read, so the read's snapshot (its xmax) comes after the flag was set.
+      await sql`select setval('hatch_events_wake', 1)`;
+      armNext = false;
+      armedBelow = -1;
     }
+    for (;;) {
+      const { rows, horizon, xmax } = await readEventsAfter(sql, position, PAGE_SIZE);
+      firstXmax ??= xmax;
+      stats.reads++;
+      const fresh = rows.filter((row) => comparePositions(row, position) > 0);
+      publish(fresh.map(toStreamEvent));
+      if (fresh.length) any = true;
+      if (rows.length < PAGE_SIZE || stopped) {
+        afterRead(any, horizon, xmax);
+        return { xmax: firstXmax, horizon };
+      }
+    }
+  }
+
+  // What follows a read: poll again soon while busy, arm the flag once idle, then sleep.
+  function afterRead(any: boolean, horizon: number, xmax: number): void {
+    if (any) {
+      emptyReads = 0;
+      armedBelow = undefined;
+      backoffMs = COALESCE_MS;
+      heldSince = undefined;
+      return schedulePoll(COALESCE_MS);
+    }
+    if (armedBelow === undefined) {
+      if (++emptyReads < IDLE_READS) return schedulePoll(COALESCE_MS);
+      emptyReads = 0;
+      armNext = true;
+      return schedulePoll(0);
+    }
+    // Armed: appends from here on NOTIFY. Those that checked the flag before it was armed have
+    // xids below `armedBelow`; once the horizon passes it, they have all been read.
+    if (armedBelow === -1) armedBelow = xmax;
+    if (horizon >= armedBelow) {
+      heldSince = undefined;
+      heldWarned = false;
+      return; // idle: the next NOTIFY (or the safety poll) wakes the hub
+    }
+    heldSince ??= Date.now();
+    if (!heldWarned && Date.now() - heldSince > HELD_WARN_MS) {
+      heldWarned = true;
+      void warnHeld(horizon);
+    }
+    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+    schedulePoll(backoffMs);
+  }
+
+  // Which transaction holds the horizon back, for the operator: live updates wait for it.
+  async function warnHeld(horizon: number): Promise<void> {
+    try {
+      const [row] = await sql<
+        { pid: number; datname: string | null; age: string; state: string | null }[]
+      >`
+        select pid, datname, (now() - xact_start)::text as age, state from pg_stat_activity
+        where backend_xid is not null
+          and pg_snapshot_xmin(pg_current_snapshot()) = ${String(horizon)}::xid8
+        order by xact_start limit 1`;
+      log.warn(
+        "Live events wait for a transaction open for {age} (pid {pid}, database {db}, {state}): events commit in order of transaction start, so later ones are held until it ends",
+        {
+          age: row?.age ?? "a while",
+          pid: row?.pid ?? "?",
+          db: row?.datname ?? "?",
+          state: row?.state ?? "?",
+        },
+      );
+    } catch {
+      // Only a diagnosis: the polls go on.
+    }
+  }
+
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
+  function schedulePoll(ms: number): void {
+    if (stopped || pollTimer) return;
+    pollTimer = setTimeout(() => {
+      pollTimer = undefined;
+      void wake();
+    }, ms);
   }
 
   // Never two reads at once: a wake-up during a read marks it dirty, and one more read
@@ -184,10 +294,19 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
         const waiters = pending;
         pending = [];
         try {
-          await drainOnce();
-          if (failing) log.info("Reading the event log again from id {position}", { position });
+          const read = await drainOnce();
+          if (failing) {
+            log.info("Reading the event log again from id {position}", { position: position.id });
+          }
           failing = false;
-          for (const w of waiters) w.resolve();
+          // A waiter is served once every transaction that had begun before its first read has
+          // ended and been read: until then the hub keeps polling for it.
+          for (const w of waiters) {
+            w.bound ??= read.xmax;
+            if (read.horizon >= w.bound || stopped) w.resolve();
+            else pending.push(w);
+          }
+          if (pending.length) schedulePoll(COALESCE_MS);
         } catch (e) {
           // Keep the waiters for the read that succeeds; the poll or the listener retries.
           pending.push(...waiters);
@@ -281,13 +400,18 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   const listener = await listen({
     url: options.databaseUrl,
     channels: {
-      [EVENTS_CHANNEL]: wakeSoon,
+      [EVENTS_CHANNEL]: () => {
+        // Whoever NOTIFYed cleared the flag: arm it again once idle.
+        armedBelow = undefined;
+        wakeSoon();
+      },
       ...Object.fromEntries(
         [...callbacks].map(([channel, list]) => [channel, () => list.forEach((f) => f())]),
       ),
     },
     // A (re)connected listener may have missed NOTIFYs while it was away: catch up on each.
     onListen: () => {
+      armedBelow = undefined;
       stats.listens++;
       if (stats.listens > 1) log.info("Listening for events again; catching up");
       for (const list of callbacks.values()) list.forEach((f) => f());
@@ -315,8 +439,10 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   };
 
   return {
-    latestId: () => position,
-    recentSince: (afterId) => recent.since(afterId),
+    latestId: () => position.id,
+    position: () => position,
+    recentSince: (after) => recent.since(after),
+    recentPosition: (id) => recent.find(id),
     subscribe(client) {
       if (closing) {
         // After the subscriber has finished setting up, so its close undoes all of it.
@@ -332,13 +458,20 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     },
     clientCount: () => clients.size,
     wake,
-    stats: () => ({ position, clients: clients.size, failing, ...stats }),
+    stats: () => ({
+      position: position.id,
+      positionXid: position.xid,
+      clients: clients.size,
+      failing,
+      ...stats,
+    }),
     authVersion: () => authVersion,
     closeClients,
     async stop() {
       if (stopped) return;
       stopped = true;
       clearInterval(poll);
+      clearTimeout(pollTimer);
       closeClients();
       await current;
       for (const w of pending) w.resolve();
