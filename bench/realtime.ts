@@ -2,8 +2,9 @@
 // by default, delivery keeping up with it.
 //
 //   deno run -A bench/realtime.ts [--mode latency|throughput|both] [--clients N]
-//     [--rate 200] [--seconds N] [--concurrency 48] [--send-rate N] [--reader-threads 2]
-//     [--api-only] [--to chat|sms]
+//     [--rate 200] [--seconds N] [--concurrency 48] [--send-rate N] [--drain-limit 300]
+//     [--reader-threads 2]
+//     [--api-only] [--to chat|sms] [--tabs N]
 //     [--env KEY=VALUE …] [--server-flags="--cpu-prof …"] [--server-log]
 //     [--database-url postgres://…/postgres] [--keep]
 //
@@ -25,6 +26,12 @@
 // throughput (bench/realtime_throughput.ts): accepted sends per second with --concurrency
 // requests in flight while --clients SSE clients (default 100) read, for --seconds (default 60);
 // --send-rate paces the sends (open loop) to see whether delivery keeps up with a given intake.
+//
+// tabs (bench/realtime_tabs.ts), with --tabs N (instead of --mode): N simulated inbox tabs
+// follow the stream, deciding about each event with the inbox's own rule and making the
+// requests it asks for, while sends go out at --rate (default 20) for --seconds (default 10);
+// prints requests per event per tab, now and with the rule from before events carried what
+// tabs need, and POST→SSE at the tabs.
 //
 // --server-log runs Hatch at HATCH_LOG_LEVEL=info and reads its one line per request, to split
 // a send's time into the server's handling (middleware to answer) and everything around it
@@ -49,16 +56,19 @@ import type { Row } from "./realtime_sends.ts";
 import { latencyRun } from "./realtime_latency.ts";
 import { throughputRun } from "./realtime_throughput.ts";
 import { type DeliveryProbe, deliveryProbe } from "./realtime_delivery.ts";
+import { tabsRun } from "./realtime_tabs.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
   options: {
     mode: { type: "string", default: "both" },
     clients: { type: "string" },
-    rate: { type: "string", default: "200" },
+    rate: { type: "string" },
+    tabs: { type: "string" },
     seconds: { type: "string" },
     concurrency: { type: "string", default: "48" },
     "send-rate": { type: "string", default: "0" },
+    "drain-limit": { type: "string", default: "300" },
     "reader-threads": { type: "string", default: "2" },
     to: { type: "string" },
     recipients: { type: "string", default: "1000" },
@@ -91,7 +101,8 @@ if (to !== "chat" && to !== "sms") {
   console.error(`--to is chat or sms (got "${to}")`);
   Deno.exit(2);
 }
-const rate = positiveInt("rate", flags.rate, 200);
+const tabs = flags.tabs === undefined ? undefined : positiveInt("tabs", flags.tabs, 1);
+const rate = positiveInt("rate", flags.rate, tabs ? 20 : 200);
 const concurrency = positiveInt("concurrency", flags.concurrency, 48);
 const sendRate = flags["send-rate"] === "0" ? 0 : positiveInt("send-rate", flags["send-rate"], 0);
 const readerThreads = positiveInt("reader-threads", flags["reader-threads"], 2);
@@ -143,16 +154,27 @@ try {
   if (!apiOnly) delivery = deliveryProbe(db.url);
   const run = { server: hatch, database: db.name, authorization, readerThreads, bodies, to };
   const rows: Row[] = [];
-  if (mode === "latency" || mode === "both") {
+  if (tabs) {
+    const seconds = positiveInt("seconds", flags.seconds, 10);
+    rows.push(...await tabsRun({ ...run, clients: 0, tabs, rate, seconds, recipients }));
+  } else if (mode === "latency" || mode === "both") {
     const clients = positiveInt("clients", flags.clients, 500);
     const seconds = positiveInt("seconds", flags.seconds, 10);
     rows.push(...await latencyRun({ ...run, clients, rate, seconds }));
   }
-  if (mode === "throughput" || mode === "both") {
+  if (!tabs && (mode === "throughput" || mode === "both")) {
     const clients = positiveInt("clients", flags.clients, 100);
     const seconds = positiveInt("seconds", flags.seconds, 60);
     rows.push(
-      ...await throughputRun({ ...run, clients, concurrency, seconds, sendRate, delivery }),
+      ...await throughputRun({
+        ...run,
+        clients,
+        concurrency,
+        seconds,
+        sendRate,
+        delivery,
+        drainLimitSeconds: positiveInt("drain-limit", flags["drain-limit"], 300),
+      }),
     );
   }
   console.log("");

@@ -28,6 +28,8 @@ export async function throughputRun(
     sendRate: number;
     /** With the worker on: the run database's delivery counts. */
     delivery?: DeliveryProbe;
+    /** How long to wait for the backlog to drain after the sends. */
+    drainLimitSeconds: number;
   },
 ): Promise<Row[]> {
   const { server, database, clients, concurrency, seconds, bodies, sendRate, delivery } = settings;
@@ -75,7 +77,7 @@ export async function throughputRun(
   const readsAfter = await sse.totals();
   const deliveredAfter = await delivery?.sample();
   const drainStart = performance.now();
-  const drained = await delivery?.drain(300_000);
+  const drained = await delivery?.drain(settings.drainLimitSeconds * 1000);
   const drainSeconds = (performance.now() - drainStart) / 1000;
   // Let the readers catch up before their byte counts are read.
   await new Promise((r) => setTimeout(r, 1000));

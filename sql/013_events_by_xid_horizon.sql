@@ -44,7 +44,10 @@ begin
     payload := jsonb_build_object('channel', r.channel);
   elsif kind = 'message' then
     conversation := r.conversation_id;
-    payload := jsonb_build_object('status', r.status, 'direction', r.direction, 'channel', r.channel);
+    -- What a message bubble shows of a status change, so open tabs apply it with no request.
+    payload := jsonb_build_object('status', r.status, 'direction', r.direction, 'channel', r.channel,
+      'error_code', r.error_code, 'error_message', r.error_message, 'provider', r.provider,
+      'updated_at', r.updated_at);
   else
     conversation := r.conversation_id;
     payload := jsonb_build_object('status', r.status, 'direction', r.direction);

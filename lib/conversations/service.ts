@@ -125,6 +125,20 @@ export async function listConversations(
   };
 }
 
+/**
+ * The list rows of the conversations `ids` (those that exist), as the conversation list shapes
+ * them: the event hub sends them with each conversation event, so open tabs move a row with no
+ * request, and a field added to the list's row reaches them too.
+ */
+export async function conversationSummaries(
+  sql: Tx,
+  ids: readonly string[],
+): Promise<Conversation[]> {
+  if (!ids.length) return [];
+  const rows = await sql`${conversationSelect(sql)} where c.id = any(${[...ids]}::uuid[])`;
+  return rows.map(toConversation);
+}
+
 /** One conversation, or a 404 naming it. */
 export async function getConversation(sql: Tx, id: string): Promise<Conversation> {
   const [row] = await sql`${conversationSelect(sql)} where c.id = ${id}`;

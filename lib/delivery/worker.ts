@@ -76,7 +76,15 @@ export async function startWorker(
       // Unbatched (-1), a job's completion is a query nobody awaits: a stop right after a job can
       // end the pool under it, leaving the job locked, to be sent again. A batcher (even one tick
       // long) is flushed before the runner's stop resolves.
-      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+      preset: {
+        worker: {
+          completeJobBatchDelay: settings.HATCH_WORKER_BATCH_MS,
+          failJobBatchDelay: settings.HATCH_WORKER_BATCH_MS,
+          ...(settings.HATCH_WORKER_LOCAL_QUEUE > 1
+            ? { localQueue: { size: settings.HATCH_WORKER_LOCAL_QUEUE } }
+            : {}),
+        },
+      },
       logger: workerLogger,
       events,
       taskList: deliveryTasks(deps),

@@ -41,8 +41,11 @@ export interface EventRow {
   timestamp: number;
 }
 
-/** The JSON an SSE client receives for one event: the seed's fields, plus a few from the row. */
-export type EventData = Record<string, string | number | null>;
+/**
+ * The JSON an SSE client receives for one event: the seed's fields, plus a few from the row
+ * (a message's status, error and provider), plus, for a conversation, its list row.
+ */
+export type EventData = Record<string, string | number | null | Record<string, unknown>>;
 
 /** An event ready to send: its id, its SSE event name and its frame, encoded once for all. */
 export interface StreamEvent {
@@ -160,8 +163,11 @@ const ENTITY_KEY: Record<string, string> = {
   email_update: "email_id",
 };
 
-/** Shapes a row into the seed's event JSON (`{type, conversation_id, action, <x>_id, timestamp}`). */
-export function eventData(row: EventRow): EventData {
+/**
+ * Shapes a row into the seed's event JSON (`{type, conversation_id, action, <x>_id, timestamp}`),
+ * with `conversation`, the conversation's list row, when given.
+ */
+export function eventData(row: EventRow, conversation?: Record<string, unknown>): EventData {
   const data: EventData = {
     type: row.type,
     conversation_id: row.conversationId,
@@ -174,6 +180,11 @@ export function eventData(row: EventRow): EventData {
     const value = row.payload[key];
     if (typeof value === "string") data[key] = value;
   }
+  for (const key of ["error_code", "error_message", "provider", "updated_at"]) {
+    const value = row.payload[key];
+    if (typeof value === "string" || (value === null && key in row.payload)) data[key] = value;
+  }
+  if (conversation) data.conversation = conversation;
   if (row.type === "email_update" && data.channel === undefined) data.channel = "email";
   data.event_id = row.id;
   return data;
@@ -189,8 +200,8 @@ export function formatFrame(
 }
 
 /** Turns a row into a ready-to-send event; done once per event, whatever the client count. */
-export function toStreamEvent(row: EventRow): StreamEvent {
-  const data = eventData(row);
+export function toStreamEvent(row: EventRow, conversation?: Record<string, unknown>): StreamEvent {
+  const data = eventData(row, conversation);
   return {
     id: row.id,
     xid: row.xid,

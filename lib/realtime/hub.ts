@@ -21,8 +21,8 @@ import {
   type Position,
   readEventsAfter,
   type StreamEvent,
-  toStreamEvent,
 } from "./event_log.ts";
+import { toStreamEvents } from "./summaries.ts";
 import { recentEvents } from "./recent_events.ts";
 
 const log = logger("realtime", "hub");
@@ -209,7 +209,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       firstXmax ??= xmax;
       stats.reads++;
       const fresh = rows.filter((row) => comparePositions(row, position) > 0);
-      publish(fresh.map(toStreamEvent));
+      publish(await toStreamEvents(sql, fresh));
       if (fresh.length) any = true;
       if (rows.length < PAGE_SIZE || stopped) {
         afterRead(any, horizon, xmax);

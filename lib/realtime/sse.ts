@@ -25,8 +25,8 @@ import {
   readEventsAfter,
   START,
   type StreamEvent,
-  toStreamEvent,
 } from "./event_log.ts";
+import { toStreamEvents } from "./summaries.ts";
 
 const log = logger("realtime", "sse");
 const encoder = new TextEncoder();
@@ -170,10 +170,11 @@ export function openEventStream(options: EventStreamOptions): Response {
         // Every event up to `floor` was final before the read below began.
         const floor = hub.position();
         const { rows } = await readEventsAfter(sql, lastSent, PAGE_SIZE);
+        const events = await toStreamEvents(sql, rows);
         if (closed) return;
-        for (const row of rows) {
-          lastSent = { xid: row.xid, id: row.id };
-          write(toStreamEvent(row).frame);
+        for (const event of events) {
+          lastSent = { xid: event.xid, id: event.id };
+          write(event.frame);
         }
         // A short page holds every final event after lastSent, so none up to floor is left.
         if (rows.length < PAGE_SIZE && comparePositions(floor, lastSent) > 0) lastSent = floor;
