@@ -1,7 +1,9 @@
 // Event-writing commits per second with concurrent writers, for each version of the event
 // trigger: the one that held an advisory lock to commit (sql/005), today's (sql/013: no lock,
 // NOTIFY only when a hub armed the wake-up flag), today's with a NOTIFY on every commit (a hub
-// always armed: the idle case), and no trigger at all (the floor: the insert and its commit).
+// always armed: the idle case), and no trigger at all (the floor: the insert and its commit);
+// then today's trigger with a graphile-worker job added in the same transaction, as a send adds
+// its delivery job: add_job NOTIFYs on every call, so that NOTIFY's lock is back at every commit.
 //
 //   deno run -A bench/commit_lock.ts [--clients 16] [--seconds 10] [--rounds 1]
 //     [--database-url postgres://…/postgres] [--pgbench /usr/bin/pgbench]
@@ -48,13 +50,18 @@ const alwaysNotify = horizonTrigger.replace(
 );
 if (alwaysNotify === horizonTrigger) throw new Error("013's wake-up check was not found");
 
-const variants: { name: string; setup: string }[] = [
+const variants: { name: string; setup: string; withJob?: boolean }[] = [
   { name: "before: advisory lock to commit + NOTIFY (sql/005)", setup: lockTrigger },
   { name: "after: (xid, id) horizon, NOTIFY when armed (sql/013)", setup: horizonTrigger },
   { name: "after, NOTIFY on every commit (idle hub)", setup: alwaysNotify },
   {
     name: "no event trigger (floor)",
     setup: "alter table messages disable trigger messages_event",
+  },
+  {
+    name: "after (sql/013) + add_job in the transaction, as a send",
+    setup: horizonTrigger,
+    withJob: true,
   },
 ];
 
@@ -64,6 +71,7 @@ console.log(`load average before the run: ${Deno.loadavg()[0].toFixed(2)}`);
 const db = await createBenchDatabase(server, benchDatabaseName("commits"));
 const sql = connect(db.url, { max: 1, statementTimeoutMs: 0 });
 const script = await Deno.makeTempFile({ suffix: ".sql" });
+const jobScript = await Deno.makeTempFile({ suffix: ".sql" });
 try {
   await migrate(sql, db.url);
   const conversation = crypto.randomUUID();
@@ -73,6 +81,10 @@ try {
     script,
     `insert into messages (conversation_id, channel, direction, from_contact, to_contact, body, status)
 values ('${conversation}', 'sms', 'outbound', '+14155550100', '+14155550101', 'hello', 'queued');\n`,
+  );
+  await Deno.writeTextFile(
+    jobScript,
+    `begin;\n${await Deno.readTextFile(script)}select graphile_worker.add_job('deliver_message', '{}'::json, max_attempts => 1);\ncommit;\n`,
   );
   const results = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
@@ -90,7 +102,7 @@ values ('${conversation}', 'sms', 'outbound', '+14155550100', '+14155550101', 'h
           "-T",
           String(seconds),
           "-f",
-          script,
+          v.withJob ? jobScript : script,
           db.url,
         ],
         stdout: "piped",
@@ -113,5 +125,6 @@ values ('${conversation}', 'sms', 'outbound', '+14155550100', '+14155550101', 'h
 } finally {
   await sql.end();
   await Deno.remove(script).catch(() => {});
+  await Deno.remove(jobScript).catch(() => {});
   await db.drop();
 }

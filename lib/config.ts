@@ -53,12 +53,15 @@ export const SETTINGS = {
   HATCH_SANDBOX_DELAY_MS: { default: "400", schema: int(0, 60_000) },
   HATCH_DEFAULT_COUNTRY: { default: "US", schema: z.string().regex(/^[A-Z]{2}$/) },
   HATCH_WORKER: { default: "true", schema: bool },
-  HATCH_WORKER_CONCURRENCY: { default: "10", schema: int(1, 200) },
-  // Jobs the worker fetches (and locks) per query, served to its concurrency from memory; 0
+  // A delivery mostly waits on the provider (Twilio answers in ~100–300 ms) and holds no
+  // connection meanwhile: 1,000 sends/s needs a few hundred in flight across the workers. On a
+  // busy database more jobs in flight also keep delivery's share from being crowded out by sends.
+  HATCH_WORKER_CONCURRENCY: { default: "40", schema: int(1, 200) },
+  // Jobs the worker fetches (and locks) per query, served to its concurrency from memory; 0 or 1
   // fetches one job per query (graphile-worker's local queue).
-  HATCH_WORKER_LOCAL_QUEUE: { default: "0", schema: int(0, 10_000) },
+  HATCH_WORKER_LOCAL_QUEUE: { default: "50", schema: int(0, 10_000) },
   // How long finished jobs wait to be marked complete together, in milliseconds.
-  HATCH_WORKER_BATCH_MS: { default: "0", schema: int(0, 1_000) },
+  HATCH_WORKER_BATCH_MS: { default: "5", schema: int(0, 1_000) },
   HATCH_WORKER_HEARTBEAT_SECONDS: { default: "10", schema: int(1, 3600) },
   HATCH_STOP_SECONDS: { default: "10", schema: int(1, 600) },
   HATCH_KEEPALIVE_SECONDS: { default: "30", schema: int(1, 3600) },
