@@ -84,7 +84,9 @@ values ('${conversation}', 'sms', 'outbound', '+14155550100', '+14155550101', 'h
   );
   await Deno.writeTextFile(
     jobScript,
-    `begin;\n${await Deno.readTextFile(script)}select graphile_worker.add_job('deliver_message', '{}'::json, max_attempts => 1);\ncommit;\n`,
+    `begin;\n${await Deno.readTextFile(
+      script,
+    )}select graphile_worker.add_job('deliver_message', '{}'::json, max_attempts => 1);\ncommit;\n`,
   );
   const results = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {

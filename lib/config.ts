@@ -62,6 +62,9 @@ export const SETTINGS = {
   HATCH_WORKER_LOCAL_QUEUE: { default: "50", schema: int(0, 10_000) },
   // How long finished jobs wait to be marked complete together, in milliseconds.
   HATCH_WORKER_BATCH_MS: { default: "5", schema: int(0, 1_000) },
+  // How often an idle worker looks for jobs without being told: sends NOTIFY a waiting worker
+  // only (sql/014), and this bounds the wait of a job added as the worker went idle.
+  HATCH_WORKER_POLL_MS: { default: "250", schema: int(10, 60_000) },
   HATCH_WORKER_HEARTBEAT_SECONDS: { default: "10", schema: int(1, 3600) },
   HATCH_STOP_SECONDS: { default: "10", schema: int(1, 600) },
   HATCH_KEEPALIVE_SECONDS: { default: "30", schema: int(1, 3600) },

@@ -28,17 +28,28 @@ export async function addJob<K extends keyof JobPayloads>(
   await tx`select ${jobCall(tx, task, tx`${tx.json(payload as never)}::json`, options)}`;
 }
 
-/** The add_job call as a fragment, for a statement that computes the payload itself. */
+/**
+ * The add_job call as a fragment, for a statement that computes the payload itself. A job
+ * without a key goes through hatch_add_job (sql/014_quiet_job_queue.sql): the same job, with a
+ * NOTIFY only when a worker is waiting for one, so busy sends do not commit one at a time.
+ */
 export function jobCall(
   sql: Tx,
   task: keyof JobPayloads,
   payload: ReturnType<Tx>,
   options: JobOptions = {},
 ) {
+  if (!options.jobKey) {
+    return sql`hatch_add_job(
+    ${task}, ${payload},
+    queue_name => ${options.queue ?? null},
+    run_at => ${options.runAt ?? null},
+    max_attempts => ${options.maxAttempts ?? DELIVERY_MAX_ATTEMPTS})`;
+  }
   return sql`graphile_worker.add_job(
     ${task}, ${payload},
     queue_name => ${options.queue ?? null},
     run_at => ${options.runAt ?? null},
     max_attempts => ${options.maxAttempts ?? DELIVERY_MAX_ATTEMPTS},
-    job_key => ${options.jobKey ?? null})`;
+    job_key => ${options.jobKey})`;
 }

@@ -54,6 +54,26 @@ export async function startWorker(
   const events = new EventEmitter() as WorkerEvents;
   let pool: WorkerPool | undefined;
   events.on("pool:create", ({ workerPool }) => pool = workerPool);
+  // A fetch that came back empty: this worker waits, so the next job added should NOTIFY
+  // (sql/014_quiet_job_queue.sql). While fetches find jobs, sends add theirs without one.
+  let arming = false;
+  const arm = () => {
+    if (arming) return;
+    arming = true;
+    (async () => {
+      try {
+        await sql`select setval('hatch_jobs_wake', 1)`;
+      } catch {
+        // The poll finds the next job all the same.
+      } finally {
+        arming = false;
+      }
+    })();
+  };
+  events.on("localQueue:getJobs:complete", ({ jobs }) => {
+    if (!jobs.length) arm();
+  });
+  events.on("worker:getJob:empty", arm);
   // One pool for every runner (a new one starts after a database error) and the utilities, with
   // error handlers that stay: graphile-worker removes its own from a pool when its runner ends,
   // and a connection of that pool dropped later (the database restarting or stopping) would then
@@ -72,7 +92,7 @@ export async function startWorker(
       pgPool,
       concurrency: settings.HATCH_WORKER_CONCURRENCY,
       noHandleSignals: true,
-      pollInterval: 1000,
+      pollInterval: settings.HATCH_WORKER_POLL_MS,
       // Unbatched (-1), a job's completion is a query nobody awaits: a stop right after a job can
       // end the pool under it, leaving the job locked, to be sent again. A batcher (even one tick
       // long) is flushed before the runner's stop resolves.
