@@ -11,6 +11,7 @@ import { AUTH_CHANNEL, forgetTokens } from "./lib/auth/tokens.ts";
 import { livePrincipals, sessionPolicy } from "./lib/auth/principal.ts";
 import { settlesWithin, stopOnSignals } from "./lib/stop.ts";
 import { buildRouter } from "./lib/web/router.tsx";
+import { serveHttp } from "./lib/web/serve.ts";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
 
@@ -79,7 +80,8 @@ export async function start(): Promise<void> {
   const running = await startServices(settings);
   await ensureFirstAdmin(running.ctx.sql, settings);
   const app = createApp(running.ctx);
-  const server = Deno.serve({
+  const server = serveHttp({
+    kind: settings.HATCH_HTTP_SERVER,
     port: settings.HATCH_PORT,
     hostname: settings.HATCH_HOST,
     onListen: () =>
@@ -88,7 +90,7 @@ export async function start(): Promise<void> {
         sms: settings.smsProvider,
         email: settings.emailProvider,
       }),
-  }, app.fetch);
+  }, (request, env) => app.fetch(request, env));
   stopWith(async () => {
     // New connections are refused first. Event streams never end on their own: they are ended,
     // and the other requests get HATCH_STOP_SECONDS to finish before what they use goes away.

@@ -67,6 +67,9 @@ export const SETTINGS = {
   HATCH_WORKER_POLL_MS: { default: "250", schema: int(10, 60_000) },
   HATCH_WORKER_HEARTBEAT_SECONDS: { default: "10", schema: int(1, 3600) },
   HATCH_STOP_SECONDS: { default: "10", schema: int(1, 600) },
+  // The HTTP server under the app: node:http holds an idle event stream in a fraction of the
+  // memory Deno.serve takes (bench/connections.ts).
+  HATCH_HTTP_SERVER: { default: "deno", schema: z.enum(["deno", "node"]) },
   HATCH_KEEPALIVE_SECONDS: { default: "30", schema: int(1, 3600) },
   HATCH_SSE_MAX_SECONDS: { default: "900", schema: int(5, 86_400) },
   HATCH_EVENT_RETENTION_DAYS: { default: "7", schema: int(1, 3650) },
