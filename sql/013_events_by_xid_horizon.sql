@@ -6,18 +6,37 @@
 -- number of app processes, and kept group commit from batching their flushes.
 --
 -- Now each event records its transaction's id (`xid`), and readers take events in (xid, id)
--- order, only those whose xid is below the horizon pg_snapshot_xmin(pg_current_snapshot()):
--- every transaction below it has ended, so that part of the log is final and nothing can ever
--- be added before a position a reader has passed. Commits are no longer serialised. The price:
--- a writing transaction that stays open (in any database of the cluster) holds back the
--- delivery of events committed after it began, until it ends; Hatch bounds its own transactions
--- (statement and idle-in-transaction timeouts) and the hub logs the one holding it back.
+-- order, only those whose xid is below a horizon: every transaction below it that could write
+-- to this database's `events` has ended, so that part of the log is final and nothing can ever be
+-- added before a position a reader has passed. Commits are no longer serialised. The price: a
+-- writing transaction of this database that stays open holds back the delivery of events
+-- committed after it began, until it ends; the hub logs the one holding it back.
 --
 -- Events from before this migration keep xid 0: they were committed in id order under the old
 -- lock, and sort before every new one.
 alter table events add column xid xid8 not null default '0';
 alter table events alter column xid set default pg_current_xact_id();
 create index events_xid_id_idx on events (xid, id);
+
+-- The horizon. pg_snapshot_xmin(pg_current_snapshot()) is the cluster's: one long writing
+-- transaction in any other database of the same server (a bulk load, a migration) would hold
+-- every live event back. This one leaves out the transactions of the snapshot that are known to
+-- belong to another database (pg_stat_activity, pg_prepared_xacts); an xid it cannot place —
+-- say one that ended between the snapshot and the look-up — still counts, which is only ever
+-- more cautious. Same snapshot as the calling statement (a stable SQL function), so the events
+-- below the horizon are exactly those the statement sees. It costs a look at every backend's
+-- status, so the hub uses it only once the cheap cluster horizon lags (lib/realtime/hub.ts).
+create function hatch_event_horizon() returns xid8 language sql stable as $$
+  select coalesce(min(x), pg_snapshot_xmax(pg_current_snapshot()))
+  from pg_snapshot_xip(pg_current_snapshot()) as x
+  where (x::text::bigint % 4294967296) not in (
+    select a.backend_xid::text::bigint from pg_stat_get_activity(null) as a
+    where a.backend_xid is not null
+      and a.datid <> (select oid from pg_database where datname = current_database())
+    union all
+    select p.transaction::text::bigint from pg_prepared_xacts as p
+    where p.database <> current_database())
+$$;
 
 -- Wake-ups without a NOTIFY per commit when busy. A NOTIFY takes the notification queue's
 -- global lock at commit; while a hub is polling (events keep arriving) it needs none. A hub

@@ -36,7 +36,7 @@ export async function conversationById(sql: Tx, id: string): Promise<Conversatio
 export async function latestEventId(sql: Tx): Promise<string> {
   const [row] = await sql`
     select coalesce((select id from events
-      where xid < pg_snapshot_xmin(pg_current_snapshot())
+      where xid < hatch_event_horizon()
       order by xid desc, id desc limit 1), 0)::text as id`;
   return row.id as string;
 }

@@ -2,10 +2,12 @@
 // horizon, shaping its rows into the seed's JSON, formatting SSE frames, and pruning old rows.
 //
 // Why reading by position never skips an event: each event records its transaction's id, and a
-// read returns only events whose xid is below pg_snapshot_xmin of its own snapshot. Every
-// transaction below that horizon has ended, so the events there are final (committed and
-// visible to the read, or rolled back), and any transaction still to write gets an xid at or
-// above it. Taken in (xid, id) order, the final part of the log only ever grows at its end, so
+// read returns only events whose xid is below the horizon of its own snapshot: the oldest xid
+// still running then (pg_snapshot_xmin), or, precisely, the oldest that may belong to this
+// database (hatch_event_horizon(), which leaves out other databases' transactions). Every
+// transaction below it that could write here has ended, so the events there are final
+// (committed and visible to the read, or rolled back), and any transaction still to write gets
+// an xid at or above it. Taken in (xid, id) order, the final part of the log only ever grows at its end, so
 // a reader that has passed a position can never later find an event before it, however the
 // writers' commits interleave (sql/013_events_by_xid_horizon.sql).
 import type { Sql } from "@/lib/db/connect.ts";
@@ -68,20 +70,27 @@ export function toEventId(value: string | number | bigint): number {
 /** One read of the log: its final events after a position, and the horizon it read below. */
 export interface LogRead {
   rows: EventRow[];
-  /** pg_snapshot_xmin of the read's snapshot: every event below it that exists was returned. */
+  /** The horizon of the read's snapshot: every event below it that exists was returned. */
   horizon: number;
+  /** pg_snapshot_xmin of the read's snapshot (the cluster's horizon; the same when not precise). */
+  clusterHorizon: number;
   /** pg_snapshot_xmax of the read's snapshot: the next xid when the read began. */
   xmax: number;
 }
 
-/** Reads up to `limit` final events after `after`, in (xid, id) order, with the read's horizon. */
+/**
+ * Reads up to `limit` final events after `after`, in (xid, id) order, with the read's horizon:
+ * the cluster's unless `precise` (which costs a look at every backend, see sql/013).
+ */
 export async function readEventsAfter(
   sql: Sql,
   after: Position,
   limit: number = PAGE_SIZE,
+  options: { precise?: boolean } = { precise: true },
 ): Promise<LogRead> {
   const rows = await sql<{
     horizon: string;
+    cluster: string;
     xmax: string;
     id: string | null;
     xid: string;
@@ -93,10 +102,14 @@ export async function readEventsAfter(
     ts: number;
   }[]>`
     with h as materialized (
-      select pg_snapshot_xmin(pg_current_snapshot()) as horizon,
+      select ${
+    options.precise ? sql`hatch_event_horizon()` : sql`pg_snapshot_xmin(pg_current_snapshot())`
+  } as horizon,
+             pg_snapshot_xmin(pg_current_snapshot()) as cluster,
              pg_snapshot_xmax(pg_current_snapshot()) as xmax
     )
-    select h.horizon::text as horizon, h.xmax::text as xmax, e.* from h
+    select h.horizon::text as horizon, h.cluster::text as cluster, h.xmax::text as xmax, e.*
+    from h
     left join lateral (
       select id, xid::text as xid, type, action, conversation_id, entity_id, payload,
              extract(epoch from created_at)::float8 as ts
@@ -110,6 +123,7 @@ export async function readEventsAfter(
   const xmax = toEventId(rows[0].xmax);
   return {
     horizon,
+    clusterHorizon: toEventId(rows[0].cluster),
     xmax,
     rows: rows.filter((r) => r.id !== null).map((r) => ({
       id: toEventId(r.id!),
@@ -131,7 +145,7 @@ export async function readEventsAfter(
 export async function latestPosition(sql: Sql): Promise<Position> {
   const [row] = await sql<{ xid: string; id: string }[]>`
     select xid::text as xid, id from events
-    where xid < pg_snapshot_xmin(pg_current_snapshot())
+    where xid < hatch_event_horizon()
     order by xid desc, id desc limit 1`;
   return row ? { xid: toEventId(row.xid), id: toEventId(row.id) } : START;
 }

@@ -158,6 +158,8 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   let emptyReads = 0;
   /** Set once the flag is armed: the xid the horizon must pass before the hub may sleep. */
   let armedBelow: number | undefined;
+  /** Until when reads compute the precise horizon (another database's transaction lags). */
+  let preciseUntil = 0;
   /** The next read arms the flag first. */
   let armNext = false;
   let backoffMs = COALESCE_MS;
@@ -205,7 +207,16 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       armedBelow = -1;
     }
     for (;;) {
-      const { rows, horizon, xmax } = await readEventsAfter(sql, position, PAGE_SIZE);
+      // The cluster's horizon is free to compute; the precise one (this database's transactions
+      // only) is used while the cluster's lags: once the log looks idle, or held back.
+      const precise = Date.now() < preciseUntil || emptyReads > 0 || armedBelow !== undefined;
+      const { rows, horizon, clusterHorizon, xmax } = await readEventsAfter(
+        sql,
+        position,
+        PAGE_SIZE,
+        { precise },
+      );
+      if (horizon > clusterHorizon) preciseUntil = Date.now() + 1_000;
       firstXmax ??= xmax;
       stats.reads++;
       const fresh = rows.filter((row) => comparePositions(row, position) > 0);
@@ -257,9 +268,8 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
         { pid: number; datname: string | null; age: string; state: string | null }[]
       >`
         select pid, datname, (now() - xact_start)::text as age, state from pg_stat_activity
-        where backend_xid is not null
-          and pg_snapshot_xmin(pg_current_snapshot()) = ${String(horizon)}::xid8
-        order by xact_start limit 1`;
+        where backend_xid::text::bigint = ${String(horizon)}::bigint % 4294967296
+        limit 1`;
       log.warn(
         "Live events wait for a transaction open for {age} (pid {pid}, database {db}, {state}): events commit in order of transaction start, so later ones are held until it ends",
         {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { Sql, Tx } from "@/lib/db/connect.ts";
 import { readEventsAfter } from "@/lib/realtime/event_log.ts";
-import { type Requester, startTestApp, test } from "@/tests/helpers.ts";
+import { ownDatabase, type Requester, startTestApp, test } from "@/tests/helpers.ts";
 import {
   createConversation,
   eventIds,
@@ -166,6 +166,38 @@ test("a writing transaction open for 5 s holds later events back until it ends, 
       long.release();
     }
   } finally {
+    await t.stop();
+  }
+});
+
+test("a writing transaction left open in another database of the server holds nothing back", async () => {
+  const t = await startTestApp();
+  const other = await ownDatabase("horizon", { max: 1 });
+  try {
+    const { sql, hub } = t.ctx;
+    const convX = await createConversation(sql);
+    const sse = new SseReader(await t.app.request("/api/events"));
+    await sse.next();
+    const long = await other.sql.reserve();
+    try {
+      await long`begin`;
+      const [{ xid }] = await long<{ xid: string }[]>`select pg_current_xact_id()::text as xid`;
+      // The cluster's horizon is held below the other database's transaction...
+      const [{ held }] = await sql<{ held: boolean }[]>`
+        select pg_snapshot_xmin(pg_current_snapshot()) <= ${xid}::xid8 as held`;
+      assert.ok(held);
+      // ...but this database's events still flow, at once.
+      const message = await insertMessage(sql, convX, "while the other waits");
+      await hub.wake();
+      const frames = await sse.until((f) => json(f).message_id === message);
+      assert.equal(frames.at(-1)!.event, "message_update");
+      await long`rollback`;
+    } finally {
+      long.release();
+    }
+    await sse.cancel();
+  } finally {
+    await other.drop();
     await t.stop();
   }
 });

@@ -171,8 +171,7 @@ export async function maxEventId(sql: Sql): Promise<number> {
 
 /**
  * Waits until every transaction that had begun by now has ended (the horizon has passed it):
- * only then are the events committed so far final for readers. Other databases' transactions on
- * the same server can hold it back for a moment.
+ * only then are the events committed so far final for readers.
  */
 export async function settled(sql: Sql, timeoutMs = 10_000): Promise<void> {
   const [{ xmax }] = await sql<{ xmax: string }[]>`
@@ -180,7 +179,7 @@ export async function settled(sql: Sql, timeoutMs = 10_000): Promise<void> {
   await until(
     async () => {
       const [{ ok }] = await sql<{ ok: boolean }[]>`
-      select pg_snapshot_xmin(pg_current_snapshot()) >= ${xmax}::xid8 as ok`;
+      select hatch_event_horizon() >= ${xmax}::xid8 as ok`;
       return ok;
     },
     "the horizon passes the transactions open now",
