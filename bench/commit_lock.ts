@@ -2,8 +2,9 @@
 // trigger: the one that held an advisory lock to commit (sql/005), today's (sql/013: no lock,
 // NOTIFY only when a hub armed the wake-up flag), today's with a NOTIFY on every commit (a hub
 // always armed: the idle case), and no trigger at all (the floor: the insert and its commit);
-// then today's trigger with a graphile-worker job added in the same transaction, as a send adds
-// its delivery job: add_job NOTIFYs on every call, so that NOTIFY's lock is back at every commit.
+// then today's trigger with a delivery job added in the same transaction, as a send adds it:
+// through graphile-worker's add_job (a NOTIFY on every call, so that lock is back at every
+// commit) and through hatch_add_job (sql/014: a NOTIFY only for a waiting worker).
 //
 //   deno run -A bench/commit_lock.ts [--clients 16] [--seconds 10] [--rounds 1]
 //     [--database-url postgres://…/postgres] [--pgbench /usr/bin/pgbench]
@@ -50,7 +51,7 @@ const alwaysNotify = horizonTrigger.replace(
 );
 if (alwaysNotify === horizonTrigger) throw new Error("013's wake-up check was not found");
 
-const variants: { name: string; setup: string; withJob?: boolean }[] = [
+const variants: { name: string; setup: string; withJob?: "graphile" | "hatch" }[] = [
   { name: "before: advisory lock to commit + NOTIFY (sql/005)", setup: lockTrigger },
   { name: "after: (xid, id) horizon, NOTIFY when armed (sql/013)", setup: horizonTrigger },
   { name: "after, NOTIFY on every commit (idle hub)", setup: alwaysNotify },
@@ -59,9 +60,14 @@ const variants: { name: string; setup: string; withJob?: boolean }[] = [
     setup: "alter table messages disable trigger messages_event",
   },
   {
-    name: "after (sql/013) + add_job in the transaction, as a send",
+    name: "after (sql/013) + graphile's add_job, as a send did",
     setup: horizonTrigger,
-    withJob: true,
+    withJob: "graphile",
+  },
+  {
+    name: "after (sql/013) + hatch_add_job (sql/014), as a send now",
+    setup: horizonTrigger,
+    withJob: "hatch",
   },
 ];
 
@@ -71,7 +77,10 @@ console.log(`load average before the run: ${Deno.loadavg()[0].toFixed(2)}`);
 const db = await createBenchDatabase(server, benchDatabaseName("commits"));
 const sql = connect(db.url, { max: 1, statementTimeoutMs: 0 });
 const script = await Deno.makeTempFile({ suffix: ".sql" });
-const jobScript = await Deno.makeTempFile({ suffix: ".sql" });
+const jobScripts = {
+  graphile: await Deno.makeTempFile({ suffix: ".sql" }),
+  hatch: await Deno.makeTempFile({ suffix: ".sql" }),
+};
 try {
   await migrate(sql, db.url);
   const conversation = crypto.randomUUID();
@@ -82,18 +91,20 @@ try {
     `insert into messages (conversation_id, channel, direction, from_contact, to_contact, body, status)
 values ('${conversation}', 'sms', 'outbound', '+14155550100', '+14155550101', 'hello', 'queued');\n`,
   );
-  await Deno.writeTextFile(
-    jobScript,
-    `begin;\n${await Deno.readTextFile(
-      script,
-    )}select graphile_worker.add_job('deliver_message', '{}'::json, max_attempts => 1);\ncommit;\n`,
-  );
+  const insert = await Deno.readTextFile(script);
+  for (const [kind, fn] of [["graphile", "graphile_worker.add_job"], ["hatch", "hatch_add_job"]]) {
+    await Deno.writeTextFile(
+      jobScripts[kind as "graphile" | "hatch"],
+      `begin;\n${insert}select ${fn}('deliver_message', '{}'::json, max_attempts => 1);\ncommit;\n`,
+    );
+  }
   const results = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const v of variants) {
       await sql`alter table messages enable trigger messages_event`;
       await sql.unsafe(v.setup);
-      await sql`select setval('hatch_events_wake', 0)`; // no hub runs: nobody is waiting
+      // No hub or worker runs: nobody is waiting.
+      await sql`select setval('hatch_events_wake', 0), setval('hatch_jobs_wake', 0)`;
       const out = await new Deno.Command(flags.pgbench, {
         args: [
           "-n",
@@ -104,7 +115,7 @@ values ('${conversation}', 'sms', 'outbound', '+14155550100', '+14155550101', 'h
           "-T",
           String(seconds),
           "-f",
-          v.withJob ? jobScript : script,
+          v.withJob ? jobScripts[v.withJob] : script,
           db.url,
         ],
         stdout: "piped",
@@ -127,6 +138,6 @@ values ('${conversation}', 'sms', 'outbound', '+14155550100', '+14155550101', 'h
 } finally {
   await sql.end();
   await Deno.remove(script).catch(() => {});
-  await Deno.remove(jobScript).catch(() => {});
+  for (const f of Object.values(jobScripts)) await Deno.remove(f).catch(() => {});
   await db.drop();
 }

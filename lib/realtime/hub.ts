@@ -1,28 +1,13 @@
 // The per-process fan-out of the event log. One reader drains `events` in (xid, id) order below
 // the horizon (see event_log.ts for why that never skips an event) and hands each event,
-// serialised once, to every client.
-//
-// Wake-ups: while events keep arriving the reader polls every few milliseconds and commits send
-// no NOTIFY at all. Once a read finds nothing new a few times in a row, the hub arms the
-// `hatch_events_wake` flag; the first append to see it armed clears it and NOTIFYs (one wake-up
-// for every hub), and later appends skip NOTIFY until a hub arms it again. An append that
-// checked the flag just before it was armed has an xid below the xmax of the first read after
-// arming: the hub keeps polling (backing off) until its horizon passes that xid, so such an
-// append is read without a wake-up. A 5 s poll remains as a safety net.
+// serialised once, to every client (the reading itself, and its wake-ups: log_reader.ts).
 import type { Sql } from "@/lib/db/connect.ts";
 import { listen } from "@/lib/db/listener.ts";
 import type { Settings } from "@/lib/config.ts";
 import type { Principal } from "@/lib/auth/principal.ts";
 import { logger } from "@/lib/log.ts";
-import {
-  comparePositions,
-  latestPosition,
-  PAGE_SIZE,
-  type Position,
-  readEventsAfter,
-  type StreamEvent,
-} from "./event_log.ts";
-import { toStreamEvents } from "./summaries.ts";
+import { latestPosition, type Position, type StreamEvent } from "./event_log.ts";
+import { startLogReader } from "./log_reader.ts";
 import { recentEvents } from "./recent_events.ts";
 
 const log = logger("realtime", "hub");
@@ -38,15 +23,6 @@ export function joinFrames(events: readonly StreamEvent[]): Uint8Array {
   }
   return out;
 }
-
-/** How long a NOTIFY waits for others before the hub reads the event log; the busy poll's pace. */
-const COALESCE_MS = 4;
-/** Empty reads in a row before the hub arms the wake-up flag and waits for a NOTIFY. */
-const IDLE_READS = 3;
-/** The longest pause between polls while the horizon is held back (a long transaction). */
-const MAX_BACKOFF_MS = 100;
-/** How long the horizon may stay below the events waiting above it before the hub says so. */
-const HELD_WARN_MS = 10_000;
 
 /** The channel hatch_append_event notifies; the payload is empty: NOTIFY is only a wake-up. */
 export const EVENTS_CHANNEL = "hatch_events";
@@ -141,12 +117,6 @@ export interface EventHubOptions {
   };
 }
 
-interface Waiter {
-  resolve: () => void;
-  /** The xmax of the first read after the call: resolved once the horizon reaches it. */
-  bound?: number;
-}
-
 /** Starts the hub: one LISTEN connection, reads of the event log, fan-out to clients. */
 export async function startEventHub(options: EventHubOptions): Promise<EventHub> {
   const { sql } = options;
@@ -154,24 +124,8 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   const clients = new Set<HubClient>();
   let position = await latestPosition(sql);
   const recent = recentEvents<StreamEvent>(position);
-  // The wake-up protocol's state (see the top of this file).
-  let emptyReads = 0;
-  /** Set once the flag is armed: the xid the horizon must pass before the hub may sleep. */
-  let armedBelow: number | undefined;
-  /** Until when reads compute the precise horizon (another database's transaction lags). */
-  let preciseUntil = 0;
-  /** The next read arms the flag first. */
-  let armNext = false;
-  let backoffMs = COALESCE_MS;
-  let heldSince: number | undefined;
-  let heldWarned = false;
-  let reading = false;
-  let current: Promise<void> = Promise.resolve();
-  let dirty = false;
-  let pending: Waiter[] = [];
   let stopped = false;
-  let failing = false;
-  const stats = { listens: 0, reads: 0, delivered: 0 };
+  const stats = { listens: 0, delivered: 0 };
   let authVersion = 0;
   let checking = false;
   let checkAgain = false;
@@ -196,165 +150,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     }
   }
 
-  /** Reads until the log is drained: the first read's xmax and the last one's horizon. */
-  async function drainOnce(): Promise<{ xmax: number; horizon: number }> {
-    let any = false;
-    let firstXmax: number | undefined;
-    if (armNext) {
-      // Set before this read, so the read's snapshot (its xmax) comes after the flag was set.
-      await sql`select setval('hatch_events_wake', 1)`;
-      armNext = false;
-      armedBelow = -1;
-    }
-    for (;;) {
-      // The cluster's horizon is free to compute; the precise one (this database's transactions
-      // only) is used while the cluster's lags: once the log looks idle, or held back.
-      const precise = Date.now() < preciseUntil || emptyReads > 0 || armedBelow !== undefined;
-      const { rows, horizon, clusterHorizon, xmax } = await readEventsAfter(
-        sql,
-        position,
-        PAGE_SIZE,
-        { precise },
-      );
-      if (horizon > clusterHorizon) preciseUntil = Date.now() + 1_000;
-      firstXmax ??= xmax;
-      stats.reads++;
-      const fresh = rows.filter((row) => comparePositions(row, position) > 0);
-      publish(await toStreamEvents(sql, fresh));
-      if (fresh.length) any = true;
-      if (rows.length < PAGE_SIZE || stopped) {
-        afterRead(any, horizon, xmax);
-        return { xmax: firstXmax, horizon };
-      }
-    }
-  }
-
-  // What follows a read: poll again soon while busy, arm the flag once idle, then sleep.
-  function afterRead(any: boolean, horizon: number, xmax: number): void {
-    if (any) {
-      emptyReads = 0;
-      armedBelow = undefined;
-      backoffMs = COALESCE_MS;
-      heldSince = undefined;
-      return schedulePoll(COALESCE_MS);
-    }
-    if (armedBelow === undefined) {
-      if (++emptyReads < IDLE_READS) return schedulePoll(COALESCE_MS);
-      emptyReads = 0;
-      armNext = true;
-      return schedulePoll(0);
-    }
-    // Armed: appends from here on NOTIFY. Those that checked the flag before it was armed have
-    // xids below `armedBelow`; once the horizon passes it, they have all been read.
-    if (armedBelow === -1) armedBelow = xmax;
-    if (horizon >= armedBelow) {
-      heldSince = undefined;
-      heldWarned = false;
-      return; // idle: the next NOTIFY (or the safety poll) wakes the hub
-    }
-    heldSince ??= Date.now();
-    if (!heldWarned && Date.now() - heldSince > HELD_WARN_MS) {
-      heldWarned = true;
-      void warnHeld(horizon);
-    }
-    backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
-    schedulePoll(backoffMs);
-  }
-
-  // Which transaction holds the horizon back, for the operator: live updates wait for it.
-  async function warnHeld(horizon: number): Promise<void> {
-    try {
-      const [row] = await sql<
-        { pid: number; datname: string | null; age: string; state: string | null }[]
-      >`
-        select pid, datname, (now() - xact_start)::text as age, state from pg_stat_activity
-        where backend_xid::text::bigint = ${String(horizon)}::bigint % 4294967296
-        limit 1`;
-      log.warn(
-        "Live events wait for a transaction open for {age} (pid {pid}, database {db}, {state}): events commit in order of transaction start, so later ones are held until it ends",
-        {
-          age: row?.age ?? "a while",
-          pid: row?.pid ?? "?",
-          db: row?.datname ?? "?",
-          state: row?.state ?? "?",
-        },
-      );
-    } catch {
-      // Only a diagnosis: the polls go on.
-    }
-  }
-
-  let pollTimer: ReturnType<typeof setTimeout> | undefined;
-  function schedulePoll(ms: number): void {
-    if (stopped || pollTimer) return;
-    pollTimer = setTimeout(() => {
-      pollTimer = undefined;
-      void wake();
-    }, ms);
-  }
-
-  // Never two reads at once: a wake-up during a read marks it dirty, and one more read
-  // follows, however many wake-ups arrived meanwhile.
-  // `reading` is cleared in the same synchronous step that ends the loop, so a wake-up can
-  // never land between the last check of `dirty` and the end of the read and be lost.
-  async function readLoop(): Promise<void> {
-    try {
-      do {
-        dirty = false;
-        const waiters = pending;
-        pending = [];
-        try {
-          const read = await drainOnce();
-          if (failing) {
-            log.info("Reading the event log again from id {position}", { position: position.id });
-          }
-          failing = false;
-          // A waiter is served once every transaction that had begun before its first read has
-          // ended and been read: until then the hub keeps polling for it.
-          for (const w of waiters) {
-            w.bound ??= read.xmax;
-            if (read.horizon >= w.bound || stopped) w.resolve();
-            else pending.push(w);
-          }
-          if (pending.length) schedulePoll(COALESCE_MS);
-        } catch (e) {
-          // Keep the waiters for the read that succeeds; the poll or the listener retries.
-          pending.push(...waiters);
-          if (!failing && !stopped) {
-            log.warn("Cannot read the event log: {error}", { error: String(e) });
-          }
-          failing = true;
-          return;
-        }
-      } while (dirty && !stopped);
-    } finally {
-      reading = false;
-    }
-  }
-
-  function wake(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    const done = new Promise<void>((resolve) => pending.push({ resolve }));
-    if (reading) dirty = true;
-    else {
-      reading = true;
-      current = readLoop();
-    }
-    return done;
-  }
-
-  // Commits arrive a few milliseconds apart under load: waiting that long before reading lets
-  // one read (and one write per client) carry several of them.
-  let soon: ReturnType<typeof setTimeout> | undefined;
-  function wakeSoon(): void {
-    if (reading) dirty = true;
-    else {
-      soon ??= setTimeout(() => {
-        soon = undefined;
-        void wake();
-      }, COALESCE_MS);
-    }
-  }
+  const reader = startLogReader({ sql, position: () => position, publish });
 
   // Like reads, never two checks at once: a change heard during one is covered by one more.
   async function checkLoop(check: (p: readonly Principal[]) => Promise<readonly boolean[]>) {
@@ -410,27 +206,22 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   const listener = await listen({
     url: options.databaseUrl,
     channels: {
-      [EVENTS_CHANNEL]: () => {
-        // Whoever NOTIFYed cleared the flag: arm it again once idle.
-        armedBelow = undefined;
-        wakeSoon();
-      },
+      [EVENTS_CHANNEL]: () => reader.notified(),
       ...Object.fromEntries(
         [...callbacks].map(([channel, list]) => [channel, () => list.forEach((f) => f())]),
       ),
     },
     // A (re)connected listener may have missed NOTIFYs while it was away: catch up on each.
     onListen: () => {
-      armedBelow = undefined;
       stats.listens++;
       if (stats.listens > 1) log.info("Listening for events again; catching up");
       for (const list of callbacks.values()) list.forEach((f) => f());
-      void wake();
+      reader.listening();
     },
   });
 
   const poll = setInterval(() => {
-    void wake();
+    void reader.wake();
     if (checkFailed) recheck();
   }, pollIntervalMs);
   Deno.unrefTimer(poll);
@@ -467,12 +258,13 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       };
     },
     clientCount: () => clients.size,
-    wake,
+    wake: () => reader.wake(),
     stats: () => ({
       position: position.id,
       positionXid: position.xid,
       clients: clients.size,
-      failing,
+      failing: reader.failing(),
+      reads: reader.reads(),
       ...stats,
     }),
     authVersion: () => authVersion,
@@ -481,11 +273,8 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       if (stopped) return;
       stopped = true;
       clearInterval(poll);
-      clearTimeout(pollTimer);
       closeClients();
-      await current;
-      for (const w of pending) w.resolve();
-      pending = [];
+      await reader.stop();
       await listener.stop();
     },
   };
