@@ -58,8 +58,11 @@ export const SETTINGS = {
   // busy database more jobs in flight also keep delivery's share from being crowded out by sends.
   HATCH_WORKER_CONCURRENCY: { default: "40", schema: int(1, 200) },
   // Jobs the worker fetches (and locks) per query, served to its concurrency from memory; 0 or 1
-  // fetches one job per query (graphile-worker's local queue).
-  HATCH_WORKER_LOCAL_QUEUE: { default: "50", schema: int(0, 10_000) },
+  // fetches one job per query (graphile-worker's local queue). Off by default: graphile-worker
+  // 0.18 fails to hand back the jobs it holds when it stops under load ("Cannot background
+  // something when the queue is already released"); they are only run again once the heartbeat
+  // sweep releases them.
+  HATCH_WORKER_LOCAL_QUEUE: { default: "0", schema: int(0, 10_000) },
   // How long finished jobs wait to be marked complete together, in milliseconds.
   HATCH_WORKER_BATCH_MS: { default: "5", schema: int(0, 1_000) },
   // How often an idle worker looks for jobs without being told: sends NOTIFY a waiting worker
