@@ -2,7 +2,7 @@
 // notes. Numbers are checked as they are typed once libphonenumber has arrived (loaded lazily,
 // as in "New conversation"); the server normalises them and has the last word, and its refusals
 // ("already belongs to contact …") show in the form.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Contact } from "@/lib/shared/types.ts";
 import { isEmail, looksLikePhone } from "@/lib/shared/address.ts";
 import { type ContactDraft, saveContact } from "@/lib/client/contacts.ts";
@@ -34,12 +34,18 @@ function AddressList(props: {
   const { kind, values } = props;
   const list = useRef<HTMLDivElement>(null);
   const noun = kind === "phone" ? "phone number" : "email address";
+  // The new row takes the focus as it is rendered, not a frame later: by then a fast typist
+  // (or a test) may already be in another field, and the keystrokes would land in the new row.
+  const focusNew = useRef(false);
+  useLayoutEffect(() => {
+    if (!focusNew.current) return;
+    focusNew.current = false;
+    const inputs = list.current?.querySelectorAll<HTMLInputElement>("input");
+    inputs?.[inputs.length - 1]?.focus();
+  }, [values.length]);
   const add = () => {
+    focusNew.current = true;
     props.onChange([...values, ""]);
-    requestAnimationFrame(() => {
-      const inputs = list.current?.querySelectorAll<HTMLInputElement>("input");
-      inputs?.[inputs.length - 1]?.focus();
-    });
   };
   return (
     <fieldset class="field address-list">

@@ -28,7 +28,18 @@ export function ContactsPage(props: { data: ContactsData }) {
   const { data } = props;
   return (
     <>
-      <Stylesheets names={["callout", "buttons", "dialog", "shell", "contact-form", "contacts"]} />
+      <Stylesheets
+        names={[
+          "callout",
+          "buttons",
+          "dialog",
+          "shell",
+          "shell-parts",
+          "contact-form",
+          "contacts",
+          "contact-details",
+        ]}
+      />
       <div class="app contacts-app">
         <ContactList
           contacts={data.contacts.items}

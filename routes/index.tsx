@@ -68,7 +68,18 @@ export default define.page<InboxData>(({ data }) => {
   return (
     <StoreProvider value={store}>
       <Stylesheets
-        names={["callout", "buttons", "dialog", "shell", "contact-form", "thread", "inbox"]}
+        names={[
+          "callout",
+          "buttons",
+          "dialog",
+          "shell",
+          "shell-parts",
+          "contact-form",
+          "thread",
+          "composer",
+          "inbox",
+          "email-reader",
+        ]}
       />
       <div class="app">
         <ConversationList

@@ -86,7 +86,18 @@ export default define.page<SettingsData>(({ data }) => {
   const owners = data.users ? Object.fromEntries(data.users.map((u) => [u.id, u.email])) : null;
   return (
     <div class="settings">
-      <Stylesheets names={["callout", "buttons", "dialog", "shell", "settings"]} />
+      <Stylesheets
+        names={[
+          "callout",
+          "buttons",
+          "dialog",
+          "shell",
+          "shell-parts",
+          "settings",
+          "settings-forms",
+          "settings-narrow",
+        ]}
+      />
       <aside class="settings-rail">
         <div class="brand">
           <Logo size={26} />

@@ -9,6 +9,9 @@ export interface Actor {
   ip?: string;
 }
 
+/** The actor of changes made by Hatch itself or by code that names no one (tests, benchmarks). */
+export const SYSTEM: Actor = { label: "system" };
+
 /** One line of the audit log. */
 export const AuditEntry = z.object({
   id: z.number(),

@@ -28,8 +28,7 @@ export async function accountCommand(sql: Sql, group: string, args: string[]): P
         name: option(args, "name") ?? "",
         role: args.includes("--admin") ? "admin" : "agent",
         password,
-      });
-      await audit(sql, CLI, "user.created", { target: user.email, detail: { role: user.role } });
+      }, CLI);
       console.log(`Created ${user.role} ${user.email}`);
       if (!given) console.log(`Password (shown once): ${password}`);
       return 0;
@@ -63,14 +62,16 @@ export async function accountCommand(sql: Sql, group: string, args: string[]): P
     case "token create": {
       const user = await findUser(sql, target ?? "");
       if (!extra) throw new HatchError("Usage: token create <email> <name>");
-      const { token, apiToken } = await createApiToken(sql, { userId: user.id, name: extra });
-      await audit(sql, CLI, "token.created", { target: apiToken.prefix, detail: { name: extra } });
+      const { token, apiToken } = await createApiToken(sql, {
+        userId: user.id,
+        name: extra,
+        actor: CLI,
+      });
       console.log(`Token ${apiToken.id} for ${user.email} (shown once):\n${token}`);
       return 0;
     }
     case "token revoke": {
-      const token = await revokeApiToken(sql, target ?? "");
-      await audit(sql, CLI, "token.revoked", { target: token.prefix });
+      const token = await revokeApiToken(sql, target ?? "", { actor: CLI });
       console.log(`Revoked token ${token.id}`);
       return 0;
     }

@@ -1,7 +1,6 @@
 import type { Settings } from "@/lib/config.ts";
 import type { Tx } from "@/lib/db/connect.ts";
 import { logger } from "@/lib/log.ts";
-import { audit } from "./audit.ts";
 import { generatePassword } from "./passwords.ts";
 import { countUsers, createUser } from "./users.ts";
 
@@ -29,16 +28,18 @@ export async function ensureFirstAdmin(
       email: settings.HATCH_ADMIN_EMAIL,
       role: "admin",
       password,
-    });
-    await audit(sql, system, "user.created", { target: user.email, detail: { role: "admin" } });
+    }, system);
     log.info("Created the first admin {email}", { email: user.email });
     if (generated) printPassword(print, user.email, password);
     return;
   }
   if (!settings.databaseUrl) {
     const password = generatePassword();
-    const user = await createUser(sql, { email: DEFAULT_ADMIN_EMAIL, role: "admin", password });
-    await audit(sql, system, "user.created", { target: user.email, detail: { role: "admin" } });
+    const user = await createUser(
+      sql,
+      { email: DEFAULT_ADMIN_EMAIL, role: "admin", password },
+      system,
+    );
     printPassword(print, user.email, password);
     return;
   }

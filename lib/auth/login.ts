@@ -72,17 +72,30 @@ export async function checkLogin(
 
 /**
  * Checks the second step of a login: the code from the user's authenticator app, for the user a
- * password check left pending. Success and failure both go to the audit log.
+ * password check left pending, under the same throttle as passwords (a six-digit code would
+ * otherwise fall to guessing). Success and failure both go to the audit log.
  */
 export async function checkLoginCode(
   sql: Tx,
   attempt: { userId: string; code: string; ip: string },
 ): Promise<boolean> {
   const [user] = await sql`select email, totp_key from users where id = ${attempt.userId}`;
+  const email: string = user?.email ?? "";
+  const actor = { userId: attempt.userId, label: email || "?", ip: attempt.ip };
+  const keys = loginKeys(attempt.ip, email);
+  const wait = await loginWaitSeconds(sql, keys);
+  if (wait > 0) {
+    await audit(sql, actor, "login.throttled", {
+      target: email,
+      detail: { retry_after: wait, second_factor: true },
+    });
+    throw new TooManyRequestsError(`Too many wrong codes: try again in ${wait} s`, wait);
+  }
   const ok = Boolean(user?.totp_key && verifyTotp(user.totp_key, attempt.code));
-  const actor = { userId: attempt.userId, label: user?.email ?? "?", ip: attempt.ip };
+  if (ok) await recordLoginSuccess(sql, email);
+  else await recordLoginFailure(sql, keys);
   await audit(sql, actor, ok ? "login.succeeded" : "login.failed", {
-    target: user?.email,
+    target: email,
     detail: ok ? { second_factor: true } : { reason: "wrong code" },
   });
   return ok;

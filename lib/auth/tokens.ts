@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Tx } from "@/lib/db/connect.ts";
 import { NotFoundError } from "@/lib/errors.ts";
 import { randomToken, sha256Hex } from "./crypto.ts";
+import { type Actor, audit, SYSTEM } from "./audit.ts";
 
 /** An API token as listed (never the secret, which is shown once). */
 export const ApiToken = z.object({
@@ -34,18 +35,25 @@ function toToken(r: Row): ApiToken {
   };
 }
 
-/** Creates a token for a user; the secret is returned here once and stored only hashed. */
+/** Creates a token for a user, audited; the secret is returned here once and stored only hashed. */
 export async function createApiToken(
   sql: Tx,
-  options: { userId: string; name: string; expiresAt?: Date },
+  options: { userId: string; name: string; expiresAt?: Date; actor?: Actor },
 ): Promise<{ token: string; apiToken: ApiToken }> {
   const token = `hatch_${randomToken(24)}`;
-  const [row] = await sql`
-    insert into api_tokens (user_id, name, token_hash, prefix, expires_at)
-    values (${options.userId}, ${options.name}, ${sha256Hex(token)}, ${token.slice(0, 12)},
-      ${options.expiresAt ?? null})
-    returning *`;
-  return { token, apiToken: toToken(row) };
+  return await sql.begin(async (tx) => {
+    const [row] = await tx`
+      insert into api_tokens (user_id, name, token_hash, prefix, expires_at)
+      values (${options.userId}, ${options.name}, ${sha256Hex(token)}, ${token.slice(0, 12)},
+        ${options.expiresAt ?? null})
+      returning *`;
+    const apiToken = toToken(row);
+    await audit(tx, options.actor ?? SYSTEM, "token.created", {
+      target: apiToken.prefix,
+      detail: { name: apiToken.name, token_id: apiToken.id },
+    });
+    return { token, apiToken };
+  });
 }
 
 /** A user's tokens, or everyone's when `userId` is undefined. */
@@ -56,15 +64,28 @@ export async function listApiTokens(sql: Tx, userId?: string): Promise<ApiToken[
   return rows.map(toToken);
 }
 
-/** Revokes a token (of `userId` when given); a 404 when there is no such token. */
-export async function revokeApiToken(sql: Tx, id: string, userId?: string): Promise<ApiToken> {
-  const rows = await sql`
-    update api_tokens set revoked_at = coalesce(revoked_at, now())
-    where id = ${id} ${userId ? sql`and user_id = ${userId}` : sql``}
-    returning *`;
+/** Revokes a token (of `userId` when given), audited; a 404 when there is no such token. */
+export async function revokeApiToken(
+  sql: Tx,
+  id: string,
+  options: { userId?: string; actor?: Actor } = {},
+): Promise<ApiToken> {
+  const { userId } = options;
+  const token = await sql.begin(async (tx) => {
+    const rows = await tx`
+      update api_tokens set revoked_at = coalesce(revoked_at, now())
+      where id = ${id} ${userId ? tx`and user_id = ${userId}` : tx``}
+      returning *`;
+    if (!rows.length) throw new NotFoundError(`API token "${id}" not found`);
+    const revoked = toToken(rows[0]);
+    await audit(tx, options.actor ?? SYSTEM, "token.revoked", {
+      target: revoked.prefix,
+      detail: { token_id: revoked.id, name: revoked.name },
+    });
+    return revoked;
+  });
   forgetTokens();
-  if (!rows.length) throw new NotFoundError(`API token "${id}" not found`);
-  return toToken(rows[0]);
+  return token;
 }
 
 /** A live token and its enabled user, as a bearer secret resolves to. */

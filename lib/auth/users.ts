@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Tx } from "@/lib/db/connect.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors.ts";
-import { type Actor, audit } from "./audit.ts";
+import { type Actor, audit, SYSTEM } from "./audit.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { forgetTokens } from "./tokens.ts";
 
@@ -41,21 +41,26 @@ export function toUser(r: Row): User {
   };
 }
 
-/** Creates a user with a checked, hashed password; a taken email is a 409. */
+/** Creates a user with a checked, hashed password, audited; a taken email is a 409. */
 export async function createUser(
   sql: Tx,
   input: { email: string; name?: string; role: "admin" | "agent"; password: string },
+  actor: Actor = SYSTEM,
 ): Promise<User> {
   const email = input.email.trim().toLowerCase();
   assertStrongPassword(input.password, email);
   const hash = await hashPassword(input.password);
-  const rows = await sql`
-    insert into users (email, name, role, password_hash)
-    values (${email}, ${input.name ?? ""}, ${input.role}, ${hash})
-    on conflict (email) do nothing
-    returning *`;
-  if (!rows.length) throw new ConflictError(`A user with email "${email}" already exists`);
-  return toUser(rows[0]);
+  return await sql.begin(async (tx) => {
+    const rows = await tx`
+      insert into users (email, name, role, password_hash)
+      values (${email}, ${input.name ?? ""}, ${input.role}, ${hash})
+      on conflict (email) do nothing
+      returning *`;
+    if (!rows.length) throw new ConflictError(`A user with email "${email}" already exists`);
+    const user = toUser(rows[0]);
+    await audit(tx, actor, "user.created", { target: user.email, detail: { role: user.role } });
+    return user;
+  });
 }
 
 /** Every user, admins first. */
@@ -169,10 +174,10 @@ export async function countUsers(sql: Tx): Promise<number> {
   return n;
 }
 
-/** Changes one's own password after checking the current one; other sessions end. */
+/** Changes one's own password after checking the current one, audited; other sessions end. */
 export async function changeOwnPassword(
   sql: Tx,
-  options: { userId: string; current: string; next: string; keepSessionId?: string },
+  options: { userId: string; current: string; next: string; keepSessionId?: string; actor: Actor },
 ): Promise<void> {
   const [row] = await sql`select email, password_hash from users where id = ${options.userId}`;
   if (!row) throw new NotFoundError(`User "${options.userId}" not found`);
@@ -180,11 +185,14 @@ export async function changeOwnPassword(
     throw new BadRequestError("Current password is wrong");
   }
   assertStrongPassword(options.next, row.email);
-  await sql`
-    update users set password_hash = ${await hashPassword(options.next)},
-      password_changed_at = now(), updated_at = now()
-    where id = ${options.userId}`;
-  await sql`
-    delete from sessions
-    where user_id = ${options.userId} and id <> ${options.keepSessionId ?? ""}`;
+  const hash = await hashPassword(options.next);
+  await sql.begin(async (tx) => {
+    await tx`
+      update users set password_hash = ${hash}, password_changed_at = now(), updated_at = now()
+      where id = ${options.userId}`;
+    await tx`
+      delete from sessions
+      where user_id = ${options.userId} and id <> ${options.keepSessionId ?? ""}`;
+    await audit(tx, options.actor, "user.password_changed", { target: row.email });
+  });
 }

@@ -4,7 +4,6 @@ import { readJson } from "@/lib/web/input.ts";
 import { clientIp } from "@/lib/web/session_cookie.ts";
 import { ApiToken, createApiToken, listApiTokens } from "@/lib/auth/tokens.ts";
 import { actorOf } from "@/lib/auth/principal.ts";
-import { audit } from "@/lib/auth/audit.ts";
 
 const CreateToken = z.object({
   name: z.string().trim().min(1, "name is empty").max(100),
@@ -26,10 +25,11 @@ export const handler = define.handlers({
     const expiresAt = input.expires_in_days
       ? new Date(Date.now() + input.expires_in_days * 86_400_000)
       : undefined;
-    const created = await createApiToken(sql, { userId: p.userId, name: input.name, expiresAt });
-    await audit(sql, actorOf(p, clientIp(c)), "token.created", {
-      target: created.apiToken.prefix,
-      detail: { name: input.name, token_id: created.apiToken.id },
+    const created = await createApiToken(sql, {
+      userId: p.userId,
+      name: input.name,
+      expiresAt,
+      actor: actorOf(p, clientIp(c)),
     });
     return c.json({ success: true, token: created.token, api_token: created.apiToken }, 201);
   },

@@ -4,7 +4,6 @@ import { readJson } from "@/lib/web/input.ts";
 import { clientIp } from "@/lib/web/session_cookie.ts";
 import { createUser, CreateUserInput, listUsers, User } from "@/lib/auth/users.ts";
 import { actorOf } from "@/lib/auth/principal.ts";
-import { audit } from "@/lib/auth/audit.ts";
 
 export const adminOnly = true;
 
@@ -15,11 +14,7 @@ export const handler = define.handlers({
   async POST(c) {
     const { sql } = c.var.app;
     const input = await readJson(c, CreateUserInput);
-    const user = await createUser(sql, input);
-    await audit(sql, actorOf(c.var.principal, clientIp(c)), "user.created", {
-      target: user.email,
-      detail: { role: user.role },
-    });
+    const user = await createUser(sql, input, actorOf(c.var.principal, clientIp(c)));
     return c.json({ success: true, user }, 201);
   },
 });

@@ -146,3 +146,25 @@ test("the second step of a login is audited as a failure, then as a success", as
   assert.deepEqual(succeeded[0].detail, { second_factor: true });
   assert.equal(succeeded[0].actor_label, u.email);
 });
+
+test("wrong codes at the second step are throttled like wrong passwords", async () => {
+  const u = await newUser();
+  const key = newTotpKey();
+  await t.ctx.sql`update users set totp_key = ${key} where id = ${u.id}`;
+  const attempt = { userId: u.id, ip: "192.0.2.11", code: wrongCodeFor(key) };
+  // Three free failures, then a wait before the next attempt, even one with the right code.
+  for (let i = 0; i < 3; i++) assert.equal(await checkLoginCode(t.ctx.sql, attempt), false);
+  await assert.rejects(
+    checkLoginCode(t.ctx.sql, { ...attempt, code: codeFor(key) }),
+    /Too many wrong codes: try again in 1 s/,
+  );
+  assert.equal((await entries("login.throttled", u.email)).length, 1);
+  // Once the wait has passed, the right code signs in and clears the account's count.
+  await t.ctx.sql`
+    update login_throttle set last_failure_at = now() - interval '10 minutes'
+    where key = ${`account:${u.email}`} or key = ${`ip:${attempt.ip}`}`;
+  assert.equal(await checkLoginCode(t.ctx.sql, { ...attempt, code: codeFor(key) }), true);
+  const [left] = await t.ctx.sql`
+    select count(*)::int as n from login_throttle where key = ${`account:${u.email}`}`;
+  assert.equal(left.n, 0);
+});

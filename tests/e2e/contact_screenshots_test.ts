@@ -70,7 +70,12 @@ test("screenshot: a contact's page, their texts and emails in one timeline", asy
 
 test("screenshot: the filter box finding a word in messages, and the thread it opens", async () => {
   const { page, context, errors } = await openSettled(browser, `${hatch.url}/`, { timeZone: zone });
+  // The hits of a shorter prefix ("pe") may show while typing: wait for the whole word's.
+  const answered = page.waitForResponse((r) =>
+    r.url().includes("/api/search") && new URL(r.url()).searchParams.get("q") === "peonies"
+  );
   await page.locator("#filter").pressSequentially("peonies", { delay: 30 });
+  await answered;
   const hit = page.locator(".hits a.hit", { hasText: "bridal bouquet" });
   await hit.waitFor();
   await hit.click();

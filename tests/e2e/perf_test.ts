@@ -1,6 +1,6 @@
-// Size and speed of the inbox page on a database with more than a page of everything: the
-// server's answer time for 50 conversations + a 50-message thread, the JavaScript the browser
-// downloads, time until live, and keyset paging of the list as it scrolls.
+// The inbox page on a database with more than a page of everything: the first screen's 50
+// conversations + a 50-message thread, the JavaScript the browser downloads (and time until live,
+// printed), and keyset paging of the list as it scrolls.
 import assert from "node:assert/strict";
 import { ownDatabase, test } from "@/tests/helpers.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
@@ -47,30 +47,17 @@ async function gzipSize(bytes: Uint8Array): Promise<number> {
   return (await new Response(stream).arrayBuffer()).byteLength;
 }
 
-test("perf: the server answers the full first screen (50 + 50) in under 100 ms", async () => {
+// How fast this answers is measured by bench/scale.ts (pages through HTTP), not here: a timed
+// assertion fails on a busy machine without saying anything about the code.
+test("perf: the server renders the full first screen (50 conversations + 50 messages)", async () => {
   const headers: Record<string, string> = auth
     ? { cookie: `${auth.cookie.name}=${auth.cookie.value}` }
     : {};
-  const times: number[] = [];
-  for (let i = 0; i < 12; i++) {
-    const t0 = performance.now();
-    const res = await fetch(`${hatch.url}/?c=${bigId}`, { headers });
-    const html = await res.text();
-    times.push(performance.now() - t0);
-    assert.equal(res.status, 200);
-    if (i === 0) {
-      assert.equal((html.match(/class="row[ "]/g) ?? []).length, 50, "50 conversations");
-      assert.equal((html.match(/data-message="/g) ?? []).length, 50, "50 messages");
-    }
-  }
-  times.sort((a, b) => a - b);
-  const median = times[6];
-  console.log(
-    `GET /?c= (50 conversations + 50 messages, database included): median ${
-      median.toFixed(1)
-    } ms, fastest ${times[0].toFixed(1)} ms, slowest ${times[11].toFixed(1)} ms`,
-  );
-  assert.ok(median < 100, `median ${median} ms`);
+  const res = await fetch(`${hatch.url}/?c=${bigId}`, { headers });
+  const html = await res.text();
+  assert.equal(res.status, 200);
+  assert.equal((html.match(/class="row[ "]/g) ?? []).length, 50, "50 conversations");
+  assert.equal((html.match(/data-message="/g) ?? []).length, 50, "50 messages");
 });
 
 test("perf: JavaScript shipped per page, and time until live", async () => {

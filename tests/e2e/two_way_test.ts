@@ -251,7 +251,16 @@ test("contacts: create, edit, merge and delete through the pages", async () => {
   // Edit: a second number, new notes; a bad address is refused in words before saving.
   const second = randomPhone();
   await page.getByRole("button", { name: "Edit", exact: true }).click();
-  await page.getByRole("button", { name: "Add another phone number" }).click();
+  // The new row has the focus as soon as it is there (not a frame later, when the next field
+  // may already be in use and would lose its keystrokes to the new row).
+  const focused = await page.getByRole("button", { name: "Add another phone number" }).evaluate(
+    async (button: HTMLButtonElement) => {
+      button.click();
+      await new Promise((done) => setTimeout(done, 0));
+      return document.activeElement?.getAttribute("aria-label");
+    },
+  );
+  assert.equal(focused, "Phone number 2");
   await page.getByLabel("Phone number 2", { exact: true }).fill(second);
   await page.getByLabel("Email address 1", { exact: true }).fill("not-an-address");
   await page.getByRole("button", { name: "Save changes" }).click();

@@ -86,22 +86,11 @@ function render(d: InboxData): string {
   return renderPage(<Shell {...props} Component={Inbox as ComponentType<PageProps>} />);
 }
 
-Deno.test("inbox render: 50 conversations and a 50-message thread in well under 100 ms", () => {
-  const d = data();
-  for (let i = 0; i < 3; i++) render(d);
-  const times: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const t0 = performance.now();
-    render(d);
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  const median = times[10];
-  console.log(
-    `inbox render (50 conversations + 50 messages): median ${median.toFixed(1)} ms, ` +
-      `max ${times[19].toFixed(1)} ms`,
-  );
-  assert.ok(median < 100, `median render ${median} ms`);
+// Render time is a benchmark's business (bench/), not a timed assertion here.
+Deno.test("inbox render: the first screen holds 50 conversations and a 50-message thread", () => {
+  const html = render(data());
+  assert.equal((html.match(/class="row[ "]/g) ?? []).length, 50, "50 conversations");
+  assert.equal((html.match(/data-message="/g) ?? []).length, 50, "50 messages");
 });
 
 Deno.test("inbox render: hostile text is escaped everywhere and every island is wrapped", () => {

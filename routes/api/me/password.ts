@@ -4,7 +4,6 @@ import { readJson } from "@/lib/web/input.ts";
 import { clientIp } from "@/lib/web/session_cookie.ts";
 import { changeOwnPassword } from "@/lib/auth/users.ts";
 import { actorOf } from "@/lib/auth/principal.ts";
-import { audit } from "@/lib/auth/audit.ts";
 
 const ChangePassword = z.object({
   current_password: z.string().max(200),
@@ -21,8 +20,8 @@ export const handler = define.handlers({
       current: input.current_password,
       next: input.new_password,
       keepSessionId: p.sessionId,
+      actor: actorOf(p, clientIp(c)),
     });
-    await audit(sql, actorOf(p, clientIp(c)), "user.password_changed", { target: p.email });
     return c.json({ success: true });
   },
 });

@@ -4,19 +4,13 @@ import { uuidParam } from "@/lib/web/input.ts";
 import { clientIp } from "@/lib/web/session_cookie.ts";
 import { ApiToken, revokeApiToken } from "@/lib/auth/tokens.ts";
 import { actorOf } from "@/lib/auth/principal.ts";
-import { audit } from "@/lib/auth/audit.ts";
 
 export const handler = define.handlers({
   async DELETE(c) {
     const p = c.var.principal;
-    const token = await revokeApiToken(
-      c.var.app.sql,
-      uuidParam(c, "token"),
-      p.role === "admin" ? undefined : p.userId,
-    );
-    await audit(c.var.app.sql, actorOf(p, clientIp(c)), "token.revoked", {
-      target: token.prefix,
-      detail: { token_id: token.id, name: token.name },
+    const token = await revokeApiToken(c.var.app.sql, uuidParam(c, "token"), {
+      userId: p.role === "admin" ? undefined : p.userId,
+      actor: actorOf(p, clientIp(c)),
     });
     return c.json({ success: true, api_token: token });
   },
