@@ -53,10 +53,11 @@ export const SETTINGS = {
   HATCH_SANDBOX_DELAY_MS: { default: "400", schema: int(0, 60_000) },
   HATCH_DEFAULT_COUNTRY: { default: "US", schema: z.string().regex(/^[A-Z]{2}$/) },
   HATCH_WORKER: { default: "true", schema: bool },
-  // A delivery mostly waits on the provider (Twilio answers in ~100–300 ms) and holds no
-  // connection meanwhile: 1,000 sends/s needs a few hundred in flight across the workers. On a
-  // busy database more jobs in flight also keep delivery's share from being crowded out by sends.
-  HATCH_WORKER_CONCURRENCY: { default: "40", schema: int(1, 200) },
+  // Deliveries in flight per worker process. Without the local queue each one fetches its own
+  // jobs over its own connection (the worker's pool holds this + 2), so raising it raises the
+  // connections a worker opens: 40 measured better on a busy two-core machine (README) but opened
+  // up to 42 connections per worker, too many for a shared server's max_connections.
+  HATCH_WORKER_CONCURRENCY: { default: "10", schema: int(1, 200) },
   // Jobs the worker fetches (and locks) per query, served to its concurrency from memory; 0 or 1
   // fetches one job per query (graphile-worker's local queue). Off by default: graphile-worker
   // 0.18 fails to hand back the jobs it holds when it stops under load ("Cannot background
@@ -67,7 +68,7 @@ export const SETTINGS = {
   HATCH_WORKER_BATCH_MS: { default: "5", schema: int(0, 1_000) },
   // How often an idle worker looks for jobs without being told: sends NOTIFY a waiting worker
   // only (sql/014), and this bounds the wait of a job added as the worker went idle.
-  HATCH_WORKER_POLL_MS: { default: "250", schema: int(10, 60_000) },
+  HATCH_WORKER_POLL_MS: { default: "1000", schema: int(10, 60_000) },
   HATCH_WORKER_HEARTBEAT_SECONDS: { default: "10", schema: int(1, 3600) },
   HATCH_STOP_SECONDS: { default: "10", schema: int(1, 600) },
   // The HTTP server under the app: node:http holds an idle event stream in a fraction of the
