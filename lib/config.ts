@@ -53,11 +53,14 @@ export const SETTINGS = {
   HATCH_SANDBOX_DELAY_MS: { default: "400", schema: int(0, 60_000) },
   HATCH_DEFAULT_COUNTRY: { default: "US", schema: z.string().regex(/^[A-Z]{2}$/) },
   HATCH_WORKER: { default: "true", schema: bool },
-  // Deliveries in flight per worker process. Without the local queue each one fetches its own
-  // jobs over its own connection (the worker's pool holds this + 2), so raising it raises the
-  // connections a worker opens: 40 measured better on a busy two-core machine (README) but opened
-  // up to 42 connections per worker, too many for a shared server's max_connections.
-  HATCH_WORKER_CONCURRENCY: { default: "10", schema: int(1, 200) },
+  // Deliveries in flight per worker process. A delivery mostly waits on the provider (Twilio
+  // answers in ~100–300 ms), so 1,000/s needs hundreds in flight across the workers; on a busy
+  // database more in flight also keeps delivery's share from being crowded out by sends.
+  HATCH_WORKER_CONCURRENCY: { default: "40", schema: int(1, 200) },
+  // The worker's connections, shared by its deliveries (0: one each, concurrency + 2). Without the
+  // local queue each delivery fetches its own jobs; a pool smaller than the concurrency queues
+  // those fetches here instead of opening a connection per delivery (max_connections).
+  HATCH_WORKER_POOL_SIZE: { default: "12", schema: int(0, 200) },
   // Jobs the worker fetches (and locks) per query, served to its concurrency from memory; 0 or 1
   // fetches one job per query (graphile-worker's local queue). Off by default: graphile-worker
   // 0.18 fails to hand back the jobs it holds when it stops under load ("Cannot background

@@ -80,7 +80,7 @@ export async function startWorker(
   // raise an unhandled 'error' and end the process.
   const pgPool = new pg.Pool({
     connectionString: options.databaseUrl,
-    max: settings.HATCH_WORKER_CONCURRENCY + 2,
+    max: settings.HATCH_WORKER_POOL_SIZE || settings.HATCH_WORKER_CONCURRENCY + 2,
   });
   const ignore = (e: Error) => log.debug("Worker connection error: {error}", { error: e.message });
   pgPool.on("error", ignore);
