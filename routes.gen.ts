@@ -10,37 +10,46 @@ import * as $r6 from "./routes/api/contacts/[id]/timeline.ts";
 import * as $r7 from "./routes/api/conversation/[id].ts";
 import * as $r8 from "./routes/api/conversation/[id]/emails.ts";
 import * as $r9 from "./routes/api/conversation/[id]/messages.ts";
-import * as $r10 from "./routes/api/conversation/[id]/read.ts";
-import * as $r11 from "./routes/api/conversations.ts";
-import * as $r12 from "./routes/api/email/[id].ts";
-import * as $r13 from "./routes/api/events.ts";
-import * as $r14 from "./routes/api/me.ts";
-import * as $r15 from "./routes/api/me/password.ts";
-import * as $r16 from "./routes/api/me/totp.ts";
-import * as $r17 from "./routes/api/message/[id].ts";
-import * as $r18 from "./routes/api/message/[id]/retry.ts";
-import * as $r19 from "./routes/api/sandbox/inbound.ts";
-import * as $r20 from "./routes/api/search.ts";
-import * as $r21 from "./routes/api/send_email.ts";
-import * as $r22 from "./routes/api/send_message.ts";
-import * as $r23 from "./routes/api/tokens.ts";
-import * as $r24 from "./routes/api/tokens/[id].ts";
-import * as $r25 from "./routes/api/users.ts";
-import * as $r26 from "./routes/api/users/[id].ts";
-import * as $r27 from "./routes/contacts.tsx";
-import * as $r28 from "./routes/contacts/[id].tsx";
-import * as $r29 from "./routes/docs.tsx";
-import * as $r30 from "./routes/health.ts";
-import * as $r31 from "./routes/index.tsx";
-import * as $r32 from "./routes/login.tsx";
-import * as $r33 from "./routes/logout.ts";
-import * as $r34 from "./routes/openapi.json.ts";
-import * as $r35 from "./routes/ready.ts";
-import * as $r36 from "./routes/settings.tsx";
-import * as $r37 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r38 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r39 from "./routes/webhooks/twilio/sms.ts";
-import * as $r40 from "./routes/webhooks/twilio/status.ts";
+import * as $r10 from "./routes/api/conversation/[id]/notes.ts";
+import * as $r11 from "./routes/api/conversation/[id]/presence.ts";
+import * as $r12 from "./routes/api/conversation/[id]/read.ts";
+import * as $r13 from "./routes/api/conversations.ts";
+import * as $r14 from "./routes/api/conversations/bulk.ts";
+import * as $r15 from "./routes/api/email/[id].ts";
+import * as $r16 from "./routes/api/events.ts";
+import * as $r17 from "./routes/api/labels.ts";
+import * as $r18 from "./routes/api/labels/[id].ts";
+import * as $r19 from "./routes/api/me.ts";
+import * as $r20 from "./routes/api/me/notifications.ts";
+import * as $r21 from "./routes/api/me/password.ts";
+import * as $r22 from "./routes/api/me/totp.ts";
+import * as $r23 from "./routes/api/message/[id].ts";
+import * as $r24 from "./routes/api/message/[id]/retry.ts";
+import * as $r25 from "./routes/api/note/[id].ts";
+import * as $r26 from "./routes/api/sandbox/inbound.ts";
+import * as $r27 from "./routes/api/search.ts";
+import * as $r28 from "./routes/api/send_email.ts";
+import * as $r29 from "./routes/api/send_message.ts";
+import * as $r30 from "./routes/api/team.ts";
+import * as $r31 from "./routes/api/tokens.ts";
+import * as $r32 from "./routes/api/tokens/[id].ts";
+import * as $r33 from "./routes/api/users.ts";
+import * as $r34 from "./routes/api/users/[id].ts";
+import * as $r35 from "./routes/api/views.ts";
+import * as $r36 from "./routes/contacts.tsx";
+import * as $r37 from "./routes/contacts/[id].tsx";
+import * as $r38 from "./routes/docs.tsx";
+import * as $r39 from "./routes/health.ts";
+import * as $r40 from "./routes/index.tsx";
+import * as $r41 from "./routes/login.tsx";
+import * as $r42 from "./routes/logout.ts";
+import * as $r43 from "./routes/openapi.json.ts";
+import * as $r44 from "./routes/ready.ts";
+import * as $r45 from "./routes/settings.tsx";
+import * as $r46 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r47 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r48 from "./routes/webhooks/twilio/sms.ts";
+import * as $r49 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
@@ -49,8 +58,9 @@ import * as $i4 from "./islands/ConversationList.tsx";
 import * as $i5 from "./islands/ConversationPane.tsx";
 import * as $i6 from "./islands/EmailComposer.tsx";
 import * as $i7 from "./islands/PasswordChange.tsx";
-import * as $i8 from "./islands/TwoFactorSettings.tsx";
-import * as $i9 from "./islands/UserAdmin.tsx";
+import * as $i8 from "./islands/TeamAdmin.tsx";
+import * as $i9 from "./islands/TwoFactorSettings.tsx";
+import * as $i10 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -64,37 +74,46 @@ export const manifest: Manifest = {
     "api/conversation/[id].ts": $r7,
     "api/conversation/[id]/emails.ts": $r8,
     "api/conversation/[id]/messages.ts": $r9,
-    "api/conversation/[id]/read.ts": $r10,
-    "api/conversations.ts": $r11,
-    "api/email/[id].ts": $r12,
-    "api/events.ts": $r13,
-    "api/me.ts": $r14,
-    "api/me/password.ts": $r15,
-    "api/me/totp.ts": $r16,
-    "api/message/[id].ts": $r17,
-    "api/message/[id]/retry.ts": $r18,
-    "api/sandbox/inbound.ts": $r19,
-    "api/search.ts": $r20,
-    "api/send_email.ts": $r21,
-    "api/send_message.ts": $r22,
-    "api/tokens.ts": $r23,
-    "api/tokens/[id].ts": $r24,
-    "api/users.ts": $r25,
-    "api/users/[id].ts": $r26,
-    "contacts.tsx": $r27,
-    "contacts/[id].tsx": $r28,
-    "docs.tsx": $r29,
-    "health.ts": $r30,
-    "index.tsx": $r31,
-    "login.tsx": $r32,
-    "logout.ts": $r33,
-    "openapi.json.ts": $r34,
-    "ready.ts": $r35,
-    "settings.tsx": $r36,
-    "webhooks/sendgrid/events.ts": $r37,
-    "webhooks/sendgrid/inbound.ts": $r38,
-    "webhooks/twilio/sms.ts": $r39,
-    "webhooks/twilio/status.ts": $r40,
+    "api/conversation/[id]/notes.ts": $r10,
+    "api/conversation/[id]/presence.ts": $r11,
+    "api/conversation/[id]/read.ts": $r12,
+    "api/conversations.ts": $r13,
+    "api/conversations/bulk.ts": $r14,
+    "api/email/[id].ts": $r15,
+    "api/events.ts": $r16,
+    "api/labels.ts": $r17,
+    "api/labels/[id].ts": $r18,
+    "api/me.ts": $r19,
+    "api/me/notifications.ts": $r20,
+    "api/me/password.ts": $r21,
+    "api/me/totp.ts": $r22,
+    "api/message/[id].ts": $r23,
+    "api/message/[id]/retry.ts": $r24,
+    "api/note/[id].ts": $r25,
+    "api/sandbox/inbound.ts": $r26,
+    "api/search.ts": $r27,
+    "api/send_email.ts": $r28,
+    "api/send_message.ts": $r29,
+    "api/team.ts": $r30,
+    "api/tokens.ts": $r31,
+    "api/tokens/[id].ts": $r32,
+    "api/users.ts": $r33,
+    "api/users/[id].ts": $r34,
+    "api/views.ts": $r35,
+    "contacts.tsx": $r36,
+    "contacts/[id].tsx": $r37,
+    "docs.tsx": $r38,
+    "health.ts": $r39,
+    "index.tsx": $r40,
+    "login.tsx": $r41,
+    "logout.ts": $r42,
+    "openapi.json.ts": $r43,
+    "ready.ts": $r44,
+    "settings.tsx": $r45,
+    "webhooks/sendgrid/events.ts": $r46,
+    "webhooks/sendgrid/inbound.ts": $r47,
+    "webhooks/twilio/sms.ts": $r48,
+    "webhooks/twilio/status.ts": $r49,
   },
   islands: {
     "ApiTokens": $i0.default,
@@ -105,7 +124,8 @@ export const manifest: Manifest = {
     "ConversationPane": $i5.default,
     "EmailComposer": $i6.default,
     "PasswordChange": $i7.default,
-    "TwoFactorSettings": $i8.default,
-    "UserAdmin": $i9.default,
+    "TeamAdmin": $i8.default,
+    "TwoFactorSettings": $i9.default,
+    "UserAdmin": $i10.default,
   },
 };

@@ -1,4 +1,5 @@
-// How list and thread pages scale with the number of messages.
+// How list and thread pages scale with the number of messages, and the team inbox's views
+// (their first pages and their counts) with the number of conversations.
 //
 //   deno run -A bench/scale.ts [--sizes 10000,1000000] [--conversations 1000]
 //     [--iterations 1000] [--database-url postgres://…/postgres] [--keep]
@@ -26,6 +27,8 @@ import {
   printTable,
   serverUrl,
 } from "./_shared.ts";
+import { fill, STEP_SECONDS } from "./scale_fill.ts";
+import { fillViews, VIEW_QUERIES, type ViewContext, viewRunner } from "./scale_views.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -51,10 +54,6 @@ if (
 sizes.sort((a, b) => a - b);
 const PAGE = 50;
 const WARMUP = 100;
-// One message every 30 s, ending now at the largest size: timestamps stay distinct and
-// ordered by insertion, as they are when messages arrive one by one.
-const STEP_SECONDS = 30;
-const OUR_NUMBER = "+15005550006";
 
 /** The queries measured, in the order printed. */
 const QUERIES = [
@@ -62,6 +61,7 @@ const QUERIES = [
   "conversations, deeper page",
   "thread, newest page",
   "thread, older page",
+  ...VIEW_QUERIES,
 ] as const;
 type Query = (typeof QUERIES)[number];
 
@@ -71,91 +71,6 @@ interface Figure {
   p50: number;
   p99: number;
   rows: number;
-}
-
-async function setTriggers(sql: Sql, enabled: boolean): Promise<void> {
-  const verb = enabled ? "enable" : "disable";
-  // Only the event-log triggers: the foreign keys keep checking every row.
-  await sql.unsafe(`alter table conversations ${verb} trigger conversations_event`);
-  await sql.unsafe(`alter table messages ${verb} trigger messages_event`);
-}
-
-/** Adds messages number `from`..`to` (1-based) and brings conversations up to date. */
-async function fill(
-  sql: Sql,
-  options: { from: number; to: number; base: Date },
-): Promise<void> {
-  const started = performance.now();
-  await setTriggers(sql, false);
-  try {
-    await sql`
-      insert into conversations (id, channel, participants, last_message_at, created_at)
-      select md5('hatch-bench-' || k)::uuid, 'sms',
-             array[${OUR_NUMBER}, '+1' || (4155550000 + k)::text], ${options.base}, ${options.base}
-      from generate_series(0, ${conversations - 1}) k
-      on conflict (id) do nothing`;
-    const batch = 100_000;
-    for (let lo = options.from; lo <= options.to; lo += batch) {
-      const hi = Math.min(options.to, lo + batch - 1);
-      // Knuth's multiplicative hash gives a well-spread, repeatable u in [0,1); squaring it
-      // skews messages toward the low conversation numbers (busy threads, long tail).
-      await sql`
-        insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
-          status, provider, provider_message_id, created_at, updated_at)
-        select md5('hatch-bench-' || k)::uuid, 'sms',
-               case when inbound then 'inbound' else 'outbound' end,
-               case when inbound then customer else ${OUR_NUMBER} end,
-               case when inbound then ${OUR_NUMBER} else customer end,
-               'Bench message ' || i || ': see you at the usual place around ' ||
-                 (i % 12 + 1) || ' o''clock, bring the paperwork please',
-               case when inbound then 'received' else 'delivered' end,
-               'sandbox', 'SMbench' || i, at, at
-        from generate_series(${lo}::bigint, ${hi}::bigint) i
-        cross join lateral (select
-          floor(${conversations} * power(((i * 2654435761) % 4294967296) / 4294967296.0, 2))::int
-            as k,
-          i % 3 = 0 as inbound,
-          ${options.base}::timestamptz + make_interval(secs => i * ${STEP_SECONDS}) as at) s
-        cross join lateral (select '+1' || (4155550000 + k)::text as customer) c`;
-      const done = hi - options.from + 1;
-      const total = options.to - options.from + 1;
-      const rate = done / ((performance.now() - started) / 1000);
-      console.log(
-        `  inserted ${done.toLocaleString("en")} / ${total.toLocaleString("en")} ` +
-          `messages (${Math.round(rate).toLocaleString("en")}/s)`,
-      );
-    }
-    // The same fields touchConversation keeps current, computed once for the whole load.
-    await sql`
-      with latest as (
-        select distinct on (conversation_id) conversation_id, created_at, body, direction
-        from messages order by conversation_id, created_at desc, id desc
-      ), counts as (
-        select conversation_id, count(*)::int as n,
-               count(*) filter (where direction = 'inbound')::int as inbound
-        from messages group by conversation_id
-      )
-      update conversations c set
-        last_message_at = l.created_at,
-        last_message_preview = left(l.body, 160),
-        last_direction = l.direction,
-        message_count = n.n,
-        unread_count = case when l.direction = 'inbound' then 1 else 0 end,
-        created_at = least(c.created_at, l.created_at)
-      from latest l join counts n using (conversation_id)
-      where c.id = l.conversation_id`;
-    await sql`
-      delete from conversations c
-      where not exists (select 1 from messages m where m.conversation_id = c.id)`;
-  } finally {
-    await setTriggers(sql, true);
-  }
-  // Fresh statistics and a current visibility map, as autovacuum would leave them; then a
-  // checkpoint, so the load's dirty pages are not still being written while we time reads.
-  await sql`vacuum (analyze) conversations, messages`;
-  await sql`checkpoint`.catch(() => console.log("  (no CHECKPOINT: needs a superuser)"));
-  const seconds = (performance.now() - started) / 1000;
-  console.log(`  filled in ${seconds.toFixed(1)} s`);
 }
 
 // A small, repeatable generator, so every size samples the same way.
@@ -211,9 +126,11 @@ interface Sized {
   size: number;
   sql: Sql;
   samples: Samples;
+  views?: ViewContext;
 }
 
-function runner(sql: Sql, s: Samples, query: Query): ((i: number) => Promise<number>) | undefined {
+function runner(d: Sized, query: Query): ((i: number) => Promise<number>) | undefined {
+  const { sql, samples: s } = d;
   switch (query) {
     case "conversations, first page":
       return async () => (await listConversations(sql, { limit: PAGE })).conversations.length;
@@ -231,6 +148,8 @@ function runner(sql: Sql, s: Samples, query: Query): ((i: number) => Promise<num
         return (await listMessages(sql, p.conversation, { limit: PAGE, before: p.cursor }))
           .messages.length;
       };
+    default:
+      return d.views && viewRunner(sql, query, d.views);
   }
 }
 
@@ -241,7 +160,7 @@ function runner(sql: Sql, s: Samples, query: Query): ((i: number) => Promise<num
 async function measure(all: Sized[]): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const query of QUERIES) {
-    const runs = all.map((d) => ({ d, run: runner(d.sql, d.samples, query) }));
+    const runs = all.map((d) => ({ d, run: runner(d, query) }));
     for (const { d, run } of runs) {
       if (!run) {
         console.log(
@@ -338,14 +257,22 @@ try {
   for (const size of sizes) {
     const db = await createBenchDatabase(server, benchDatabaseName(String(size), at));
     dbs.push(db);
-    const sql = connect(db.url, { max: 1 });
-    sized.push({ size, sql, samples: { deepCursors: [], threads: [], olderPages: [] } });
+    // The load runs long statements; the timed queries are short either way.
+    const sql = connect(db.url, { max: 1, statementTimeoutMs: 0 });
+    const d: Sized = { size, sql, samples: { deepCursors: [], threads: [], olderPages: [] } };
+    sized.push(d);
     console.log(
       `\nFilling ${db.name} on ${new URL(server).host} with ${size.toLocaleString("en")} messages`,
     );
     await migrate(sql, db.url);
     // Every size ends now, one message every STEP_SECONDS before it.
-    await fill(sql, { from: 1, to: size, base: new Date(at - size * STEP_SECONDS * 1000) });
+    await fill(sql, {
+      from: 1,
+      to: size,
+      base: new Date(at - size * STEP_SECONDS * 1000),
+      conversations,
+    });
+    d.views = await fillViews(sql);
     const [stats] = await sql<{ convs: number; busiest: number; median: number }[]>`
       select count(*)::int as convs, max(message_count) as busiest,
              (percentile_disc(0.5) within group (order by message_count))::int as median

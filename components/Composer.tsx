@@ -78,12 +78,26 @@ export function Composer(props: {
   onSend: (text: string) => void;
   /** Why nothing can be sent here (the recipient opted out); shown in place of the placeholder. */
   disabled?: string;
+  /** Team inbox: writes an internal note instead, when the composer is in note mode. */
+  note?: {
+    mode: "reply" | "note";
+    setMode: (mode: "reply" | "note") => void;
+    onNote: (text: string) => void;
+    /** The reader typed (for presence). */
+    onTyping: () => void;
+    /** A reply begins, or ends (sent or emptied). */
+    onDraft: (started: boolean) => void;
+    /** Why to think twice before sending (someone else replied meanwhile), or null. */
+    collision: () => string | null;
+  };
 }) {
   const [text, setText] = useState("");
+  const [warning, setWarning] = useState<string | null>(null);
+  const noting = props.note?.mode === "note";
   const area = useRef<HTMLTextAreaElement>(null);
   const count = props.channel === "sms" && text ? countSms(text) : null;
   const tooLong = !!count && count.characters > MAX_SMS_CHARS;
-  const canSend = text.trim().length > 0 && !tooLong && !props.disabled;
+  const canSend = text.trim().length > 0 && (noting || (!tooLong && !props.disabled));
 
   const fit = () => {
     const el = area.current;
@@ -92,24 +106,66 @@ export function Composer(props: {
     el.style.height = `${Math.min(el.scrollHeight, 168)}px`;
   };
   const update = (value: string) => {
+    if (props.note && !noting && !text.trim() !== !value.trim()) props.note.onDraft(!!value.trim());
     setText(value);
     requestAnimationFrame(fit);
   };
-  const submit = () => {
+  const submit = (anyway = false) => {
     if (!canSend) return;
-    props.onSend(text);
+    if (noting) props.note!.onNote(text);
+    else {
+      const warn = anyway ? null : props.note?.collision();
+      if (warn) {
+        setWarning(warn);
+        return;
+      }
+      props.onSend(text);
+    }
+    setWarning(null);
     update("");
     area.current?.focus();
   };
 
   return (
     <form
-      class={`composer${props.disabled ? " is-disabled" : ""}`}
+      class={`composer${props.disabled && !noting ? " is-disabled" : ""}${
+        noting ? " is-note" : ""
+      }`}
       onSubmit={(e) => {
         e.preventDefault();
         submit();
       }}
     >
+      {props.note && (
+        <div class="compose-mode" role="tablist" aria-label="Write">
+          {(["reply", "note"] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              role="tab"
+              aria-selected={props.note!.mode === m}
+              class={`compose-tab${props.note!.mode === m ? " is-current" : ""}`}
+              onClick={() => {
+                props.note!.setMode(m);
+                area.current?.focus();
+              }}
+            >
+              {m === "reply" ? "Reply" : "Internal note"}
+            </button>
+          ))}
+        </div>
+      )}
+      {warning && (
+        <div class="callout callout-warning callout-small collision" role="alert">
+          <span>{warning}. Send yours anyway?</span>
+          <button type="button" class="link-button" onClick={() => submit(true)}>
+            Send anyway
+          </button>
+          <button type="button" class="link-button" onClick={() => setWarning(null)}>
+            Cancel
+          </button>
+        </div>
+      )}
       <div class="composer-row">
         <label class="sr-only" for="composer-text">Message</label>
         <textarea
@@ -117,9 +173,14 @@ export function Composer(props: {
           ref={area}
           rows={1}
           value={text}
-          placeholder={props.disabled ?? props.placeholder}
-          disabled={!!props.disabled}
-          onInput={(e) => update(e.currentTarget.value)}
+          placeholder={noting
+            ? "Internal note: only teammates see it; @name mentions one"
+            : props.disabled ?? props.placeholder}
+          disabled={!!props.disabled && !noting}
+          onInput={(e) => {
+            update(e.currentTarget.value);
+            if (!noting) props.note?.onTyping();
+          }}
           onKeyDown={(e) => {
             if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
@@ -131,13 +192,13 @@ export function Composer(props: {
           type="submit"
           class="send-button"
           disabled={!canSend}
-          aria-label="Send message"
-          title="Send (Enter)"
+          aria-label={noting ? "Add note" : "Send message"}
+          title={noting ? "Add note (Enter)" : "Send (Enter)"}
         >
           <IconSend size={18} />
         </button>
       </div>
-      {count && (
+      {count && !noting && (
         <SmsCounter
           count={count}
           fixable={hasReplaceableTypography(text)}

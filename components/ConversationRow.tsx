@@ -2,6 +2,7 @@
 import type { Conversation } from "@/lib/shared/types.ts";
 import { listTime } from "@/lib/shared/time.ts";
 import { Avatar, CHANNEL_NAMES } from "./Avatar.tsx";
+import { MateAvatar } from "./TeamBar.tsx";
 
 /** A conversation in the list, as a link to it (so it works before the islands load, too). */
 export function ConversationRow(props: {
@@ -11,6 +12,10 @@ export function ConversationRow(props: {
   now: number;
   timeZone: string;
   onOpen: (id: string) => void;
+  /** The teammate it is assigned to, whose avatar the row shows. */
+  assignee?: { id: string; name: string } | null;
+  /** Ticked for a bulk action. */
+  selection?: { checked: boolean; onToggle: () => void };
 }) {
   const c = props.conversation;
   const unread = c.unread_count > 0;
@@ -20,7 +25,7 @@ export function ConversationRow(props: {
     : c.last_message;
   const count = `${c.message_count} ${c.message_count === 1 ? "message" : "messages"}`;
   return (
-    <li>
+    <li class={props.selection?.checked ? "is-ticked" : undefined}>
       <a
         href={`/?c=${c.id}`}
         class={`row${props.selected ? " is-selected" : ""}${unread ? " is-unread" : ""}`}
@@ -36,6 +41,7 @@ export function ConversationRow(props: {
         <span class="row-main">
           <span class="row-top">
             <span class="row-name">{props.label}</span>
+            {props.assignee && <MateAvatar id={props.assignee.id} name={props.assignee.name} />}
             <time class="row-time" dateTime={c.last_message_time}>
               {listTime(c.last_message_time, new Date(props.now), props.timeZone)}
             </time>
@@ -60,6 +66,16 @@ export function ConversationRow(props: {
           <span class="sr-only">{`${CHANNEL_NAMES[c.channel]} conversation, ${count}`}</span>
         </span>
       </a>
+      {/* After the link: Tab from the filter reaches the rows first. */}
+      {props.selection && (
+        <input
+          type="checkbox"
+          class="row-tick"
+          aria-label={`Select ${props.label}`}
+          checked={props.selection.checked}
+          onChange={props.selection.onToggle}
+        />
+      )}
     </li>
   );
 }

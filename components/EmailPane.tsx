@@ -6,6 +6,9 @@ import { loadOlder } from "@/lib/client/actions.ts";
 import { EmailCard } from "./EmailView.tsx";
 import { BackButton, ContactName } from "./PaneTitle.tsx";
 import { IconMail, IconReply } from "./Icons.tsx";
+import { Composer } from "./Composer.tsx";
+import { TeamBar } from "./TeamBar.tsx";
+import { composerTeam, threadNotes } from "./TeamThread.tsx";
 
 /** An email conversation as a reading pane: its subject, every email in it, and Reply. */
 export function EmailPane(
@@ -20,6 +23,9 @@ export function EmailPane(
       to: conv.contact,
       subject: /^re:/i.test(subject) ? subject : `Re: ${subject}`,
     };
+  // Notes follow the emails (they are not placed among them by time here).
+  const notes = threadNotes(store, conv.id);
+  const team = composerTeam(store, conv.id);
   return (
     <section class="reader" aria-label={`Emails with ${props.label}`}>
       <header class="reader-head">
@@ -35,6 +41,7 @@ export function EmailPane(
           <IconReply size={15} /> Reply
         </button>
       </header>
+      <TeamBar store={store} conv={conv} />
       <div class="reader-scroll">
         {thread.cursor && (
           <button
@@ -55,8 +62,17 @@ export function EmailPane(
             names={{ [conv.contact]: props.label }}
           />
         ))}
+        {notes.notes.map((n) => <div key={n.id} class="thread-note">{notes.renderNote(n)}</div>)}
         {thread.error && <p class="callout thread-error" role="alert">{thread.error}</p>}
       </div>
+      {team && (
+        <Composer
+          channel="chat"
+          placeholder=""
+          onSend={() => {}}
+          note={{ ...team, mode: "note", setMode: (m) => m === "reply" && reply() }}
+        />
+      )}
     </section>
   );
 }

@@ -7,6 +7,8 @@ import { loadOlder } from "@/lib/client/actions.ts";
 import { retryMessage, sendMessage } from "@/lib/client/send.ts";
 import { ThreadView } from "./ThreadView.tsx";
 import { Composer } from "./Composer.tsx";
+import { TeamBar } from "./TeamBar.tsx";
+import { composerTeam, threadNotes } from "./TeamThread.tsx";
 import { OptOutBanner } from "./OptOutBanner.tsx";
 import { Avatar, ChannelIcon } from "./Avatar.tsx";
 import { BackButton, ContactName } from "./PaneTitle.tsx";
@@ -59,8 +61,10 @@ export function PhonePane(props: {
             </button>
           )}
         </header>
+        {conv && <TeamBar store={store} conv={conv} />}
         {optOut && <OptOutBanner optOut={optOut} timeZone={store.timeZone.value} />}
         <ThreadView
+          {...threadNotes(store, thread.conversationId)}
           thread={thread}
           theirName={label}
           now={store.now.value}
@@ -84,6 +88,7 @@ export function PhonePane(props: {
           channel={channel === "chat" ? "chat" : "sms"}
           placeholder={channel === "sms" ? "Text message" : "Chat message"}
           onSend={(text) => void sendMessage(store, text)}
+          note={composerTeam(store, thread.conversationId)}
           disabled={optOut
             ? `Can't text ${label}: they replied ${optOut.keyword.toUpperCase()}`
             : undefined}

@@ -5,6 +5,7 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { LocalMessage, Thread } from "@/lib/client/store.ts";
+import type { Note } from "@/lib/shared/types.ts";
 import { dayKey, dayLabel } from "@/lib/shared/time.ts";
 import { DaySeparator, isFailed, MessageBubble } from "./MessageBubble.tsx";
 
@@ -21,6 +22,9 @@ export function ThreadView(props: {
   onRetry: (m: LocalMessage) => void;
   onLoadOlder: () => void;
   empty: ComponentChildren;
+  /** Notes and system lines, oldest first, placed among the messages by time. */
+  notes?: Note[];
+  renderNote?: (n: Note) => ComponentChildren;
 }) {
   const { thread, timeZone } = props;
   const messages = thread.messages;
@@ -76,8 +80,19 @@ export function ThreadView(props: {
 
   const lastOutbound = [...messages].reverse().find((m) => m.direction === "outbound");
   const nodes: ComponentChildren[] = [];
+  // Notes older than the loaded page wait until paging brings their messages.
+  const oldest = thread.cursor && messages[0] ? Date.parse(messages[0].timestamp) : -Infinity;
+  const notes = (props.notes ?? []).filter((n) => Date.parse(n.created_at) >= oldest);
+  let ni = 0;
+  const notesBefore = (ts: number) => {
+    while (ni < notes.length && Date.parse(notes[ni].created_at) < ts) {
+      const n = notes[ni++];
+      nodes.push(<div key={`n-${n.id}`} class="thread-note">{props.renderNote?.(n)}</div>);
+    }
+  };
   let prevDay = "";
   messages.forEach((m, i) => {
+    notesBefore(Date.parse(m.timestamp));
     const day = dayKey(m.timestamp, timeZone);
     if (day !== prevDay) {
       nodes.push(
@@ -107,6 +122,7 @@ export function ThreadView(props: {
     );
     prevDay = day;
   });
+  notesBefore(Infinity);
 
   return (
     <div class="thread">
@@ -126,7 +142,7 @@ export function ThreadView(props: {
           )}
           {thread.loading && !messages.length
             ? <ThreadSkeleton />
-            : messages.length
+            : messages.length || notes.length
             ? nodes
             : props.empty}
           {thread.error && <p class="callout thread-error" role="alert">{thread.error}</p>}

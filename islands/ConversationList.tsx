@@ -20,6 +20,12 @@ import { ConnectionBadge } from "@/components/ConnectionBadge.tsx";
 import { NewConversation } from "@/components/NewConversation.tsx";
 import { IconCompose, IconMail, IconSearch, Logo } from "@/components/Icons.tsx";
 import { SidebarFoot } from "@/components/SidebarFoot.tsx";
+import { TeamToast, ViewNav } from "@/components/ViewNav.tsx";
+import { LazyBulkBar, LazyShortcutHelp } from "@/components/Lazy.tsx";
+import { shortcutHelpOpen, useShortcuts } from "@/lib/client/shortcuts.ts";
+import { inboxShortcuts } from "@/lib/client/inbox_keys.ts";
+import { nameOf, type TeamSeed } from "@/lib/client/team_store.ts";
+import { toggleSelected } from "@/lib/client/team_actions.ts";
 
 /** What the page gives the list. */
 export interface ConversationListProps {
@@ -36,6 +42,8 @@ export interface ConversationListProps {
   now: number;
   csrfToken: string | null;
   user: { email: string; role: string } | null;
+  /** The team inbox: the view, its counts, teammates and labels. */
+  team?: TeamSeed;
 }
 
 /** The conversation list island. */
@@ -52,7 +60,9 @@ export default function ConversationList(props: ConversationListProps) {
     timeZone: props.timeZone,
     now: props.now,
     csrfToken: props.csrfToken,
+    team: props.team,
   }));
+  useShortcuts(inboxShortcuts(store));
   const sentinel = useRef<HTMLDivElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const search = useRef<HTMLInputElement>(null);
@@ -65,20 +75,8 @@ export default function ConversationList(props: ConversationListProps) {
       if (entries.some((e) => e.isIntersecting)) void loadMoreConversations(store);
     }, { root: scroller.current, rootMargin: "0px 0px 400px 0px" });
     io.observe(el);
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement;
-      if (
-        e.key === "/" && !/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) &&
-        !target.isContentEditable
-      ) {
-        e.preventDefault();
-        search.current?.focus();
-      }
-    };
-    document.addEventListener("keydown", onKey);
     return () => {
       io.disconnect();
-      document.removeEventListener("keydown", onKey);
     };
   }, []);
 
@@ -138,6 +136,9 @@ export default function ConversationList(props: ConversationListProps) {
         </div>
       </header>
       <AppNav current="inbox" unread={unread} />
+      <ViewNav store={store} />
+      <TeamToast store={store} />
+      {shortcutHelpOpen.value && <LazyShortcutHelp />}
       {store.newConversationOpen.value && (
         <NewConversation
           store={store}
@@ -168,6 +169,7 @@ export default function ConversationList(props: ConversationListProps) {
       </div>
       <div class="rows-scroll" ref={scroller}>
         {found && <h2 class="rows-heading">Conversations</h2>}
+        {store.team.selected.value.length > 0 && <LazyBulkBar store={store} />}
         <ul class="rows" onKeyDown={onListKey}>
           {list.map((c) => (
             <ConversationRow
@@ -178,6 +180,13 @@ export default function ConversationList(props: ConversationListProps) {
               now={store.now.value}
               timeZone={store.timeZone.value}
               onOpen={(id) => void openConversation(store, id)}
+              assignee={c.assignee_id
+                ? { id: c.assignee_id, name: nameOf(store.team, c.assignee_id) }
+                : null}
+              selection={{
+                checked: store.team.selected.value.includes(c.id),
+                onToggle: () => toggleSelected(store, c.id),
+              }}
             />
           ))}
         </ul>

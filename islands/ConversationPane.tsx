@@ -4,6 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Conversation, Email, Message, OptOut } from "@/lib/shared/types.ts";
 import { type Store, useStore } from "@/lib/client/store.ts";
+import type { TeamSeed } from "@/lib/client/team_store.ts";
 import { contactLabel, phoneLabel } from "@/lib/client/labels.ts";
 import { markRead } from "@/lib/client/actions.ts";
 import { boot } from "@/lib/client/boot.ts";
@@ -29,6 +30,8 @@ export interface ConversationPaneProps {
   timeZone: string;
   now: number;
   csrfToken: string | null;
+  /** The team inbox: teammates, labels, the open thread's notes. */
+  team?: TeamSeed;
 }
 
 function EmptyStage(props: { store: Store }) {
@@ -96,6 +99,7 @@ export default function ConversationPane(props: ConversationPaneProps) {
     timeZone: props.timeZone,
     now: props.now,
     csrfToken: props.csrfToken,
+    team: props.team,
   }));
   const [detailsOpen, setDetailsOpen] = useState(false);
   useEffect(() => {

@@ -3,6 +3,7 @@
 import { define, page } from "@/lib/web/define.ts";
 import { type InboxData, inboxPage } from "@/lib/pages/inbox.ts";
 import type { PagePrincipal } from "@/lib/pages/common.ts";
+import { viewFromUrl } from "@/lib/pages/team.ts";
 import { createStore, StoreProvider } from "@/lib/client/store.ts";
 import ConversationList from "@/islands/ConversationList.tsx";
 import ConversationPane from "@/islands/ConversationPane.tsx";
@@ -21,6 +22,7 @@ export const handler = define.handlers({
       cookie: c.req.header("cookie"),
       // The auth gate sets it; read loosely so the page renders where no gate runs (tests).
       principal: (c.var as { principal?: PagePrincipal }).principal,
+      view: viewFromUrl(url.searchParams.get("view"), url.searchParams.get("label")),
     });
     return page(data);
   },
@@ -56,6 +58,7 @@ export default define.page<InboxData>(({ data }) => {
     latestEventId: data.latestEventId,
     now,
     csrfToken: data.csrfToken,
+    team: data.team,
   });
   const common = {
     csrfToken: data.csrfToken,
@@ -64,6 +67,7 @@ export default define.page<InboxData>(({ data }) => {
     defaultCountry: data.defaultCountry,
     timeZone: data.timeZone,
     now,
+    team: data.team,
   };
   return (
     <StoreProvider value={store}>
@@ -79,6 +83,7 @@ export default define.page<InboxData>(({ data }) => {
           "composer",
           "inbox",
           "email-reader",
+          "team",
         ]}
       />
       <div class="app">

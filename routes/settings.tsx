@@ -12,6 +12,7 @@ import { Stylesheets } from "@/components/Stylesheets.tsx";
 import {
   IconBack,
   IconHistory,
+  IconInbox,
   IconKey,
   IconPerson,
   IconShield,
@@ -23,6 +24,10 @@ import TwoFactorSettings from "@/islands/TwoFactorSettings.tsx";
 import ApiTokens from "@/islands/ApiTokens.tsx";
 import UserAdmin from "@/islands/UserAdmin.tsx";
 import AuditLog, { AUDIT_PAGE } from "@/islands/AuditLog.tsx";
+import TeamAdmin from "@/islands/TeamAdmin.tsx";
+import { listLabels } from "@/lib/conversations/labels.ts";
+import { teamSettings } from "@/lib/conversations/settings.ts";
+import type { Label } from "@/lib/shared/types.ts";
 import type { ComponentChildren } from "preact";
 
 interface SettingsData {
@@ -32,6 +37,7 @@ interface SettingsData {
   /** Admins only, like everything below. */
   users: User[] | null;
   audit: { entries: AuditEntry[]; next_before: number | null } | null;
+  team: { labels: Label[]; autoAssign: boolean } | null;
   timeZone: string;
   now: number;
 }
@@ -41,11 +47,13 @@ export const handler = define.handlers({
     const { sql } = c.var.app;
     const p = c.var.principal;
     const admin = p.role === "admin";
-    const [me, tokens, users, audit] = await Promise.all([
+    const [me, tokens, users, audit, labels, team] = await Promise.all([
       findUser(sql, p.userId),
       listApiTokens(sql, admin ? undefined : p.userId),
       admin ? listUsers(sql) : null,
       admin ? listAudit(sql, { limit: AUDIT_PAGE }) : null,
+      admin ? listLabels(sql) : null,
+      admin ? teamSettings(sql) : null,
     ]);
     return page<SettingsData>({
       me,
@@ -53,6 +61,7 @@ export const handler = define.handlers({
       tokens,
       users,
       audit,
+      team: labels && team ? { labels, autoAssign: team.auto_assign } : null,
       timeZone: zoneFromCookie(c.req.header("cookie")),
       now: Date.now(),
     });
@@ -82,7 +91,13 @@ export default define.page<SettingsData>(({ data }) => {
     ["security", "Security", IconShield],
     ["tokens", "API tokens", IconKey],
   ];
-  if (admin) nav.push(["users", "Users", IconUsers], ["audit", "Audit log", IconHistory]);
+  if (admin) {
+    nav.push(
+      ["users", "Users", IconUsers],
+      ["team", "Team inbox", IconInbox],
+      ["audit", "Audit log", IconHistory],
+    );
+  }
   const owners = data.users ? Object.fromEntries(data.users.map((u) => [u.id, u.email])) : null;
   return (
     <div class="settings">
@@ -191,6 +206,20 @@ export default define.page<SettingsData>(({ data }) => {
               meId={me.id}
               csrfToken={data.csrfToken}
               timeZone={data.timeZone}
+            />
+          </Section>
+        )}
+
+        {data.team && (
+          <Section
+            id="team"
+            title="Team inbox"
+            lead="Labels anyone can put on conversations, and how replies assign them."
+          >
+            <TeamAdmin
+              labels={data.team.labels}
+              autoAssign={data.team.autoAssign}
+              csrfToken={data.csrfToken}
             />
           </Section>
         )}

@@ -84,3 +84,20 @@ begin
   return null;
 end;
 $$;
+
+-- Notes' events (sql/009) the same way: no lock, a NOTIFY only for a waiting hub.
+create or replace function hatch_note_event() returns trigger language plpgsql as $$
+declare
+  r record;
+begin
+  if tg_op = 'DELETE' then r := old; else r := new; end if;
+  insert into events (id, type, action, conversation_id, entity_id, payload)
+  values (nextval('events_id_seq'), 'note_update', tg_op, r.conversation_id, r.id,
+    jsonb_build_object('kind', r.kind, 'mentions', array_to_string(r.mentions, ',')));
+  if (select last_value from hatch_events_wake) = 1 then
+    perform setval('hatch_events_wake', 0);
+    perform pg_notify('hatch_events', '');
+  end if;
+  return null;
+end;
+$$;

@@ -4,6 +4,8 @@ import { batch } from "@preact/signals";
 import { api, ApiError, errorWords, keepFilterInUrl, query } from "./api.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
+import { inView, viewHref, viewParams } from "./team_views.ts";
+import { announceRead } from "./read_sync.ts";
 import type { Store, Thread } from "./store.ts";
 import type {
   Channel,
@@ -46,10 +48,13 @@ export function putConversation(store: Store, incoming: Conversation): void {
   }
   batch(() => {
     if (isOpen) store.open.value = c;
-    store.conversations.value = upsertConversation(store.conversations.value, c, {
-      complete: store.listCursor.value === null,
-      include: matchesFilter(c, store.filter.value, contactLabel(store, c)),
-    });
+    // One that left the list's view (closed, assigned away) leaves the list.
+    store.conversations.value = inView(store, c)
+      ? upsertConversation(store.conversations.value, c, {
+        complete: store.listCursor.value === null,
+        include: matchesFilter(c, store.filter.value, contactLabel(store, c)),
+      })
+      : store.conversations.value.filter((x) => x.id !== c.id);
   });
 }
 
@@ -68,7 +73,9 @@ export function markRead(store: Store, id: string): void {
     id,
     setTimeout(() => {
       readTimers.delete(id);
-      api(`/api/conversation/${id}/read`, { method: "POST", body: {} }).catch(() => {});
+      api(`/api/conversation/${id}/read`, { method: "POST", body: {} })
+        .then(() => announceRead(id))
+        .catch(() => {});
     }, 250),
   );
   const open = store.open.value;
@@ -121,7 +128,7 @@ export async function openConversation(
     store.newConversationOpen.value = false;
     store.thread.value = emptyThread(id, conv?.channel ?? "sms");
   });
-  if (options.push) history.pushState({ hatch: true }, "", `/${query({ c: id })}`);
+  if (options.push) history.pushState({ hatch: true }, "", viewHref(store.team.view.value, id));
   if (!conv) {
     try {
       const answer = await api<ConversationAnswer>(`/api/conversation/${id}`);
@@ -159,7 +166,11 @@ export function closeConversation(store: Store, options: { push: boolean } = { p
     store.draft.value = null;
     store.notFound.value = null;
   });
-  if (options.push) history.pushState({ hatch: true }, "", `/${query({ q: store.filter.value })}`);
+  if (options.push) {
+    const url = new URL(viewHref(store.team.view.value), location.href);
+    if (store.filter.value) url.searchParams.set("q", store.filter.value);
+    history.pushState({ hatch: true }, "", url.pathname + url.search);
+  }
 }
 
 /** Opens an empty thread to someone new; the first message creates the conversation. */
@@ -189,7 +200,9 @@ export async function loadMoreConversations(store: Store): Promise<void> {
   const filter = store.filter.value;
   try {
     const page = await api<ConversationsAnswer>(
-      `/api/conversations${query({ limit: PAGE, before: cursor, q: filter })}`,
+      `/api/conversations${
+        query({ limit: PAGE, before: cursor, q: filter, ...viewParams(store) })
+      }`,
     );
     if (store.filter.value !== filter) return;
     const known = new Set(store.conversations.value.map((c) => c.id));
@@ -219,7 +232,7 @@ export function setFilter(store: Store, text: string): void {
     store.listLoading.value = true;
     try {
       const page = await api<ConversationsAnswer>(
-        `/api/conversations${query({ limit: PAGE, q: text.trim() })}`,
+        `/api/conversations${query({ limit: PAGE, q: text.trim(), ...viewParams(store) })}`,
       );
       if (seq !== filterSeq) return;
       batch(() => {

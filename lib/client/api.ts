@@ -37,6 +37,8 @@ export async function api<T>(
     method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     body?: unknown;
     idempotencyKey?: string;
+    /** Outlives the page (a request made as the tab closes). */
+    keepalive?: boolean;
   } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json" };
@@ -51,6 +53,7 @@ export async function api<T>(
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: "same-origin",
+      keepalive: init.keepalive,
     });
   } catch {
     throw new ApiError("Cannot reach Hatch: check your connection and try again", 0);

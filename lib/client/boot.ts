@@ -3,6 +3,9 @@
 import { effect } from "@preact/signals";
 import { closeConversation, markRead, openConversation } from "./actions.ts";
 import { startLive } from "./live.ts";
+import { startPresence } from "./presence.ts";
+import { startTeam } from "./team_actions.ts";
+import { followReads } from "./read_sync.ts";
 import type { Store } from "./store.ts";
 
 let booted = false;
@@ -12,6 +15,9 @@ export function boot(store: Store): void {
   if (booted) return;
   booted = true;
   startLive(store);
+  startPresence(store);
+  startTeam(store);
+  followReads(store);
   setInterval(() => store.now.value = Date.now(), 60_000);
 
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -36,8 +42,16 @@ export function boot(store: Store): void {
     }
   });
 
+  // Notifications since the tab was last looked at count in its title until it is again.
+  const seen = () => {
+    if (document.visibilityState === "visible" && document.hasFocus()) store.team.alerts.value = 0;
+  };
+  addEventListener("focus", seen);
+  document.addEventListener("visibilitychange", seen);
+
   effect(() => {
     const unread = store.conversations.value.reduce((n, c) => n + (c.unread_count > 0 ? 1 : 0), 0);
-    document.title = unread ? `(${unread}) Inbox · Hatch` : "Inbox · Hatch";
+    const count = unread + store.team.alerts.value;
+    document.title = count ? `(${count}) Inbox · Hatch` : "Inbox · Hatch";
   });
 }

@@ -22,6 +22,8 @@ export function followChanges(
 ): () => void {
   return followStream(after, {
     event: (type, data) => {
+      // Notes and presence change nothing a contact's page shows.
+      if (type === "presence" || type === "note_update") return;
       if (typeof data.conversation_id === "string") {
         on.change({ type, conversation_id: data.conversation_id });
       }

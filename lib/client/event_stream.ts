@@ -5,7 +5,13 @@ import { api } from "./api.ts";
 import type { ConnectionState } from "./store.ts";
 
 /** The events a page acts on. */
-export const EVENT_TYPES = ["message_update", "email_update", "conversation_update"] as const;
+export const EVENT_TYPES = [
+  "message_update",
+  "email_update",
+  "conversation_update",
+  "note_update",
+  "presence",
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 // Keepalives come every 30 s by default: this long without any frame means a dead connection.

@@ -5,6 +5,7 @@ import { createContext } from "preact";
 import { useContext } from "preact/hooks";
 import { type Signal, signal } from "@preact/signals";
 import { setCsrfToken } from "./api.ts";
+import { createTeamState, seedTeam, type TeamSeed, type TeamState } from "./team_store.ts";
 import type {
   Channel,
   Conversation,
@@ -75,6 +76,8 @@ export interface Store {
   timeZone: Signal<string>;
   settings: { sandbox: boolean; defaultCountry: string; latestEventId: string };
   labels: Map<string, string>;
+  /** The team inbox: views, assignees, labels, notes, presence. */
+  team: TeamState;
 }
 
 /** The parts of the store each island's props can fill. */
@@ -95,6 +98,7 @@ export interface StoreSeed {
   latestEventId?: string;
   now?: number;
   csrfToken?: string | null;
+  team?: TeamSeed;
 }
 
 /** Makes a store, filled from a seed. */
@@ -119,6 +123,7 @@ export function createStore(seed: StoreSeed = {}): Store {
     timeZone: signal("UTC"),
     settings: { sandbox: false, defaultCountry: "US", latestEventId: "0" },
     labels: new Map(),
+    team: createTeamState(),
   };
   seedStore(store, seed);
   return store;
@@ -141,6 +146,7 @@ export function seedStore(store: Store, seed: StoreSeed): void {
   if (seed.defaultCountry) store.settings.defaultCountry = seed.defaultCountry;
   if (seed.timeZone) store.timeZone.value = seed.timeZone;
   if (seed.latestEventId) store.settings.latestEventId = seed.latestEventId;
+  seedTeam(store.team, seed.team);
   if (typeof document !== "undefined") setCsrfToken(seed.csrfToken);
 }
 

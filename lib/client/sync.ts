@@ -7,6 +7,8 @@ import { batch } from "@preact/signals";
 import { api, ApiError, query } from "./api.ts";
 import { loadThread, PAGE, patchThread, putConversation, setOptOut } from "./actions.ts";
 import { isNewer, mergeRows } from "./merge.ts";
+import { viewParams } from "./team_views.ts";
+import { applyTeamEvent } from "./team_live.ts";
 import type { LocalMessage, Store } from "./store.ts";
 import type {
   Conversation,
@@ -95,6 +97,8 @@ export interface TabView {
   openId: string | null;
   /** Whether the open thread holds this message. */
   hasMessage(id: string): boolean;
+  /** The list's row of a conversation, when the tab holds it. */
+  conversation?(id: string): Conversation | undefined;
 }
 
 /**
@@ -104,9 +108,15 @@ export interface TabView {
  */
 export function requestFor(type: string, e: LiveEvent, view: TabView): string | null {
   if (type === "conversation_update" && e.conversation_id) {
-    return e.action === "DELETE" || e.conversation
-      ? null
-      : `/api/conversation/${e.conversation_id}`;
+    if (e.action === "DELETE") return null;
+    const url = `/api/conversation/${e.conversation_id}`;
+    if (!e.conversation) return url;
+    // Unread counts are per user, which a row shared by every tab cannot carry: a new customer
+    // message asks for this user's row; sends, status changes and other moves cost nothing.
+    const held = view.conversation?.(e.conversation_id);
+    const newInbound = e.conversation.last_direction === "inbound" &&
+      held?.last_message_time !== e.conversation.last_message_time;
+    return newInbound ? url : null;
   }
   if (!e.conversation_id || e.conversation_id !== view.openId || e.action === "DELETE") {
     return null;
@@ -143,15 +153,22 @@ function patchMessage(store: Store, e: LiveEvent): void {
 /** Folds one live event into the store, fetching only what the event cannot carry. */
 export function applyEvent(store: Store, type: string, e: LiveEvent): void {
   const openId = store.thread.value?.conversationId ?? null;
+  applyTeamEvent(store, type, e as Record<string, unknown>);
+  const known = (id: string) => store.conversations.value.find((c) => c.id === id);
   const view: TabView = {
     openId,
     hasMessage: (id) => store.thread.value?.messages.some((m) => m.id === id) ?? false,
+    conversation: known,
   };
   const request = requestFor(type, e, view);
   if (type === "conversation_update" && e.conversation_id) {
     if (e.action === "DELETE") removeConversation(store, e.conversation_id);
     else if (request) refetchConversation(store, e.conversation_id);
-    else putConversation(store, e.conversation!);
+    else {
+      // The shared row's unread count is nobody's: this user's stays as the tab knows it.
+      const mine = known(e.conversation_id)?.unread_count ?? 0;
+      putConversation(store, { ...e.conversation!, unread_count: mine });
+    }
   } else if (type === "message_update" && e.message_id && e.conversation_id === openId) {
     if (e.action === "DELETE") {
       patchThread(store, openId, (t) => ({
@@ -173,7 +190,9 @@ export function applyEvent(store: Store, type: string, e: LiveEvent): void {
 /** After a gap in the stream: fetches the list's first page and the open thread's newest rows. */
 export async function resync(store: Store): Promise<void> {
   const page = await api<ConversationsAnswer>(
-    `/api/conversations${query({ limit: PAGE, q: store.filter.value.trim() })}`,
+    `/api/conversations${
+      query({ limit: PAGE, q: store.filter.value.trim(), ...viewParams(store) })
+    }`,
   ).catch(() => null);
   if (page) batch(() => page.conversations.forEach((c) => putConversation(store, c)));
   const t = store.thread.value;

@@ -19,6 +19,14 @@ export function tooLong(
   };
 }
 
+/** A conversation's state: open, snoozed until a time, or closed. */
+export const ConversationState = z.enum(["open", "snoozed", "closed"]);
+export type ConversationState = z.infer<typeof ConversationState>;
+
+/** The sidebar's views, as list filters. */
+export const ConversationView = z.enum(["all", "mine", "unassigned", "open", "snoozed", "closed"]);
+export type ConversationView = z.infer<typeof ConversationView>;
+
 /** Query of GET /api/conversations. */
 export const ConversationListQuery = z.object({
   limit: Limit,
@@ -27,6 +35,12 @@ export const ConversationListQuery = z.object({
     "Filter by participant, contact name, subject or text",
   ),
   channel: z.enum(["sms", "chat", "email"]).optional(),
+  view: ConversationView.default("all").describe(
+    "mine (open, assigned to you), unassigned (open), open, snoozed, closed, or all",
+  ),
+  label: z.guid({ error: "label must be a label's id" }).optional().describe(
+    "Only conversations with this label",
+  ),
 });
 
 /** A conversation as the API shows it (the seed's fields and more). */
@@ -43,7 +57,13 @@ export const Conversation = z.object({
   last_message_time: z.string(),
   last_direction: z.enum(["inbound", "outbound"]).nullable(),
   message_count: z.number().int(),
-  unread_count: z.number().int(),
+  unread_count: z.number().int().describe(
+    "Messages from the customer the asking user has not read",
+  ),
+  state: ConversationState,
+  snoozed_until: z.string().nullable(),
+  assignee_id: z.guid().nullable(),
+  label_ids: z.array(z.guid()),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

@@ -1,7 +1,7 @@
 import type { Tx } from "@/lib/db/connect.ts";
 import { decodeCursor, encodeCursor } from "@/lib/db/cursor.ts";
-import { NotFoundError } from "@/lib/errors.ts";
-import type { Conversation } from "./schemas.ts";
+import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
+import type { Conversation, ConversationView } from "./schemas.ts";
 
 type Channel = Conversation["channel"];
 
@@ -14,6 +14,8 @@ export interface ConversationTouch {
   preview: string;
   direction: "inbound" | "outbound";
   subject?: string;
+  /** The user sending, who is assigned an unassigned conversation when the team wants that. */
+  assignTo?: string;
 }
 
 /** Creates the conversation or records a new message in it; call in the message's transaction. */
@@ -27,19 +29,40 @@ export async function touchConversation(tx: Tx, t: ConversationTouch): Promise<v
  */
 export function conversationUpsert(sql: Tx, t: ConversationTouch) {
   const preview = t.preview.slice(0, 160);
-  const unread = t.direction === "inbound" ? 1 : 0;
+  const inbound = t.direction === "inbound";
+  const unread = inbound ? 1 : 0;
+  const assignee = t.assignTo
+    ? sql`(select ${t.assignTo}::uuid from team_settings where auto_assign)`
+    : sql`null::uuid`;
   return sql`
     insert into conversations (id, channel, participants, subject, last_message_at,
-      last_message_preview, last_direction, message_count, unread_count)
+      last_message_preview, last_direction, message_count, unread_count, inbound_count,
+      assignee_id, changed_by, change_cause)
     values (${t.id}, ${t.channel}, ${t.participants}, ${t.subject ?? null}, now(), ${preview},
-      ${t.direction}, 1, ${unread})
+      ${t.direction}, 1, ${unread}, ${unread}, ${assignee}, ${t.assignTo ?? null}, 'auto')
     on conflict (id) do update set
       last_message_at = greatest(conversations.last_message_at, now()),
       last_message_preview = excluded.last_message_preview,
       last_direction = excluded.last_direction,
       subject = coalesce(conversations.subject, excluded.subject),
       message_count = conversations.message_count + 1,
-      unread_count = conversations.unread_count + ${unread}`;
+      unread_count = conversations.unread_count + ${unread},
+      inbound_count = conversations.inbound_count + ${unread}${
+    inbound
+      // The customer wrote: a closed or snoozed conversation is open again.
+      ? sql`,
+      state = 'open', snoozed_until = null, changed_by = null,
+      change_cause = case when conversations.state = 'open' then conversations.change_cause
+                          else 'reply' end`
+      : t.assignTo
+      ? sql`,
+      assignee_id = coalesce(conversations.assignee_id, excluded.assignee_id),
+      changed_by = case when conversations.assignee_id is null and excluded.assignee_id is not null
+                        then excluded.changed_by else conversations.changed_by end,
+      change_cause = case when conversations.assignee_id is null and excluded.assignee_id is not null
+                          then 'auto' else conversations.change_cause end`
+      : sql``
+  }`;
 }
 
 // deno-lint-ignore no-explicit-any -- a row of conversationSelect, shaped by toConversation
@@ -50,9 +73,10 @@ type Row = Record<string, any>;
  * The lateral lookups are primary-key probes made only for the rows a page returns, so the
  * list still walks conversations_recent_idx and stops at the page's end.
  */
-function conversationSelect(sql: Tx) {
+function conversationSelect(sql: Tx, userId?: string) {
   return sql`
     select c.*, k.id as linked_contact_id, k.name as linked_contact_name,
+      greatest(c.inbound_count - coalesce(r.read_inbound, 0), 0) as my_unread,
       to_char(c.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
     from conversations c
     left join lateral (
@@ -61,7 +85,8 @@ function conversationSelect(sql: Tx) {
       select contact_id from contact_emails where email = c.participants[2]
       limit 1
     ) a on true
-    left join contacts k on k.id = a.contact_id`;
+    left join contacts k on k.id = a.contact_id
+    left join conversation_reads r on r.conversation_id = c.id and r.user_id = ${userId ?? null}`;
 }
 
 function toConversation(r: Row): Conversation {
@@ -78,20 +103,34 @@ function toConversation(r: Row): Conversation {
     last_message_time: new Date(r.last_message_at).toISOString(),
     last_direction: r.last_direction,
     message_count: r.message_count,
-    unread_count: r.unread_count,
+    unread_count: r.my_unread,
+    state: r.state,
+    snoozed_until: r.snoozed_until ? new Date(r.snoozed_until).toISOString() : null,
+    assignee_id: r.assignee_id,
+    label_ids: r.label_ids ?? [],
   };
 }
 
 /** A page of conversations, newest activity first, keyset-paged by `before`. */
 export async function listConversations(
   sql: Tx,
-  options: { limit: number; before?: string; q?: string; channel?: Channel },
+  options: {
+    limit: number;
+    before?: string;
+    q?: string;
+    channel?: Channel;
+    view?: ConversationView;
+    label?: string;
+    /** Who asks: their unread counts, and `mine`. */
+    userId?: string;
+  },
 ): Promise<{ conversations: Conversation[]; next_cursor: string | null }> {
   const cursor = options.before ? decodeCursor(options.before) : undefined;
   const like = options.q ? `%${options.q.replace(/[\\%_]/g, "\\$&")}%` : undefined;
   const rows = await sql`
-    ${conversationSelect(sql)}
-    where true
+    ${conversationSelect(sql, options.userId)}
+    where ${viewFilter(sql, options.view ?? "all", options.userId)}
+      ${options.label ? sql`and c.label_ids @> array[${options.label}::uuid]` : sql``}
       ${
     cursor
       ? sql`and (c.last_message_at, c.id) < (${cursor.at}::text::timestamptz, ${cursor.id}::uuid)`
@@ -128,7 +167,8 @@ export async function listConversations(
 /**
  * The list rows of the conversations `ids` (those that exist), as the conversation list shapes
  * them: the event hub sends them with each conversation event, so open tabs move a row with no
- * request, and a field added to the list's row reaches them too.
+ * request, and a field added to the list's row reaches them too. Shared by every tab, so no
+ * one's unread count: `unread_count` is the conversation's inbound count, which tabs ignore.
  */
 export async function conversationSummaries(
   sql: Tx,
@@ -139,16 +179,46 @@ export async function conversationSummaries(
   return rows.map(toConversation);
 }
 
-/** One conversation, or a 404 naming it. */
-export async function getConversation(sql: Tx, id: string): Promise<Conversation> {
-  const [row] = await sql`${conversationSelect(sql)} where c.id = ${id}`;
+// Each view's condition matches an index's leading columns (conversations_state_idx,
+// conversations_assignee_idx), so its pages walk that index in order.
+function viewFilter(sql: Tx, view: ConversationView, userId?: string) {
+  switch (view) {
+    case "mine":
+      if (!userId) throw new BadRequestError(`The view "mine" needs a signed-in user`);
+      return sql`c.state = 'open' and c.assignee_id = ${userId}`;
+    case "unassigned":
+      return sql`c.state = 'open' and c.assignee_id is null`;
+    case "open":
+    case "snoozed":
+    case "closed":
+      return sql`c.state = ${view}`;
+    default:
+      return sql`true`;
+  }
+}
+
+/** One conversation (with `userId`'s unread count), or a 404 naming it. */
+export async function getConversation(
+  sql: Tx,
+  id: string,
+  userId?: string,
+): Promise<Conversation> {
+  const [row] = await sql`${conversationSelect(sql, userId)} where c.id = ${id}`;
   if (!row) throw new NotFoundError(`Conversation "${id}" not found`);
   return toConversation(row);
 }
 
-/** Marks every message of a conversation read. */
-export async function markConversationRead(sql: Tx, id: string): Promise<void> {
+/**
+ * Marks a conversation read for one user: their position becomes its inbound count. One row per
+ * user and conversation, written when they read, so an inbound message writes nothing per user.
+ */
+export async function markConversationRead(sql: Tx, id: string, userId: string): Promise<void> {
   const rows = await sql`
-    update conversations set unread_count = 0 where id = ${id} returning id`;
+    insert into conversation_reads (user_id, conversation_id, read_inbound)
+    select ${userId}, id, inbound_count from conversations where id = ${id}
+    on conflict (user_id, conversation_id) do update set
+      read_inbound = greatest(conversation_reads.read_inbound, excluded.read_inbound),
+      read_at = now()
+    returning conversation_id`;
   if (!rows.length) throw new NotFoundError(`Conversation "${id}" not found`);
 }

@@ -5,6 +5,8 @@ export interface JobPayloads {
   deliver_message: { message_id: string };
   deliver_email: { email_id: string };
   apply_status: { kind: "message" | "email"; id: string; status: string };
+  /** A snoozed conversation's time has come; without an id (the sweep), every one due. */
+  wake_snoozed: { conversation_id?: string };
 }
 
 /** How many times a delivery is tried before it is marked failed. */

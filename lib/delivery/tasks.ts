@@ -1,5 +1,7 @@
 import type { JobHelpers, TaskList } from "graphile-worker";
 import type { Sql } from "@/lib/db/connect.ts";
+import { wakeSnoozed } from "@/lib/conversations/team.ts";
+import { compactViewCounts } from "@/lib/conversations/views.ts";
 import type { Settings } from "@/lib/config.ts";
 import { applyStatus, type ThreadTable } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
@@ -212,6 +214,12 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
       await applyStatus(deps.sql, p.kind === "message" ? "messages" : "emails", p.id, {
         status: p.status,
       });
+    },
+    wake_snoozed: async (payload) => {
+      await wakeSnoozed(deps.sql, (payload as JobPayloads["wake_snoozed"])?.conversation_id);
+    },
+    compact_view_counts: async () => {
+      await compactViewCounts(deps.sql);
     },
     reconcile_statuses: async () => {
       await reconcileStatuses(deps.sql, deps.sms, deps.settings.HATCH_RECONCILE_MINUTES);

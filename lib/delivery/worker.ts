@@ -110,6 +110,9 @@ export async function startWorker(
       taskList: deliveryTasks(deps),
       crontab: [
         "0 3 * * * prune ?max=1",
+        // Snoozes each have their own job at their time; this catches any that went astray.
+        "* * * * * wake_snoozed ?max=1",
+        "* * * * * compact_view_counts ?max=1",
         `${reconcileSchedule(settings.HATCH_RECONCILE_MINUTES)} reconcile_statuses ?max=1`,
       ].join("\n"),
     });

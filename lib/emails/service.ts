@@ -105,6 +105,7 @@ export async function sendEmail(
       preview: `${input.subject} — ${input.body}`,
       direction: "outbound",
       subject: input.subject,
+      assignTo: options.actor?.userId,
     });
     // After the conversation row's lock: concurrent sends see each other's emails as parents.
     const thread = await replyHeaders(tx, id);

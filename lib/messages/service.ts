@@ -52,6 +52,7 @@ export async function sendMessage(
       participants: [from, to.address],
       preview: input.content,
       direction: "outbound",
+      assignTo: options.actor?.userId,
     })
   } returning id
     ), message as (

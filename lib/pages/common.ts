@@ -19,10 +19,14 @@ export function filterText(text: string): string {
 }
 
 /** One conversation by id, or null. */
-export async function conversationById(sql: Tx, id: string): Promise<Conversation | null> {
+export async function conversationById(
+  sql: Tx,
+  id: string,
+  userId?: string,
+): Promise<Conversation | null> {
   if (!isUuid(id)) return null;
   try {
-    return await getConversation(sql, id);
+    return await getConversation(sql, id, userId);
   } catch (e) {
     if (e instanceof NotFoundError) return null;
     throw e;
@@ -46,7 +50,7 @@ export async function latestEventId(sql: Tx): Promise<string> {
  * where no gate runs (tests that build the app without one).
  */
 export type PagePrincipal =
-  | { email?: string; role?: string; csrfToken?: string | null }
+  | { userId?: string; email?: string; role?: string; csrfToken?: string | null }
   | undefined;
 
 /** The session's CSRF token and the sidebar's user, from the request's principal. */

@@ -27,6 +27,8 @@ import {
   type PagePrincipal,
   viewer,
 } from "./common.ts";
+import { teamSeed } from "./team.ts";
+import type { TeamSeed, ViewState } from "@/lib/client/team_store.ts";
 
 /** Rows per page of the list and of the open thread, as the API pages them. */
 const PAGE = 50;
@@ -56,12 +58,21 @@ export interface InboxData {
   csrfToken: string | null;
   /** Who is signed in, for the sidebar's footer. */
   user: { email: string; role: string } | null;
+  /** The team inbox: the view, its counts, teammates, labels, the open thread's notes. */
+  team: TeamSeed;
 }
 
 /** The first page of the conversation list, newest activity first, optionally filtered. */
 export async function firstConversations(
   sql: Tx,
-  options: { limit: number; q?: string; channel?: Channel },
+  options: {
+    limit: number;
+    q?: string;
+    channel?: Channel;
+    view?: ViewState["view"];
+    label?: string;
+    userId?: string;
+  },
 ): Promise<Paged<Conversation>> {
   const page = await listConversations(sql, options);
   return { items: page.conversations, next_cursor: page.next_cursor };
@@ -142,15 +153,26 @@ export async function inboxPage(
     sandbox: boolean;
     cookie: string | undefined;
     principal: PagePrincipal;
+    /** The list's view, from `?view=` and `?label=`. */
+    view?: ViewState;
   },
 ): Promise<InboxData> {
   const { openId } = options;
+  const userId = options.principal?.userId;
+  const view = options.view ?? { view: "all", label: null };
   const filter = filterText(options.q);
   // Read first: whatever changes after this point reaches the page through the stream.
   const eventId = await latestEventId(sql);
   const [conversations, open, search] = await Promise.all([
-    firstConversations(sql, { limit: PAGE, q: filter.trim() || undefined }),
-    openId ? conversationById(sql, openId) : Promise.resolve(null),
+    firstConversations(sql, {
+      limit: PAGE,
+      q: filter.trim() || undefined,
+      // "mine" needs someone signed in; without one (tests of the page alone) All stands in.
+      view: view.view === "mine" && !userId ? "all" : view.view,
+      label: view.label ?? undefined,
+      userId,
+    }),
+    openId ? conversationById(sql, openId, userId) : Promise.resolve(null),
     searchHits(sql, filter),
   ]);
   const [messages, emails, optOut] = open
@@ -178,5 +200,10 @@ export async function inboxPage(
     search,
     optOut,
     ...viewer(options.principal),
+    team: await teamSeed(sql, {
+      view,
+      openId: open?.id ?? null,
+      user: userId ? { id: userId, role: options.principal?.role ?? "agent" } : null,
+    }),
   };
 }

@@ -175,6 +175,7 @@ export async function positionOf(sql: Sql, id: number): Promise<Position | undef
 const ENTITY_KEY: Record<string, string> = {
   message_update: "message_id",
   email_update: "email_id",
+  note_update: "note_id",
 };
 
 /**
@@ -190,7 +191,8 @@ export function eventData(row: EventRow, conversation?: Record<string, unknown>)
   // A conversation event's entity is the conversation itself, already named above.
   if (row.type !== "conversation_update") data[ENTITY_KEY[row.type] ?? "entity_id"] = row.entityId;
   data.timestamp = row.timestamp;
-  for (const key of ["status", "direction", "channel"]) {
+  // A note's kind (note or system line) and whom it mentions (user ids, comma-separated).
+  for (const key of ["status", "direction", "channel", "kind", "mentions"]) {
     const value = row.payload[key];
     if (typeof value === "string") data[key] = value;
   }

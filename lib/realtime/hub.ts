@@ -9,6 +9,7 @@ import { logger } from "@/lib/log.ts";
 import { latestPosition, type Position, type StreamEvent } from "./event_log.ts";
 import { startLogReader } from "./log_reader.ts";
 import { recentEvents } from "./recent_events.ts";
+import { PRESENCE_CHANNEL } from "./presence.ts";
 
 const log = logger("realtime", "hub");
 
@@ -35,6 +36,11 @@ export interface HubClient {
    * client, so a burst costs one write per client rather than one per event).
    */
   deliver(events: readonly StreamEvent[], frames: Uint8Array): void;
+  /**
+   * Receives an ephemeral frame (presence): never in the event log, no `id:`, not replayed; a
+   * client still replaying may drop it.
+   */
+  ephemeral?(frame: Uint8Array): void;
   /** Ends the client (the hub is shutting down, or its principal ended); it unsubscribes itself. */
   close(): void;
   /** Whose stream this is: re-checked on every auth change, the client closed once it lapses. */
@@ -203,10 +209,25 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
     }]);
   }
 
+  // Presence goes straight to the clients: nothing about it is stored or read back.
+  const encoder = new TextEncoder();
+  function ephemeral(payload: string): void {
+    if (!payload || payload.includes("\n")) return;
+    const frame = encoder.encode(`event: presence\ndata: ${payload}\n\n`);
+    for (const client of clients) {
+      try {
+        client.ephemeral?.(frame);
+      } catch {
+        // A client that cannot take it is dropped by its next delivery.
+      }
+    }
+  }
+
   const listener = await listen({
     url: options.databaseUrl,
     channels: {
       [EVENTS_CHANNEL]: () => reader.notified(),
+      [PRESENCE_CHANNEL]: ephemeral,
       ...Object.fromEntries(
         [...callbacks].map(([channel, list]) => [channel, () => list.forEach((f) => f())]),
       ),

@@ -141,6 +141,9 @@ export function openEventStream(options: EventStreamOptions): Response {
       lastSent = { xid: last.xid, id: last.id };
       write(fresh);
     },
+    ephemeral(frame: Uint8Array) {
+      if (live) write(frame);
+    },
     close: finish,
     principal: options.principal,
     authVersion: options.authVersion,

@@ -87,6 +87,23 @@ export const AUDIT_ACTIONS: { group: string; actions: [string, string][] }[] = [
       ["send.retry", "Send retried"],
     ],
   },
+  {
+    group: "Team inbox",
+    actions: [
+      ["conversation.assigned", "Assigned"],
+      ["conversation.unassigned", "Unassigned"],
+      ["conversation.closed", "Closed"],
+      ["conversation.snoozed", "Snoozed"],
+      ["conversation.reopened", "Reopened"],
+      ["conversation.woke", "Back from snooze"],
+      ["conversation.labelled", "Labels changed"],
+      ["note.created", "Note added"],
+      ["label.created", "Label created"],
+      ["label.updated", "Label changed"],
+      ["label.deleted", "Label deleted"],
+      ["team.settings", "Team settings changed"],
+    ],
+  },
 ];
 
 const ACTION_WORDS = new Map(AUDIT_ACTIONS.flatMap((g) => g.actions));

@@ -60,6 +60,13 @@ export function dayLabel(iso: string, now: Date, timeZone: string): string {
   ).format(new Date(iso));
 }
 
+/** A weekday and clock time, for a time within the coming days: `Mon 9:00 AM`. */
+export function weekdayTime(iso: string, timeZone: string): string {
+  return fmt(timeZone, { weekday: "short", hour: "numeric", minute: "2-digit" }).format(
+    new Date(iso),
+  );
+}
+
 /** A full date and time for tooltips and email headers: `Mar 3, 2025, 3:07 PM`. */
 export function fullTime(iso: string, timeZone: string): string {
   return fmt(timeZone, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));

@@ -12,8 +12,11 @@ import type { Message, MessagePage, MessageStatus } from "@/lib/messages/schemas
 import type { Email as EmailSchema, EmailPage } from "@/lib/emails/schemas.ts";
 import type { Contact, ContactList, Timeline, TimelineItem } from "@/lib/contacts/schemas.ts";
 import type { SearchResults } from "@/lib/search/schemas.ts";
+import type { ConversationState, ConversationView } from "@/lib/conversations/schemas.ts";
+import type { Label, Note, Teammate, ViewCounts } from "@/lib/conversations/team_schemas.ts";
 
 export type { Contact, Conversation, ConversationAnswer, Message, OptOut };
+export type { ConversationState, ConversationView, Label, Note, Teammate, ViewCounts };
 
 /** How a conversation reaches the customer. */
 export type Channel = Conversation["channel"];

@@ -6,13 +6,16 @@ import { listConversations } from "@/lib/conversations/service.ts";
 export const handler = define.handlers({
   async GET(c) {
     const query = readQuery(c, ConversationListQuery);
-    return c.json(await listConversations(c.var.app.sql, query));
+    return c.json(
+      await listConversations(c.var.app.sql, { ...query, userId: c.var.principal.userId }),
+    );
   },
 });
 
 export const docs = define.docs({
   GET: {
-    summary: "List conversations, newest activity first (keyset-paged with before=next_cursor)",
+    summary:
+      "List conversations, newest activity first (keyset-paged with before=next_cursor), in a view (mine, unassigned, open, snoozed, closed) and/or with a label",
     tags: ["conversations"],
     query: ConversationListQuery,
     responses: { 200: { description: "A page of conversations", schema: ConversationList } },

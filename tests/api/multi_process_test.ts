@@ -32,3 +32,34 @@ test("an SSE client on one process sees a message sent through the other", async
     await Promise.all([a.kill(), b.kill()]);
   }
 });
+
+test("presence announced through one process reaches a stream on the other", async () => {
+  const [a, b] = await Promise.all([
+    spawnHatch({ env: { HATCH_WORKER: "false" } }),
+    spawnHatch({ env: { HATCH_WORKER: "false" } }),
+  ]);
+  try {
+    const auth = { authorization: `Bearer ${await processApiToken()}` };
+    const sent = await fetch(`${b.url}/api/send_message`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth },
+      body: JSON.stringify({ to: `Presence ${crypto.randomUUID().slice(0, 8)}`, content: "hi" }),
+    });
+    const { conversation_id } = await sent.json();
+    const sse = sseReader((await fetch(`${a.url}/api/events`, { headers: auth })).body!);
+    await sse.until((f) => f.event === "connected");
+    const res = await fetch(`${b.url}/api/conversation/${conversation_id}/presence`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth },
+      body: JSON.stringify({ state: "viewing" }),
+    });
+    assert.equal(res.status, 200);
+    await res.body?.cancel();
+    const frame = await sse.until((f) => f.event === "presence");
+    assert.equal(JSON.parse(frame.data!).conversation_id, conversation_id);
+    assert.equal(frame.id, undefined);
+    await sse.close();
+  } finally {
+    await Promise.all([a.kill(), b.kill()]);
+  }
+});

@@ -24,6 +24,10 @@ function conv(id: string, minute: number, extra: Partial<Conversation> = {}): Co
     last_direction: "inbound",
     message_count: 1,
     unread_count: 0,
+    state: "open",
+    snoozed_until: null,
+    assignee_id: null,
+    label_ids: [],
     ...extra,
   };
 }

@@ -92,7 +92,10 @@ test("perf: JavaScript shipped per page, and time until live", async () => {
     ![...scripts.keys()].some((p) => p.includes("/phone-")),
     "phone formatting loads lazily",
   );
-  assert.ok(gz < 40_000, `islands ship ${gz} B gzip`);
+  // 40 KB until the team inbox (views and counts, the team bar, notes, presence, notifications,
+  // shortcuts) took the page from 35.5 KB to 42.8 KB gzip (measured back to back); its menus
+  // and dialogs load only when opened.
+  assert.ok(gz < 45_000, `islands ship ${gz} B gzip`);
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -19,6 +19,10 @@ function conv(channel: Conversation["channel"], ours: string, theirs: string): C
     last_direction: "inbound",
     message_count: 1,
     unread_count: 0,
+    state: "open",
+    snoozed_until: null,
+    assignee_id: null,
+    label_ids: [],
   };
 }
 

@@ -35,6 +35,10 @@ function conversations(n: number): Conversation[] {
     last_direction: i % 2 ? "inbound" : "outbound",
     message_count: 10 + i,
     unread_count: i % 4 === 0 ? 2 : 0,
+    state: "open",
+    snoozed_until: null,
+    assignee_id: null,
+    label_ids: [],
   }));
 }
 
@@ -77,6 +81,17 @@ function data(): InboxData {
     filter: "",
     csrfToken: "token",
     user: { email: "ana@marigold.shop", role: "admin" },
+    team: {
+      me: { id: "00000000-0000-4000-8000-000000000001", name: "Ana", role: "admin" },
+      view: { view: "open", label: null },
+      counts: { mine: 3, unassigned: 5, open: 50, snoozed: 1, closed: 9, labels: {} },
+      teammates: [
+        { id: "00000000-0000-4000-8000-000000000001", name: "Ana", email: "ana@marigold.shop" },
+      ],
+      labels: [],
+      notes: null,
+      notify: false,
+    },
   };
 }
 

@@ -5,14 +5,18 @@ import { markConversationRead } from "@/lib/conversations/service.ts";
 
 export const handler = define.handlers({
   async POST(c) {
-    await markConversationRead(c.var.app.sql, uuidParam(c, "conversation"));
+    await markConversationRead(
+      c.var.app.sql,
+      uuidParam(c, "conversation"),
+      c.var.principal.userId,
+    );
     return c.json({ success: true });
   },
 });
 
 export const docs = define.docs({
   POST: {
-    summary: "Mark a conversation read",
+    summary: "Mark a conversation read for you (read state is per user)",
     tags: ["conversations"],
     responses: {
       200: { description: "Done", schema: z.object({ success: z.literal(true) }) },
