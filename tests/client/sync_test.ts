@@ -75,3 +75,16 @@ Deno.test("events of threads the tab does not show cost nothing", () => {
     null,
   );
 });
+
+Deno.test("a new customer message asks for this user's row: unread counts are per user", () => {
+  const at = "2026-01-01T00:00:00.000Z";
+  const later = "2026-01-01T00:00:05.000Z";
+  const held = { id: other, last_direction: "outbound", last_message_time: at } as Conversation;
+  const tab: TabView = { ...view(), conversation: (id) => id === other ? held : undefined };
+  const inbound = { ...held, last_direction: "inbound", last_message_time: later } as Conversation;
+  const e = { conversation_id: other, action: "UPDATE" as const, conversation: inbound };
+  assert.equal(requestFor("conversation_update", e, tab), `/api/conversation/${other}`);
+  // The same row again (another change of that conversation) costs nothing.
+  const seen = { ...tab, conversation: () => inbound };
+  assert.equal(requestFor("conversation_update", e, seen), null);
+});
