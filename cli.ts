@@ -12,6 +12,9 @@ import { runDoctor } from "./lib/doctor.ts";
 import { describeZodError } from "./lib/web/errors.ts";
 import { accountCommand } from "./lib/auth/cli.ts";
 import { stopOnSignals } from "./lib/stop.ts";
+import { serveMetrics } from "./lib/metrics/server.ts";
+import { importCommand } from "./lib/import/cli.ts";
+import { backupCommand } from "./lib/backup/cli.ts";
 
 const HELP = `Usage: deno task hatch <command> [options]
 
@@ -32,6 +35,11 @@ Commands:
                                 set a new password (generated if not given); sessions end
   token create <email> <name>   create an API token for a user (shown once)
   token revoke <token id>       revoke an API token
+  backup <file>                 write the database and HATCH_DATA_DIR's attachments to a file
+  restore <file> [--force]      put a backup back (into a database with no data, unless --force)
+  import lean-hatch <database url> [--timezone Zone]
+                                copy a lean_hatch database in (re-runs add nothing);
+                                its naive timestamps are read in Zone (default UTC)
   help                          show this help`;
 
 function flag(args: string[], name: string): string | undefined {
@@ -77,8 +85,10 @@ async function main(args: string[]): Promise<number> {
       const stopWith = stopOnSignals();
       const db = await openDatabase(settings);
       const worker = await startWorker({ sql: db.sql, databaseUrl: db.url, settings });
+      const metrics = serveMetrics({ sql: db.sql, settings });
       stopWith(async () => {
         try {
+          await metrics?.stop();
           await worker.stop();
         } finally {
           await db.close();
@@ -113,6 +123,11 @@ async function main(args: string[]): Promise<number> {
     }
     case "doctor":
       return await runDoctor(settings);
+    case "backup":
+    case "restore":
+      return await backupCommand(settings, command, rest);
+    case "import":
+      return await withDatabase(settings, (db) => importCommand(db.sql, rest));
     case "user":
     case "token":
       return await withDatabase(settings, (db) => accountCommand(db.sql, command, rest));

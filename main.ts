@@ -12,6 +12,7 @@ import { livePrincipals, sessionPolicy } from "./lib/auth/principal.ts";
 import { settlesWithin, stopOnSignals } from "./lib/stop.ts";
 import { buildRouter } from "./lib/web/router.tsx";
 import { serveHttp } from "./lib/web/serve.ts";
+import { serveMetrics } from "./lib/metrics/server.ts";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
 
@@ -91,10 +92,12 @@ export async function start(): Promise<void> {
         email: settings.emailProvider,
       }),
   }, (request, env) => app.fetch(request, env));
+  const metrics = serveMetrics(running.ctx);
   stopWith(async () => {
     // New connections are refused first. Event streams never end on their own: they are ended,
     // and the other requests get HATCH_STOP_SECONDS to finish before what they use goes away.
     const served = server.shutdown();
+    void metrics?.stop();
     running.ctx.hub.closeClients();
     if (!await settlesWithin(served, settings.HATCH_STOP_SECONDS * 1000)) {
       log.warn("Requests still running after {seconds} s: stopping anyway", {

@@ -43,13 +43,14 @@ import * as $r39 from "./routes/health.ts";
 import * as $r40 from "./routes/index.tsx";
 import * as $r41 from "./routes/login.tsx";
 import * as $r42 from "./routes/logout.ts";
-import * as $r43 from "./routes/openapi.json.ts";
-import * as $r44 from "./routes/ready.ts";
-import * as $r45 from "./routes/settings.tsx";
-import * as $r46 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r47 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r48 from "./routes/webhooks/twilio/sms.ts";
-import * as $r49 from "./routes/webhooks/twilio/status.ts";
+import * as $r43 from "./routes/metrics.ts";
+import * as $r44 from "./routes/openapi.json.ts";
+import * as $r45 from "./routes/ready.ts";
+import * as $r46 from "./routes/settings.tsx";
+import * as $r47 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r48 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r49 from "./routes/webhooks/twilio/sms.ts";
+import * as $r50 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
@@ -107,13 +108,14 @@ export const manifest: Manifest = {
     "index.tsx": $r40,
     "login.tsx": $r41,
     "logout.ts": $r42,
-    "openapi.json.ts": $r43,
-    "ready.ts": $r44,
-    "settings.tsx": $r45,
-    "webhooks/sendgrid/events.ts": $r46,
-    "webhooks/sendgrid/inbound.ts": $r47,
-    "webhooks/twilio/sms.ts": $r48,
-    "webhooks/twilio/status.ts": $r49,
+    "metrics.ts": $r43,
+    "openapi.json.ts": $r44,
+    "ready.ts": $r45,
+    "settings.tsx": $r46,
+    "webhooks/sendgrid/events.ts": $r47,
+    "webhooks/sendgrid/inbound.ts": $r48,
+    "webhooks/twilio/sms.ts": $r49,
+    "webhooks/twilio/status.ts": $r50,
   },
   islands: {
     "ApiTokens": $i0.default,

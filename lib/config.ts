@@ -77,6 +77,8 @@ export const SETTINGS = {
   // The HTTP server under the app: node:http holds an idle event stream in a fraction of the
   // memory Deno.serve takes (bench/connections.ts).
   HATCH_HTTP_SERVER: { default: "deno", schema: z.enum(["deno", "node"]) },
+  HATCH_METRICS_TOKEN: { default: "", schema: z.string(), secret: true },
+  HATCH_METRICS_PORT: { default: "0", schema: int(0, 65_535) },
   HATCH_KEEPALIVE_SECONDS: { default: "30", schema: int(1, 3600) },
   HATCH_SSE_MAX_SECONDS: { default: "900", schema: int(5, 86_400) },
   HATCH_EVENT_RETENTION_DAYS: { default: "7", schema: int(1, 3650) },

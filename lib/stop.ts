@@ -11,6 +11,8 @@ import { logger } from "./log.ts";
 const log = logger("stop");
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+/** A signal this soon after the first is the same one delivered twice, not a second request. */
+const REPEAT_MS = 500;
 const CODES: Record<(typeof SIGNALS)[number], number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Whether `promise` settles within `ms` (a rejection still throws); the timer never lingers. */
@@ -30,18 +32,23 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
 /**
  * Takes over SIGINT and SIGTERM: the first one runs the stop handed to the returned function
  * (waiting for it when the signal comes during start-up), then exits 0, or 1 if the stop failed.
- * A second signal exits at once with 128+n.
+ * A second signal (half a second or more after the first) exits at once with 128+n.
  */
 export function stopOnSignals(): (stop: () => Promise<void>) => void {
   let provide!: (stop: () => Promise<void>) => void;
   const ready = new Promise<() => Promise<void>>((resolve) => provide = resolve);
   let stopping = false;
+  let first = 0;
   const onSignal = async (signal: (typeof SIGNALS)[number]) => {
     if (stopping) {
+      // Ctrl-C under `deno task` arrives twice at once: from the terminal (the whole process
+      // group) and forwarded by the task runner. Only a later one is someone insisting.
+      if (performance.now() - first < REPEAT_MS) return;
       log.warn("{signal} again: exiting without finishing the stop", { signal });
       Deno.exit(CODES[signal]);
     }
     stopping = true;
+    first = performance.now();
     log.info("Stopping ({signal})", { signal });
     const began = performance.now();
     try {

@@ -19,6 +19,24 @@ export async function ensureFirstAdmin(
   settings: Settings,
   print: (line: string) => void = console.log,
 ): Promise<void> {
+  // Replicas started together (a compose scale-up, a rollout): one makes the admin while the
+  // others wait on the lock, then find it. The password is printed once the user is committed.
+  const lines: string[] = [];
+  await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(${FIRST_ADMIN_LOCK})`;
+    await firstAdmin(tx, settings, (line) => lines.push(line));
+  });
+  for (const line of lines) print(line);
+}
+
+// Any constant shared by every Hatch process (the migrations use 7262018, the event log 7262019).
+const FIRST_ADMIN_LOCK = 7262020;
+
+async function firstAdmin(
+  sql: Tx,
+  settings: Settings,
+  print: (line: string) => void,
+): Promise<void> {
   if ((await countUsers(sql)) > 0) return;
   const system = { label: "system (first run)" };
   if (settings.HATCH_ADMIN_EMAIL) {

@@ -10,6 +10,7 @@
 // statement, so an outage answers within seconds instead of queueing work that runs later.
 // @ts-types="@types/pg"
 import pg from "pg";
+import { observePoolWait } from "@/lib/metrics/registry.ts";
 import { DatabaseUnavailableError } from "@/lib/errors.ts";
 
 /** A row as the database returns it; columns are typed where a query says so. */
@@ -197,8 +198,11 @@ function unavailable(e: unknown): unknown {
 }
 
 async function acquire(pool: pg.Pool): Promise<pg.PoolClient> {
+  const began = performance.now();
   try {
-    return await pool.connect();
+    const client = await pool.connect();
+    observePoolWait((performance.now() - began) / 1000);
+    return client;
   } catch (e) {
     throw unavailable(e);
   }

@@ -19,8 +19,15 @@ export async function migrationFiles(): Promise<{ name: string; text: string }[]
   );
 }
 
-/** Applies graphile-worker's schema and every pending file of `sql/`, under a lock. */
-export async function migrate(sql: Sql, connectionString: string): Promise<string[]> {
+/**
+ * Applies graphile-worker's schema and every pending file of `sql/`, under a lock; with `only`,
+ * just those files (a restore first brings a database to its backup's schema).
+ */
+export async function migrate(
+  sql: Sql,
+  connectionString: string,
+  options: { only?: readonly string[] } = {},
+): Promise<string[]> {
   await runMigrations({ connectionString, logger: undefined });
   const applied: string[] = [];
   await sql.begin(async (tx) => {
@@ -33,7 +40,7 @@ export async function migrate(sql: Sql, connectionString: string): Promise<strin
       (await tx`select name from schema_migrations`).map((r) => r.name as string),
     );
     for (const file of await migrationFiles()) {
-      if (done.has(file.name)) continue;
+      if (done.has(file.name) || (options.only && !options.only.includes(file.name))) continue;
       log.info("Applying {name}", { name: file.name });
       await tx.unsafe(file.text);
       await tx`insert into schema_migrations (name) values (${file.name})`;

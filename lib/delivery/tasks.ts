@@ -15,6 +15,7 @@ import { emailProviderFor, smsProviderFor } from "@/lib/providers/select.ts";
 import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { pruneExpired } from "@/lib/maintenance.ts";
+import { countDelivery } from "@/lib/metrics/registry.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
 const log = logger("delivery");
@@ -75,7 +76,7 @@ async function recordSuccess(
 // attempt, which records the failure like a permanent one.
 async function recordFailure(
   deps: DeliveryDeps,
-  target: { table: ThreadTable; id: string },
+  target: { table: ThreadTable; id: string; provider: string },
   error: unknown,
   helpers: JobHelpers,
 ): Promise<void> {
@@ -94,7 +95,9 @@ async function recordFailure(
     code: pe.code,
     error: pe.message,
   });
-  if (pe.transient && !lastAttempt) {
+  const retry = pe.transient && !lastAttempt;
+  countDelivery(target.provider, retry ? "retry" : "failed", pe.code);
+  if (retry) {
     await deps.sql`
       update ${deps.sql(target.table)} set error_code = ${pe.code}, error_message = ${pe.message},
         attempts = greatest(attempts, ${helpers.job.attempts})
@@ -143,13 +146,14 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
       id,
       attempts: helpers.job.attempts,
     }, result);
+    countDelivery(deps.sms.name, "sent");
     log.info("Message {id} handed to {provider} as {providerId}", {
       id,
       provider: deps.sms.name,
       providerId: result.providerMessageId,
     });
   } catch (e) {
-    await recordFailure(deps, { table: "messages", id }, e, helpers);
+    await recordFailure(deps, { table: "messages", id, provider: deps.sms.name }, e, helpers);
   }
 }
 
@@ -197,8 +201,9 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
       id,
       attempts: helpers.job.attempts,
     }, result);
+    countDelivery(deps.email.name, "sent");
   } catch (err) {
-    await recordFailure(deps, { table: "emails", id }, err, helpers);
+    await recordFailure(deps, { table: "emails", id, provider: deps.email.name }, err, helpers);
   }
 }
 

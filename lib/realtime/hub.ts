@@ -9,6 +9,7 @@ import { logger } from "@/lib/log.ts";
 import { latestPosition, type Position, type StreamEvent } from "./event_log.ts";
 import { startLogReader } from "./log_reader.ts";
 import { recentEvents } from "./recent_events.ts";
+import { observeHubPublish } from "@/lib/metrics/registry.ts";
 import { PRESENCE_CHANNEL } from "./presence.ts";
 
 const log = logger("realtime", "hub");
@@ -154,6 +155,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
         log.warn("Dropped a client that failed to take an event: {error}", { error: String(e) });
       }
     }
+    observeHubPublish(position.id, events.map((e) => e.data.timestamp as number));
   }
 
   const reader = startLogReader({ sql, position: () => position, publish });

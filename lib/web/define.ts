@@ -15,6 +15,8 @@ export interface AppEnv {
     principal: Principal;
     /** The hub's authVersion() from before `principal` was looked up. */
     authVersion: number;
+    /** The matched route's pattern, for the request metrics. */
+    route: string;
   };
 }
 

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ComponentType } from "preact";
 import type { AppContext } from "@/lib/app_context.ts";
@@ -16,6 +16,7 @@ import { errorResponse } from "./errors.ts";
 import { requireAuth } from "./auth_gate.ts";
 import { serveStatic } from "hono/deno";
 import { compress } from "hono/compress";
+import { observeRequest } from "@/lib/metrics/registry.ts";
 
 const STATIC_ROOT = new URL("../../static", import.meta.url).pathname;
 
@@ -80,7 +81,15 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
   app.use("*", async (c, next) => {
     c.set("app", ctx);
     c.set("manifest", manifest);
+    const began = performance.now();
     await next();
+    // By route pattern (set below), so the series stay few whatever the paths.
+    observeRequest({
+      route: c.get("route") ?? (c.req.path.startsWith("/static/") ? "/static/*" : "unmatched"),
+      method: c.req.method,
+      status: c.res.status,
+      seconds: (performance.now() - began) / 1000,
+    });
   });
   // Static files answer before any middleware (they need no session). Bundled chunks are named
   // by content hash and never change; everything else is revalidated.
@@ -105,8 +114,12 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
       onError: (c) =>
         c.json({ success: false, error: "Request body is too large for this endpoint" }, 413),
     });
+    const named: MiddlewareHandler<AppEnv> = async (c, next) => {
+      c.set("route", route.pattern);
+      await next();
+    };
     for (const method of route.methods) {
-      app.on(method, route.pattern, limit, (c) => runRoute(c, route, manifest));
+      app.on(method, route.pattern, named, limit, (c) => runRoute(c, route, manifest));
     }
   }
   app.notFound((c) =>

@@ -25,6 +25,22 @@ test("the embedded setup creates an admin and prints its password once, and it s
   }
 });
 
+test("replicas starting together make one admin and print its password once", async () => {
+  const db = await ownDatabase("first", { max: 6 });
+  try {
+    const settings = testSettings({ HATCH_ADMIN_EMAIL: "together@example.com" });
+    const lines: string[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, () => ensureFirstAdmin(db.sql, settings, (l) => lines.push(l))),
+    );
+    assert.equal(lines.filter((l) => l.includes("password:")).length, 1, lines.join("\n"));
+    const [{ n }] = await db.sql`select count(*)::int as n from users`;
+    assert.equal(n, 1);
+  } finally {
+    await db.drop();
+  }
+});
+
 test("a configured setup uses HATCH_ADMIN_EMAIL and the password from its secret", async () => {
   const db = await ownDatabase("first", { max: 2 });
   try {

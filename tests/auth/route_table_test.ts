@@ -11,6 +11,8 @@ const t = await startTestApp();
 const OPEN = new Set([
   "/health",
   "/ready",
+  // Guarded by its own bearer token (HATCH_METRICS_TOKEN), and absent without one.
+  "/metrics",
   "/login",
   "/logout",
   "/openapi.json",

@@ -179,6 +179,32 @@ test("SIGTERM on an external database: exits 0, logs no error, leaves no job loc
   }
 });
 
+test("Ctrl-C under `deno task` (SIGINT twice at once: the terminal's and the runner's) still stops cleanly", async () => {
+  const hatch = await spawnHatch({
+    env: { ...sandboxEnv },
+    captureStdout: true,
+    captureStderr: true,
+  });
+  try {
+    const began = performance.now();
+    hatch.child.kill("SIGINT");
+    // Pending signals merge in the kernel: the runner's copy comes once the first is taken.
+    while (!hatch.stdout().includes("Stopping") && performance.now() - began < 5_000) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    hatch.child.kill("SIGINT");
+    const { code } = await hatch.child.status;
+    await hatch.outputEnded;
+    const output = hatch.stdout() + hatch.stderr();
+    assert.equal(code, 0, output);
+    assert.ok(performance.now() - began < 10_000);
+    assertNoErrors(output);
+    assert.doesNotMatch(output, /again: exiting/);
+  } finally {
+    await hatch.kill();
+  }
+});
+
 test("a delivery that outlasts HATCH_STOP_SECONDS does not hold the stop: its job is released for a retry", async () => {
   const twilio = startFakeTwilio();
   const to = randomPhone();
