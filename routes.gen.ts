@@ -26,42 +26,44 @@ import * as $r22 from "./routes/api/me/totp.ts";
 import * as $r23 from "./routes/api/message/[id].ts";
 import * as $r24 from "./routes/api/message/[id]/retry.ts";
 import * as $r25 from "./routes/api/note/[id].ts";
-import * as $r26 from "./routes/api/sandbox/inbound.ts";
-import * as $r27 from "./routes/api/search.ts";
-import * as $r28 from "./routes/api/send_email.ts";
-import * as $r29 from "./routes/api/send_message.ts";
-import * as $r30 from "./routes/api/team.ts";
-import * as $r31 from "./routes/api/tokens.ts";
-import * as $r32 from "./routes/api/tokens/[id].ts";
-import * as $r33 from "./routes/api/users.ts";
-import * as $r34 from "./routes/api/users/[id].ts";
-import * as $r35 from "./routes/api/views.ts";
-import * as $r36 from "./routes/contacts.tsx";
-import * as $r37 from "./routes/contacts/[id].tsx";
-import * as $r38 from "./routes/docs.tsx";
-import * as $r39 from "./routes/health.ts";
-import * as $r40 from "./routes/index.tsx";
-import * as $r41 from "./routes/login.tsx";
-import * as $r42 from "./routes/logout.ts";
-import * as $r43 from "./routes/metrics.ts";
-import * as $r44 from "./routes/openapi.json.ts";
-import * as $r45 from "./routes/ready.ts";
-import * as $r46 from "./routes/settings.tsx";
-import * as $r47 from "./routes/webhooks/sendgrid/events.ts";
-import * as $r48 from "./routes/webhooks/sendgrid/inbound.ts";
-import * as $r49 from "./routes/webhooks/twilio/sms.ts";
-import * as $r50 from "./routes/webhooks/twilio/status.ts";
+import * as $r26 from "./routes/api/sandbox/email_inbound.ts";
+import * as $r27 from "./routes/api/sandbox/inbound.ts";
+import * as $r28 from "./routes/api/search.ts";
+import * as $r29 from "./routes/api/send_email.ts";
+import * as $r30 from "./routes/api/send_message.ts";
+import * as $r31 from "./routes/api/team.ts";
+import * as $r32 from "./routes/api/tokens.ts";
+import * as $r33 from "./routes/api/tokens/[id].ts";
+import * as $r34 from "./routes/api/users.ts";
+import * as $r35 from "./routes/api/users/[id].ts";
+import * as $r36 from "./routes/api/views.ts";
+import * as $r37 from "./routes/contacts.tsx";
+import * as $r38 from "./routes/contacts/[id].tsx";
+import * as $r39 from "./routes/docs.tsx";
+import * as $r40 from "./routes/health.ts";
+import * as $r41 from "./routes/index.tsx";
+import * as $r42 from "./routes/login.tsx";
+import * as $r43 from "./routes/logout.ts";
+import * as $r44 from "./routes/metrics.ts";
+import * as $r45 from "./routes/openapi.json.ts";
+import * as $r46 from "./routes/ready.ts";
+import * as $r47 from "./routes/settings.tsx";
+import * as $r48 from "./routes/webhooks/sendgrid/events.ts";
+import * as $r49 from "./routes/webhooks/sendgrid/inbound.ts";
+import * as $r50 from "./routes/webhooks/twilio/sms.ts";
+import * as $r51 from "./routes/webhooks/twilio/status.ts";
 import * as $i0 from "./islands/ApiTokens.tsx";
 import * as $i1 from "./islands/AuditLog.tsx";
 import * as $i2 from "./islands/ContactList.tsx";
 import * as $i3 from "./islands/ContactView.tsx";
 import * as $i4 from "./islands/ConversationList.tsx";
 import * as $i5 from "./islands/ConversationPane.tsx";
-import * as $i6 from "./islands/EmailComposer.tsx";
-import * as $i7 from "./islands/PasswordChange.tsx";
-import * as $i8 from "./islands/TeamAdmin.tsx";
-import * as $i9 from "./islands/TwoFactorSettings.tsx";
-import * as $i10 from "./islands/UserAdmin.tsx";
+import * as $i6 from "./islands/DisplayName.tsx";
+import * as $i7 from "./islands/EmailComposer.tsx";
+import * as $i8 from "./islands/PasswordChange.tsx";
+import * as $i9 from "./islands/TeamAdmin.tsx";
+import * as $i10 from "./islands/TwoFactorSettings.tsx";
+import * as $i11 from "./islands/UserAdmin.tsx";
 
 export const manifest: Manifest = {
   routes: {
@@ -91,31 +93,32 @@ export const manifest: Manifest = {
     "api/message/[id].ts": $r23,
     "api/message/[id]/retry.ts": $r24,
     "api/note/[id].ts": $r25,
-    "api/sandbox/inbound.ts": $r26,
-    "api/search.ts": $r27,
-    "api/send_email.ts": $r28,
-    "api/send_message.ts": $r29,
-    "api/team.ts": $r30,
-    "api/tokens.ts": $r31,
-    "api/tokens/[id].ts": $r32,
-    "api/users.ts": $r33,
-    "api/users/[id].ts": $r34,
-    "api/views.ts": $r35,
-    "contacts.tsx": $r36,
-    "contacts/[id].tsx": $r37,
-    "docs.tsx": $r38,
-    "health.ts": $r39,
-    "index.tsx": $r40,
-    "login.tsx": $r41,
-    "logout.ts": $r42,
-    "metrics.ts": $r43,
-    "openapi.json.ts": $r44,
-    "ready.ts": $r45,
-    "settings.tsx": $r46,
-    "webhooks/sendgrid/events.ts": $r47,
-    "webhooks/sendgrid/inbound.ts": $r48,
-    "webhooks/twilio/sms.ts": $r49,
-    "webhooks/twilio/status.ts": $r50,
+    "api/sandbox/email_inbound.ts": $r26,
+    "api/sandbox/inbound.ts": $r27,
+    "api/search.ts": $r28,
+    "api/send_email.ts": $r29,
+    "api/send_message.ts": $r30,
+    "api/team.ts": $r31,
+    "api/tokens.ts": $r32,
+    "api/tokens/[id].ts": $r33,
+    "api/users.ts": $r34,
+    "api/users/[id].ts": $r35,
+    "api/views.ts": $r36,
+    "contacts.tsx": $r37,
+    "contacts/[id].tsx": $r38,
+    "docs.tsx": $r39,
+    "health.ts": $r40,
+    "index.tsx": $r41,
+    "login.tsx": $r42,
+    "logout.ts": $r43,
+    "metrics.ts": $r44,
+    "openapi.json.ts": $r45,
+    "ready.ts": $r46,
+    "settings.tsx": $r47,
+    "webhooks/sendgrid/events.ts": $r48,
+    "webhooks/sendgrid/inbound.ts": $r49,
+    "webhooks/twilio/sms.ts": $r50,
+    "webhooks/twilio/status.ts": $r51,
   },
   islands: {
     "ApiTokens": $i0.default,
@@ -124,10 +127,11 @@ export const manifest: Manifest = {
     "ContactView": $i3.default,
     "ConversationList": $i4.default,
     "ConversationPane": $i5.default,
-    "EmailComposer": $i6.default,
-    "PasswordChange": $i7.default,
-    "TeamAdmin": $i8.default,
-    "TwoFactorSettings": $i9.default,
-    "UserAdmin": $i10.default,
+    "DisplayName": $i6.default,
+    "EmailComposer": $i7.default,
+    "PasswordChange": $i8.default,
+    "TeamAdmin": $i9.default,
+    "TwoFactorSettings": $i10.default,
+    "UserAdmin": $i11.default,
   },
 };

@@ -1,6 +1,6 @@
 // The details column's link between a conversation and the saved contact of the person in it:
 // open or edit that contact, or save the conversation's number or address as a new one.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Contact, Conversation } from "@/lib/shared/types.ts";
 import type { Store } from "@/lib/client/store.ts";
 import { applyContact, fetchContact } from "@/lib/client/contacts.ts";
@@ -15,6 +15,18 @@ export function ContactActions(props: { store: Store; conv: Conversation }) {
   const { store, conv } = props;
   const [editing, setEditing] = useState<Editing | null>(null);
   const { busy, error, run } = useAction();
+  // The linked contact, for its notes: what the team knows about them, beside the thread.
+  const [linked, setLinked] = useState<Contact | null>(null);
+  useEffect(() => {
+    const id = conv.contact_id;
+    setLinked(null);
+    if (!id || conv.channel === "chat") return;
+    let live = true;
+    fetchContact(id).then((c) => live && setLinked(c)).catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [conv.contact_id]);
   if (conv.channel === "chat") return null;
 
   const edit = () => {
@@ -24,11 +36,18 @@ export function ContactActions(props: { store: Store; conv: Conversation }) {
   };
   const saved = (contact: Contact) => {
     applyContact(store, contact);
+    setLinked(contact);
     setEditing(null);
   };
 
   return (
     <section class="contact-link" aria-label="Contact">
+      {linked?.id === conv.contact_id && linked.notes.trim() && (
+        <div class="contact-notes" data-testid="contact-notes">
+          <h3>Notes</h3>
+          <p>{linked.notes}</p>
+        </div>
+      )}
       {conv.contact_id
         ? (
           <div class="contact-link-actions">

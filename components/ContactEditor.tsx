@@ -20,7 +20,11 @@ function phoneProblem(text: string, country: string, phone: PhoneModule | null):
   if (!t) return null;
   if (!looksLikePhone(t)) return `"${t}" is not a phone number`;
   if (!phone) return null;
-  return phone.checkPhone(t, country).valid ? null : `"${t}" is not a valid phone number`;
+  const read = phone.readPhone(t, country);
+  if (read.kind === "phone") return null;
+  return `"${t}" is not a valid phone number${
+    read.kind === "bad" ? `: ${read.problem}` : read.kind === "partial" ? ": too few digits" : ""
+  }`;
 }
 
 function AddressList(props: {

@@ -74,6 +74,7 @@ export function ConversationDetails(props: {
       {props.showSimulator && (
         <SandboxPanel
           customer={props.label}
+          kind={props.channel === "email" ? "email" : "sms"}
           onSend={(body) => simulateInbound(store, body)}
         />
       )}

@@ -1,7 +1,9 @@
 // One row of the conversation list: who, which channel, the last words, when, how many.
 import type { Conversation } from "@/lib/shared/types.ts";
 import { listTime } from "@/lib/shared/time.ts";
+import { senderWords } from "@/lib/shared/sender.ts";
 import { Avatar, CHANNEL_NAMES } from "./Avatar.tsx";
+import { IconAlert, IconChat } from "./Icons.tsx";
 import { MateAvatar } from "./TeamBar.tsx";
 
 /** A conversation in the list, as a link to it (so it works before the islands load, too). */
@@ -11,6 +13,10 @@ export function ConversationRow(props: {
   selected: boolean;
   now: number;
   timeZone: string;
+  /** The reader's user id: their own last send reads "You:", a colleague's their name. */
+  me: string | null;
+  /** The list's one Tab stop (arrow keys move between rows): Tab passes the list in one step. */
+  tabStop?: boolean;
   onOpen: (id: string) => void;
   /** The teammate it is assigned to, whose avatar the row shows. */
   assignee?: { id: string; name: string } | null;
@@ -30,6 +36,7 @@ export function ConversationRow(props: {
         href={`/?c=${c.id}`}
         class={`row${props.selected ? " is-selected" : ""}${unread ? " is-unread" : ""}`}
         aria-current={props.selected ? "page" : undefined}
+        tabIndex={props.tabStop === false ? -1 : undefined}
         data-conversation={c.id}
         onClick={(e) => {
           if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
@@ -48,9 +55,16 @@ export function ConversationRow(props: {
           </span>
           <span class="row-bottom">
             <span class="row-preview">
-              {c.last_direction === "outbound" && <span class="row-you">You:</span>}
+              {c.last_direction === "outbound" && (
+                <span class="row-you">{senderWords(c.last_sender, props.me)}:</span>
+              )}
               {preview || <em>No messages yet</em>}
             </span>
+            {c.last_failed && (
+              <span class="row-failed" title="The last message was not delivered">
+                <IconAlert size={12} /> Not sent
+              </span>
+            )}
             {unread
               ? (
                 <span class="unread-badge" aria-label={`${c.unread_count} unread`}>
@@ -59,6 +73,7 @@ export function ConversationRow(props: {
               )
               : (
                 <span class="row-count" title={count} aria-label={count}>
+                  <IconChat size={11} />
                   {c.message_count}
                 </span>
               )}
@@ -71,6 +86,7 @@ export function ConversationRow(props: {
         <input
           type="checkbox"
           class="row-tick"
+          tabIndex={props.tabStop === false ? -1 : undefined}
           aria-label={`Select ${props.label}`}
           checked={props.selection.checked}
           onChange={props.selection.onToggle}

@@ -22,6 +22,7 @@ export function EmailPane(
       open: true,
       to: conv.contact,
       subject: /^re:/i.test(subject) ? subject : `Re: ${subject}`,
+      reply: true,
     };
   // Notes follow the emails (they are not placed among them by time here).
   const notes = threadNotes(store, conv.id);
@@ -60,6 +61,7 @@ export function EmailPane(
             email={e}
             timeZone={store.timeZone.value}
             names={{ [conv.contact]: props.label }}
+            me={store.settings.userId}
           />
         ))}
         {notes.notes.map((n) => <div key={n.id} class="thread-note">{notes.renderNote(n)}</div>)}

@@ -3,6 +3,7 @@
 // same-origin, no forms, no popups); text bodies are plain text.
 import { type Email, STATUS_WORDS } from "@/lib/shared/types.ts";
 import { fullTime } from "@/lib/shared/time.ts";
+import { senderWords } from "@/lib/shared/sender.ts";
 import { Avatar } from "./Avatar.tsx";
 import { IconAlert } from "./Icons.tsx";
 
@@ -40,7 +41,7 @@ function Addresses(props: { label: string; list: string | null }) {
 
 /** One email, headers first; `names` maps addresses to the names to show for them. */
 export function EmailCard(
-  props: { email: Email; timeZone: string; names: Record<string, string> },
+  props: { email: Email; timeZone: string; names: Record<string, string>; me: string | null },
 ) {
   const e = props.email;
   const fromName = props.names[e.from_email];
@@ -53,7 +54,9 @@ export function EmailCard(
           <div class="email-from">
             <strong>{fromName ?? e.from_email}</strong>
             {fromName && <span class="email-from-address">{e.from_email}</span>}
-            {e.direction === "outbound" && <span class="chip">You</span>}
+            {e.direction === "outbound" && (
+              <span class="chip email-sender">{senderWords(e.sent_by, props.me)}</span>
+            )}
           </div>
           <Addresses label="To" list={e.to_email} />
           <Addresses label="Cc" list={e.cc} />

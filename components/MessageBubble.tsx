@@ -4,6 +4,7 @@ import type { ComponentChildren } from "preact";
 import type { LocalMessage } from "@/lib/client/store.ts";
 import { clockTime, fullTime } from "@/lib/shared/time.ts";
 import { STATUS_WORDS } from "@/lib/shared/types.ts";
+import { isPermanentFailure } from "@/lib/shared/delivery_words.ts";
 import { IconAlert, IconCheck, IconChecks, IconClock, IconRetry } from "./Icons.tsx";
 
 const URL_RE = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]}]/gi;
@@ -126,9 +127,15 @@ export function MessageBubble(props: {
             {reason}
             {m.error_code && !m.local && m.error_message ? ` (${m.error_code})` : ""}
           </span>
-          <button type="button" class="link-button" onClick={() => props.onRetry(m)}>
-            <IconRetry size={13} /> Retry
-          </button>
+          {(m.local || !isPermanentFailure(m.error_code)) && (
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => props.onRetry(m)}
+            >
+              <IconRetry size={13} /> Retry
+            </button>
+          )}
         </div>
       )}
     </div>

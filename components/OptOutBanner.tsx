@@ -2,9 +2,10 @@
 // they text START, so the composer is switched off with the same reason.
 import type { OptOut } from "@/lib/shared/types.ts";
 import { fullTime } from "@/lib/shared/time.ts";
+import { optOutWords } from "@/lib/shared/delivery_words.ts";
 import { IconBlock } from "./Icons.tsx";
 
-/** "Opted out — replied STOP on …; they can text START to opt back in". */
+/** "Opted out — Replied STOP on …; they can text START to opt back in" (a carrier's refusal in words). */
 export function OptOutBanner(props: { optOut: OptOut; timeZone: string }) {
   return (
     <div class="optout" role="status" data-testid="opt-out">
@@ -12,7 +13,7 @@ export function OptOutBanner(props: { optOut: OptOut; timeZone: string }) {
         <IconBlock size={16} />
       </span>
       <p>
-        <strong>Opted out</strong> — replied {props.optOut.keyword.toUpperCase()} on{" "}
+        <strong>Opted out</strong> — {optOutWords(props.optOut.keyword).long} on{" "}
         {fullTime(props.optOut.opted_out_at, props.timeZone)}; they can text START to opt back in
       </p>
     </div>

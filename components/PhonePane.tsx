@@ -5,6 +5,7 @@ import type { Store, Thread } from "@/lib/client/store.ts";
 import { phoneLabel } from "@/lib/client/labels.ts";
 import { loadOlder } from "@/lib/client/actions.ts";
 import { retryMessage, sendMessage } from "@/lib/client/send.ts";
+import { optOutWords } from "@/lib/shared/delivery_words.ts";
 import { ThreadView } from "./ThreadView.tsx";
 import { Composer } from "./Composer.tsx";
 import { TeamBar } from "./TeamBar.tsx";
@@ -67,6 +68,7 @@ export function PhonePane(props: {
           {...threadNotes(store, thread.conversationId)}
           thread={thread}
           theirName={label}
+          me={store.settings.userId}
           now={store.now.value}
           timeZone={store.timeZone.value}
           onRetry={(m) => void retryMessage(store, m)}
@@ -90,7 +92,7 @@ export function PhonePane(props: {
           onSend={(text) => void sendMessage(store, text)}
           note={composerTeam(store, thread.conversationId)}
           disabled={optOut
-            ? `Can't text ${label}: they replied ${optOut.keyword.toUpperCase()}`
+            ? `Can't text ${label}: ${optOutWords(optOut.keyword).short}`
             : undefined}
         />
       </section>

@@ -3,8 +3,12 @@ import { useState } from "preact/hooks";
 import { IconFlask, IconSend } from "./Icons.tsx";
 import { errorWords } from "@/lib/client/api.ts";
 
-/** A small form that sends an inbound SMS into the open conversation. */
-export function SandboxPanel(props: { customer: string; onSend: (body: string) => Promise<void> }) {
+/** A small form that sends an inbound SMS (or, in an email conversation, an email reply) into the open conversation. */
+export function SandboxPanel(props: {
+  customer: string;
+  kind: "sms" | "email";
+  onSend: (body: string) => Promise<void>;
+}) {
   const [text, setText] = useState("");
   const [state, setState] = useState<{ kind: "idle" | "busy" | "ok" | "error"; words?: string }>(
     { kind: "idle" },
@@ -30,7 +34,15 @@ export function SandboxPanel(props: { customer: string; onSend: (body: string) =
         </span>
         <div>
           <h2 id="sandbox-title">Sandbox simulator</h2>
-          <p>Reply as {props.customer}: an inbound SMS arrives in this conversation.</p>
+          <p class="sandbox-plain">
+            Nothing leaves this machine: no text or email is really sent, and replies come only from
+            here.
+          </p>
+          <p>
+            Reply as {props.customer}: {props.kind === "email"
+              ? "an email reply arrives in this conversation."
+              : "an inbound SMS arrives in this conversation."}
+          </p>
         </div>
       </header>
       <form class="sandbox-form" onSubmit={submit}>

@@ -3,6 +3,7 @@
 import type { Hit, SearchState } from "@/lib/shared/types.ts";
 import { markMatches } from "@/lib/shared/search_text.ts";
 import { fullTime, listTime } from "@/lib/shared/time.ts";
+import { senderWords } from "@/lib/shared/sender.ts";
 import { Avatar } from "./Avatar.tsx";
 
 /** Text with the searched words wrapped in <mark> (as elements: text is never parsed as HTML). */
@@ -22,6 +23,7 @@ function HitRow(props: {
   label: string;
   now: number;
   timeZone: string;
+  me: string | null;
   onOpen: (hit: Hit) => void;
 }) {
   const { hit } = props;
@@ -55,7 +57,9 @@ function HitRow(props: {
             </span>
           )}
           <span class="hit-text">
-            {hit.direction === "outbound" && <span class="row-you">You:</span>}
+            {hit.direction === "outbound" && (
+              <span class="row-you">{senderWords(hit.sender, props.me)}:</span>
+            )}
             <Marked text={hit.text} q={props.q} />
           </span>
         </span>
@@ -70,6 +74,8 @@ export function SearchResults(props: {
   label: (hit: Hit) => string;
   now: number;
   timeZone: string;
+  /** The reader's user id: their own sends read "You:". */
+  me: string | null;
   onOpen: (hit: Hit) => void;
   onMore: () => void;
 }) {
@@ -94,6 +100,7 @@ export function SearchResults(props: {
             label={props.label(h)}
             now={props.now}
             timeZone={props.timeZone}
+            me={props.me}
             onOpen={props.onOpen}
           />
         ))}

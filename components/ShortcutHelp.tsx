@@ -13,9 +13,9 @@ export function ShortcutHelp() {
     >
       <dl class="shortcut-list">
         {shortcutList.value.map((s) => (
-          <div key={s.keys}>
+          <div key={`${s.keys}:${s.label}`}>
             <dt>
-              <kbd>{s.keys}</kbd>
+              <kbd>{s.keys.replace("ArrowDown", "↓").replace("ArrowUp", "↑")}</kbd>
             </dt>
             <dd>{s.label}</dd>
           </div>

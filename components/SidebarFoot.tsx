@@ -5,13 +5,15 @@ import { IconSettings } from "./Icons.tsx";
 
 /** The signed-in user, a link to settings, and Sign out. */
 export function SidebarFoot(
-  props: { user: { email: string; role: string }; csrfToken: string | null },
+  props: { user: { email: string; role: string; name?: string }; csrfToken: string | null },
 ) {
+  // The display name when set (Settings → Your account), else the address.
+  const name = props.user.name || props.user.email;
   return (
     <form class="sidebar-foot" method="post" action="/logout">
-      <Avatar label={props.user.email} address={props.user.email} size="sm" />
-      <span class="me">
-        <span class="me-email">{props.user.email}</span>
+      <Avatar label={name} address={props.user.email} size="sm" />
+      <span class="me" title={props.user.email}>
+        <span class="me-email">{name}</span>
         <span class="me-role">{props.user.role === "admin" ? "Admin" : "Agent"}</span>
       </span>
       <input type="hidden" name="_csrf" value={props.csrfToken ?? ""} />

@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { LocalMessage, Thread } from "@/lib/client/store.ts";
 import type { Note } from "@/lib/shared/types.ts";
 import { dayKey, dayLabel } from "@/lib/shared/time.ts";
+import { senderWords } from "@/lib/shared/sender.ts";
 import { DaySeparator, isFailed, MessageBubble } from "./MessageBubble.tsx";
 
 const RUN_GAP_MS = 5 * 60_000;
@@ -17,6 +18,8 @@ const NEAR_TOP_PX = 240;
 export function ThreadView(props: {
   thread: Thread;
   theirName: string;
+  /** The reader's user id: their sends say "You", a colleague's their name. */
+  me: string | null;
   now: number;
   timeZone: string;
   onRetry: (m: LocalMessage) => void;
@@ -106,13 +109,16 @@ export function ThreadView(props: {
     const next = messages[i + 1];
     const joins = (a?: LocalMessage, b?: LocalMessage) =>
       !!a && !!b && a.direction === b.direction &&
+      (a.sent_by?.user_id ?? null) === (b.sent_by?.user_id ?? null) &&
       Math.abs(Date.parse(b.timestamp) - Date.parse(a.timestamp)) < RUN_GAP_MS &&
       dayKey(a.timestamp, timeZone) === dayKey(b.timestamp, timeZone);
     nodes.push(
       <MessageBubble
         key={m.local ? m.local.key : m.id}
         m={m}
-        sender={m.direction === "outbound" ? "You" : props.theirName}
+        sender={m.direction === "outbound"
+          ? (m.local ? "You" : senderWords(m.sent_by, props.me))
+          : props.theirName}
         first={!joins(prev, m)}
         last={!joins(m, next)}
         showStatusWords={m === lastOutbound && !isFailed(m)}

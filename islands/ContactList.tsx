@@ -21,7 +21,7 @@ export interface ContactListProps {
   labels: Record<string, string>;
   defaultCountry: string;
   csrfToken: string | null;
-  user: { email: string; role: string } | null;
+  user: { id: string; email: string; name: string; role: string } | null;
 }
 
 // The heading a name files under: its first letter, or # for anything else.

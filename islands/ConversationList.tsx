@@ -24,6 +24,7 @@ import { TeamToast, ViewNav } from "@/components/ViewNav.tsx";
 import { LazyBulkBar, LazyShortcutHelp } from "@/components/Lazy.tsx";
 import { shortcutHelpOpen, useShortcuts } from "@/lib/client/shortcuts.ts";
 import { inboxShortcuts } from "@/lib/client/inbox_keys.ts";
+import { listShortcuts } from "@/lib/client/list_keys.ts";
 import { nameOf, type TeamSeed } from "@/lib/client/team_store.ts";
 import { toggleSelected } from "@/lib/client/team_actions.ts";
 
@@ -41,7 +42,9 @@ export interface ConversationListProps {
   timeZone: string;
   now: number;
   csrfToken: string | null;
-  user: { email: string; role: string } | null;
+  /** The signed-in user's id, so their own sends say "You". */
+  userId: string | null;
+  user: { id: string; email: string; name: string; role: string } | null;
   /** The team inbox: the view, its counts, teammates and labels. */
   team?: TeamSeed;
 }
@@ -60,6 +63,7 @@ export default function ConversationList(props: ConversationListProps) {
     timeZone: props.timeZone,
     now: props.now,
     csrfToken: props.csrfToken,
+    userId: props.userId,
     team: props.team,
   }));
   useShortcuts(inboxShortcuts(store));
@@ -75,15 +79,15 @@ export default function ConversationList(props: ConversationListProps) {
       if (entries.some((e) => e.isIntersecting)) void loadMoreConversations(store);
     }, { root: scroller.current, rootMargin: "0px 0px 400px 0px" });
     io.observe(el);
-    return () => {
-      io.disconnect();
-    };
+    return () => io.disconnect();
   }, []);
 
   const list = store.conversations.value;
   const selected = store.selectedId.value;
   const behind = selected !== null || store.draft.value !== null || store.notFound.value !== null;
   const filter = store.filter.value;
+  // One Tab stop for the whole list: the open conversation's row, else the first.
+  const tabStop = list.some((c) => c.id === selected) ? selected : list[0]?.id;
   const found = filter.trim() ? store.search.value : null;
   const unread = filter ? 0 : list.filter((c) => c.unread_count > 0).length;
   // A hit's conversation is named as the list names it; one not loaded by its address.
@@ -94,18 +98,11 @@ export default function ConversationList(props: ConversationListProps) {
     return h.channel === "sms" ? phoneLabel(store, h.address) : h.address;
   };
 
-  // Arrow keys walk the list, as in a mail client.
-  const onListKey = (e: KeyboardEvent) => {
-    if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;
-    const links = Array.from(scroller.current?.querySelectorAll<HTMLAnchorElement>("a.row") ?? []);
-    const at = links.indexOf(document.activeElement as HTMLAnchorElement);
-    const next =
-      links[Math.max(0, Math.min(links.length - 1, at + (e.key === "ArrowDown" ? 1 : -1)))];
-    if (next) {
-      e.preventDefault();
-      next.focus();
-    }
-  };
+  useShortcuts(listShortcuts({
+    list: () => scroller.current,
+    search: () => search.current,
+    open: (id) => openConversation(store, id),
+  }));
 
   return (
     <aside class={`sidebar${behind ? " is-behind" : ""}`} aria-label="Conversations">
@@ -143,7 +140,7 @@ export default function ConversationList(props: ConversationListProps) {
         <NewConversation
           store={store}
           onClose={() => store.newConversationOpen.value = false}
-          onStart={(to, channel) => openDraft(store, to, channel)}
+          onStart={(to, channel, name) => void openDraft(store, to, channel, name)}
           onEmail={(to) => {
             store.newConversationOpen.value = false;
             store.composer.value = { open: true, to };
@@ -170,15 +167,17 @@ export default function ConversationList(props: ConversationListProps) {
       <div class="rows-scroll" ref={scroller}>
         {found && <h2 class="rows-heading">Conversations</h2>}
         {store.team.selected.value.length > 0 && <LazyBulkBar store={store} />}
-        <ul class="rows" onKeyDown={onListKey}>
+        <ul class="rows">
           {list.map((c) => (
             <ConversationRow
+              tabStop={c.id === tabStop}
               key={c.id}
               conversation={c}
               label={contactLabel(store, c)}
               selected={c.id === selected}
               now={store.now.value}
               timeZone={store.timeZone.value}
+              me={store.settings.userId}
               onOpen={(id) => void openConversation(store, id)}
               assignee={c.assignee_id
                 ? { id: c.assignee_id, name: nameOf(store.team, c.assignee_id) }
@@ -222,6 +221,7 @@ export default function ConversationList(props: ConversationListProps) {
             label={hitLabel}
             now={store.now.value}
             timeZone={store.timeZone.value}
+            me={store.settings.userId}
             onOpen={(h) => void openConversation(store, h.conversation_id).then(() => revealHit(h))}
             onMore={() => void moreResults(store)}
           />

@@ -24,12 +24,16 @@ export interface ConversationPaneProps {
   /** The open SMS conversation's opt-out, when its recipient opted out. */
   optOut?: OptOut | null;
   sandbox: boolean;
+  /** The sandbox email provider is active: the simulator answers emails too. */
+  emailSandbox?: boolean;
   labels: Record<string, string>;
   latestEventId: string;
   defaultCountry: string;
   timeZone: string;
   now: number;
   csrfToken: string | null;
+  /** The signed-in user's id, so their own sends say "You". */
+  userId: string | null;
   /** The team inbox: teammates, labels, the open thread's notes. */
   team?: TeamSeed;
 }
@@ -37,6 +41,8 @@ export interface ConversationPaneProps {
 function EmptyStage(props: { store: Store }) {
   const { store } = props;
   const count = store.conversations.value.length;
+  // While a filter narrows the list, an empty list says nothing about the inbox itself.
+  const filtering = store.filter.value.trim() !== "";
   return (
     <div class="empty-stage">
       <div class="empty-card">
@@ -45,9 +51,11 @@ function EmptyStage(props: { store: Store }) {
           <span class="empty-bubble b2" />
           <span class="empty-bubble b3" />
         </div>
-        <h1>{count ? "Pick a conversation" : "Your inbox is ready"}</h1>
+        <h1>{filtering ? "Search" : count ? "Pick a conversation" : "Your inbox is ready"}</h1>
         <p>
-          {count
+          {filtering
+            ? "What matches your search is listed on the left; pick one to open it."
+            : count
             ? "Texts, chats and emails with your customers, live as they happen."
             : "Text a customer or send an email; replies land here the moment they arrive."}
         </p>
@@ -93,12 +101,14 @@ export default function ConversationPane(props: ConversationPaneProps) {
       }
       : null,
     sandbox: props.sandbox,
+    emailSandbox: props.emailSandbox ?? false,
     labels: props.labels,
     latestEventId: props.latestEventId,
     defaultCountry: props.defaultCountry,
     timeZone: props.timeZone,
     now: props.now,
     csrfToken: props.csrfToken,
+    userId: props.userId,
     team: props.team,
   }));
   const [detailsOpen, setDetailsOpen] = useState(false);
@@ -139,10 +149,14 @@ export default function ConversationPane(props: ConversationPaneProps) {
   const address = conv?.contact ?? draft?.to ?? "";
   const label = conv
     ? contactLabel(store, conv)
+    : draft?.name
+    ? draft.name
     : channel === "sms"
     ? phoneLabel(store, address)
     : address;
-  const simulator = store.settings.sandbox && channel === "sms" && !!thread.conversationId;
+  const simulator = !!thread.conversationId &&
+    ((store.settings.sandbox && channel === "sms") ||
+      (store.settings.emailSandbox && channel === "email"));
   const out = store.optOut.value;
   const optOut = channel === "sms" && out && out.conversationId === thread.conversationId
     ? out

@@ -1,12 +1,16 @@
 // The seed's "Compose Email" modal: To, Cc, Bcc, Subject, Body, addresses checked as they are
-// typed; on success a five-second countdown, then it closes itself; on error it stays open and
-// says what went wrong. A native modal <dialog> keeps the page behind it inert; Tab is also
-// kept inside explicitly, and Esc or the close button closes it.
+// typed (To also takes `Name <address>` or a contact's name); on success a five-second
+// countdown while the email's conversation opens behind; on error it stays open and says what
+// went wrong. A native modal <dialog> keeps the page behind it inert; Tab is also kept inside
+// explicitly, and Esc or the close button closes it, keeping what was written as a draft until
+// it is sent or discarded.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { useStore } from "@/lib/client/store.ts";
 import { emailListProblem } from "@/lib/shared/address.ts";
 import { api, errorWords } from "@/lib/client/api.ts";
 import { boot } from "@/lib/client/boot.ts";
+import { openConversation } from "@/lib/client/actions.ts";
+import { type EmailTo, useEmailTo } from "@/lib/client/email_to.ts";
 import { IconAlert, IconCheck, IconClose, IconSend } from "@/components/Icons.tsx";
 
 /** Seconds the success message stays before the modal closes itself. */
@@ -22,10 +26,9 @@ type Phase =
 
 const EMPTY: Values = { to: "", cc: "", bcc: "", subject: "", body: "" };
 
-function problems(v: Values): Partial<Record<Field, string>> {
+function problems(v: Values, to: EmailTo): Partial<Record<Field, string>> {
   const out: Partial<Record<Field, string>> = {};
-  const to = emailListProblem(v.to, { required: true, single: true });
-  if (to) out.to = to;
+  if (to.problem) out.to = to.problem;
   const cc = emailListProblem(v.cc, { required: false });
   if (cc) out.cc = cc;
   const bcc = emailListProblem(v.bcc, { required: false });
@@ -37,15 +40,25 @@ function problems(v: Values): Partial<Record<Field, string>> {
 
 const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),textarea:not([disabled])";
 
+const hasText = (v: Values) => Object.values(v).some((x) => x.trim() !== "");
+
 /** The compose-email modal island; opened through the store's `composer` signal. */
-export default function EmailComposer(props: { csrfToken: string | null }) {
+export default function EmailComposer(props: {
+  csrfToken: string | null;
+  /** The address emails go out from, shown beside Send. */
+  from?: string;
+}) {
   const store = useStore("EmailComposer", () => ({ csrfToken: props.csrfToken }));
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
   const [values, setValues] = useState<Values>(EMPTY);
   const [touched, setTouched] = useState<Partial<Record<Field, boolean>>>({});
   const [phase, setPhase] = useState<Phase>({ kind: "editing" });
+  // What was written when the window closed unsent: offered again until sent or discarded.
+  const kept = useRef<Values | null>(null);
+  const [restored, setRestored] = useState(false);
   const state = store.composer.value;
+  const to = useEmailTo(values.to);
 
   useEffect(() => boot(store), []);
 
@@ -54,12 +67,21 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
     if (!d) return;
     if (state.open && !d.open) {
       opener.current = document.activeElement;
-      setValues({ ...EMPTY, to: state.to ?? "", subject: state.subject ?? "" });
+      const draft = kept.current;
+      const same = draft && (!state.to || draft.to.trim() === state.to);
+      setValues(same ? draft : { ...EMPTY, to: state.to ?? "", subject: state.subject ?? "" });
+      setRestored(!!same);
       setTouched({});
       setPhase({ kind: "editing" });
       d.showModal();
       const focusField = () => {
-        const field = state.to && state.subject ? "body" : state.to ? "subject" : "to";
+        const field = same
+          ? "body"
+          : state.to && state.subject
+          ? "body"
+          : state.to
+          ? "subject"
+          : "to";
         d.querySelector<HTMLElement>(`#email-${field}`)?.focus();
       };
       // At once, as showModal() has just focused the close button and a keystroke would go
@@ -75,6 +97,17 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
   }, [state]);
 
   const close = () => store.composer.value = { open: false };
+  // Closing (Esc, ✕, Cancel) keeps an unsent text as the draft.
+  useEffect(() => {
+    if (!state.open && phase.kind !== "sent") kept.current = hasText(values) ? values : null;
+  }, [state.open]);
+  const discard = () => {
+    kept.current = null;
+    setRestored(false);
+    setValues({ ...EMPTY, to: state.to ?? "", subject: state.subject ?? "" });
+    setTouched({});
+    setPhase({ kind: "editing" });
+  };
 
   useEffect(() => {
     if (phase.kind !== "sent") return;
@@ -86,7 +119,7 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
     return () => clearTimeout(t);
   }, [phase]);
 
-  const errors = problems(values);
+  const errors = problems(values, to);
   const shown = (f: Field) => touched[f] ? errors[f] : undefined;
   const set = (f: Field) => (e: Event) => {
     const value = (e.currentTarget as HTMLInputElement).value;
@@ -106,18 +139,22 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
     }
     setPhase({ kind: "sending" });
     try {
-      await api("/api/send_email", {
+      const sent = await api<{ conversation_id: string }>("/api/send_email", {
         method: "POST",
         idempotencyKey: crypto.randomUUID(),
         body: {
-          to_email: values.to.trim(),
+          to_email: to.address!,
           subject: values.subject.trim(),
           body: values.body,
           ...(values.cc.trim() ? { cc: values.cc.trim() } : {}),
           ...(values.bcc.trim() ? { bcc: values.bcc.trim() } : {}),
         },
       });
-      setPhase({ kind: "sent", to: values.to.trim(), left: CLOSE_AFTER_SECONDS });
+      kept.current = null;
+      setRestored(false);
+      setPhase({ kind: "sent", to: to.address!, left: CLOSE_AFTER_SECONDS });
+      // The email's conversation opens behind the countdown: the reader sees it there next.
+      void openConversation(store, sent.conversation_id);
       requestAnimationFrame(() =>
         dialog.current?.querySelector<HTMLElement>(".sent-close")?.focus()
       );
@@ -157,6 +194,11 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
         )}
       </div>
       {shown(f) && <p class="callout field-error" id={`email-${f}-error`}>{shown(f)}</p>}
+      {f === "to" && to.hint && !shown(f) && (
+        <p class="callout callout-success field-hint" data-testid="email-to-hint">
+          <IconCheck size={12} /> {to.hint}
+        </p>
+      )}
     </div>
   );
   const addressInput = (f: "to" | "cc" | "bcc", placeholder: string) => (
@@ -193,7 +235,7 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
       onKeyDown={trap}
     >
       <div class="modal-head">
-        <h2 id="email-title">New email</h2>
+        <h2 id="email-title">{state.reply ? "Reply" : "New email"}</h2>
         <button type="button" class="icon-button" aria-label="Close" onClick={close}>
           <IconClose size={18} />
         </button>
@@ -224,7 +266,15 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
         )
         : (
           <form class="modal-form" onSubmit={submit} noValidate>
-            {field("to", "To", addressInput("to", "customer@example.com"))}
+            {restored && (
+              <p class="callout callout-small draft-note" role="status">
+                Your unsent draft, as you left it.{" "}
+                <button type="button" class="link-button" onClick={discard}>
+                  Discard draft
+                </button>
+              </p>
+            )}
+            {field("to", "To", addressInput("to", "Name, or customer@example.com"))}
             <div class="field-pair">
               {field("cc", "Cc", addressInput("cc", "Optional, comma-separated"))}
               {field("bcc", "Bcc", addressInput("bcc", "Optional, comma-separated"))}
@@ -260,7 +310,9 @@ export default function EmailComposer(props: { csrfToken: string | null }) {
               </p>
             )}
             <div class="modal-actions">
-              <span class="modal-hint">Sent from your configured sender address</span>
+              <span class="modal-hint" data-testid="email-from">
+                {props.from ? <>From {props.from}</> : "Sent from your configured sender address"}
+              </span>
               <button type="button" class="button button-ghost" onClick={close}>Cancel</button>
               <button
                 type="submit"

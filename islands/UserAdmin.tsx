@@ -26,6 +26,7 @@ type Role = User["role"];
 type Dialog =
   | { kind: "create" }
   | { kind: "password"; user: User }
+  | { kind: "rename"; user: User }
   | { kind: "disable"; user: User }
   | null;
 
@@ -95,6 +96,16 @@ export default function UserAdmin(props: UserAdminProps) {
       replace((await patch(user, { disabled })).user);
       setDialog(null);
     }, (words) => (dialog ? setError(words) : setRowError(words)));
+  };
+
+  const rename = (e: Event) => {
+    e.preventDefault();
+    if (dialog?.kind !== "rename") return;
+    const user = dialog.user;
+    void run(async () => {
+      replace((await patch(user, { name: form.name })).user);
+      setDialog(null);
+    }, setError);
   };
 
   const resetPassword = (e: Event) => {
@@ -179,6 +190,17 @@ export default function UserAdmin(props: UserAdminProps) {
                 </td>
                 <td data-label="Added">{shortDate(u.created_at, props.timeZone)}</td>
                 <td class="cell-actions">
+                  <button
+                    type="button"
+                    class="button button-ghost"
+                    aria-label={`Rename ${u.email}`}
+                    onClick={() => {
+                      open({ kind: "rename", user: u });
+                      setForm((f) => ({ ...f, name: u.name }));
+                    }}
+                  >
+                    Rename
+                  </button>
                   <button
                     type="button"
                     class="button button-ghost"
@@ -304,6 +326,30 @@ export default function UserAdmin(props: UserAdminProps) {
             />
             <FormError error={error} />
             <ModalActions onCancel={() => setDialog(null)} busy={busy}>Set password</ModalActions>
+          </form>
+        )}
+      </Modal>
+
+      <Modal
+        open={dialog?.kind === "rename"}
+        title="Rename user"
+        size="sm"
+        onClose={() => setDialog(null)}
+        focus="#rename-name"
+      >
+        {dialog?.kind === "rename" && (
+          <form class="modal-form" onSubmit={rename}>
+            <div class="field">
+              <label for="rename-name">Display name of {dialog.user.email}</label>
+              <input
+                id="rename-name"
+                maxLength={100}
+                value={form.name}
+                onInput={(e) => setForm({ ...form, name: e.currentTarget.value })}
+              />
+            </div>
+            <FormError error={error} />
+            <ModalActions onCancel={() => setDialog(null)} busy={busy}>Save name</ModalActions>
           </form>
         )}
       </Modal>

@@ -9,6 +9,7 @@ import ConversationList from "@/islands/ConversationList.tsx";
 import ConversationPane from "@/islands/ConversationPane.tsx";
 import EmailComposer from "@/islands/EmailComposer.tsx";
 import { Stylesheets } from "@/components/Stylesheets.tsx";
+import { emailFromAddress } from "@/lib/providers/select.ts";
 
 export const handler = define.handlers({
   async GET(c) {
@@ -19,6 +20,8 @@ export const handler = define.handlers({
       q: url.searchParams.get("q") ?? "",
       defaultCountry: settings.HATCH_DEFAULT_COUNTRY,
       sandbox: settings.smsProvider === "sandbox",
+      emailSandbox: settings.emailProvider === "sandbox",
+      emailFrom: emailFromAddress(settings),
       cookie: c.req.header("cookie"),
       // The auth gate sets it; read loosely so the page renders where no gate runs (tests).
       principal: (c.var as { principal?: PagePrincipal }).principal,
@@ -53,11 +56,13 @@ export default define.page<InboxData>(({ data }) => {
       : null,
     labels: data.labels,
     sandbox: data.sandbox,
+    emailSandbox: data.emailSandbox,
     defaultCountry: data.defaultCountry,
     timeZone: data.timeZone,
     latestEventId: data.latestEventId,
     now,
     csrfToken: data.csrfToken,
+    userId: data.user?.id ?? null,
     team: data.team,
   });
   const common = {
@@ -67,6 +72,7 @@ export default define.page<InboxData>(({ data }) => {
     defaultCountry: data.defaultCountry,
     timeZone: data.timeZone,
     now,
+    userId: data.user?.id ?? null,
     team: data.team,
   };
   return (
@@ -105,9 +111,10 @@ export default define.page<InboxData>(({ data }) => {
           notFound={data.notFound}
           optOut={data.optOut ?? null}
           sandbox={data.sandbox}
+          emailSandbox={data.emailSandbox}
           {...common}
         />
-        <EmailComposer csrfToken={data.csrfToken} />
+        <EmailComposer csrfToken={data.csrfToken} from={data.emailFrom} />
       </div>
     </StoreProvider>
   );

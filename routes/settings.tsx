@@ -20,6 +20,7 @@ import {
   Logo,
 } from "@/components/Icons.tsx";
 import PasswordChange from "@/islands/PasswordChange.tsx";
+import DisplayName from "@/islands/DisplayName.tsx";
 import TwoFactorSettings from "@/islands/TwoFactorSettings.tsx";
 import ApiTokens from "@/islands/ApiTokens.tsx";
 import UserAdmin from "@/islands/UserAdmin.tsx";
@@ -131,7 +132,7 @@ export default define.page<SettingsData>(({ data }) => {
         <form class="sidebar-foot rail-foot" method="post" action="/logout">
           <Avatar label={me.name || me.email} address={me.email} size="sm" />
           <span class="me">
-            <span class="me-email">{me.email}</span>
+            <span class="me-email" title={me.email}>{me.name || me.email}</span>
             <span class="me-role">{admin ? "Admin" : "Agent"}</span>
           </span>
           <input type="hidden" name="_csrf" value={data.csrfToken ?? ""} />
@@ -174,6 +175,7 @@ export default define.page<SettingsData>(({ data }) => {
               </div>
             </dl>
           </div>
+          <DisplayName name={me.name} csrfToken={data.csrfToken} />
         </Section>
 
         <Section id="security" title="Security" lead="How you prove it's you when you sign in.">

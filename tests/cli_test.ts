@@ -27,6 +27,10 @@ test("send-sms queues a message; a bad number is refused in words", async () => 
   const bad = await hatch("send-sms", "+1415", "hello");
   assert.equal(bad.code, 1);
   assert.match(bad.err, /Cannot send SMS to "\+1415": not a valid phone number/);
+  // Read as the inbox reads it: a typo is refused in words, not sent as a chat to a name.
+  const typo = await hatch("send-sms", "4155550100x", "hello");
+  assert.equal(typo.code, 1);
+  assert.match(typo.err, /"4155550100x": not a valid phone number \(a phone number has no letters/);
 });
 
 test("send-email queues an email; migrate reports an up-to-date database", async () => {

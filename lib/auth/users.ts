@@ -128,8 +128,17 @@ async function storePasswordHash(sql: Tx, id: string, hash: string): Promise<voi
   await sql`delete from sessions where user_id = ${id}`;
 }
 
+/** A display name: what bubbles and previews call a user ("Lily: …"); empty clears it. */
+export const DisplayName = z.string({ error: "name must be text" }).trim()
+  .max(100, { error: (i) => `name is too long: ${String(i.input).length} characters, at most 100` })
+  .refine((s) => !/\p{Cc}/u.test(s), { message: "name has control characters" });
+
+/** Body of PATCH /api/me: what users may change about themselves. */
+export const UpdateMeInput = z.object({ name: DisplayName });
+
 /** Body of PATCH /api/users/:id: what an admin may change about a user. */
 export const UpdateUserInput = z.object({
+  name: DisplayName.optional(),
   disabled: z.boolean().optional(),
   role: z.enum(["admin", "agent"]).optional(),
   password: z.string().optional(),
@@ -153,6 +162,7 @@ export async function updateUser(
     ? undefined
     : await strongHash(changes.password, before.email);
   const after = await sql.begin(async (tx) => {
+    if (changes.name !== undefined) await setName(tx, id, changes.name);
     if (changes.role !== undefined) await setUserRole(tx, id, changes.role);
     if (changes.disabled !== undefined) await setUserDisabled(tx, id, changes.disabled);
     if (hash !== undefined) await storePasswordHash(tx, id, hash);
@@ -166,6 +176,26 @@ export async function updateUser(
   // old row again.
   forgetTokens();
   return after;
+}
+
+async function setName(sql: Tx, id: string, name: string): Promise<void> {
+  await sql`update users set name = ${name}, updated_at = now() where id = ${id}`;
+}
+
+/** Sets the signed-in user's own display name, audited as `user.renamed`; returns the user after. */
+export async function renameSelf(
+  sql: Tx,
+  options: { id: string; name: string; actor: Actor },
+): Promise<User> {
+  return await sql.begin(async (tx) => {
+    const before = await findUser(tx, options.id);
+    await setName(tx, options.id, options.name);
+    await audit(tx, options.actor, "user.renamed", {
+      target: before.email,
+      detail: { from: before.name, to: options.name },
+    });
+    return await findUser(tx, options.id);
+  });
 }
 
 /** How many users exist (the first run creates the first admin). */

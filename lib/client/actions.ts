@@ -174,22 +174,39 @@ export function closeConversation(store: Store, options: { push: boolean } = { p
 }
 
 /** Opens an empty thread to someone new; the first message creates the conversation. */
-export function openDraft(store: Store, to: string, channel: "sms" | "chat"): void {
-  const existing = store.conversations.value.find((c) =>
-    c.channel === channel && c.contact.toLowerCase() === to.toLowerCase()
-  );
-  if (existing) {
-    void openConversation(store, existing.id);
-    return;
-  }
+export async function openDraft(
+  store: Store,
+  to: string,
+  channel: "sms" | "chat",
+  name?: string,
+): Promise<void> {
+  // The panel closes whether the number is new or already has a conversation.
+  store.newConversationOpen.value = false;
+  const same = (c: Conversation) =>
+    c.channel === channel && c.contact.toLowerCase() === to.toLowerCase();
+  const loaded = store.conversations.value.find(same);
+  if (loaded) return await openConversation(store, loaded.id);
+  // A draft at once (a send from it joins any existing conversation with them anyway) ...
   batch(() => {
     store.selectedId.value = null;
     store.open.value = null;
     store.notFound.value = null;
-    store.newConversationOpen.value = false;
-    store.draft.value = { to, channel };
+    store.draft.value = { to, channel, name };
     store.thread.value = emptyThread(null, channel);
   });
+  // ... then, if the server knows a conversation the list has not loaded, that one instead.
+  try {
+    const page = await api<ConversationsAnswer>(
+      `/api/conversations${query({ limit: 10, q: to, channel })}`,
+    );
+    const existing = page.conversations.find(same);
+    const draft = store.draft.value;
+    if (existing && draft?.to === to && store.thread.value?.conversationId === null) {
+      await openConversation(store, existing.id);
+    }
+  } catch {
+    // Unknown: the draft stays.
+  }
 }
 
 /** Loads the next page of the conversation list. */

@@ -45,6 +45,9 @@ export async function sendMessage(store: Store, text: string): Promise<void> {
     error_code: null,
     error_message: null,
     keyword: null,
+    sent_by: store.settings.userId
+      ? { user_id: store.settings.userId, token_id: null, name: "" }
+      : null,
     timestamp: now,
     updated_at: now,
     local: { state: "sending", key },
@@ -133,7 +136,8 @@ export async function retryMessage(store: Store, m: LocalMessage): Promise<void>
 
 /** Sandbox only: makes the customer answer in the open conversation. */
 export async function simulateInbound(store: Store, body: string): Promise<void> {
-  const id = store.thread.value?.conversationId;
-  if (!id) throw new Error("Open a conversation first");
-  await api("/api/sandbox/inbound", { method: "POST", body: { conversation_id: id, body } });
+  const t = store.thread.value;
+  if (!t?.conversationId) throw new Error("Open a conversation first");
+  const path = t.channel === "email" ? "/api/sandbox/email_inbound" : "/api/sandbox/inbound";
+  await api(path, { method: "POST", body: { conversation_id: t.conversationId, body } });
 }

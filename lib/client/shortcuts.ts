@@ -10,6 +10,8 @@ export type Shortcut = {
   label: string;
   run: (e: KeyboardEvent) => void;
   when?: () => boolean;
+  /** Also runs while a field has the focus (its `when` says which field: ↓ from the search box). */
+  inInputs?: boolean;
 };
 
 /** Every registered shortcut, in registration order. */
@@ -31,14 +33,17 @@ export function typingIn(target: EventTarget | null): boolean {
 /** Runs the shortcut for a key press, if one matches; exported for tests of the matching. */
 export function handleKey(e: KeyboardEvent, list: readonly Shortcut[]): boolean {
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return false;
-  if (typingIn(e.target)) {
+  const typing = typingIn(e.target);
+  if (typing) {
     // Escape leaves a field, so the keys work again without the mouse (in a dialog, Escape
     // is the dialog's: it closes it).
     const field = e.target as HTMLElement;
     if (e.key === "Escape" && !field.closest("dialog")) field.blur();
-    return false;
   }
-  const hit = list.find((s) => s.keys === e.key && (s.when?.() ?? true));
+  const hit = list.find((s) =>
+    s.keys === e.key && (!typing || s.inInputs) && !(e.shiftKey && s.keys.length > 1) &&
+    (s.when?.() ?? true)
+  );
   if (!hit) return false;
   e.preventDefault();
   hit.run(e);

@@ -37,6 +37,8 @@ export interface Thread {
 export interface Draft {
   to: string;
   channel: "sms" | "chat";
+  /** The contact the number was picked from, to name the thread before its first message. */
+  name?: string;
 }
 
 /** What the email modal opens with. */
@@ -44,6 +46,8 @@ export interface ComposerState {
   open: boolean;
   to?: string;
   subject?: string;
+  /** Opened by Reply in an email conversation: the window says "Reply". */
+  reply?: boolean;
 }
 
 /** The live stream's state, for the indicator. */
@@ -74,7 +78,15 @@ export interface Store {
   now: Signal<number>;
   /** The reader's IANA zone; the server guesses from a cookie, the browser corrects it. */
   timeZone: Signal<string>;
-  settings: { sandbox: boolean; defaultCountry: string; latestEventId: string };
+  settings: {
+    sandbox: boolean;
+    /** The sandbox email provider: the simulator answers in email conversations too. */
+    emailSandbox: boolean;
+    defaultCountry: string;
+    latestEventId: string;
+    /** The signed-in user's id: their own sends say "You", a colleague's their name. */
+    userId: string | null;
+  };
   labels: Map<string, string>;
   /** The team inbox: views, assignees, labels, notes, presence. */
   team: TeamState;
@@ -93,11 +105,13 @@ export interface StoreSeed {
   search?: SearchState | null;
   labels?: Record<string, string>;
   sandbox?: boolean;
+  emailSandbox?: boolean;
   defaultCountry?: string;
   timeZone?: string;
   latestEventId?: string;
   now?: number;
   csrfToken?: string | null;
+  userId?: string | null;
   team?: TeamSeed;
 }
 
@@ -121,7 +135,13 @@ export function createStore(seed: StoreSeed = {}): Store {
     labelsVersion: signal(0),
     now: signal(seed.now ?? Date.now()),
     timeZone: signal("UTC"),
-    settings: { sandbox: false, defaultCountry: "US", latestEventId: "0" },
+    settings: {
+      sandbox: false,
+      emailSandbox: false,
+      defaultCountry: "US",
+      latestEventId: "0",
+      userId: null,
+    },
     labels: new Map(),
     team: createTeamState(),
   };
@@ -143,9 +163,11 @@ export function seedStore(store: Store, seed: StoreSeed): void {
   if (seed.now !== undefined) store.now.value = seed.now;
   for (const [k, v] of Object.entries(seed.labels ?? {})) store.labels.set(k, v);
   if (seed.sandbox !== undefined) store.settings.sandbox = seed.sandbox;
+  if (seed.emailSandbox !== undefined) store.settings.emailSandbox = seed.emailSandbox;
   if (seed.defaultCountry) store.settings.defaultCountry = seed.defaultCountry;
   if (seed.timeZone) store.timeZone.value = seed.timeZone;
   if (seed.latestEventId) store.settings.latestEventId = seed.latestEventId;
+  if (seed.userId) store.settings.userId = seed.userId;
   seedTeam(store.team, seed.team);
   if (typeof document !== "undefined") setCsrfToken(seed.csrfToken);
 }

@@ -153,6 +153,11 @@ function patchMessage(store: Store, e: LiveEvent): void {
 /** Folds one live event into the store, fetching only what the event cannot carry. */
 export function applyEvent(store: Store, type: string, e: LiveEvent): void {
   const openId = store.thread.value?.conversationId ?? null;
+  // A send that failed marks its row in the list, open or not.
+  if (
+    (type === "message_update" || type === "email_update") && e.conversation_id &&
+    (e.status === "failed" || e.status === "undelivered")
+  ) refetchConversation(store, e.conversation_id);
   applyTeamEvent(store, type, e as Record<string, unknown>);
   const known = (id: string) => store.conversations.value.find((c) => c.id === id);
   const view: TabView = {

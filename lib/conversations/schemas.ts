@@ -19,6 +19,24 @@ export function tooLong(
   };
 }
 
+/** Who sent an outbound message or email: a user, through the inbox or one of their API tokens. */
+export const SentBy = z.object({
+  user_id: z.guid().nullable(),
+  token_id: z.guid().nullable(),
+  name: z.string().describe("The user's display name (\"(API)\" added for a token's sends)"),
+});
+export type SentBy = z.infer<typeof SentBy>;
+
+/** The `sent_by` of a messages or emails row read with `sender_name` (null when nobody is recorded). */
+// deno-lint-ignore no-explicit-any -- a raw row
+export function sentByOf(r: Record<string, any>): SentBy | null {
+  if (!r.sent_by_user_id && !r.sent_by_token_id) return null;
+  return {
+    user_id: r.sent_by_user_id ?? null,
+    token_id: r.sent_by_token_id ?? null,
+    name: r.sender_name ?? "",
+  };
+}
 /** A conversation's state: open, snoozed until a time, or closed. */
 export const ConversationState = z.enum(["open", "snoozed", "closed"]);
 export type ConversationState = z.infer<typeof ConversationState>;
@@ -32,7 +50,7 @@ export const ConversationListQuery = z.object({
   limit: Limit,
   before: z.string().max(200).optional(),
   q: z.string().max(200).optional().describe(
-    "Filter by participant, contact name, subject or text",
+    "Filter by participant, contact name, subject or text; a number as people write it (`555-1050`, `(415) 555-1050`) finds the E.164 number",
   ),
   channel: z.enum(["sms", "chat", "email"]).optional(),
   view: ConversationView.default("all").describe(
@@ -56,6 +74,9 @@ export const Conversation = z.object({
   last_message: z.string(),
   last_message_time: z.string(),
   last_direction: z.enum(["inbound", "outbound"]).nullable(),
+  last_sender: z.object({ user_id: z.guid(), name: z.string() }).nullable().describe(
+    "Who sent the last message, when it was one of ours sent by a user",
+  ),
   message_count: z.number().int(),
   unread_count: z.number().int().describe(
     "Messages from the customer the asking user has not read",
@@ -64,6 +85,7 @@ export const Conversation = z.object({
   snoozed_until: z.string().nullable(),
   assignee_id: z.guid().nullable(),
   label_ids: z.array(z.guid()),
+  last_failed: z.boolean().describe("Whether the newest message or email failed to go out"),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

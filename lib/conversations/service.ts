@@ -1,6 +1,8 @@
 import type { Tx } from "@/lib/db/connect.ts";
 import { decodeCursor, encodeCursor } from "@/lib/db/cursor.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
+import { phoneShape } from "@/lib/shared/address.ts";
+import { readPhone } from "@/lib/shared/phone.ts";
 import type { Conversation, ConversationView } from "./schemas.ts";
 
 type Channel = Conversation["channel"];
@@ -14,6 +16,8 @@ export interface ConversationTouch {
   preview: string;
   direction: "inbound" | "outbound";
   subject?: string;
+  /** The user who sent an outbound message (null for the command line, or inbound). */
+  senderId?: string | null;
   /** The user sending, who is assigned an unassigned conversation when the team wants that. */
   assignTo?: string;
 }
@@ -37,13 +41,15 @@ export function conversationUpsert(sql: Tx, t: ConversationTouch) {
   return sql`
     insert into conversations (id, channel, participants, subject, last_message_at,
       last_message_preview, last_direction, message_count, unread_count, inbound_count,
-      assignee_id, changed_by, change_cause)
+      assignee_id, changed_by, change_cause, last_sender_id)
     values (${t.id}, ${t.channel}, ${t.participants}, ${t.subject ?? null}, now(), ${preview},
-      ${t.direction}, 1, ${unread}, ${unread}, ${assignee}, ${t.assignTo ?? null}, 'auto')
+      ${t.direction}, 1, ${unread}, ${unread}, ${assignee}, ${t.assignTo ?? null}, 'auto',
+      ${t.senderId ?? null}::uuid)
     on conflict (id) do update set
       last_message_at = greatest(conversations.last_message_at, now()),
       last_message_preview = excluded.last_message_preview,
       last_direction = excluded.last_direction,
+      last_sender_id = excluded.last_sender_id,
       subject = coalesce(conversations.subject, excluded.subject),
       message_count = conversations.message_count + 1,
       unread_count = conversations.unread_count + ${unread},
@@ -76,6 +82,13 @@ type Row = Record<string, any>;
 function conversationSelect(sql: Tx, userId?: string) {
   return sql`
     select c.*, k.id as linked_contact_id, k.name as linked_contact_name,
+      hatch_sender_name(c.last_sender_id, null) as last_sender_name,
+      case when c.channel = 'email'
+        then (select status from emails e where e.conversation_id = c.id
+              order by e.created_at desc, e.id desc limit 1)
+        else (select status from messages m where m.conversation_id = c.id
+              order by m.created_at desc, m.id desc limit 1)
+      end as last_status,
       greatest(c.inbound_count - coalesce(r.read_inbound, 0), 0) as my_unread,
       to_char(c.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
     from conversations c
@@ -102,8 +115,12 @@ function toConversation(r: Row): Conversation {
     last_message: r.last_message_preview,
     last_message_time: new Date(r.last_message_at).toISOString(),
     last_direction: r.last_direction,
+    last_sender: r.last_sender_id
+      ? { user_id: r.last_sender_id, name: r.last_sender_name ?? "" }
+      : null,
     message_count: r.message_count,
     unread_count: r.my_unread,
+    last_failed: r.last_status === "failed" || r.last_status === "undelivered",
     state: r.state,
     snoozed_until: r.snoozed_until ? new Date(r.snoozed_until).toISOString() : null,
     assignee_id: r.assignee_id,
@@ -119,6 +136,8 @@ export async function listConversations(
     before?: string;
     q?: string;
     channel?: Channel;
+    /** Reads a whole number in `q` as people write it (national numbers in this country). */
+    country?: string;
     view?: ConversationView;
     label?: string;
     /** Who asks: their unread counts, and `mine`. */
@@ -127,6 +146,7 @@ export async function listConversations(
 ): Promise<{ conversations: Conversation[]; next_cursor: string | null }> {
   const cursor = options.before ? decodeCursor(options.before) : undefined;
   const like = options.q ? `%${options.q.replace(/[\\%_]/g, "\\$&")}%` : undefined;
+  const number = numberFilter(options.q, options.country);
   const rows = await sql`
     ${conversationSelect(sql, options.userId)}
     where ${viewFilter(sql, options.view ?? "all", options.userId)}
@@ -142,6 +162,12 @@ export async function listConversations(
       // Contact names match through the addresses of the contacts so named (one hashed set):
       // testing k.name would join a contact to every conversation before the filter.
       ? sql`and (c.participants[2] ilike ${like} or c.last_message_preview ilike ${like}
+               ${
+        number
+          ? sql`or c.participants[2] like ${`%${number.digits}%`}
+                or c.participants[2] = ${number.e164 ?? ""}`
+          : sql``
+      }
                or coalesce(c.subject, '') ilike ${like}
                or c.participants[2] in (
                  select p.phone from contacts n join contact_phones p on p.contact_id = n.id
@@ -177,6 +203,21 @@ export async function conversationSummaries(
   if (!ids.length) return [];
   const rows = await sql`${conversationSelect(sql)} where c.id = any(${[...ids]}::uuid[])`;
   return rows.map(toConversation);
+}
+
+/**
+ * A number as the list shows it (`555-1050`, `(415) 555-1050`) matches the E.164 form stored:
+ * its digits in order, or the whole number it reads as. Null for text that is no number.
+ */
+export function numberFilter(
+  q: string | undefined,
+  country: string | undefined,
+): { digits: string; e164: string | null } | null {
+  if (!q || phoneShape(q) !== "digits") return null;
+  const digits = q.replace(/\D/g, "");
+  if (digits.length < 3) return null;
+  const read = country ? readPhone(q, country) : null;
+  return { digits, e164: read?.kind === "phone" ? read.e164 : null };
 }
 
 // Each view's condition matches an index's leading columns (conversations_state_idx,

@@ -19,7 +19,7 @@ export async function threadPage(
   const [exists] = await sql`select 1 from conversations where id = ${conversation}`;
   if (!exists) throw new NotFoundError(`Conversation "${conversation}" not found`);
   const rows = await sql`
-    select *,
+    select *, hatch_sender_name(sent_by_user_id, sent_by_token_id) as sender_name,
       to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at
     from ${sql(table)} where conversation_id = ${conversation}
       ${

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Limit, tooLong } from "@/lib/conversations/schemas.ts";
+import { Limit, SentBy, tooLong } from "@/lib/conversations/schemas.ts";
 
 /** Largest attachment payload accepted in one email (decoded bytes). */
 export const MAX_ATTACHMENT_BYTES = 700_000;
@@ -63,6 +63,7 @@ export const Email = z.object({
   error_message: z.string().nullable(),
   open_count: z.number().int().describe("Opens SendGrid reported (its tracking pixel)"),
   click_count: z.number().int().describe("Link clicks SendGrid reported"),
+  sent_by: SentBy.nullable().describe("Who sent an outbound email (null: inbound, or the CLI)"),
   timestamp: z.string(),
   updated_at: z.string(),
 });

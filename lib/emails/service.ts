@@ -5,6 +5,7 @@ import { threadPage } from "@/lib/db/thread.ts";
 import { BadRequestError, NotFoundError, PayloadTooLargeError } from "@/lib/errors.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { touchConversation } from "@/lib/conversations/service.ts";
+import { sentByOf } from "@/lib/conversations/schemas.ts";
 import { assertNotSuppressed } from "./suppressions.ts";
 import { addJob } from "@/lib/delivery/jobs.ts";
 import { emailFromAddress } from "@/lib/providers/select.ts";
@@ -105,6 +106,7 @@ export async function sendEmail(
       preview: `${input.subject} — ${input.body}`,
       direction: "outbound",
       subject: input.subject,
+      senderId: options.actor?.userId,
       assignTo: options.actor?.userId,
     });
     // After the conversation row's lock: concurrent sends see each other's emails as parents.
@@ -112,17 +114,18 @@ export async function sendEmail(
     const [row] = await tx`
       insert into emails (conversation_id, direction, from_email, to_email, cc, bcc, reply_to,
         subject, body, html_content, attachments, status, provider, message_id_header,
-        in_reply_to, references_header)
+        in_reply_to, references_header, sent_by_user_id, sent_by_token_id)
       values (${id}, 'outbound', ${from}, ${to}, ${cc.join(", ") || null},
         ${bcc.join(", ") || null}, ${replyTo ?? null}, ${input.subject}, ${input.body},
         ${input.html ?? null}, ${tx.json(attachments)}, 'queued', ${settings.emailProvider},
         '<' || gen_random_uuid() || '@' || ${from.split("@")[1]} || '>', ${thread.inReplyTo},
-        ${thread.references})
+        ${thread.references}, ${options.actor?.userId ?? null}::uuid,
+        ${options.actor?.tokenId ?? null}::uuid)
       returning id`;
     await addJob(tx, "deliver_email", { email_id: row.id }, { queue: `conv:${id}` });
     if (options.actor) {
       await audit(tx, options.actor, "send.email", {
-        target: input.to_email,
+        target: to,
         detail: { email_id: row.id },
       });
     }
@@ -165,6 +168,7 @@ export function toEmail(r: Row): Email {
     // Callers that select a few columns (search) leave the counters out.
     open_count: r.open_count ?? 0,
     click_count: r.click_count ?? 0,
+    sent_by: sentByOf(r),
     timestamp: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
   };
@@ -172,7 +176,9 @@ export function toEmail(r: Row): Email {
 
 /** One email, or a 404 naming it. */
 export async function getEmail(sql: Tx, id: string): Promise<Email> {
-  const [row] = await sql`select * from emails where id = ${id}`;
+  const [row] = await sql`
+    select *, hatch_sender_name(sent_by_user_id, sent_by_token_id) as sender_name
+    from emails where id = ${id}`;
   if (!row) throw new NotFoundError(`Email "${id}" not found`);
   return toEmail(row);
 }

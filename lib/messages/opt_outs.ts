@@ -1,5 +1,6 @@
 import type { Tx } from "@/lib/db/connect.ts";
 import { UnprocessableError } from "@/lib/errors.ts";
+import { optOutWords } from "@/lib/shared/delivery_words.ts";
 
 // The keywords carriers and Twilio honour (Twilio's Advanced Opt-Out defaults).
 const STOP = new Set([
@@ -61,9 +62,11 @@ export async function assertNotOptedOut(sql: Tx, sender: string, recipient: stri
   const out = await optOutOf(sql, sender, recipient);
   if (out) {
     throw new UnprocessableError(
-      `Cannot send SMS to "${recipient}": they opted out (${out.keyword}) on ${
-        out.opted_out_at.toISOString().slice(0, 10)
-      }; they can text START to opt back in`,
+      `Cannot send SMS to "${recipient}": ${
+        /^provider:/i.test(out.keyword)
+          ? optOutWords(out.keyword).short
+          : `they opted out (${out.keyword})`
+      } on ${out.opted_out_at.toISOString().slice(0, 10)}; they can text START to opt back in`,
     );
   }
 }

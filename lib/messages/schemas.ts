@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Limit, tooLong } from "@/lib/conversations/schemas.ts";
+import { Limit, SentBy, tooLong } from "@/lib/conversations/schemas.ts";
 
 /** The longest SMS body Twilio accepts (it splits it into segments). */
 export const MAX_SMS_LENGTH = 1600;
@@ -70,6 +70,7 @@ export const Message = z.object({
   error_code: z.string().nullable(),
   error_message: z.string().nullable(),
   keyword: z.enum(["stop", "start", "help"]).nullable().describe("An inbound opt-out keyword"),
+  sent_by: SentBy.nullable().describe("Who sent an outbound message (null: inbound, or the CLI)"),
   timestamp: z.string(),
   updated_at: z.string(),
 });

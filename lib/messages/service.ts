@@ -4,6 +4,8 @@ import { threadPage } from "@/lib/db/thread.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { conversationUpsert, touchConversation } from "@/lib/conversations/service.ts";
+import { sentByOf } from "@/lib/conversations/schemas.ts";
+import { isPermanentFailure } from "@/lib/shared/delivery_words.ts";
 import { jobCall } from "@/lib/delivery/jobs.ts";
 import { type Actor, auditInsert } from "@/lib/auth/audit.ts";
 import { smsFromAddress } from "@/lib/providers/select.ts";
@@ -17,8 +19,10 @@ export async function sendMessage(
   sql: Tx,
   settings: Settings,
   input: SendMessageInput,
-  options: { actor?: Actor } = {},
+  /** `actor` is audited and recorded as the sender; `sentBy` is only recorded. */
+  options: { actor?: Actor; sentBy?: Pick<Actor, "userId" | "tokenId"> } = {},
 ): Promise<SendMessageResult> {
+  const sender = options.sentBy ?? options.actor;
   const to = parseRecipient(input.to, settings.HATCH_DEFAULT_COUNTRY);
   const from = to.channel === "sms" ? smsFromAddress(settings) : (input.from ?? "Hatch");
   if (to.channel === "sms" && input.from && input.from !== from) {
@@ -52,14 +56,16 @@ export async function sendMessage(
       participants: [from, to.address],
       preview: input.content,
       direction: "outbound",
+      senderId: sender?.userId,
       assignTo: options.actor?.userId,
     })
   } returning id
     ), message as (
       insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
-        media, status, provider)
+        media, status, provider, sent_by_user_id, sent_by_token_id)
       select conversation.id, ${to.channel}, 'outbound', ${from}, ${to.address}, ${input.content},
-        ${sql.json(media)}, ${status}, ${sms ? settings.smsProvider : null}
+        ${sql.json(media)}, ${status}, ${sms ? settings.smsProvider : null},
+        ${sender?.userId ?? null}::uuid, ${sender?.tokenId ?? null}::uuid
       from conversation
       returning id
     )${
@@ -76,7 +82,8 @@ export async function sendMessage(
     options.actor
       ? sql`, audited as (${
         auditInsert(sql, options.actor, "send.message", {
-          target: input.to,
+          // The number as stored (E.164), however it was typed.
+          target: to.address,
           detail: sql`json_build_object('message_id', message.id)`,
           from: sql`from message`,
         })
@@ -108,6 +115,7 @@ export function toMessage(r: Row): Message {
     error_code: r.error_code,
     error_message: r.error_message,
     keyword: r.keyword ?? null,
+    sent_by: sentByOf(r),
     timestamp: new Date(r.created_at).toISOString(),
     updated_at: new Date(r.updated_at).toISOString(),
   };
@@ -125,7 +133,9 @@ export async function listMessages(
 
 /** One message, or a 404 naming it. */
 export async function getMessage(sql: Tx, id: string): Promise<Message> {
-  const [row] = await sql`select * from messages where id = ${id}`;
+  const [row] = await sql`
+    select *, hatch_sender_name(sent_by_user_id, sent_by_token_id) as sender_name
+    from messages where id = ${id}`;
   if (!row) throw new NotFoundError(`Message "${id}" not found`);
   return toMessage(row);
 }
@@ -135,6 +145,8 @@ export async function retryMessage(
   sql: Sql,
   settings: Settings,
   id: string,
+  /** Who asked: recorded as the new message's sender (the caller audits the retry). */
+  options: { sentBy?: Pick<Actor, "userId" | "tokenId"> } = {},
 ): Promise<SendMessageResult> {
   const old = await getMessage(sql, id);
   if (old.direction !== "outbound" || !["failed", "undelivered"].includes(old.status)) {
@@ -142,12 +154,17 @@ export async function retryMessage(
       `Message "${id}" is ${old.status}: only failed messages can be retried`,
     );
   }
+  if (isPermanentFailure(old.error_code)) {
+    throw new BadRequestError(
+      `Message "${id}" failed for good (${old.error_code}): sending it again cannot help`,
+    );
+  }
   return sendMessage(sql, settings, {
     to: old.to_contact,
     content: old.body,
     conversation_id: old.conversation_id,
     media_urls: old.media.map((m) => m.url),
-  });
+  }, options);
 }
 
 /** Stores an inbound SMS in its conversation once per provider id; returns its id. */

@@ -53,13 +53,32 @@ export type PagePrincipal =
   | { userId?: string; email?: string; role?: string; csrfToken?: string | null }
   | undefined;
 
-/** The session's CSRF token and the sidebar's user, from the request's principal. */
-export function viewer(principal: PagePrincipal): {
+/** The signed-in user as the islands show them: bubbles say "You" for their own sends. */
+export interface Viewer {
+  id: string;
+  email: string;
+  /** The display name; empty when they have not set one. */
+  name: string;
+  role: string;
+}
+
+/** The session's CSRF token and the sidebar's user (with their display name), from the request's principal. */
+export async function viewer(sql: Tx, principal: PagePrincipal): Promise<{
   csrfToken: string | null;
-  user: { email: string; role: string } | null;
-} {
+  user: Viewer | null;
+}> {
+  const csrfToken = principal?.csrfToken ?? null;
+  if (!principal?.email) return { csrfToken, user: null };
+  const [row] = principal.userId
+    ? await sql`select name from users where id = ${principal.userId}`
+    : [];
   return {
-    csrfToken: principal?.csrfToken ?? null,
-    user: principal?.email ? { email: principal.email, role: principal.role ?? "agent" } : null,
+    csrfToken,
+    user: {
+      id: principal.userId ?? "",
+      email: principal.email,
+      name: (row?.name as string | undefined) ?? "",
+      role: principal.role ?? "agent",
+    },
   };
 }

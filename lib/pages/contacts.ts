@@ -14,6 +14,7 @@ import {
   isUuid,
   latestEventId,
   type PagePrincipal,
+  type Viewer,
   viewer,
 } from "./common.ts";
 
@@ -38,7 +39,7 @@ export interface ContactsData {
   defaultCountry: string;
   timeZone: string;
   csrfToken: string | null;
-  user: { email: string; role: string } | null;
+  user: Viewer | null;
 }
 
 /** The first page of contacts by name, optionally filtered by name, number or address. */
@@ -119,6 +120,6 @@ export async function contactsPage(
     labels: phoneLabels(numbers, options.defaultCountry),
     defaultCountry: options.defaultCountry,
     timeZone: zoneFromCookie(options.cookie),
-    ...viewer(options.principal),
+    ...(await viewer(sql, options.principal)),
   };
 }

@@ -25,6 +25,7 @@ import {
   filterText,
   latestEventId,
   type PagePrincipal,
+  type Viewer,
   viewer,
 } from "./common.ts";
 import { teamSeed } from "./team.ts";
@@ -46,6 +47,10 @@ export interface InboxData {
   labels: Record<string, string>;
   latestEventId: string;
   sandbox: boolean;
+  /** The sandbox email provider is active (the simulator answers emails too). */
+  emailSandbox: boolean;
+  /** The address emails go out from, for the composer to show. */
+  emailFrom: string;
   defaultCountry: string;
   timeZone: string;
   /** The filter text from `?q=`. */
@@ -57,7 +62,7 @@ export interface InboxData {
   /** The signed-in user's session CSRF token, sent with every write. */
   csrfToken: string | null;
   /** Who is signed in, for the sidebar's footer. */
-  user: { email: string; role: string } | null;
+  user: Viewer | null;
   /** The team inbox: the view, its counts, teammates, labels, the open thread's notes. */
   team: TeamSeed;
 }
@@ -72,6 +77,7 @@ export async function firstConversations(
     view?: ViewState["view"];
     label?: string;
     userId?: string;
+    country?: string;
   },
 ): Promise<Paged<Conversation>> {
   const page = await listConversations(sql, options);
@@ -151,6 +157,8 @@ export async function inboxPage(
     q: string;
     defaultCountry: string;
     sandbox: boolean;
+    emailSandbox?: boolean;
+    emailFrom?: string;
     cookie: string | undefined;
     principal: PagePrincipal;
     /** The list's view, from `?view=` and `?label=`. */
@@ -167,6 +175,7 @@ export async function inboxPage(
     firstConversations(sql, {
       limit: PAGE,
       q: filter.trim() || undefined,
+      country: options.defaultCountry,
       // "mine" needs someone signed in; without one (tests of the page alone) All stands in.
       view: view.view === "mine" && !userId ? "all" : view.view,
       label: view.label ?? undefined,
@@ -194,12 +203,14 @@ export async function inboxPage(
     ),
     latestEventId: eventId,
     sandbox: options.sandbox,
+    emailSandbox: options.emailSandbox ?? false,
+    emailFrom: options.emailFrom ?? "",
     defaultCountry: country,
     timeZone: zoneFromCookie(options.cookie),
     filter,
     search,
     optOut,
-    ...viewer(options.principal),
+    ...(await viewer(sql, options.principal)),
     team: await teamSeed(sql, {
       view,
       openId: open?.id ?? null,

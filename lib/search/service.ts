@@ -29,6 +29,7 @@ type Row = Record<string, any>;
 // text (the driver passes timestamptz parameters through a JS Date): a cursor cut to the
 // millisecond would skip rows that share the page boundary's millisecond.
 const AT = `to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const SENDER = "hatch_sender_name(sent_by_user_id, sent_by_token_id)";
 
 const MESSAGE_COLUMNS = [
   "id",
@@ -42,6 +43,8 @@ const MESSAGE_COLUMNS = [
   "status",
   "error_code",
   "error_message",
+  "sent_by_user_id",
+  "sent_by_token_id",
   "created_at",
   "updated_at",
 ];
@@ -61,6 +64,8 @@ const EMAIL_COLUMNS = [
   "status",
   "error_code",
   "error_message",
+  "sent_by_user_id",
+  "sent_by_token_id",
   "created_at",
   "updated_at",
 ];
@@ -114,11 +119,13 @@ export async function findItems(
   // Each table gives its own newest `limit + 1`; together they hold the overall newest ones.
   const [messages, emails] = await Promise.all([
     f.channel === "email" ? [] : sql`
-      select ${sql(MESSAGE_COLUMNS)}, ${sql.unsafe(AT)} as at from messages
+      select ${sql(MESSAGE_COLUMNS)}, ${sql.unsafe(AT)} as at, ${sql.unsafe(SENDER)} as sender_name
+      from messages
       where ${conditions(sql, f, true)}
       order by created_at desc, id desc limit ${take}`,
     f.channel && f.channel !== "email" ? [] : sql`
-      select ${sql(EMAIL_COLUMNS)}, ${sql.unsafe(AT)} as at from emails
+      select ${sql(EMAIL_COLUMNS)}, ${sql.unsafe(AT)} as at, ${sql.unsafe(SENDER)} as sender_name
+      from emails
       where ${conditions(sql, f, false)}
       order by created_at desc, id desc limit ${take}`,
   ]);

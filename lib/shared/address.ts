@@ -1,9 +1,23 @@
 // The browser's copies of the server's address rules (lib/messages/address.ts), kept free of
 // libphonenumber's metadata so the islands stay small; the server still has the last word.
 
-/** Whether text looks like someone tried to write a phone number (digits, +, spaces, dashes). */
+/**
+ * How text is shaped as a phone number, before any metadata is at hand: `digits` (digits and
+ * the punctuation people put between them), `vanity` (digits, then a word on the keypad:
+ * `1-800-FLOWERS`), `typo` (a number with a stray letter: `4155550100x`) or `none` (a name).
+ */
+export function phoneShape(text: string): "digits" | "vanity" | "typo" | "none" {
+  const t = text.trim();
+  if (!/^[+(\d]/.test(t)) return "none";
+  const digits = t.replace(/\D/g, "").length;
+  if (/^[+(\d][\d\s()./-]*$/.test(t)) return digits >= 3 || /^[+(]/.test(t) ? "digits" : "none";
+  if (/^\+?[\d\s().-]*\d[\s().-]*[A-Za-z]{3,}[A-Za-z\d\s.-]*$/.test(t)) return "vanity";
+  return digits >= 5 ? "typo" : "none";
+}
+
+/** Whether text looks like someone tried to write a phone number (see `phoneShape`). */
 export function looksLikePhone(text: string): boolean {
-  return /^[+\d][\d\s().-]*$/.test(text.trim()) && /\d{3}/.test(text.replace(/\D/g, ""));
+  return phoneShape(text) !== "none";
 }
 
 const EMAIL_RE = /^[^\s@<>(),;:"\[\]]+@[^\s@<>(),;:"\[\]]+\.[^\s@<>(),;:"\[\]]{2,}$/;

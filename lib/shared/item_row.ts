@@ -17,6 +17,7 @@ export function itemRow(item: Item, text: (body: string) => string): Hit {
       : (inbound ? item.from_contact : item.to_contact),
     subject: email ? item.subject : null,
     text: text(item.body),
+    sender: item.sent_by ? { user_id: item.sent_by.user_id, name: item.sent_by.name } : null,
     timestamp: item.timestamp,
   };
 }

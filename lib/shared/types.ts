@@ -75,6 +75,8 @@ export interface Hit {
   address: string;
   subject: string | null;
   text: string;
+  /** Who sent one of ours (null: theirs, or nobody recorded). */
+  sender: { user_id: string | null; name: string } | null;
   timestamp: string;
 }
 

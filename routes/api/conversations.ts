@@ -6,8 +6,13 @@ import { listConversations } from "@/lib/conversations/service.ts";
 export const handler = define.handlers({
   async GET(c) {
     const query = readQuery(c, ConversationListQuery);
+    const { sql, settings } = c.var.app;
     return c.json(
-      await listConversations(c.var.app.sql, { ...query, userId: c.var.principal.userId }),
+      await listConversations(sql, {
+        ...query,
+        userId: c.var.principal.userId,
+        country: settings.HATCH_DEFAULT_COUNTRY,
+      }),
     );
   },
 });

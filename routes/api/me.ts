@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { define } from "@/lib/web/define.ts";
-import { findUser, User } from "@/lib/auth/users.ts";
+import { readJson } from "@/lib/web/input.ts";
+import { clientIp } from "@/lib/web/session_cookie.ts";
+import { actorOf } from "@/lib/auth/principal.ts";
+import { findUser, renameSelf, UpdateMeInput, User } from "@/lib/auth/users.ts";
 
 export const handler = define.handlers({
   async GET(c) {
@@ -10,6 +13,16 @@ export const handler = define.handlers({
       via: p.via,
       csrf_token: p.csrfToken ?? null,
     });
+  },
+  async PATCH(c) {
+    const p = c.var.principal;
+    const input = await readJson(c, UpdateMeInput);
+    const user = await renameSelf(c.var.app.sql, {
+      id: p.userId,
+      name: input.name,
+      actor: actorOf(p, clientIp(c)),
+    });
+    return c.json({ success: true, user });
   },
 });
 
@@ -22,6 +35,15 @@ export const docs = define.docs({
         description: "The user",
         schema: z.object({ user: User, via: z.enum(["session", "token"]) }),
       },
+    },
+  },
+  PATCH: {
+    summary: "Set your display name: what your colleagues see on your messages",
+    tags: ["account"],
+    body: UpdateMeInput,
+    responses: {
+      200: { description: "Updated", schema: z.object({ success: z.literal(true), user: User }) },
+      400: { description: "Bad input, in words" },
     },
   },
 });

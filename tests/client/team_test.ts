@@ -28,6 +28,8 @@ function conv(extra: Partial<Conversation>): Conversation {
     snoozed_until: null,
     assignee_id: null,
     label_ids: [],
+    last_sender: null,
+    last_failed: false,
     ...extra,
   };
 }

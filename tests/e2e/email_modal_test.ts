@@ -64,8 +64,12 @@ test("email modal: refuses an invalid address, checks as you type, keeps focus i
   await page.waitForFunction(() =>
     !(document.querySelector("dialog.modal") as HTMLDialogElement).open
   );
+  // Esc threw nothing away: the draft comes back as it was left, until it is discarded.
   await openModal(page);
-  assert.equal(await page.locator("#email-to").inputValue(), "", "a fresh form each time");
+  assert.equal(await page.locator("#email-to").inputValue(), "dana@example.com");
+  assert.equal(await page.locator("#email-body").inputValue(), "Hi there");
+  await page.getByRole("button", { name: "Discard draft" }).click();
+  assert.equal(await page.locator("#email-to").inputValue(), "", "a fresh form once discarded");
   await page.getByRole("button", { name: "Close", exact: true }).click();
   await page.waitForFunction(() =>
     !(document.querySelector("dialog.modal") as HTMLDialogElement).open

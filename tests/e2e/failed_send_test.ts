@@ -19,14 +19,14 @@ const hatch = await startHatch({
 await signIn();
 const browser = await launchBrowser();
 
-test("a send the provider refuses shows its reason inline, with Retry", async () => {
+test("a send the provider refuses for good shows its reason inline, without Retry", async () => {
   const { page, context, errors } = await openPage(browser);
   await page.goto(`${hatch.url}/`);
   await waitLive(page);
   // Twilio's magic test number for "invalid To", started from "New conversation".
   await page.getByRole("button", { name: "New conversation" }).first().click();
   await page.locator("#new-conv-to").fill("+1 500-555-0001");
-  await page.locator(".hint.is-ok", { hasText: "SMS to" }).waitFor();
+  await page.locator(".new-conv-choice.is-active", { hasText: "SMS" }).waitFor();
   await page.getByRole("button", { name: "Start" }).click();
   await page.locator("#composer-text").fill("Are you there?");
   await page.keyboard.press("Enter");
@@ -36,7 +36,10 @@ test("a send the provider refuses shows its reason inline, with Retry", async ()
     (await failed.locator(".msg-error").textContent())!,
     /Failed: The 'To' number \+15005550001 is not a valid phone number\. \(21211\)/,
   );
-  assert.ok(await failed.getByRole("button", { name: "Retry" }).isVisible());
+  // Not a valid number: sending the same text again cannot help, so nothing offers to.
+  assert.equal(await failed.getByRole("button", { name: "Retry" }).count(), 0);
+  // The conversation's row says its last send failed.
+  await page.locator("a.row.is-selected .row-failed", { hasText: "Not sent" }).waitFor();
   // The sandbox simulator is only for the sandbox provider.
   assert.equal(await page.locator(".sandbox").count(), 0);
   assert.deepEqual(errors, []);
@@ -77,6 +80,38 @@ test("Retry sends a failed message again and it takes its new status", async () 
     undefined,
     { timeout: 10_000 },
   );
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a carrier's unsubscribed refusal (21610) is said in words, and offers no Retry", async () => {
+  const phone = randomPhone();
+  fake.failFor(phone, {
+    status: 400,
+    code: 21610,
+    message: "Attempt to send to unsubscribed recipient",
+  });
+  const { page, context, errors } = await openPage(browser);
+  await page.goto(`${hatch.url}/`);
+  await waitLive(page);
+  await page.getByRole("button", { name: "New conversation" }).first().click();
+  await page.locator("#new-conv-to").fill(phone);
+  await page.locator(".new-conv-choice.is-active", { hasText: "SMS" }).waitFor();
+  await page.keyboard.press("Enter");
+  await page.locator("#composer-text").fill("Your bouquet is ready");
+  await page.keyboard.press("Enter");
+  const msg = page.locator('.msg[data-status="failed"]', { hasText: "Your bouquet is ready" });
+  await msg.waitFor({ timeout: 10_000 });
+  assert.equal(await msg.getByRole("button", { name: "Retry" }).count(), 0);
+  const banner = page.getByTestId("opt-out");
+  await banner.waitFor();
+  const words = (await banner.textContent())!;
+  assert.match(words, /This number has unsubscribed from your texts \(carrier code 21610\)/);
+  assert.doesNotMatch(words, /PROVIDER|UNSUBSCRIBED/);
+  const placeholder = await page.locator("#composer-text").getAttribute("placeholder");
+  assert.match(placeholder!, /: this number has unsubscribed from your texts/);
+  assert.doesNotMatch(placeholder!, /PROVIDER/);
+  await page.locator("a.row.is-selected .row-failed").waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });

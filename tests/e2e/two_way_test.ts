@@ -133,7 +133,7 @@ test("STOP through the webhook shows the opt-out banner live and switches the co
   await banner.waitFor({ timeout: 2000 });
   assert.match(
     (await banner.textContent())!,
-    /^Opted out — replied STOP on .+; they can text START to opt back in$/,
+    /^Opted out — Replied STOP on .+; they can text START to opt back in$/,
   );
   assert.ok(await composer.isDisabled(), "the composer is off");
   assert.match((await composer.getAttribute("placeholder"))!, /^Can't text .+: they replied STOP$/);

@@ -58,6 +58,7 @@ function data(): ContactsData {
           error: null,
           attachments: 0,
           keyword: null,
+          sender: null,
           timestamp: "2025-01-10T12:00:00.000Z",
         }],
       },
@@ -67,7 +68,12 @@ function data(): ContactsData {
     defaultCountry: "US",
     timeZone: "America/New_York",
     csrfToken: "token",
-    user: { email: "ana@marigold.shop", role: "admin" },
+    user: {
+      id: "00000000-0000-4000-8000-0000000000aa",
+      email: "ana@marigold.shop",
+      name: "Ana",
+      role: "admin",
+    },
   };
 }
 

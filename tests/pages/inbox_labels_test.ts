@@ -19,6 +19,8 @@ function conv(channel: Conversation["channel"], ours: string, theirs: string): C
     last_direction: "inbound",
     message_count: 1,
     unread_count: 0,
+    last_sender: null,
+    last_failed: false,
     state: "open",
     snoozed_until: null,
     assignee_id: null,
@@ -36,6 +38,7 @@ function hit(channel: Hit["channel"], address: string): Hit {
     address,
     subject: null,
     text: "hi",
+    sender: null,
     timestamp: "2025-01-01T00:00:00.000Z",
   };
 }

@@ -55,6 +55,7 @@ const SMS: Item = {
   error_code: null,
   error_message: null,
   keyword: "stop",
+  sent_by: null,
   timestamp: "2025-01-10T12:00:00.000Z",
   updated_at: "2025-01-10T12:00:00.000Z",
 };
@@ -78,6 +79,7 @@ const EMAIL: Item = {
   error_message: null,
   open_count: 0,
   click_count: 0,
+  sent_by: null,
   timestamp: "2025-01-10T13:00:00.000Z",
   updated_at: "2025-01-10T13:00:00.000Z",
 };

@@ -12,8 +12,9 @@ export const handler = define.handlers({
     const { sql, settings } = c.var.app;
     const principal = c.var.principal;
     takeSend(principalKey(principal), settings.HATCH_SEND_RATE_PER_MINUTE);
-    const result = await retryMessage(sql, settings, uuidParam(c, "message"));
-    await audit(sql, actorOf(principal, clientIp(c)), "send.retry", {
+    const actor = actorOf(principal, clientIp(c));
+    const result = await retryMessage(sql, settings, uuidParam(c, "message"), { sentBy: actor });
+    await audit(sql, actor, "send.retry", {
       detail: { message_id: result.message_id },
     });
     return c.json(result, 202);
