@@ -11,6 +11,7 @@ import { AUTH_CHANNEL, forgetTokens } from "./lib/auth/tokens.ts";
 import { livePrincipals, sessionPolicy } from "./lib/auth/principal.ts";
 import { settlesWithin, stopOnSignals } from "./lib/stop.ts";
 import { buildRouter } from "./lib/web/router.tsx";
+import { serveHttp } from "./lib/web/serve.ts";
 import { serveMetrics } from "./lib/metrics/server.ts";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
@@ -80,7 +81,8 @@ export async function start(): Promise<void> {
   const running = await startServices(settings);
   await ensureFirstAdmin(running.ctx.sql, settings);
   const app = createApp(running.ctx);
-  const server = Deno.serve({
+  const server = serveHttp({
+    kind: settings.HATCH_HTTP_SERVER,
     port: settings.HATCH_PORT,
     hostname: settings.HATCH_HOST,
     onListen: () =>
@@ -89,7 +91,7 @@ export async function start(): Promise<void> {
         sms: settings.smsProvider,
         email: settings.emailProvider,
       }),
-  }, app.fetch);
+  }, (request, env) => app.fetch(request, env));
   const metrics = serveMetrics(running.ctx);
   stopWith(async () => {
     // New connections are refused first. Event streams never end on their own: they are ended,

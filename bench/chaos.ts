@@ -132,7 +132,8 @@ async function oneRun(run: number): Promise<string[]> {
       password: `chaos-${crypto.randomUUID()}`,
     });
     const { token } = await createApiToken(db, { userId: user.id, name: "chaos" });
-    const [{ start }] = await db`select coalesce(max(id), 0)::int8 as start from events`;
+    const [{ start }] = await db`
+      select coalesce((select id from events order by xid desc, id desc limit 1), 0)::int8 as start`;
     const startId = Number(start);
     const follower = follow(url, token, startId);
     progress(`Hatch ready on ${url}; sending`);
@@ -196,11 +197,17 @@ async function oneRun(run: number): Promise<string[]> {
     progress("checking");
     const checked = await checkSends(db, { stamp, sends });
     failures.push(...checked.failures);
-    const [{ top }] = await withRetries(() => db`select max(id)::int8 as top from events`);
+    // The last event in the log's (xid, id) order, which is the order the stream follows.
+    const [{ top }] = await withRetries(() =>
+      db`select coalesce((select id from events order by xid desc, id desc limit 1), 0)::int8 as top`
+    );
     progress(
       checked.final ? "all sends final; waiting for the SSE client" : "some sends not final",
     );
-    const caughtUp = await waitFor(() => Promise.resolve(follower.last() >= Number(top)), 30_000);
+    const caughtUp = await waitFor(
+      () => Promise.resolve(Number(top) === 0 || follower.seen.has(Number(top))),
+      30_000,
+    );
     await follower.stop();
     progress("SSE client stopped");
     const stream = await checkStream(db, { follower, startId, top, caughtUp });

@@ -82,9 +82,12 @@ export async function checkStream(
   },
 ): Promise<{ failures: string[]; events: number }> {
   const failures: string[] = [];
-  const ids = (await db`select id from events where id > ${startId} and id <= ${top}`).map((r) =>
-    Number(r.id)
-  );
+  // In the log's (xid, id) order, as the stream delivers it: after the start, up to `top`.
+  const ids = (await db`
+    select id from events
+    where (xid, id) > coalesce(
+        (select (xid, id) from events where id = ${startId}), ('0'::xid8, 0::bigint))
+      and (xid, id) <= (select (xid, id) from events where id = ${top})`).map((r) => Number(r.id));
   const missing = ids.filter((id) => !follower.seen.has(id)).length;
   const duplicated = [...follower.seen].filter(([, n]) => n > 1).map(([id]) => id);
   const dupes = duplicated.length;

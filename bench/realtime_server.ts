@@ -71,6 +71,8 @@ export interface ServerOptions {
   serverLog: boolean;
   serverFlags: string;
   extraEnv: Record<string, string>;
+  /** A command to run Hatch under (its arguments), e.g. prlimit to raise the file limit. */
+  wrap?: string[];
 }
 
 /** Starts Hatch on a free port and waits until it answers; prints how it was started. */
@@ -88,8 +90,12 @@ export async function startHatch(options: ServerOptions): Promise<Server> {
     HATCH_SEND_RATE_PER_MINUTE: "1000000",
     ...options.extraEnv,
   };
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...options.serverFlags.split(" ").filter(Boolean), "main.ts"],
+  const args = ["run", "-A", ...options.serverFlags.split(" ").filter(Boolean), "main.ts"];
+  const [command, ...wrapArgs] = options.wrap?.length
+    ? [...options.wrap, Deno.execPath(), ...args]
+    : [Deno.execPath(), ...args];
+  const child = new Deno.Command(command, {
+    args: wrapArgs,
     cwd: new URL("../", import.meta.url).pathname,
     env,
     stdin: "null",

@@ -21,7 +21,9 @@ type Values = Record<Field, string>;
 type Phase =
   | { kind: "editing" }
   | { kind: "sending" }
-  | { kind: "error"; words: string }
+  // A field's problem is read live (`field`): a contact lookup still running when Send was
+  // pressed ends in words of its own, and a fixed field takes its message with it.
+  | { kind: "error"; words: string; field?: Field }
   | { kind: "sent"; to: string; left: number };
 
 const EMPTY: Values = { to: "", cc: "", bcc: "", subject: "", body: "" };
@@ -121,6 +123,11 @@ export default function EmailComposer(props: {
 
   const errors = problems(values, to);
   const shown = (f: Field) => touched[f] ? errors[f] : undefined;
+  const formError = phase.kind !== "error"
+    ? null
+    : phase.field
+    ? errors[phase.field] ?? null
+    : phase.words;
   const set = (f: Field) => (e: Event) => {
     const value = (e.currentTarget as HTMLInputElement).value;
     setValues((v) => ({ ...v, [f]: value }));
@@ -133,7 +140,7 @@ export default function EmailComposer(props: {
     setTouched({ to: true, cc: true, bcc: true, subject: true, body: true });
     const first = (["to", "cc", "bcc", "subject", "body"] as Field[]).find((f) => errors[f]);
     if (first) {
-      setPhase({ kind: "error", words: errors[first]! });
+      setPhase({ kind: "error", words: errors[first]!, field: first });
       dialog.current?.querySelector<HTMLElement>(`#email-${first}`)?.focus();
       return;
     }
@@ -304,9 +311,9 @@ export default function EmailComposer(props: {
                 onBlur={blur("body")}
               />,
             )}
-            {phase.kind === "error" && (
+            {formError && (
               <p class="callout callout-boxed form-error" role="alert">
-                <IconAlert size={16} /> {phase.words}
+                <IconAlert size={16} /> {formError}
               </p>
             )}
             <div class="modal-actions">

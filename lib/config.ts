@@ -76,9 +76,30 @@ export const SETTINGS = {
   HATCH_SANDBOX_DELAY_MS: { default: "400", schema: int(0, 60_000) },
   HATCH_DEFAULT_COUNTRY: { default: "US", schema: z.string().regex(/^[A-Z]{2}$/) },
   HATCH_WORKER: { default: "true", schema: bool },
-  HATCH_WORKER_CONCURRENCY: { default: "10", schema: int(1, 200) },
+  // Deliveries in flight per worker process. A delivery mostly waits on the provider (Twilio
+  // answers in ~100–300 ms), so 1,000/s needs hundreds in flight across the workers; on a busy
+  // database more in flight also keeps delivery's share from being crowded out by sends.
+  HATCH_WORKER_CONCURRENCY: { default: "40", schema: int(1, 200) },
+  // The worker's connections, shared by its deliveries (0: one each, concurrency + 2). Without the
+  // local queue each delivery fetches its own jobs; a pool smaller than the concurrency queues
+  // those fetches here instead of opening a connection per delivery (max_connections).
+  HATCH_WORKER_POOL_SIZE: { default: "12", schema: int(0, 200) },
+  // Jobs the worker fetches (and locks) per query, served to its concurrency from memory; 0 or 1
+  // fetches one job per query (graphile-worker's local queue). Off by default: graphile-worker
+  // 0.18 fails to hand back the jobs it holds when it stops under load ("Cannot background
+  // something when the queue is already released"); they are only run again once the heartbeat
+  // sweep releases them.
+  HATCH_WORKER_LOCAL_QUEUE: { default: "0", schema: int(0, 10_000) },
+  // How long finished jobs wait to be marked complete together, in milliseconds.
+  HATCH_WORKER_BATCH_MS: { default: "5", schema: int(0, 1_000) },
+  // How often an idle worker looks for jobs without being told: sends NOTIFY a waiting worker
+  // only (sql/014), and this bounds the wait of a job added as the worker went idle.
+  HATCH_WORKER_POLL_MS: { default: "1000", schema: int(10, 60_000) },
   HATCH_WORKER_HEARTBEAT_SECONDS: { default: "10", schema: int(1, 3600) },
   HATCH_STOP_SECONDS: { default: "10", schema: int(1, 600) },
+  // The HTTP server under the app: node:http holds an idle event stream in a fraction of the
+  // memory Deno.serve takes (bench/connections.ts).
+  HATCH_HTTP_SERVER: { default: "deno", schema: z.enum(["deno", "node"]) },
   HATCH_METRICS_TOKEN: { default: "", schema: z.string(), secret: true },
   HATCH_METRICS_PORT: { default: "0", schema: int(0, 65_535) },
   HATCH_KEEPALIVE_SECONDS: { default: "30", schema: int(1, 3600) },

@@ -191,6 +191,21 @@ export async function listConversations(
 }
 
 /**
+ * The list rows of the conversations `ids` (those that exist), as the conversation list shapes
+ * them: the event hub sends them with each conversation event, so open tabs move a row with no
+ * request, and a field added to the list's row reaches them too. Shared by every tab, so no
+ * one's unread count: `unread_count` is the conversation's inbound count, which tabs ignore.
+ */
+export async function conversationSummaries(
+  sql: Tx,
+  ids: readonly string[],
+): Promise<Conversation[]> {
+  if (!ids.length) return [];
+  const rows = await sql`${conversationSelect(sql)} where c.id = any(${[...ids]}::uuid[])`;
+  return rows.map(toConversation);
+}
+
+/**
  * A number as the list shows it (`555-1050`, `(415) 555-1050`) matches the E.164 form stored:
  * its digits in order, or the whole number it reads as. Null for text that is no number.
  */

@@ -46,6 +46,8 @@ export interface StatusUpdate {
   errorCode?: string | null;
   errorMessage?: string | null;
   response?: unknown;
+  /** Delivery attempts made so far (kept when smaller than what the row has). */
+  attempts?: number;
 }
 
 /** Moves a row's status forward (never back); returns whether anything changed. */
@@ -63,6 +65,7 @@ export async function applyStatus(
       error_code = coalesce(${update.errorCode ?? null}, error_code),
       error_message = coalesce(${update.errorMessage ?? null}, error_message),
       provider_response = coalesce(${response}, provider_response),
+      attempts = greatest(attempts, ${update.attempts ?? 0}),
       updated_at = now()
     where id = ${id} and hatch_status_rank(status) < hatch_status_rank(${update.status})
     returning id`;

@@ -41,13 +41,25 @@ export async function addJob<K extends keyof JobPayloads>(
   await tx`select ${jobCall(tx, task, tx`${tx.json(payload as never)}::json`, options)}`;
 }
 
-/** The add_job call as a fragment, for a statement that computes the payload itself. */
+/**
+ * The add_job call as a fragment, for a statement that computes the payload itself. A job
+ * without a key goes through hatch_add_job (sql/014_quiet_job_queue.sql): the same job, with a
+ * NOTIFY only when a worker is waiting for one, so busy sends do not commit one at a time.
+ */
 export function jobCall(
   sql: Tx,
   task: keyof JobPayloads,
   payload: ReturnType<Tx>,
   options: JobOptions = {},
 ) {
+  // A priority (broadcast texts) needs graphile-worker's own add_job.
+  if (!options.jobKey && options.priority === undefined) {
+    return sql`hatch_add_job(
+    ${task}, ${payload},
+    queue_name => ${options.queue ?? null},
+    run_at => ${options.runAt ?? null},
+    max_attempts => ${options.maxAttempts ?? DELIVERY_MAX_ATTEMPTS})`;
+  }
   return sql`graphile_worker.add_job(
     ${task}, ${payload},
     queue_name => ${options.queue ?? null},

@@ -56,13 +56,33 @@ export async function startWorker(
   const events = new EventEmitter() as WorkerEvents;
   let pool: WorkerPool | undefined;
   events.on("pool:create", ({ workerPool }) => pool = workerPool);
+  // A fetch that came back empty: this worker waits, so the next job added should NOTIFY
+  // (sql/014_quiet_job_queue.sql). While fetches find jobs, sends add theirs without one.
+  let arming = false;
+  const arm = () => {
+    if (arming) return;
+    arming = true;
+    (async () => {
+      try {
+        await sql`select setval('hatch_jobs_wake', 1)`;
+      } catch {
+        // The poll finds the next job all the same.
+      } finally {
+        arming = false;
+      }
+    })();
+  };
+  events.on("localQueue:getJobs:complete", ({ jobs }) => {
+    if (!jobs.length) arm();
+  });
+  events.on("worker:getJob:empty", arm);
   // One pool for every runner (a new one starts after a database error) and the utilities, with
   // error handlers that stay: graphile-worker removes its own from a pool when its runner ends,
   // and a connection of that pool dropped later (the database restarting or stopping) would then
   // raise an unhandled 'error' and end the process.
   const pgPool = new pg.Pool({
     connectionString: options.databaseUrl,
-    max: settings.HATCH_WORKER_CONCURRENCY + 2,
+    max: settings.HATCH_WORKER_POOL_SIZE || settings.HATCH_WORKER_CONCURRENCY + 2,
   });
   const ignore = (e: Error) => log.debug("Worker connection error: {error}", { error: e.message });
   pgPool.on("error", ignore);
@@ -74,11 +94,19 @@ export async function startWorker(
       pgPool,
       concurrency: settings.HATCH_WORKER_CONCURRENCY,
       noHandleSignals: true,
-      pollInterval: 1000,
+      pollInterval: settings.HATCH_WORKER_POLL_MS,
       // Unbatched (-1), a job's completion is a query nobody awaits: a stop right after a job can
       // end the pool under it, leaving the job locked, to be sent again. A batcher (even one tick
       // long) is flushed before the runner's stop resolves.
-      preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+      preset: {
+        worker: {
+          completeJobBatchDelay: settings.HATCH_WORKER_BATCH_MS,
+          failJobBatchDelay: settings.HATCH_WORKER_BATCH_MS,
+          ...(settings.HATCH_WORKER_LOCAL_QUEUE > 1
+            ? { localQueue: { size: settings.HATCH_WORKER_LOCAL_QUEUE } }
+            : {}),
+        },
+      },
       logger: workerLogger,
       events,
       taskList: deliveryTasks(deps),

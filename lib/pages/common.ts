@@ -33,9 +33,15 @@ export async function conversationById(
   }
 }
 
-/** The newest event id: the browser's stream starts after it, so nothing between is missed. */
+/**
+ * The newest final event's id (lib/realtime/event_log.ts): the browser's stream resumes after
+ * it, so nothing the page does not show is missed (an event it already shows may come again).
+ */
 export async function latestEventId(sql: Tx): Promise<string> {
-  const [row] = await sql`select coalesce(max(id), 0)::text as id from events`;
+  const [row] = await sql`
+    select coalesce((select id from events
+      where xid < hatch_event_horizon()
+      order by xid desc, id desc limit 1), 0)::text as id`;
   return row.id as string;
 }
 

@@ -1,22 +1,13 @@
-// The per-process fan-out of the event log. One LISTEN connection wakes a single reader; the
-// reader drains `events` in id order and hands each event, serialised once, to every client.
-//
-// Why reading by `id > position` never skips an event: hatch_append_event takes an advisory
-// lock before nextval() and holds it to commit, so ids are handed out in commit order and the
-// committed ids are always a prefix of the ids ever handed out (minus rolled-back ones). A read
-// that sees id N therefore already sees, or will never see, every id below N.
+// The per-process fan-out of the event log. One reader drains `events` in (xid, id) order below
+// the horizon (see event_log.ts for why that never skips an event) and hands each event,
+// serialised once, to every client (the reading itself, and its wake-ups: log_reader.ts).
 import type { Sql } from "@/lib/db/connect.ts";
 import { listen } from "@/lib/db/listener.ts";
 import type { Settings } from "@/lib/config.ts";
 import type { Principal } from "@/lib/auth/principal.ts";
 import { logger } from "@/lib/log.ts";
-import {
-  latestEventId,
-  PAGE_SIZE,
-  readEventsAfter,
-  type StreamEvent,
-  toStreamEvent,
-} from "./event_log.ts";
+import { latestPosition, type Position, type StreamEvent } from "./event_log.ts";
+import { startLogReader } from "./log_reader.ts";
 import { recentEvents } from "./recent_events.ts";
 import { observeHubPublish } from "@/lib/metrics/registry.ts";
 import { PRESENCE_CHANNEL } from "./presence.ts";
@@ -34,9 +25,6 @@ export function joinFrames(events: readonly StreamEvent[]): Uint8Array {
   }
   return out;
 }
-
-/** How long a NOTIFY waits for others before the hub reads the event log. */
-const COALESCE_MS = 4;
 
 /** The channel hatch_append_event notifies; the payload is empty: NOTIFY is only a wake-up. */
 export const EVENTS_CHANNEL = "hatch_events";
@@ -65,6 +53,8 @@ export interface HubClient {
 /** Counters for logs, health and benchmarks. */
 export interface HubStats {
   position: number;
+  /** The xid of the last event handed to clients. */
+  positionXid: number;
   clients: number;
   /** Completed LISTENs: 1 after start, +1 after every reconnect of the listener. */
   listens: number;
@@ -75,14 +65,18 @@ export interface HubStats {
 
 /** The per-process fan-out of the event log to SSE clients. */
 export interface EventHub {
-  /** The id of the last event handed to clients; every later event will be handed over too. */
+  /** The id of the last event handed to clients (what a stream's `id:` names). */
   latestId(): number;
+  /** The position of the last event handed to clients; every later event will be handed over. */
+  position(): Position;
   /**
-   * The events after `afterId` up to latestId(), from memory, when the hub still holds all of
+   * The events after `after` up to position(), from memory, when the hub still holds all of
    * them (a client back from a short drop or its lifetime cap); `undefined` when it cannot
    * vouch for them and the caller must read the table.
    */
-  recentSince(afterId: number): StreamEvent[] | undefined;
+  recentSince(after: Position): StreamEvent[] | undefined;
+  /** The position of event `id` when the hub still holds it in memory. */
+  recentPosition(id: number): Position | undefined;
   /** Adds a client; returns the function that removes it. */
   subscribe(client: HubClient): () => void;
   /** How many clients are subscribed. */
@@ -130,24 +124,15 @@ export interface EventHubOptions {
   };
 }
 
-interface Waiter {
-  resolve: () => void;
-}
-
 /** Starts the hub: one LISTEN connection, reads of the event log, fan-out to clients. */
 export async function startEventHub(options: EventHubOptions): Promise<EventHub> {
   const { sql } = options;
   const pollIntervalMs = options.pollIntervalMs ?? 5_000;
   const clients = new Set<HubClient>();
-  let position = await latestEventId(sql);
+  let position = await latestPosition(sql);
   const recent = recentEvents<StreamEvent>(position);
-  let reading = false;
-  let current: Promise<void> = Promise.resolve();
-  let dirty = false;
-  let pending: Waiter[] = [];
   let stopped = false;
-  let failing = false;
-  const stats = { listens: 0, reads: 0, delivered: 0 };
+  const stats = { listens: 0, delivered: 0 };
   let authVersion = 0;
   let checking = false;
   let checkAgain = false;
@@ -156,8 +141,9 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   function publish(events: StreamEvent[]): void {
     if (!events.length) return;
     // Position and fan-out change together, with no await between them: a client that
-    // subscribes in between can rely on latestId() as its exact hand-over point.
-    position = events[events.length - 1].id;
+    // subscribes in between can rely on position() as its exact hand-over point.
+    const last = events[events.length - 1];
+    position = { xid: last.xid, id: last.id };
     recent.push(events);
     stats.delivered += events.length;
     const frames = joinFrames(events);
@@ -169,71 +155,10 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
         log.warn("Dropped a client that failed to take an event: {error}", { error: String(e) });
       }
     }
-    observeHubPublish(position, events.map((e) => e.data.timestamp as number));
+    observeHubPublish(position.id, events.map((e) => e.data.timestamp as number));
   }
 
-  async function drainOnce(): Promise<void> {
-    for (;;) {
-      const rows = await readEventsAfter(sql, position, PAGE_SIZE);
-      stats.reads++;
-      publish(rows.filter((row) => row.id > position).map(toStreamEvent));
-      if (rows.length < PAGE_SIZE || stopped) return;
-    }
-  }
-
-  // Never two reads at once: a wake-up during a read marks it dirty, and one more read
-  // follows, however many wake-ups arrived meanwhile.
-  // `reading` is cleared in the same synchronous step that ends the loop, so a wake-up can
-  // never land between the last check of `dirty` and the end of the read and be lost.
-  async function readLoop(): Promise<void> {
-    try {
-      do {
-        dirty = false;
-        const waiters = pending;
-        pending = [];
-        try {
-          await drainOnce();
-          if (failing) log.info("Reading the event log again from id {position}", { position });
-          failing = false;
-          for (const w of waiters) w.resolve();
-        } catch (e) {
-          // Keep the waiters for the read that succeeds; the poll or the listener retries.
-          pending.push(...waiters);
-          if (!failing && !stopped) {
-            log.warn("Cannot read the event log: {error}", { error: String(e) });
-          }
-          failing = true;
-          return;
-        }
-      } while (dirty && !stopped);
-    } finally {
-      reading = false;
-    }
-  }
-
-  function wake(): Promise<void> {
-    if (stopped) return Promise.resolve();
-    const done = new Promise<void>((resolve) => pending.push({ resolve }));
-    if (reading) dirty = true;
-    else {
-      reading = true;
-      current = readLoop();
-    }
-    return done;
-  }
-
-  // Commits arrive a few milliseconds apart under load: waiting that long before reading lets
-  // one read (and one write per client) carry several of them.
-  let soon: ReturnType<typeof setTimeout> | undefined;
-  function wakeSoon(): void {
-    if (reading) dirty = true;
-    else {
-      soon ??= setTimeout(() => {
-        soon = undefined;
-        void wake();
-      }, COALESCE_MS);
-    }
-  }
+  const reader = startLogReader({ sql, position: () => position, publish });
 
   // Like reads, never two checks at once: a change heard during one is covered by one more.
   async function checkLoop(check: (p: readonly Principal[]) => Promise<readonly boolean[]>) {
@@ -303,7 +228,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   const listener = await listen({
     url: options.databaseUrl,
     channels: {
-      [EVENTS_CHANNEL]: wakeSoon,
+      [EVENTS_CHANNEL]: () => reader.notified(),
       [PRESENCE_CHANNEL]: ephemeral,
       ...Object.fromEntries(
         [...callbacks].map(([channel, list]) => [channel, () => list.forEach((f) => f())]),
@@ -314,12 +239,12 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       stats.listens++;
       if (stats.listens > 1) log.info("Listening for events again; catching up");
       for (const list of callbacks.values()) list.forEach((f) => f());
-      void wake();
+      reader.listening();
     },
   });
 
   const poll = setInterval(() => {
-    void wake();
+    void reader.wake();
     if (checkFailed) recheck();
   }, pollIntervalMs);
   Deno.unrefTimer(poll);
@@ -338,8 +263,10 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
   };
 
   return {
-    latestId: () => position,
-    recentSince: (afterId) => recent.since(afterId),
+    latestId: () => position.id,
+    position: () => position,
+    recentSince: (after) => recent.since(after),
+    recentPosition: (id) => recent.find(id),
     subscribe(client) {
       if (closing) {
         // After the subscriber has finished setting up, so its close undoes all of it.
@@ -354,8 +281,15 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       };
     },
     clientCount: () => clients.size,
-    wake,
-    stats: () => ({ position, clients: clients.size, failing, ...stats }),
+    wake: () => reader.wake(),
+    stats: () => ({
+      position: position.id,
+      positionXid: position.xid,
+      clients: clients.size,
+      failing: reader.failing(),
+      reads: reader.reads(),
+      ...stats,
+    }),
     authVersion: () => authVersion,
     closeClients,
     async stop() {
@@ -363,9 +297,7 @@ export async function startEventHub(options: EventHubOptions): Promise<EventHub>
       stopped = true;
       clearInterval(poll);
       closeClients();
-      await current;
-      for (const w of pending) w.resolve();
-      pending = [];
+      await reader.stop();
       await listener.stop();
     },
   };

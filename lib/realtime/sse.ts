@@ -1,10 +1,13 @@
 // One client's SSE stream: an optional replay from the event log, then live events from the
 // hub, a heartbeat, a lifetime cap, and cleanup the moment the client goes away.
 //
+// Positions are (xid, id) pairs in the log's order (event_log.ts); the stream's `id:` is the
+// event id, which a resuming client's Last-Event-ID maps back to its position.
+//
 // Hand-over from replay to live, without gaps or duplicates: the client subscribes first but
 // ignores live events while it replays. It replays pages of `events` after its position until,
-// checked synchronously after a page, its position is at or beyond hub.latestId(); from then
-// on the hub hands it every event above that point, and it skips ids it has already sent.
+// checked synchronously after a page, its position is at or beyond hub.position(); from then
+// on the hub hands it every event after that point, and it skips events it has already sent.
 // Nothing is buffered per client, so a long replay cannot grow memory. A client only a little
 // behind (the usual reconnect) is served from the hub's recent events instead, in the same
 // synchronous step as its subscription, so there is no hand-over to get wrong at all.
@@ -14,13 +17,16 @@ import { BadRequestError } from "@/lib/errors.ts";
 import { logger } from "@/lib/log.ts";
 import { type EventHub, type HubClient, joinFrames } from "./hub.ts";
 import {
+  comparePositions,
   formatFrame,
-  lastIssuedEventId,
   PAGE_SIZE,
+  type Position,
+  positionOf,
   readEventsAfter,
+  START,
   type StreamEvent,
-  toStreamEvent,
 } from "./event_log.ts";
+import { toStreamEvents } from "./summaries.ts";
 
 const log = logger("realtime", "sse");
 const encoder = new TextEncoder();
@@ -86,7 +92,7 @@ export interface EventStreamOptions {
 export function openEventStream(options: EventStreamOptions): Response {
   const { hub, sql, signal } = options;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let lastSent = 0;
+  let lastSent: Position = START;
   let live = false;
   let closed = false;
   let unsubscribe = () => {};
@@ -125,13 +131,14 @@ export function openEventStream(options: EventStreamOptions): Response {
 
   const client: HubClient = {
     deliver(events: readonly StreamEvent[], frames: Uint8Array) {
-      if (!live || events[events.length - 1].id <= lastSent) return;
+      const last = events[events.length - 1];
+      if (!live || comparePositions(last, lastSent) <= 0) return;
       // Usually the whole batch is new and goes out as the shared bytes; only a client that
       // went live in the middle of it needs the tail joined for itself.
-      const fresh = events[0].id > lastSent
+      const fresh = comparePositions(events[0], lastSent) > 0
         ? frames
-        : joinFrames(events.filter((e) => e.id > lastSent));
-      lastSent = events[events.length - 1].id;
+        : joinFrames(events.filter((e) => comparePositions(e, lastSent) > 0));
+      lastSent = { xid: last.xid, id: last.id };
       write(fresh);
     },
     ephemeral(frame: Uint8Array) {
@@ -147,31 +154,34 @@ export function openEventStream(options: EventStreamOptions): Response {
       ? Promise.resolve()
       : new Promise<void>((resolve) => wakeReplay = resolve);
 
-  async function replay(): Promise<void> {
+  async function replay(after: number, from: Position | undefined): Promise<void> {
     try {
-      // An id beyond any this database issued (it was recreated, or restored from a backup)
-      // would hold every event back until the sequence caught up: continue from now instead.
-      const now = hub.latestId();
-      if (lastSent > now && lastSent > await lastIssuedEventId(sql)) {
-        log.info("A client resumed from id {id}, never issued here; continuing from {now}", {
-          id: lastSent,
-          now,
-        });
-        // The hub's position from before the check: later events still come from the table.
-        lastSent = now;
-      }
-      while (!closed) {
-        // Every id up to `floor` had committed before the read below began.
-        const floor = hub.latestId();
-        const rows = await readEventsAfter(sql, lastSent, PAGE_SIZE);
-        if (closed) return;
-        for (const row of rows) {
-          lastSent = row.id;
-          write(toStreamEvent(row).frame);
+      if (!from) {
+        from = await positionOf(sql, after);
+        // An id beyond any this database issued (it was recreated, or restored from a backup)
+        // would hold every event back until the sequence caught up: continue from now instead.
+        if (!from) {
+          from = hub.position();
+          log.info("A client resumed from id {id}, never issued here; continuing from {now}", {
+            id: after,
+            now: from.id,
+          });
         }
-        // A short page holds every committed id above lastSent, so none up to floor is left.
-        if (rows.length < PAGE_SIZE) lastSent = Math.max(lastSent, floor);
-        if (lastSent >= hub.latestId()) {
+      }
+      lastSent = from;
+      while (!closed) {
+        // Every event up to `floor` was final before the read below began.
+        const floor = hub.position();
+        const { rows } = await readEventsAfter(sql, lastSent, PAGE_SIZE);
+        const events = await toStreamEvents(sql, rows);
+        if (closed) return;
+        for (const event of events) {
+          lastSent = { xid: event.xid, id: event.id };
+          write(event.frame);
+        }
+        // A short page holds every final event after lastSent, so none up to floor is left.
+        if (rows.length < PAGE_SIZE && comparePositions(floor, lastSent) > 0) lastSent = floor;
+        if (comparePositions(lastSent, hub.position()) >= 0) {
           live = true;
           return;
         }
@@ -192,22 +202,27 @@ export function openEventStream(options: EventStreamOptions): Response {
       signal?.addEventListener("abort", finish, { once: true });
       unsubscribe = hub.subscribe(client);
       const { after } = options;
-      const position = hub.latestId();
+      const position = hub.position();
       write(encoder.encode(formatFrame({
-        id: after ?? position,
+        id: after ?? position.id,
         event: "connected",
         data: { type: "connected", timestamp: Date.now() / 1000 },
         retryMs: RETRY_MS,
       })));
-      const recent = after === undefined || after > position ? undefined : hub.recentSince(after);
+      const from = after === undefined
+        ? undefined
+        : after === position.id
+        ? position
+        : hub.recentPosition(after);
+      const recent = from && hub.recentSince(from);
       if (after === undefined || (recent && recent.length <= RECENT_REPLAY_MAX)) {
         for (const event of recent ?? []) write(event.frame);
         lastSent = position;
         live = true;
-      } else lastSent = after;
+      }
       timers.push(setInterval(() => {
         write(encoder.encode(formatFrame({
-          id: lastSent,
+          id: lastSent.id,
           event: "keepalive",
           data: { type: "keepalive", timestamp: Date.now() / 1000 },
         })));
@@ -217,7 +232,7 @@ export function openEventStream(options: EventStreamOptions): Response {
       // Expiry changes no row, so no notification would end the stream when access runs out.
       const expiresIn = (options.principal?.expiresAt?.getTime() ?? Infinity) - Date.now();
       timers.push(setTimeout(finish, Math.max(0, Math.min(lifetime, expiresIn))));
-      if (!live) void replay();
+      if (!live) void replay(after!, from);
     },
     pull() {
       wakeReplay?.();

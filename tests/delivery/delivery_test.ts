@@ -79,10 +79,11 @@ test("a transient error (503) is retried with backoff and then succeeds", async 
   const to = randomPhone();
   twilio.failFor(to, { status: 503 });
   const id = await send(to);
-  // The first attempt's failure is recorded on the row while the job waits to retry.
+  // The first attempt's failure is recorded on the row (still queued: nothing went out) while
+  // the job waits to retry.
   await waitUntil(t.ctx.sql, async () => {
-    const [r] = await t.ctx.sql`select status, error_code from messages where id = ${id}`;
-    return r.status === "sending" && r.error_code === "20503";
+    const [r] = await t.ctx.sql`select status, error_code, attempts from messages where id = ${id}`;
+    return r.status === "queued" && r.error_code === "20503" && r.attempts === 1;
   });
   twilio.clearFailureFor(to);
   const row = await waitForStatus(t.ctx.sql, "messages", id, ["sent", "failed"], 30_000);

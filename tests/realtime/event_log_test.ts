@@ -4,15 +4,17 @@ import {
   type EventRow,
   formatFrame,
   latestEventId,
+  positionOf,
   pruneEvents,
   readEventsAfter,
   toStreamEvent,
 } from "@/lib/realtime/event_log.ts";
 import { startTestApp, test } from "@/tests/helpers.ts";
-import { createConversation, eventIds, insertMessage } from "./support.ts";
+import { createConversation, eventIds, insertMessage, settled } from "./support.ts";
 
 const row = (over: Partial<EventRow>): EventRow => ({
   id: 7,
+  xid: 700,
   type: "message_update",
   action: "INSERT",
   conversationId: "c0ffee00-0000-4000-8000-000000000000",
@@ -70,16 +72,23 @@ test("a frame is id, event and one data line, with an optional retry hint", () =
   assert.equal(new TextDecoder().decode(event.frame), formatFrame({ ...event }));
 });
 
-test("readEventsAfter pages the log in id order; pruneEvents deletes only old events", async () => {
+test("readEventsAfter pages the log in (xid, id) order; pruneEvents deletes only old events", async () => {
   const t = await startTestApp();
   try {
     const { sql } = t.ctx;
     const conversationId = await createConversation(sql);
     for (let i = 0; i < 5; i++) await insertMessage(sql, conversationId);
+    // Transactions of other databases on the server may hold the horizon back for a moment.
+    await settled(sql);
     const ids = await eventIds(sql, { conversationId });
     assert.equal(await latestEventId(sql), ids.at(-1));
-    const page = await readEventsAfter(sql, ids[0], 2);
+    const first = await positionOf(sql, ids[0]);
+    assert.ok(first && first.id === ids[0] && first.xid > 0);
+    const read = await readEventsAfter(sql, first, 2);
+    const page = read.rows;
     assert.deepEqual(page.map((r) => r.id), ids.slice(1, 3));
+    assert.ok(page[0].xid > first.xid, "one transaction each: xids grow with ids here");
+    assert.ok(read.horizon > page[1].xid && read.xmax >= read.horizon);
     assert.equal(page[0].conversationId, conversationId);
     assert.equal(page[0].payload.status, "queued");
 

@@ -249,11 +249,18 @@ test("a client a little behind resumes from the hub's memory; one far behind fro
   try {
     const { hub, sql } = t.ctx;
     const conversationId = await createConversation(sql);
-    const from = await maxEventId(sql);
+    await hub.wake();
+    const from = hub.latestId();
+    const fromPosition = hub.position();
+    assert.equal(from, await maxEventId(sql));
     for (let i = 0; i < 3; i++) await insertMessage(sql, conversationId);
     const few = await eventIds(sql, { after: from });
     await hub.wake();
-    assert.deepEqual(hub.recentSince(from)?.map((e) => e.id), few);
+    assert.deepEqual(hub.recentSince(fromPosition)?.map((e) => e.id), few);
+    assert.deepEqual(hub.recentPosition(few[0]), {
+      xid: hub.recentSince(fromPosition)![0].xid,
+      id: few[0],
+    });
     const near = new SseReader(
       await t.app.request("/api/events", { headers: { "last-event-id": String(from) } }),
     );
@@ -266,7 +273,7 @@ test("a client a little behind resumes from the hub's memory; one far behind fro
     await insertMessages(sql, conversationId, 12_000);
     const many = await eventIds(sql, { after: few.at(-1)! });
     await hub.wake();
-    assert.equal(hub.recentSince(from), undefined);
+    assert.equal(hub.recentSince(fromPosition), undefined);
     await until(() => hub.clientCount() === 0, "the client that stopped reading is dropped");
     // What it had queued is still a gap-free run from where it was, then the stream ends.
     const queued: number[] = [];

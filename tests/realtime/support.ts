@@ -67,9 +67,12 @@ export class SseReader {
     }
   }
 
-  /** Change events (not connected/keepalive) up to and including event id `lastId`. */
+  /**
+   * Change events (not connected/keepalive) up to and including event id `lastId` (the log's
+   * order is by transaction, so a larger id may come before it, never after).
+   */
   async eventsThrough(lastId: number, timeoutMs = 10_000): Promise<SseFrame[]> {
-    const frames = await this.until((f) => isChange(f) && Number(f.id) >= lastId, timeoutMs);
+    const frames = await this.until((f) => isChange(f) && Number(f.id) === lastId, timeoutMs);
     return frames.filter(isChange);
   }
 
@@ -141,24 +144,47 @@ export async function insertMessages(sql: Tx, conversationId: string, count: num
     from generate_series(1, ${count}) as n`;
 }
 
-/** Event ids in the log, optionally only those of one conversation, above `after`, in order. */
+/**
+ * Event ids in the log in its (xid, id) order, optionally only one conversation's, after event
+ * `after` (by its position).
+ */
 export async function eventIds(
   sql: Tx,
   options: { conversationId?: string; after?: number } = {},
 ): Promise<number[]> {
   const rows = await sql<{ id: string }[]>`
     select id from events
-    where id > ${options.after ?? 0}
+    where (xid, id) > coalesce(
+        (select (xid, id) from events where id = ${options.after ?? 0}), ('0'::xid8, 0::bigint))
       and (${options.conversationId ?? null}::uuid is null
            or conversation_id = ${options.conversationId ?? null}::uuid)
-    order by id`;
+    order by xid, id`;
   return rows.map((r) => Number(r.id));
 }
 
-/** The highest event id now committed. */
+/** The last event id in the log's order (what a stream that has everything has seen last). */
 export async function maxEventId(sql: Sql): Promise<number> {
-  const [row] = await sql<{ id: string | null }[]>`select max(id) as id from events`;
-  return Number(row.id ?? 0);
+  const [row] = await sql<{ id: string | null }[]>`
+    select id from events order by xid desc, id desc limit 1`;
+  return Number(row?.id ?? 0);
+}
+
+/**
+ * Waits until every transaction that had begun by now has ended (the horizon has passed it):
+ * only then are the events committed so far final for readers.
+ */
+export async function settled(sql: Sql, timeoutMs = 10_000): Promise<void> {
+  const [{ xmax }] = await sql<{ xmax: string }[]>`
+    select pg_snapshot_xmax(pg_current_snapshot())::text as xmax`;
+  await until(
+    async () => {
+      const [{ ok }] = await sql<{ ok: boolean }[]>`
+      select hatch_event_horizon() >= ${xmax}::xid8 as ok`;
+      return ok;
+    },
+    "the horizon passes the transactions open now",
+    timeoutMs,
+  );
 }
 
 /** Waits until `check` holds, checking server-side state that no stream announces. */

@@ -1,0 +1,74 @@
+// hatch_add_job (sql/014_quiet_job_queue.sql) makes the job graphile-worker's add_job makes, and
+// NOTIFYs only when a worker has armed the wake-up: sends add jobs without the notification
+// queue's lock while workers are busy.
+import assert from "node:assert/strict";
+import { listen } from "@/lib/db/listener.ts";
+import { ownDatabase, test } from "@/tests/helpers.ts";
+import { migrate } from "@/lib/db/migrate.ts";
+
+const COLUMNS = [
+  "job_queue_id",
+  "task_id",
+  "priority",
+  "run_at",
+  "attempts",
+  "max_attempts",
+  "last_error",
+  "key",
+  "locked_at",
+  "locked_by",
+  "revision",
+  "flags",
+  "is_available",
+];
+
+test("hatch_add_job makes the row add_job makes, and NOTIFYs only once armed", async () => {
+  const { url, sql, drop } = await ownDatabase("addjob", { max: 2 });
+  const heard: string[] = [];
+  try {
+    await migrate(sql, url);
+    const listener = await listen({
+      url,
+      channels: { "jobs:insert": (payload) => heard.push(payload) },
+      onListen: () => {},
+    });
+    try {
+      const runAt = "2030-01-01T00:00:00Z";
+      await sql`select setval('hatch_jobs_wake', 0)`;
+      await sql`select graphile_worker.add_job('deliver_message', '{"message_id":"a"}'::json,
+        queue_name => 'conv:x', run_at => ${runAt}, max_attempts => 8)`;
+      await sql`select hatch_add_job('deliver_message', '{"message_id":"b"}'::json,
+        queue_name => 'conv:x', run_at => ${runAt}, max_attempts => 8)`;
+      const rows = await sql`
+        select to_jsonb(j) as job from graphile_worker._private_jobs j
+        where payload ->> 'message_id' in ('a', 'b') order by payload ->> 'message_id'`;
+      assert.equal(rows.length, 2);
+      const [theirs, ours] = rows.map((r) =>
+        Object.fromEntries(COLUMNS.map((c) => [c, (r.job as Record<string, unknown>)[c]]))
+      );
+      assert.deepEqual(ours, theirs, "the same row but for its payload");
+
+      // add_job notified; ours, unarmed, did not. Armed, the first job notifies and disarms.
+      await sql`select setval('hatch_jobs_wake', 1)`;
+      await sql`select hatch_add_job('apply_status', '{}'::json)`;
+      await sql`select hatch_add_job('apply_status', '{}'::json)`;
+      const [{ v }] = await sql<{ v: string }[]>`select last_value as v from hatch_jobs_wake`;
+      assert.equal(Number(v), 0);
+      // A fence: notifications arrive in commit order, so once it is heard so are the others.
+      await sql`select pg_notify('jobs:insert', 'fence')`;
+      const deadline = Date.now() + 10_000;
+      while (!heard.includes("fence") && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.deepEqual(
+        heard.map((p) => p === "fence" ? p : JSON.parse(p).count),
+        [1, 1, "fence"],
+        "add_job's, the first armed hatch_add_job's, the fence",
+      );
+    } finally {
+      await listener.stop();
+    }
+  } finally {
+    await drop();
+  }
+});
