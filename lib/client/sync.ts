@@ -95,7 +95,10 @@ export interface LiveEvent {
 export interface TabView {
   /** The open conversation's id, or null. */
   openId: string | null;
-  /** Whether the open thread holds this message. */
+  /**
+   * Whether the open thread holds this message as it will stay: a scheduled one (queued with a
+   * `send_at`) can still have its text and time edited, which a status event does not carry.
+   */
   hasMessage(id: string): boolean;
   /** The list's row of a conversation, when the tab holds it. */
   conversation?(id: string): Conversation | undefined;
@@ -162,7 +165,10 @@ export function applyEvent(store: Store, type: string, e: LiveEvent): void {
   const known = (id: string) => store.conversations.value.find((c) => c.id === id);
   const view: TabView = {
     openId,
-    hasMessage: (id) => store.thread.value?.messages.some((m) => m.id === id) ?? false,
+    hasMessage: (id) =>
+      store.thread.value?.messages.some((m) =>
+        m.id === id && !(m.status === "queued" && m.send_at)
+      ) ?? false,
     conversation: known,
   };
   const request = requestFor(type, e, view);
