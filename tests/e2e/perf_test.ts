@@ -94,8 +94,9 @@ test("perf: JavaScript shipped per page, and time until live", async () => {
   );
   // 40 KB until the team inbox (views and counts, the team bar, notes, presence, notifications,
   // shortcuts) took the page from 35.5 KB to 42.8 KB gzip (measured back to back); its menus
-  // and dialogs load only when opened.
-  assert.ok(gz < 45_000, `islands ship ${gz} B gzip`);
+  // and dialogs load only when opened. Then the To field's contact suggestions, senders' names,
+  // the keyboard, send-later and saved replies: 48.7 KB. A budget, so the next growth is a choice.
+  assert.ok(gz < 52_000, `islands ship ${gz} B gzip`);
   assert.deepEqual(errors, []);
   await context.close();
 });
