@@ -9,8 +9,12 @@ import {
   readEventsAfter,
   toStreamEvent,
 } from "@/lib/realtime/event_log.ts";
-import { startTestApp, test } from "@/tests/helpers.ts";
+import { ownDatabase, startTestApp, test } from "@/tests/helpers.ts";
 import { createConversation, eventIds, insertMessage, settled } from "./support.ts";
+
+// A database of this file's own: it reads the whole event log (or the webhook fan-out's cursor),
+// which other files' apps and queued jobs would otherwise write into meanwhile.
+const own = await ownDatabase("event_log", { max: 2 });
 
 const row = (over: Partial<EventRow>): EventRow => ({
   id: 7,
@@ -73,7 +77,7 @@ test("a frame is id, event and one data line, with an optional retry hint", () =
 });
 
 test("readEventsAfter pages the log in (xid, id) order; pruneEvents deletes only old events", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const { sql } = t.ctx;
     const conversationId = await createConversation(sql);

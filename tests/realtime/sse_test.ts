@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startTestApp, test } from "@/tests/helpers.ts";
+import { ownDatabase, startTestApp, test } from "@/tests/helpers.ts";
 import { openEventStream } from "@/lib/realtime/sse.ts";
 import type { StreamEvent } from "@/lib/realtime/event_log.ts";
 import {
@@ -14,8 +14,12 @@ import {
   until,
 } from "./support.ts";
 
+// A database of this file's own: it reads the whole event log (or the webhook fan-out's cursor),
+// which other files' apps and queued jobs would otherwise write into meanwhile.
+const own = await ownDatabase("sse", { max: 2 });
+
 test("GET /api/events streams connected, then live changes with their ids", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const res = await t.app.request("/api/events");
     assert.equal(res.status, 200);
@@ -58,7 +62,7 @@ test("GET /api/events streams connected, then live changes with their ids", asyn
 });
 
 test("an email change arrives as email_update with email_id", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const sse = new SseReader(await t.app.request("/api/events"));
     await sse.next();
@@ -82,7 +86,7 @@ test("an email change arrives as email_update with email_id", async () => {
 });
 
 test("reconnecting with Last-Event-ID or ?after= replays exactly the missed events", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const { sql } = t.ctx;
     const conversationId = await createConversation(sql);
@@ -122,7 +126,7 @@ test("reconnecting with Last-Event-ID or ?after= replays exactly the missed even
 });
 
 test("an invalid Last-Event-ID or after answers 400 with words", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const cases: [string, Record<string, string>][] = [
       ["/api/events", { "last-event-id": "abc" }],
@@ -146,7 +150,7 @@ test("an invalid Last-Event-ID or after answers 400 with words", async () => {
 });
 
 test("a client that goes away leaves the hub at once (cancel, abort, real HTTP)", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   const { hub } = t.ctx;
   try {
     const a = new SseReader(await t.app.request("/api/events"));
@@ -184,7 +188,7 @@ test("a client that goes away leaves the hub at once (cancel, abort, real HTTP)"
 });
 
 test("the stream sends keepalives with the current id and ends at its lifetime cap", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const { hub, sql } = t.ctx;
     const started = Date.now();
@@ -208,7 +212,7 @@ test("the stream sends keepalives with the current id and ends at its lifetime c
 });
 
 test("closeClients ends every stream, and the hub serialises each event once for all", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const { hub, sql } = t.ctx;
     const seen: StreamEvent[][] = [[], []];
@@ -245,7 +249,7 @@ test("closeClients ends every stream, and the hub serialises each event once for
 });
 
 test("a client a little behind resumes from the hub's memory; one far behind from the table", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const { hub, sql } = t.ctx;
     const conversationId = await createConversation(sql);
@@ -297,7 +301,7 @@ test("a client a little behind resumes from the hub's memory; one far behind fro
 });
 
 test("an id this database never issued resumes from now instead of holding events back", async () => {
-  const t = await startTestApp();
+  const t = await startTestApp({ DATABASE_URL: own.url });
   try {
     const { sql } = t.ctx;
     const future = 10 ** 12;

@@ -4,8 +4,12 @@
 import assert from "node:assert/strict";
 import { listen } from "@/lib/db/listener.ts";
 import { EVENTS_CHANNEL } from "@/lib/realtime/hub.ts";
-import { startTestApp, test } from "@/tests/helpers.ts";
+import { ownDatabase, startTestApp, test } from "@/tests/helpers.ts";
 import { createConversation, insertMessage, maxEventId, SseReader, until } from "./support.ts";
+
+// A database of this file's own: it reads the whole event log (or the webhook fan-out's cursor),
+// which other files' apps and queued jobs would otherwise write into meanwhile.
+const own = await ownDatabase("wake", { max: 2 });
 
 async function flag(sql: Parameters<typeof insertMessage>[0]): Promise<number> {
   const [row] = await sql<{ v: string }[]>`select last_value as v from hatch_events_wake`;
@@ -13,7 +17,7 @@ async function flag(sql: Parameters<typeof insertMessage>[0]): Promise<number> {
 }
 
 test("an idle hub arms the wake-up; a burst of commits sends far fewer NOTIFYs than commits, and every event arrives", async () => {
-  const t = await startTestApp({ HATCH_DB_POOL_SIZE: "8" });
+  const t = await startTestApp({ DATABASE_URL: own.url, HATCH_DB_POOL_SIZE: "8" });
   let heard = 0;
   const listener = await listen({
     url: t.ctx.settings.DATABASE_URL,

@@ -6,13 +6,18 @@ import { startWorker } from "@/lib/delivery/worker.ts";
 import {
   jsonRequest,
   onTeardown,
+  ownDatabase,
   randomPhone,
   startTestApp,
   test,
   waitUntil,
 } from "@/tests/helpers.ts";
 
-const t = await startTestApp();
+// A database of this file's own: it reads the whole event log (or the webhook fan-out's cursor),
+// which other files' apps and queued jobs would otherwise write into meanwhile.
+const own = await ownDatabase("webhooks_out", { max: 2 });
+
+const t = await startTestApp({ DATABASE_URL: own.url });
 // Endpoints other test files left in the run's database (the API fuzzer makes some, to hosts that
 // do not exist) would take this file's workers: they are switched off first.
 await t.ctx.sql`update webhook_endpoints set disabled_at = now() where disabled_at is null`;
