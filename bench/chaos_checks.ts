@@ -83,11 +83,11 @@ export async function checkStream(
 ): Promise<{ failures: string[]; events: number }> {
   const failures: string[] = [];
   // In the log's (xid, id) order, as the stream delivers it: after the start, up to `top`.
+  const [start] = await db`select xid::text as xid from events where id = ${startId}`;
   const ids = (await db`
     select id from events
-    where (xid, id) > coalesce(
-        (select (xid, id) from events where id = ${startId}), ('0'::xid8, 0::bigint))
-      and (xid, id) <= (select (xid, id) from events where id = ${top})`).map((r) => Number(r.id));
+    where (xid, id) > (${start?.xid ?? "0"}::xid8, ${start ? startId : 0}::bigint)
+      and (xid, id) <= (select xid, id from events where id = ${top})`).map((r) => Number(r.id));
   const missing = ids.filter((id) => !follower.seen.has(id)).length;
   const duplicated = [...follower.seen].filter(([, n]) => n > 1).map(([id]) => id);
   const dupes = duplicated.length;
