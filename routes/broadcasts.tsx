@@ -4,8 +4,7 @@ import type { Broadcast } from "@/lib/broadcasts/schemas.ts";
 import { listBroadcasts } from "@/lib/broadcasts/service.ts";
 import { latestEventId } from "@/lib/pages/common.ts";
 import { zoneFromCookie } from "@/lib/shared/time.ts";
-import { Stylesheets } from "@/components/Stylesheets.tsx";
-import { IconBack, Logo } from "@/components/Icons.tsx";
+import { SettingsFrame } from "@/components/SettingsFrame.tsx";
 import Broadcasts from "@/islands/Broadcasts.tsx";
 import ContactImport from "@/islands/ContactImport.tsx";
 
@@ -30,60 +29,31 @@ export const handler = define.handlers({
 });
 
 export default define.page<BroadcastsData>(({ data }) => (
-  <div class="settings">
-    <Stylesheets
-      names={[
-        "callout",
-        "buttons",
-        "dialog",
-        "shell",
-        "shell-parts",
-        "settings",
-        "settings-forms",
-        "settings-narrow",
-        "outbound",
-      ]}
-    />
-    <aside class="settings-rail">
-      <div class="brand">
-        <Logo size={26} />
-        <span class="brand-name">Hatch</span>
+  <SettingsFrame
+    title="Broadcasts"
+    lead="One text to many contacts, each in their own conversation. Texts go out at your number's rate, replies go first, opted-out numbers are skipped, and marketing waits for 8:00–21:00 in each recipient's time zone."
+  >
+    <section class="card">
+      <div class="card-body">
+        <Broadcasts
+          broadcasts={data.broadcasts}
+          csrfToken={data.csrfToken}
+          timeZone={data.timeZone}
+          after={data.after}
+        />
       </div>
-      <a class="rail-back" href="/">
-        <IconBack size={16} /> Back to inbox
-      </a>
-    </aside>
-    <main class="settings-main">
-      <header class="settings-head">
-        <h1>Broadcasts</h1>
+    </section>
+    <section class="card" id="import">
+      <header class="card-head">
+        <h2>Import contacts</h2>
         <p class="muted">
-          One text to many contacts, each in their own conversation. Texts go out at your number's
-          rate, replies go first, opted-out numbers are skipped, and marketing waits for 8:00–21:00
-          in each recipient's time zone.
+          From a CSV: numbers are normalised, rows matching a contact by phone or email are merged
+          into it, and the labels you give choose them for a broadcast.
         </p>
       </header>
-      <section class="card">
-        <div class="card-body">
-          <Broadcasts
-            broadcasts={data.broadcasts}
-            csrfToken={data.csrfToken}
-            timeZone={data.timeZone}
-            after={data.after}
-          />
-        </div>
-      </section>
-      <section class="card" id="import">
-        <header class="card-head">
-          <h2>Import contacts</h2>
-          <p class="muted">
-            From a CSV: numbers are normalised, rows matching a contact by phone or email are merged
-            into it, and the labels you give choose them for a broadcast.
-          </p>
-        </header>
-        <div class="card-body">
-          <ContactImport csrfToken={data.csrfToken} />
-        </div>
-      </section>
-    </main>
-  </div>
+      <div class="card-body">
+        <ContactImport csrfToken={data.csrfToken} />
+      </div>
+    </section>
+  </SettingsFrame>
 ));

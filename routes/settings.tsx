@@ -8,16 +8,14 @@ import { type AuditEntry, listAudit } from "@/lib/auth/audit.ts";
 import { shortDate } from "@/lib/settings/format.ts";
 import { zoneFromCookie } from "@/lib/shared/time.ts";
 import { Avatar } from "@/components/Avatar.tsx";
-import { Stylesheets } from "@/components/Stylesheets.tsx";
+import { SettingsFrame } from "@/components/SettingsFrame.tsx";
 import {
-  IconBack,
   IconHistory,
   IconInbox,
   IconKey,
   IconPerson,
   IconShield,
   IconUsers,
-  Logo,
 } from "@/components/Icons.tsx";
 import PasswordChange from "@/islands/PasswordChange.tsx";
 import DisplayName from "@/islands/DisplayName.tsx";
@@ -116,168 +114,144 @@ export default define.page<SettingsData>(({ data }) => {
   }
   const owners = data.users ? Object.fromEntries(data.users.map((u) => [u.id, u.email])) : null;
   return (
-    <div class="settings">
-      <Stylesheets
-        names={[
-          "callout",
-          "buttons",
-          "dialog",
-          "shell",
-          "shell-parts",
-          "settings",
-          "settings-forms",
-          "settings-narrow",
-          "outbound",
-        ]}
-      />
-      <aside class="settings-rail">
-        <div class="brand">
-          <Logo size={26} />
-          <span class="brand-name">Hatch</span>
+    <SettingsFrame
+      title="Settings"
+      lead={admin
+        ? "Your account, API access, and your team's users and activity."
+        : "Your account and API access."}
+      rail={
+        <>
+          <nav class="rail-nav" aria-label="Settings sections">
+            {nav.map(([id, words, Icon]) => (
+              <a key={id} href={`#${id}`} class="rail-link">
+                <Icon size={17} /> {words}
+              </a>
+            ))}
+          </nav>
+          <form class="sidebar-foot rail-foot" method="post" action="/logout">
+            <Avatar label={me.name || me.email} address={me.email} size="sm" />
+            <span class="me">
+              <span class="me-email" title={me.email}>{me.name || me.email}</span>
+              <span class="me-role">{admin ? "Admin" : "Agent"}</span>
+            </span>
+            <input type="hidden" name="_csrf" value={data.csrfToken ?? ""} />
+            <button type="submit" class="button button-ghost">Sign out</button>
+          </form>
+        </>
+      }
+    >
+      <Section id="account" title="Account">
+        <div class="profile">
+          <Avatar label={me.name || me.email} address={me.email} size="lg" />
+          <dl class="profile-facts">
+            <div>
+              <dt>Name</dt>
+              <dd>{me.name || <span class="muted">Not set</span>}</dd>
+            </div>
+            <div>
+              <dt>Email</dt>
+              <dd data-testid="my-email">{me.email}</dd>
+            </div>
+            <div>
+              <dt>Role</dt>
+              <dd>
+                <span class="pill pill-plain" data-testid="my-role">
+                  {admin ? "Admin" : "Agent"}
+                </span>
+              </dd>
+            </div>
+            <div>
+              <dt>Member since</dt>
+              <dd>{shortDate(me.created_at, data.timeZone)}</dd>
+            </div>
+          </dl>
         </div>
-        <a class="rail-back" href="/">
-          <IconBack size={16} /> Back to inbox
-        </a>
-        <nav class="rail-nav" aria-label="Settings sections">
-          {nav.map(([id, words, Icon]) => (
-            <a key={id} href={`#${id}`} class="rail-link">
-              <Icon size={17} /> {words}
-            </a>
-          ))}
-        </nav>
-        <form class="sidebar-foot rail-foot" method="post" action="/logout">
-          <Avatar label={me.name || me.email} address={me.email} size="sm" />
-          <span class="me">
-            <span class="me-email" title={me.email}>{me.name || me.email}</span>
-            <span class="me-role">{admin ? "Admin" : "Agent"}</span>
-          </span>
-          <input type="hidden" name="_csrf" value={data.csrfToken ?? ""} />
-          <button type="submit" class="button button-ghost">Sign out</button>
-        </form>
-      </aside>
-      <main class="settings-main">
-        <header class="settings-head">
-          <h1>Settings</h1>
-          <p class="muted">
-            {admin
-              ? "Your account, API access, and your team's users and activity."
-              : "Your account and API access."}
-          </p>
-        </header>
+        <DisplayName name={me.name} csrfToken={data.csrfToken} />
+      </Section>
 
-        <Section id="account" title="Account">
-          <div class="profile">
-            <Avatar label={me.name || me.email} address={me.email} size="lg" />
-            <dl class="profile-facts">
-              <div>
-                <dt>Name</dt>
-                <dd>{me.name || <span class="muted">Not set</span>}</dd>
-              </div>
-              <div>
-                <dt>Email</dt>
-                <dd data-testid="my-email">{me.email}</dd>
-              </div>
-              <div>
-                <dt>Role</dt>
-                <dd>
-                  <span class="pill pill-plain" data-testid="my-role">
-                    {admin ? "Admin" : "Agent"}
-                  </span>
-                </dd>
-              </div>
-              <div>
-                <dt>Member since</dt>
-                <dd>{shortDate(me.created_at, data.timeZone)}</dd>
-              </div>
-            </dl>
-          </div>
-          <DisplayName name={me.name} csrfToken={data.csrfToken} />
-        </Section>
+      <Section id="security" title="Security" lead="How you prove it's you when you sign in.">
+        <TwoFactorSettings enabled={me.totp_enabled} csrfToken={data.csrfToken} />
+        <PasswordChange csrfToken={data.csrfToken} />
+      </Section>
 
-        <Section id="security" title="Security" lead="How you prove it's you when you sign in.">
-          <TwoFactorSettings enabled={me.totp_enabled} csrfToken={data.csrfToken} />
-          <PasswordChange csrfToken={data.csrfToken} />
-        </Section>
+      <Section
+        id="tokens"
+        title="API tokens"
+        lead="For scripts and integrations that call Hatch's API."
+      >
+        <ApiTokens
+          tokens={data.tokens}
+          owners={owners}
+          csrfToken={data.csrfToken}
+          timeZone={data.timeZone}
+          now={data.now}
+        />
+      </Section>
 
+      <Section
+        id="replies"
+        title="Saved replies"
+        lead="Shared by the team. In a conversation, type / and a few letters of a title to insert one."
+      >
+        <SavedReplies replies={data.replies} csrfToken={data.csrfToken} />
+      </Section>
+
+      {data.users && (
         <Section
-          id="tokens"
-          title="API tokens"
-          lead="For scripts and integrations that call Hatch's API."
+          id="users"
+          title="Users"
+          lead="Everyone who can sign in. Admins manage users, tokens and the audit log; agents work the inbox."
         >
-          <ApiTokens
-            tokens={data.tokens}
-            owners={owners}
+          <UserAdmin
+            users={data.users}
+            meId={me.id}
             csrfToken={data.csrfToken}
             timeZone={data.timeZone}
-            now={data.now}
           />
         </Section>
+      )}
 
+      {data.team && (
         <Section
-          id="replies"
-          title="Saved replies"
-          lead="Shared by the team. In a conversation, type / and a few letters of a title to insert one."
+          id="team"
+          title="Team inbox"
+          lead="Labels anyone can put on conversations, and how replies assign them."
         >
-          <SavedReplies replies={data.replies} csrfToken={data.csrfToken} />
+          <TeamAdmin
+            labels={data.team.labels}
+            autoAssign={data.team.autoAssign}
+            csrfToken={data.csrfToken}
+          />
         </Section>
+      )}
 
-        {data.users && (
-          <Section
-            id="users"
-            title="Users"
-            lead="Everyone who can sign in. Admins manage users, tokens and the audit log; agents work the inbox."
-          >
-            <UserAdmin
-              users={data.users}
-              meId={me.id}
-              csrfToken={data.csrfToken}
-              timeZone={data.timeZone}
-            />
-          </Section>
-        )}
+      {data.webhooks && (
+        <Section
+          id="webhooks"
+          title="Webhooks"
+          lead="Hatch posts events to these URLs, signed as Standard Webhooks say; each delivery is retried with backoff."
+        >
+          <WebhookSettings
+            endpoints={data.webhooks}
+            csrfToken={data.csrfToken}
+            timeZone={data.timeZone}
+          />
+        </Section>
+      )}
 
-        {data.team && (
-          <Section
-            id="team"
-            title="Team inbox"
-            lead="Labels anyone can put on conversations, and how replies assign them."
-          >
-            <TeamAdmin
-              labels={data.team.labels}
-              autoAssign={data.team.autoAssign}
-              csrfToken={data.csrfToken}
-            />
-          </Section>
-        )}
-
-        {data.webhooks && (
-          <Section
-            id="webhooks"
-            title="Webhooks"
-            lead="Hatch posts events to these URLs, signed as Standard Webhooks say; each delivery is retried with backoff."
-          >
-            <WebhookSettings
-              endpoints={data.webhooks}
-              csrfToken={data.csrfToken}
-              timeZone={data.timeZone}
-            />
-          </Section>
-        )}
-
-        {data.audit && (
-          <Section
-            id="audit"
-            title="Audit log"
-            lead="Sign-ins, token and user changes, and sends, newest first."
-          >
-            <AuditLog
-              entries={data.audit.entries}
-              nextBefore={data.audit.next_before}
-              timeZone={data.timeZone}
-            />
-          </Section>
-        )}
-      </main>
-    </div>
+      {data.audit && (
+        <Section
+          id="audit"
+          title="Audit log"
+          lead="Sign-ins, token and user changes, and sends, newest first."
+        >
+          <AuditLog
+            entries={data.audit.entries}
+            nextBefore={data.audit.next_before}
+            timeZone={data.timeZone}
+          />
+        </Section>
+      )}
+    </SettingsFrame>
   );
 });
