@@ -7,6 +7,7 @@ import { useAction } from "@/lib/client/use_action.ts";
 import { useHydrated } from "@/lib/settings/hydrated.ts";
 import { TEMPLATE_VARIABLES } from "@/lib/shared/template.ts";
 import { FormError } from "@/components/FormError.tsx";
+import { RowDelete } from "@/components/RowDelete.tsx";
 
 /** The saved replies island. */
 export default function SavedReplies(props: { replies: SavedReply[]; csrfToken: string | null }) {
@@ -40,18 +41,12 @@ export default function SavedReplies(props: { replies: SavedReply[]; csrfToken: 
               <button type="button" class="button button-ghost" onClick={() => edit(r)}>
                 Edit
               </button>
-              <button
-                type="button"
-                class="button button-danger-text"
-                disabled={!hydrated || action.busy}
-                onClick={() =>
-                  action.run(async () => {
-                    await api(`/api/saved_replies/${r.id}`, { method: "DELETE" });
-                    await reload();
-                  })}
-              >
-                Delete
-              </button>
+              <RowDelete
+                action={action}
+                path={`/api/saved_replies/${r.id}`}
+                reload={reload}
+                hydrated={hydrated}
+              />
             </div>
           </li>
         ))}

@@ -7,6 +7,7 @@ import { useAction } from "@/lib/client/use_action.ts";
 import { useHydrated } from "@/lib/settings/hydrated.ts";
 import { fullTime } from "@/lib/shared/time.ts";
 import { FormError } from "@/components/FormError.tsx";
+import { RowDelete } from "@/components/RowDelete.tsx";
 
 const EVENTS = [
   "message.received",
@@ -157,18 +158,12 @@ export default function WebhookSettings(props: {
               >
                 {e.disabled_at ? "Enable" : "Disable"}
               </button>
-              <button
-                type="button"
-                class="button button-danger-text"
-                disabled={!hydrated || action.busy}
-                onClick={() =>
-                  action.run(async () => {
-                    await api(`/api/webhooks/${e.id}`, { method: "DELETE" });
-                    await reload();
-                  })}
-              >
-                Delete
-              </button>
+              <RowDelete
+                action={action}
+                path={`/api/webhooks/${e.id}`}
+                reload={reload}
+                hydrated={hydrated}
+              />
             </div>
           </li>
         ))}

@@ -1,7 +1,7 @@
 // A form's call to the server, as the settings cards make them: busy while it runs (buttons
 // switched off), and when it fails the error in words for the form, never thrown on.
 import { useState } from "preact/hooks";
-import { errorWords } from "./api.ts";
+import { api, errorWords } from "./api.ts";
 
 /** What `runAction` reports to: the busy flag, the failure's words, how to word an error. */
 export interface ActionReports {
@@ -48,4 +48,16 @@ export function useAction(options: { words?: (e: unknown) => string } = {}): Act
       return runAction(work, { busy: setBusy, failed: onError ?? setError, words: options.words });
     },
   };
+}
+
+/** Deletes `path` through `action` (busy meanwhile, its error in words), then reloads the list. */
+export function deleteThenReload(
+  action: Action,
+  path: string,
+  reload: () => Promise<unknown>,
+): Promise<void> {
+  return action.run(async () => {
+    await api(path, { method: "DELETE" });
+    await reload();
+  });
 }
