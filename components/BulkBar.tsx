@@ -1,9 +1,9 @@
 // Above the list while conversations are ticked: close, assign or label them all at once.
 import { useState } from "preact/hooks";
 import type { Store } from "@/lib/client/store.ts";
-import { nameOf } from "@/lib/client/team_store.ts";
 import { type Change, changeSelected } from "@/lib/client/team_actions.ts";
 import { errorWords } from "@/lib/client/api.ts";
+import { AssignSelect, LabelSelect } from "./TeamSelects.tsx";
 
 /** The bulk actions for the ticked conversations (nothing while none is ticked). */
 export function BulkBar(props: { store: Store }) {
@@ -26,38 +26,22 @@ export function BulkBar(props: { store: Store }) {
       >
         Close
       </button>
-      <label class="sr-only" for="bulk-assign">Assign selected to</label>
-      <select
+      <AssignSelect
         id="bulk-assign"
-        class="team-select"
+        label="Assign selected to"
+        team={team}
         value="-"
-        onChange={(e) => {
-          const v = e.currentTarget.value;
-          if (v !== "-") run({ assignee_id: v || null });
-        }}
-      >
-        <option value="-">Assign…</option>
-        <option value="">Unassigned</option>
-        {team.teammates.value.map((u) => (
-          <option key={u.id} value={u.id}>{nameOf(team, u.id)}</option>
-        ))}
-      </select>
+        prompt="Assign…"
+        onPick={(assignee_id) => run({ assignee_id })}
+      />
       {team.labels.value.length > 0 && (
-        <>
-          <label class="sr-only" for="bulk-label">Label selected</label>
-          <select
-            id="bulk-label"
-            class="team-select"
-            value=""
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              if (v) run({ add_label_ids: [v] });
-            }}
-          >
-            <option value="">Label…</option>
-            {team.labels.value.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
-          </select>
-        </>
+        <LabelSelect
+          id="bulk-label"
+          label="Label selected"
+          prompt="Label…"
+          labels={team.labels.value}
+          onPick={(id) => run({ add_label_ids: [id] })}
+        />
       )}
       <button
         type="button"

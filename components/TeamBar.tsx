@@ -10,6 +10,7 @@ import type { Conversation } from "@/lib/shared/types.ts";
 import { weekdayTime } from "@/lib/shared/time.ts";
 import { hueOf, initials } from "@/lib/shared/address.ts";
 import { LazyPickMenu, LazySnoozeMenu } from "./Lazy.tsx";
+import { AssignSelect, LabelSelect, mateChoice } from "./TeamSelects.tsx";
 
 /** A teammate's small round avatar (initials on their colour). */
 export function MateAvatar(props: { name: string; id: string; size?: "xs" | "sm" }) {
@@ -48,7 +49,6 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
   const team = store.team;
   const [error, setError] = useState<string | null>(null);
   const [snoozing, setSnoozing] = useState(false);
-  const me = team.me;
   const run = (change: Change) => {
     setError(null);
     setSnoozing(false);
@@ -62,24 +62,15 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
     <div class="team-bar" data-conversation={conv.id}>
       <div class="team-row">
         {conv.assignee_id && <MateAvatar name={name(conv.assignee_id)} id={conv.assignee_id} />}
-        <label class="sr-only" for="assignee">Assignee</label>
-        <select
+        <AssignSelect
           id="assignee"
-          class="team-select"
+          label="Assignee"
+          team={team}
           value={conv.assignee_id ?? ""}
-          onChange={(e) => {
-            // The choice is made: the keys are shortcuts again.
-            e.currentTarget.blur();
-            run({ assignee_id: e.currentTarget.value || null });
-          }}
-        >
-          <option value="">Unassigned</option>
-          {team.teammates.value.map((u) => (
-            <option key={u.id} value={u.id}>
-              {u.id === me?.id ? `Me (${name(u.id)})` : name(u.id)}
-            </option>
-          ))}
-        </select>
+          markMe
+          blur
+          onPick={(assignee_id) => run({ assignee_id })}
+        />
         <span class={`state-chip is-${conv.state}`} data-state={conv.state}>
           {conv.state === "snoozed" && conv.snoozed_until
             ? `Snoozed until ${weekdayTime(conv.snoozed_until, store.timeZone.value)}`
@@ -140,22 +131,14 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
           </span>
         ))}
         {unapplied.length > 0 && (
-          <>
-            <label class="sr-only" for="add-label">Add a label</label>
-            <select
-              id="add-label"
-              class="team-select"
-              value=""
-              onChange={(e) => {
-                const id = e.currentTarget.value;
-                e.currentTarget.blur();
-                if (id) run({ add_label_ids: [id] });
-              }}
-            >
-              <option value="">+ Label</option>
-              {unapplied.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}
-            </select>
-          </>
+          <LabelSelect
+            id="add-label"
+            label="Add a label"
+            prompt="+ Label"
+            labels={unapplied}
+            blur
+            onPick={(id) => run({ add_label_ids: [id] })}
+          />
         )}
       </div>
       {team.menu.value === "assign" && (
@@ -165,7 +148,7 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
             { id: "", label: "Unassigned" },
             ...team.teammates.value.map((u) => ({
               id: u.id,
-              label: u.id === me?.id ? `Me (${name(u.id)})` : name(u.id),
+              label: mateChoice(team, u.id, true),
             })),
           ]}
           onPick={(id) => run({ assignee_id: id || null })}
