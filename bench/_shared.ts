@@ -1,4 +1,5 @@
 // Helpers shared by the benchmarks: a throwaway database per run, percentiles and tables.
+import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { connect, withDatabase } from "@/lib/db/connect.ts";
 
 /** The server benchmarks create their databases on unless told otherwise. */
@@ -7,6 +8,14 @@ export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 /** The server URL from `--database-url`, else HATCH_BENCH_DATABASE_URL, else the local one. */
 export function serverUrl(flag: string | undefined): string {
   return flag || Deno.env.get("HATCH_BENCH_DATABASE_URL") || DEFAULT_SERVER_URL;
+}
+
+/** The command line's flags: `options`, and the `--database-url` every server benchmark takes. */
+export function benchFlags<O extends ParseArgsOptionsConfig>(options: O) {
+  return parseArgs({
+    args: Deno.args,
+    options: { ...options, "database-url": { type: "string" as const } },
+  }).values;
 }
 
 /** A database made for one benchmark run. */
@@ -42,6 +51,15 @@ export async function createBenchDatabase(adminUrl: string, name: string): Promi
       }
     },
   };
+}
+
+/** A database for one run (`benchDatabaseName(label, at)`) on the server `serverUrl(flag)` names. */
+export function benchDatabase(
+  flag: string | undefined,
+  label: string,
+  at?: number,
+): Promise<BenchDatabase> {
+  return createBenchDatabase(serverUrl(flag), benchDatabaseName(label, at));
 }
 
 /** The nearest-rank percentile `p` (0–100) of ascending `sorted`. */

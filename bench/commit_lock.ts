@@ -12,26 +12,15 @@
 // Each transaction is one message insert, as a send's statement is one transaction; pgbench runs
 // the writers (-c clients, -j 2 threads) against a fresh hatch_bench_<ts> database migrated as
 // Hatch would. The variants run in turn, --rounds times, so they share the machine's state.
-import { parseArgs } from "node:util";
 import { connect } from "@/lib/db/connect.ts";
 import { migrate } from "@/lib/db/migrate.ts";
-import {
-  benchDatabaseName,
-  createBenchDatabase,
-  machine,
-  printTable,
-  serverUrl,
-} from "./_shared.ts";
+import { benchDatabase, benchFlags, machine, printTable } from "./_shared.ts";
 
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    clients: { type: "string", default: "16" },
-    seconds: { type: "string", default: "10" },
-    rounds: { type: "string", default: "1" },
-    "database-url": { type: "string" },
-    pgbench: { type: "string", default: "pgbench" },
-  },
+const flags = benchFlags({
+  clients: { type: "string", default: "16" },
+  seconds: { type: "string", default: "10" },
+  rounds: { type: "string", default: "1" },
+  pgbench: { type: "string", default: "pgbench" },
 });
 const clients = Number(flags.clients);
 const seconds = Number(flags.seconds);
@@ -71,10 +60,9 @@ const variants: { name: string; setup: string; withJob?: "graphile" | "hatch" }[
   },
 ];
 
-const server = serverUrl(flags["database-url"]);
 console.log(`Hatch commit-lock benchmark — ${machine()}`);
 console.log(`load average before the run: ${Deno.loadavg()[0].toFixed(2)}`);
-const db = await createBenchDatabase(server, benchDatabaseName("commits"));
+const db = await benchDatabase(flags["database-url"], "commits");
 const sql = connect(db.url, { max: 1, statementTimeoutMs: 0 });
 const script = await Deno.makeTempFile({ suffix: ".sql" });
 const jobScripts = {

@@ -10,14 +10,7 @@
 // hard limit; elsewhere run it in a shell whose `ulimit -n` is high enough).
 // Idle streams are raw TCP connections that read and drop what comes (keepalives), with small
 // buffers, so the bench's own memory stays out of the figure; RSS is the server's VmRSS.
-import { parseArgs } from "node:util";
-import {
-  benchDatabaseName,
-  createBenchDatabase,
-  machine,
-  printTable,
-  serverUrl,
-} from "./_shared.ts";
+import { benchDatabase, benchFlags, machine, printTable } from "./_shared.ts";
 import { createAdminToken, startHatch } from "./realtime_server.ts";
 import { latencyRun } from "./realtime_latency.ts";
 
@@ -49,16 +42,12 @@ if (!canRaise) {
   );
 }
 
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    server: { type: "string", default: "deno,node" },
-    counts: { type: "string", default: "1000,10000,20000" },
-    rate: { type: "string", default: "100" },
-    seconds: { type: "string", default: "10" },
-    clients: { type: "string", default: "100" },
-    "database-url": { type: "string" },
-  },
+const flags = benchFlags({
+  server: { type: "string", default: "deno,node" },
+  counts: { type: "string", default: "1000,10000,20000" },
+  rate: { type: "string", default: "100" },
+  seconds: { type: "string", default: "10" },
+  clients: { type: "string", default: "100" },
 });
 const kinds = flags.server.split(",") as ("deno" | "node")[];
 const counts = flags.counts.split(",").map(Number);
@@ -92,11 +81,10 @@ async function settle(): Promise<void> {
   await new Promise((r) => setTimeout(r, 3000));
 }
 
-const server = serverUrl(flags["database-url"]);
 console.log(`Hatch connections benchmark — ${machine()}`);
 const rows: string[][] = [];
 for (const kind of kinds) {
-  const db = await createBenchDatabase(server, benchDatabaseName(`conn_${kind}`));
+  const db = await benchDatabase(flags["database-url"], `conn_${kind}`);
   const hatch = await (async () => {
     const authorization = `Bearer ${await createAdminToken(db.url)}`;
     const h = await startHatch({

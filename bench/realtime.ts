@@ -43,14 +43,7 @@
 // reading hundreds of streams does not queue behind, or in front of, the sends. CPU use of
 // each side is read from /proc and printed (bench/realtime_cpu.ts), so a miss can be traced
 // to whoever used the cores.
-import { parseArgs } from "node:util";
-import {
-  benchDatabaseName,
-  createBenchDatabase,
-  machine,
-  printTable,
-  serverUrl,
-} from "./_shared.ts";
+import { benchDatabase, benchFlags, machine, printTable } from "./_shared.ts";
 import { createAdminToken, type Server, startHatch } from "./realtime_server.ts";
 import type { Row } from "./realtime_sends.ts";
 import { latencyRun } from "./realtime_latency.ts";
@@ -58,27 +51,23 @@ import { throughputRun } from "./realtime_throughput.ts";
 import { type DeliveryProbe, deliveryProbe } from "./realtime_delivery.ts";
 import { tabsRun } from "./realtime_tabs.ts";
 
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    mode: { type: "string", default: "both" },
-    clients: { type: "string" },
-    rate: { type: "string" },
-    tabs: { type: "string" },
-    seconds: { type: "string" },
-    concurrency: { type: "string", default: "48" },
-    "send-rate": { type: "string", default: "0" },
-    "drain-limit": { type: "string", default: "300" },
-    "reader-threads": { type: "string", default: "2" },
-    to: { type: "string" },
-    recipients: { type: "string", default: "1000" },
-    "api-only": { type: "boolean", default: false },
-    env: { type: "string", multiple: true, default: [] },
-    "server-flags": { type: "string", default: "" },
-    "server-log": { type: "boolean", default: false },
-    "database-url": { type: "string" },
-    keep: { type: "boolean", default: false },
-  },
+const flags = benchFlags({
+  mode: { type: "string", default: "both" },
+  clients: { type: "string" },
+  rate: { type: "string" },
+  tabs: { type: "string" },
+  seconds: { type: "string" },
+  concurrency: { type: "string", default: "48" },
+  "send-rate": { type: "string", default: "0" },
+  "drain-limit": { type: "string", default: "300" },
+  "reader-threads": { type: "string", default: "2" },
+  to: { type: "string" },
+  recipients: { type: "string", default: "1000" },
+  "api-only": { type: "boolean", default: false },
+  env: { type: "string", multiple: true, default: [] },
+  "server-flags": { type: "string", default: "" },
+  "server-log": { type: "boolean", default: false },
+  keep: { type: "boolean", default: false },
 });
 
 function positiveInt(name: string, value: string | undefined, fallback: number): number {
@@ -132,12 +121,11 @@ const bodies = recipients.map((to) =>
   )
 );
 
-const server = serverUrl(flags["database-url"]);
 console.log(`Hatch realtime benchmark — ${machine()}`);
 const [load1] = Deno.loadavg();
 console.log(`load average before the run: ${load1.toFixed(2)}`);
-const db = await createBenchDatabase(server, benchDatabaseName("rt"));
-console.log(`database ${db.name} on ${new URL(server).host}`);
+const db = await benchDatabase(flags["database-url"], "rt");
+console.log(`database ${db.name} on ${new URL(db.url).host}`);
 let hatch: Server | undefined;
 let delivery: DeliveryProbe | undefined;
 try {

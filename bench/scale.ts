@@ -11,7 +11,6 @@
 // size returns the same rows and only the table size differs.
 // Then it times the services the API calls, in this process, one query at a time, the sizes
 // taking turns. Drops the databases at the end unless --keep.
-import { parseArgs } from "node:util";
 import { connect, type Sql, type Value } from "@/lib/db/connect.ts";
 import { migrate } from "@/lib/db/migrate.ts";
 import { encodeCursor } from "@/lib/db/cursor.ts";
@@ -19,26 +18,21 @@ import { listConversations } from "@/lib/conversations/service.ts";
 import { listMessages } from "@/lib/messages/service.ts";
 import {
   type BenchDatabase,
-  benchDatabaseName,
-  createBenchDatabase,
+  benchDatabase,
+  benchFlags,
   machine,
   ms,
   percentile,
   printTable,
-  serverUrl,
 } from "./_shared.ts";
 import { fill, STEP_SECONDS } from "./scale_fill.ts";
 import { fillViews, VIEW_QUERIES, type ViewContext, viewRunner } from "./scale_views.ts";
 
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    sizes: { type: "string", default: "10000,1000000" },
-    conversations: { type: "string", default: "1000" },
-    iterations: { type: "string", default: "1000" },
-    "database-url": { type: "string" },
-    keep: { type: "boolean", default: false },
-  },
+const flags = benchFlags({
+  sizes: { type: "string", default: "10000,1000000" },
+  conversations: { type: "string", default: "1000" },
+  iterations: { type: "string", default: "1000" },
+  keep: { type: "boolean", default: false },
 });
 
 const sizes = flags.sizes.split(",").map((s) => Number(s.trim().replace(/_/g, "")));
@@ -243,7 +237,6 @@ async function explain(url: string): Promise<void> {
   }
 }
 
-const server = serverUrl(flags["database-url"]);
 console.log(`Hatch scale benchmark — ${machine()}`);
 console.log(
   `sizes ${sizes.map((n) => n.toLocaleString("en")).join(", ")} messages over ` +
@@ -255,14 +248,14 @@ const dbs: BenchDatabase[] = [];
 const sized: Sized[] = [];
 try {
   for (const size of sizes) {
-    const db = await createBenchDatabase(server, benchDatabaseName(String(size), at));
+    const db = await benchDatabase(flags["database-url"], String(size), at);
     dbs.push(db);
     // The load runs long statements; the timed queries are short either way.
     const sql = connect(db.url, { max: 1, statementTimeoutMs: 0 });
     const d: Sized = { size, sql, samples: { deepCursors: [], threads: [], olderPages: [] } };
     sized.push(d);
     console.log(
-      `\nFilling ${db.name} on ${new URL(server).host} with ${size.toLocaleString("en")} messages`,
+      `\nFilling ${db.name} on ${new URL(db.url).host} with ${size.toLocaleString("en")} messages`,
     );
     await migrate(sql, db.url);
     // Every size ends now, one message every STEP_SECONDS before it.

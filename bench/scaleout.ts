@@ -9,16 +9,7 @@
 // Prints, for each layout, sends accepted per second, messages delivered per second during the
 // sends, the backlog at the end, and POST→SSE p50 / p99 over every (client, message) pair; on a
 // machine with few cores the ratio between the layouts is the point, not the absolute figures.
-import { parseArgs } from "node:util";
-import {
-  benchDatabaseName,
-  createBenchDatabase,
-  machine,
-  ms,
-  percentile,
-  printTable,
-  serverUrl,
-} from "./_shared.ts";
+import { benchDatabase, benchFlags, machine, ms, percentile, printTable } from "./_shared.ts";
 import { createAdminToken, type Server, startHatch } from "./realtime_server.ts";
 import { deliveryProbe } from "./realtime_delivery.ts";
 import { RawHttpPool } from "./raw_http.ts";
@@ -26,14 +17,10 @@ import { send, type SendResult } from "./realtime_sends.ts";
 import { startReaders } from "./sse_readers.ts";
 import { connect } from "@/lib/db/connect.ts";
 
-const { values: flags } = parseArgs({
-  args: Deno.args,
-  options: {
-    seconds: { type: "string", default: "20" },
-    clients: { type: "string", default: "100" },
-    concurrency: { type: "string", default: "48" },
-    "database-url": { type: "string" },
-  },
+const flags = benchFlags({
+  seconds: { type: "string", default: "20" },
+  clients: { type: "string", default: "100" },
+  concurrency: { type: "string", default: "48" },
 });
 const seconds = Number(flags.seconds);
 const clients = Number(flags.clients);
@@ -80,10 +67,7 @@ async function startWorkerProcess(databaseUrl: string): Promise<() => Promise<vo
 }
 
 async function runLayout(name: string, apps: number, separateWorker: boolean): Promise<string[][]> {
-  const db = await createBenchDatabase(
-    serverUrl(flags["database-url"]),
-    benchDatabaseName("scale"),
-  );
+  const db = await benchDatabase(flags["database-url"], "scale");
   const stops: (() => Promise<void>)[] = [];
   try {
     const authorization = `Bearer ${await createAdminToken(db.url)}`;
