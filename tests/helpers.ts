@@ -9,6 +9,7 @@ import { migrate } from "@/lib/db/migrate.ts";
 import { listen } from "@/lib/db/listener.ts";
 import { createUser } from "@/lib/auth/users.ts";
 import { createApiToken } from "@/lib/auth/tokens.ts";
+import { startWorker } from "@/lib/delivery/worker.ts";
 
 /** The database this test run owns, made and migrated by tests/run.ts. */
 export function testDatabaseUrl(): string {
@@ -107,6 +108,22 @@ export async function startTestApp(overrides: Source = {}): Promise<TestApp> {
   const raw = createApp(running.ctx);
   const admin = await createTestAdmin(running.ctx.sql);
   return { ...running, stop, raw, app: withToken(raw, admin.token), ...admin };
+}
+
+/**
+ * Starts the delivery worker on `t`'s database and settings. It stops after the file's last
+ * test unless a test stops it sooner; `stop()` may be called more than once.
+ */
+export async function startTestWorker(t: TestApp): Promise<{ stop: () => Promise<void> }> {
+  const worker = await startWorker({
+    sql: t.ctx.sql,
+    databaseUrl: t.databaseUrl,
+    settings: t.ctx.settings,
+  });
+  let stopped: Promise<void> | undefined;
+  const stop = () => stopped ??= worker.stop();
+  onTeardown(stop);
+  return { stop };
 }
 
 let processToken: Promise<string> | undefined;

@@ -1,39 +1,20 @@
 // Delivery through the real SDKs against the fake Twilio and SendGrid servers.
 import assert from "node:assert/strict";
-import { startWorker } from "@/lib/delivery/worker.ts";
-import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
-import { startFakeSendgrid } from "@/tests/fakes/fake_sendgrid.ts";
+import { startFakeProviders } from "@/tests/fakes/providers.ts";
 import {
   jsonRequest,
-  onTeardown,
   randomEmail,
   randomPhone,
   startTestApp,
+  startTestWorker,
   test,
   waitForStatus,
   waitUntil,
 } from "@/tests/helpers.ts";
 
-const twilio = startFakeTwilio();
-onTeardown(() => twilio.close());
-const sendgrid = startFakeSendgrid();
-onTeardown(() => sendgrid.close());
-const t = await startTestApp({
-  TWILIO_ACCOUNT_SID: twilio.accountSid,
-  TWILIO_AUTH_TOKEN: twilio.authToken,
-  TWILIO_PHONE_NUMBER: "+15005550006",
-  TWILIO_API_BASE_URL: twilio.url,
-  SENDGRID_API_KEY: sendgrid.apiKey,
-  SENDGRID_FROM_EMAIL: "team@hatch.example",
-  SENDGRID_API_BASE_URL: sendgrid.url,
-  HATCH_PUBLIC_URL: "https://hatch.example",
-});
-const worker = await startWorker({
-  sql: t.ctx.sql,
-  databaseUrl: t.databaseUrl,
-  settings: t.ctx.settings,
-});
-onTeardown(() => worker.stop());
+const { twilio, sendgrid, env } = startFakeProviders();
+const t = await startTestApp({ ...env, HATCH_PUBLIC_URL: "https://hatch.example" });
+await startTestWorker(t);
 
 async function send(to: string, content = "hello"): Promise<string> {
   const res = await jsonRequest(t.app, "/api/send_message", { to, content });

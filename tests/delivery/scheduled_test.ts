@@ -1,46 +1,25 @@
 // Scheduled sends: they leave at their time (within a second, also across a restart), can be
 // changed or cancelled until then, and never go to someone who opted out meanwhile.
 import assert from "node:assert/strict";
-import { startWorker } from "@/lib/delivery/worker.ts";
-import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
-import { startFakeSendgrid } from "@/tests/fakes/fake_sendgrid.ts";
+import { startFakeProviders } from "@/tests/fakes/providers.ts";
 import {
   jsonRequest,
-  onTeardown,
   processApiToken,
   randomEmail,
   randomPhone,
   startTestApp,
+  startTestWorker,
   test,
   waitForStatus,
   waitUntil,
 } from "@/tests/helpers.ts";
 import { spawnHatch } from "@/tests/process.ts";
 
-const twilio = startFakeTwilio();
-onTeardown(() => twilio.close());
-const sendgrid = startFakeSendgrid();
-onTeardown(() => sendgrid.close());
-const providerEnv = {
-  TWILIO_ACCOUNT_SID: twilio.accountSid,
-  TWILIO_AUTH_TOKEN: twilio.authToken,
-  TWILIO_PHONE_NUMBER: "+15005550006",
-  TWILIO_API_BASE_URL: twilio.url,
-  // Many texts in this file; the pace is tested in pacing_test.ts.
-  TWILIO_MPS: "50",
-  SENDGRID_API_KEY: sendgrid.apiKey,
-  SENDGRID_FROM_EMAIL: "team@hatch.example",
-  SENDGRID_API_BASE_URL: sendgrid.url,
-};
+const { twilio, sendgrid, env } = startFakeProviders();
+// Many texts in this file; the pace is tested in pacing_test.ts.
+const providerEnv = { ...env, TWILIO_MPS: "50" };
 const t = await startTestApp(providerEnv);
-const worker = await startWorker({
-  sql: t.ctx.sql,
-  databaseUrl: t.databaseUrl,
-  settings: t.ctx.settings,
-});
-let workerStopped: Promise<void> | undefined;
-const stopWorker = () => workerStopped ??= worker.stop();
-onTeardown(stopWorker);
+const { stop: stopWorker } = await startTestWorker(t);
 
 const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 

@@ -3,33 +3,16 @@
 // comes and goes, a note mentioning Ben notifies him and reaches no provider, closing and the
 // customer's reply move the conversation between views, and a snooze ends by itself.
 import assert from "node:assert/strict";
-import twilio from "twilio";
 import type { BrowserContext, Page } from "playwright-core";
 import { onTeardown, ownDatabase, randomPhone, test, waitUntil } from "@/tests/helpers.ts";
-import { freePort } from "@/lib/net.ts";
-import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import { makeCredentials } from "./auth.ts";
-import { DOCS_DIR, launchBrowser, startHatch, waitLive, watchErrors } from "./harness.ts";
+import { DOCS_DIR, launchBrowser, waitLive, watchErrors } from "./harness.ts";
+import { customerTexts as textIn, startTwilioHatch } from "./twilio_hatch.ts";
 
-const OURS = "+15005550006";
-const fake = startFakeTwilio();
-onTeardown(() => fake.close());
 const db = await ownDatabase("team_e2e");
-const port = freePort();
-const PUBLIC = `http://127.0.0.1:${port}`;
-const hatch = await startHatch({
-  port,
-  databaseUrl: db.url,
-  env: {
-    HATCH_SMS_PROVIDER: "twilio",
-    TWILIO_ACCOUNT_SID: fake.accountSid,
-    TWILIO_AUTH_TOKEN: fake.authToken,
-    TWILIO_PHONE_NUMBER: OURS,
-    TWILIO_API_BASE_URL: fake.url,
-    HATCH_PUBLIC_URL: PUBLIC,
-  },
-});
-const base = hatch.url;
+const shop = await startTwilioHatch({ databaseUrl: db.url });
+const { fake } = shop;
+const base = shop.hatch.url;
 const ana = (await makeCredentials(db.url, "ana@marigold.shop"))!;
 const ben = (await makeCredentials(db.url, "ben@marigold.shop"))!;
 await db.sql`update users set name = 'Ana Lima' where email = 'ana@marigold.shop'`;
@@ -77,31 +60,9 @@ async function open(context: BrowserContext, path: string): Promise<Page> {
   return page;
 }
 
-/** Posts an inbound SMS to the webhook, signed as Twilio signs it. */
+/** The customer texts us; the conversation's id. */
 async function customerTexts(from: string, body: string): Promise<string> {
-  const path = "/webhooks/twilio/sms";
-  const params = {
-    AccountSid: fake.accountSid,
-    MessageSid: `SM${crypto.randomUUID().replaceAll("-", "")}`,
-    From: from,
-    To: OURS,
-    Body: body,
-    NumMedia: "0",
-  };
-  const res = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": twilio.getExpectedTwilioSignature(
-        fake.authToken,
-        `${PUBLIC}${path}`,
-        params,
-      ),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
-  await res.body?.cancel();
-  assert.equal(res.status, 200);
+  await textIn(shop, from, body);
   const [row] = await db.sql`select id from conversations where participants[2] = ${from}`;
   return row.id as string;
 }

@@ -2,59 +2,16 @@
 // live, STOP and START switch the composer off and on, one contact's SMS and email share a
 // timeline, the filter box searches message text, and hostile names stay text everywhere.
 import assert from "node:assert/strict";
-import twilio from "twilio";
 import type { Page } from "playwright-core";
-import { onTeardown, randomEmail, randomPhone, test } from "@/tests/helpers.ts";
-import { freePort } from "@/lib/net.ts";
-import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
-import { get, launchBrowser, openPage, post, signIn, startHatch, waitLive } from "./harness.ts";
+import { randomEmail, randomPhone, test } from "@/tests/helpers.ts";
+import { get, launchBrowser, openPage, post, signIn, waitLive } from "./harness.ts";
+import { customerTexts, startTwilioHatch } from "./twilio_hatch.ts";
 
-const OURS = "+15005550006";
-const fake = startFakeTwilio();
-onTeardown(() => fake.close());
-const port = freePort();
-const PUBLIC = `http://127.0.0.1:${port}`;
-const hatch = await startHatch({
-  port,
-  env: {
-    HATCH_SMS_PROVIDER: "twilio",
-    TWILIO_ACCOUNT_SID: fake.accountSid,
-    TWILIO_AUTH_TOKEN: fake.authToken,
-    TWILIO_PHONE_NUMBER: OURS,
-    TWILIO_API_BASE_URL: fake.url,
-    HATCH_PUBLIC_URL: PUBLIC,
-  },
-});
+const shop = await startTwilioHatch();
+const { hatch } = shop;
 const creds = await signIn();
 const browser = await launchBrowser();
 const base = hatch.url;
-
-/** Posts an inbound SMS to the webhook, signed as Twilio signs it. */
-async function inboundSms(from: string, body: string): Promise<void> {
-  const path = "/webhooks/twilio/sms";
-  const params = {
-    AccountSid: fake.accountSid,
-    MessageSid: `SM${crypto.randomUUID().replaceAll("-", "")}`,
-    From: from,
-    To: OURS,
-    Body: body,
-    NumMedia: "0",
-  };
-  const res = await fetch(`${base}${path}`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-www-form-urlencoded",
-      "x-twilio-signature": twilio.getExpectedTwilioSignature(
-        fake.authToken,
-        `${PUBLIC}${path}`,
-        params,
-      ),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
-  await res.body?.cancel();
-  assert.equal(res.status, 200, `the webhook took the text (${res.status})`);
-}
 
 async function conversationOf(phone: string): Promise<string> {
   const { conversations } = await get<{ conversations: { id: string; contact: string }[] }>(
@@ -86,7 +43,7 @@ function noDialogs(page: Page): { count: number } {
 
 test("an inbound SMS through the signed Twilio webhook appears live in the list and the open thread", async () => {
   const phone = randomPhone();
-  await inboundSms(phone, "Hi, is the shop open on Sunday?");
+  await customerTexts(shop, phone, "Hi, is the shop open on Sunday?");
   const id = await conversationOf(phone);
   const { page, context, errors } = await openPage(browser);
   await page.goto(`${base}/?c=${id}`);
@@ -95,7 +52,7 @@ test("an inbound SMS through the signed Twilio webhook appears live in the list 
 
   const text = `Also, do you deliver? ${crypto.randomUUID().slice(0, 6)}`;
   const sentAt = Date.now();
-  await inboundSms(phone, text);
+  await customerTexts(shop, phone, text);
   await bubble(page, text).waitFor({ timeout: 2000 });
   const row = page.locator(`.rows a.row[data-conversation="${id}"]`);
   await row.locator(".row-preview", { hasText: text }).waitFor({ timeout: 2000 });
@@ -109,7 +66,7 @@ test("an inbound SMS through the signed Twilio webhook appears live in the list 
 
   // A number never seen before starts a new conversation in the list, also without a reload.
   const stranger = randomPhone();
-  await inboundSms(stranger, "Hello, first time texting you");
+  await customerTexts(shop, stranger, "Hello, first time texting you");
   await page.locator(".rows a.row .row-preview", { hasText: "first time texting" }).waitFor({
     timeout: 2000,
   });
@@ -119,7 +76,7 @@ test("an inbound SMS through the signed Twilio webhook appears live in the list 
 
 test("STOP through the webhook shows the opt-out banner live and switches the composer off; START undoes it", async () => {
   const phone = randomPhone();
-  await inboundSms(phone, "Thanks for the update");
+  await customerTexts(shop, phone, "Thanks for the update");
   const id = await conversationOf(phone);
   const { page, context, errors } = await openPage(browser);
   await page.goto(`${base}/?c=${id}`);
@@ -129,7 +86,7 @@ test("STOP through the webhook shows the opt-out banner live and switches the co
   assert.equal(await banner.count(), 0);
   assert.ok(await composer.isEnabled());
 
-  await inboundSms(phone, "STOP");
+  await customerTexts(shop, phone, "STOP");
   await banner.waitFor({ timeout: 2000 });
   assert.match(
     (await banner.textContent())!,
@@ -147,7 +104,7 @@ test("STOP through the webhook shows the opt-out banner live and switches the co
   await banner.waitFor();
   assert.ok(await composer.isDisabled());
 
-  await inboundSms(phone, "start");
+  await customerTexts(shop, phone, "start");
   await banner.waitFor({ state: "detached", timeout: 2000 });
   assert.ok(await composer.isEnabled(), "the composer is back");
   await bubble(page, "start").locator(".keyword-chip", { hasText: "START" }).waitFor();
@@ -170,7 +127,7 @@ test("a contact's page shows their SMS and email together in one timeline, live"
     subject: "Receipt for order 1042",
     body: "Thank you for your order.",
   });
-  await inboundSms(phone, "Great, on my way");
+  await customerTexts(shop, phone, "Great, on my way");
 
   const { page, context, errors } = await openPage(browser);
   await page.goto(`${base}/contacts/${contact.id}`);
@@ -194,7 +151,7 @@ test("a contact's page shows their SMS and email together in one timeline, live"
 
   // A text arriving while the page is open joins the timeline at the top.
   await waitLive(page);
-  await inboundSms(phone, "Is there parking out front?");
+  await customerTexts(shop, phone, "Is there parking out front?");
   await entries.first().filter({ hasText: "parking out front" }).waitFor({ timeout: 2000 });
 
   // An entry opens its conversation in the inbox.
@@ -209,9 +166,9 @@ test("a contact's page shows their SMS and email together in one timeline, live"
 test("the filter box also searches message text: a hit opens its conversation", async () => {
   const word = `zinnia${crypto.randomUUID().slice(0, 6)}`;
   const phone = randomPhone();
-  await inboundSms(phone, `Could I get a dozen ${word} stems for Friday?`);
+  await customerTexts(shop, phone, `Could I get a dozen ${word} stems for Friday?`);
   // The word is no longer the conversation's preview, so only the full-text search finds it.
-  await inboundSms(phone, "Thanks!");
+  await customerTexts(shop, phone, "Thanks!");
   const { page, context, errors } = await openPage(browser);
   await page.goto(`${base}/`);
   await waitLive(page);
@@ -303,7 +260,7 @@ test("contacts: create, edit, merge and delete through the pages", async () => {
 
 test("from a conversation: Add to contacts, then the name shows and links to the contact", async () => {
   const phone = randomPhone();
-  await inboundSms(phone, "Hello, this is Theo from the bakery next door");
+  await customerTexts(shop, phone, "Hello, this is Theo from the bakery next door");
   const id = await conversationOf(phone);
   const { page, context, errors } = await openPage(browser);
   await page.goto(`${base}/?c=${id}`);
@@ -340,7 +297,7 @@ test("a hostile contact name and email subject render as text on the contacts pa
   // PostgreSQL's parser reads the subject as tags and indexes no word of it: the body has one.
   const word = `hostile${crypto.randomUUID().slice(0, 6)}`;
   await post(base, "/api/send_email", { to_email: email, subject: hostileSubject, body: word });
-  await inboundSms(phone, hostileSubject);
+  await customerTexts(shop, phone, hostileSubject);
   const { page, context, errors } = await openPage(browser);
   const dialogs = noDialogs(page);
   const injected = () =>
@@ -365,7 +322,7 @@ test("a hostile contact name and email subject render as text on the contacts pa
   assert.equal(await injected(), 0);
 
   // Arriving live, through the island rather than the server render.
-  await inboundSms(phone, `${hostileName} again`);
+  await customerTexts(shop, phone, `${hostileName} again`);
   await page.locator(".tl-entry .tl-text", { hasText: "again" }).waitFor({ timeout: 2000 });
   assert.equal(await injected(), 0);
 
