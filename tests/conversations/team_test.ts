@@ -161,10 +161,17 @@ test("a note mentions teammates, is never handed to a provider, and reaches stre
   assert.deepEqual(note.mentions, [ben.id]);
   const jobsAfter = await t.ctx.sql`select count(*)::int as n from graphile_worker._private_jobs`;
   assert.equal(jobsAfter[0].n, jobsBefore[0].n);
-  const [event] = await t.ctx.sql`
-    select type, payload from events where entity_id = ${note.id}`;
-  assert.equal(event.type, "note_update");
-  assert.equal(event.payload.mentions, ben.id);
+  // Every column the trigger writes (sql/016 moved its insert into hatch_write_event).
+  const events = await t.ctx.sql`
+    select type, action, conversation_id, payload, xid <> '0'::xid8 as has_xid
+    from events where entity_id = ${note.id}`;
+  assert.deepEqual(events.map((e) => ({ ...e })), [{
+    type: "note_update",
+    action: "INSERT",
+    conversation_id: id,
+    payload: { kind: "note", mentions: ben.id },
+    has_xid: true,
+  }]);
   const messages = await t.ctx
     .sql`select count(*)::int as n from messages where conversation_id = ${id}`;
   assert.equal(messages[0].n, 1);
