@@ -9,7 +9,7 @@ import { isPermanentFailure } from "@/lib/shared/delivery_words.ts";
 import { addJob, BULK_PRIORITY, jobCall } from "@/lib/delivery/jobs.ts";
 import { isPlainOptOut } from "./opt_out_words.ts";
 import { sendTime } from "./send_time.ts";
-import { type Actor, auditInsert } from "@/lib/auth/audit.ts";
+import { type Actor, audit, auditInsert, SYSTEM } from "@/lib/auth/audit.ts";
 import { smsFromAddress } from "@/lib/providers/select.ts";
 import type { InboundSms } from "@/lib/providers/types.ts";
 import { parseRecipient } from "./address.ts";
@@ -176,31 +176,38 @@ export async function getMessage(sql: Tx, id: string): Promise<Message> {
   return toMessage(row);
 }
 
-/** Sends a failed message's text again as a new message (statuses never move back). */
+/**
+ * Sends a failed message's text again as a new message (statuses never move back); `actor` is
+ * recorded as its sender and audits the retry, in the same transaction.
+ */
 export async function retryMessage(
-  sql: Sql,
+  sql: Tx,
   settings: Settings,
   id: string,
-  /** Who asked: recorded as the new message's sender (the caller audits the retry). */
-  options: { sentBy?: Pick<Actor, "userId" | "tokenId"> } = {},
+  options: { actor?: Actor } = {},
 ): Promise<SendMessageResult> {
-  const old = await getMessage(sql, id);
-  if (old.direction !== "outbound" || !["failed", "undelivered"].includes(old.status)) {
-    throw new BadRequestError(
-      `Message "${id}" is ${old.status}: only failed messages can be retried`,
-    );
-  }
-  if (isPermanentFailure(old.error_code)) {
-    throw new BadRequestError(
-      `Message "${id}" failed for good (${old.error_code}): sending it again cannot help`,
-    );
-  }
-  return sendMessage(sql, settings, {
-    to: old.to_contact,
-    content: old.body,
-    conversation_id: old.conversation_id,
-    media_urls: old.media.map((m) => m.url),
-  }, options);
+  const actor = options.actor ?? SYSTEM;
+  return await sql.begin(async (tx) => {
+    const old = await getMessage(tx, id);
+    if (old.direction !== "outbound" || !["failed", "undelivered"].includes(old.status)) {
+      throw new BadRequestError(
+        `Message "${id}" is ${old.status}: only failed messages can be retried`,
+      );
+    }
+    if (isPermanentFailure(old.error_code)) {
+      throw new BadRequestError(
+        `Message "${id}" failed for good (${old.error_code}): sending it again cannot help`,
+      );
+    }
+    const result = await sendMessage(tx, settings, {
+      to: old.to_contact,
+      content: old.body,
+      conversation_id: old.conversation_id,
+      media_urls: old.media.map((m) => m.url),
+    }, { sentBy: actor });
+    await audit(tx, actor, "send.retry", { detail: { message_id: result.message_id } });
+    return result;
+  });
 }
 
 /** Stores an inbound SMS in its conversation once per provider id; returns its id. */

@@ -3,6 +3,7 @@
 // audit log names numbers in E.164, and the list finds a conversation by a number as shown.
 import assert from "node:assert/strict";
 import { applyStatus } from "@/lib/db/thread.ts";
+import { retryMessage } from "@/lib/messages/service.ts";
 import { jsonRequest, randomEmail, randomPhone, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
@@ -115,4 +116,36 @@ test("a message that failed for good (an invalid number) is not retried; a passi
   const { message_id } = await again.json();
   const { message } = await (await t.app.request(`/api/message/${message_id}`)).json();
   assert.equal(message.sent_by.user_id, t.userId, "the retry records who asked");
+  const audited = await t.ctx.sql`
+    select actor_user_id from audit_log
+    where action = 'send.retry' and detail ->> 'message_id' = ${message_id}`;
+  assert.deepEqual(audited.map((r) => r.actor_user_id), [t.userId], "the retry is audited");
+});
+
+test("a retry and its audit entry commit together: rolled back, neither stays", async () => {
+  const sent = await (await jsonRequest(t.app, "/api/send_message", {
+    to: randomPhone(),
+    content: "x",
+  })).json();
+  await applyStatus(t.ctx.sql, "messages", sent.message_id, {
+    status: "failed",
+    errorCode: "30003",
+  });
+  let retried = "";
+  await assert.rejects(
+    t.ctx.sql.begin(async (tx) => {
+      const actor = { userId: t.userId, label: "tester" };
+      retried = (await retryMessage(tx, t.ctx.settings, sent.message_id, { actor })).message_id;
+      const [entry] = await tx`
+        select 1 from audit_log
+        where action = 'send.retry' and detail ->> 'message_id' = ${retried}`;
+      assert.ok(entry, "audited inside the transaction");
+      throw new Error("rolled back");
+    }),
+    /rolled back/,
+  );
+  const left = await t.ctx.sql`
+    select (select count(*)::int from messages where id = ${retried}) as messages,
+      (select count(*)::int from audit_log where detail ->> 'message_id' = ${retried}) as audited`;
+  assert.deepEqual({ ...left[0] }, { messages: 0, audited: 0 });
 });

@@ -5,7 +5,6 @@ import { retryMessage } from "@/lib/messages/service.ts";
 import { clientIp } from "@/lib/web/session_cookie.ts";
 import { actorOf, principalKey } from "@/lib/auth/principal.ts";
 import { takeSend } from "@/lib/auth/rate_limit.ts";
-import { audit } from "@/lib/auth/audit.ts";
 
 export const handler = define.handlers({
   async POST(c) {
@@ -13,10 +12,7 @@ export const handler = define.handlers({
     const principal = c.var.principal;
     takeSend(principalKey(principal), settings.HATCH_SEND_RATE_PER_MINUTE);
     const actor = actorOf(principal, clientIp(c));
-    const result = await retryMessage(sql, settings, uuidParam(c, "message"), { sentBy: actor });
-    await audit(sql, actor, "send.retry", {
-      detail: { message_id: result.message_id },
-    });
+    const result = await retryMessage(sql, settings, uuidParam(c, "message"), { actor });
     return c.json(result, 202);
   },
 });
