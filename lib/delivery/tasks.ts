@@ -16,6 +16,7 @@ import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { type GateDeps, passGate, takeSlot } from "./gate.ts";
 import { slotDone } from "./pacing.ts";
+import { BEHIND_RETRY_MS, waitsBehindOlder } from "./order.ts";
 import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
 import { answerKeyword } from "@/lib/messages/keyword_replies.ts";
 import { deliverWebhook } from "@/lib/webhooks/send.ts";
@@ -34,6 +35,8 @@ export interface DeliveryDeps {
   email: EmailProvider;
   /** The clock quiet hours read; the real one unless a test injects another. */
   now?: () => Date;
+  /** Removes graphile-worker's job queues that no job uses any more (the daily prune). */
+  removeEmptyQueues?: () => Promise<void>;
 }
 
 function gateDeps(deps: DeliveryDeps): GateDeps {
@@ -140,12 +143,9 @@ async function recordFailure(
 }
 
 async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelpers): Promise<void> {
-  const [row] = await deps.sql`
-    select * from messages where id = ${id} and status in ('queued', 'sending')`;
-  if (!row) return;
-  if (!(await passGate(gateDeps(deps), row))) return;
   const m = await claim(deps.sql, "messages", id);
   if (!m) return;
+  if (!(await passGate(gateDeps(deps), m))) return;
   log.info("Sending message {id} to {to} via {provider} (attempt {attempt})", {
     id,
     to: m.to_contact,
@@ -187,6 +187,13 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
   if (later) return;
   const e = await claim(deps.sql, "emails", id);
   if (!e) return;
+  if (await waitsBehindOlder(deps.sql, "emails", e)) {
+    await addJob(deps.sql, "deliver_email", { email_id: id }, {
+      runAt: new Date(Date.now() + BEHIND_RETRY_MS),
+      jobKey: e.send_at ? `email:${id}` : undefined,
+    });
+    return;
+  }
   log.info("Sending email {id} to {to} via {provider} (attempt {attempt})", {
     id,
     to: e.to_email,
@@ -277,6 +284,7 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
       await reconcileStatuses(deps.sql, deps.sms, deps.settings.HATCH_RECONCILE_MINUTES);
     },
     prune: async () => {
+      await deps.removeEmptyQueues?.();
       await pruneExpired(deps.sql, {
         eventRetentionDays: deps.settings.HATCH_EVENT_RETENTION_DAYS,
       });

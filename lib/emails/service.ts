@@ -126,7 +126,6 @@ export async function sendEmail(
         coalesce(${sendAt ?? null}::timestamptz, now()))
       returning id`;
     await addJob(tx, "deliver_email", { email_id: row.id }, {
-      queue: `conv:${id}`,
       runAt: sendAt,
       jobKey: sendAt ? `email:${row.id}` : undefined,
     });

@@ -66,7 +66,6 @@ export async function editScheduled(
       const field = target.kind === "message" ? "message_id" : "email_id";
       await tx`select ${
         jobCall(tx, task, tx`json_build_object(${field}::text, ${target.id}::uuid)`, {
-          queue: `conv:${row.conversation_id}`,
           runAt: at,
           jobKey: `${target.kind}:${target.id}`,
         })

@@ -103,7 +103,6 @@ export async function sendMessage(
       ? sql`, job as (
       select ${
         jobCall(sql, "deliver_message", sql`json_build_object('message_id', message.id)`, {
-          queue: `conv:${id}`,
           runAt: sendAt ?? options.bulk?.runAt,
           // A scheduled message's job is found again by its key when it is edited or cancelled.
           jobKey: sendAt ? `message:${messageId}` : undefined,
