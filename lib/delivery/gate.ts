@@ -5,10 +5,9 @@ import type { Settings } from "@/lib/config.ts";
 import { applyStatus } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
 import { optOutOf } from "@/lib/messages/opt_outs.ts";
-import { addJob, BULK_PRIORITY } from "./jobs.ts";
+import { addJob, BULK_PRIORITY, deliveryQueue } from "./jobs.ts";
 import { paceOf, reserveSlot } from "./pacing.ts";
 import { ProviderError } from "@/lib/providers/types.ts";
-import { BEHIND_RETRY_MS, waitsBehindOlder } from "./order.ts";
 import { parseQuietWindow, quietUntil } from "./quiet_hours.ts";
 
 const log = logger("delivery");
@@ -39,14 +38,15 @@ export function pacingIntervalMs(settings: Settings): number {
   return paceOf(settings.TWILIO_MPS).intervalMs;
 }
 
-/** Queues the message's delivery again at `at` (a time on the worker's clock). */
-export async function comeBackAt(
+// Queues the message's delivery again at `at` (a time on the worker's clock).
+async function comeBackAt(
   deps: GateDeps,
   m: Row,
   at: Date,
   sql: Tx = deps.sql,
 ): Promise<void> {
   await addJob(sql, "deliver_message", { message_id: m.id }, {
+    queue: deliveryQueue(m.conversation_id, isBulk(m)),
     runAt: new Date(Date.now() + Math.max(0, at.getTime() - deps.now().getTime())),
     jobKey: m.send_at ? `message:${m.id}` : undefined,
     priority: isBulk(m) ? BULK_PRIORITY : undefined,
@@ -79,10 +79,6 @@ export async function passGate(deps: GateDeps, m: Row): Promise<boolean> {
       await comeBackAt(deps, m, new Date(deps.now().getTime() + PAUSED_RECHECK_MS));
       return false;
     }
-  }
-  if (await waitsBehindOlder(deps.sql, "messages", m)) {
-    await comeBackAt(deps, m, new Date(deps.now().getTime() + BEHIND_RETRY_MS));
-    return false;
   }
   const out = await optOutOf(deps.sql, m.from_contact, m.to_contact);
   // An opt-out's confirmation (keyword stop on our side) is the one text that still goes.

@@ -16,7 +16,6 @@ import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { type GateDeps, passGate, takeSlot } from "./gate.ts";
 import { slotDone } from "./pacing.ts";
-import { BEHIND_RETRY_MS, waitsBehindOlder } from "./order.ts";
 import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
 import { answerKeyword } from "@/lib/messages/keyword_replies.ts";
 import { deliverWebhook } from "@/lib/webhooks/send.ts";
@@ -187,13 +186,6 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
   if (later) return;
   const e = await claim(deps.sql, "emails", id);
   if (!e) return;
-  if (await waitsBehindOlder(deps.sql, "emails", e)) {
-    await addJob(deps.sql, "deliver_email", { email_id: id }, {
-      runAt: new Date(Date.now() + BEHIND_RETRY_MS),
-      jobKey: e.send_at ? `email:${id}` : undefined,
-    });
-    return;
-  }
   log.info("Sending email {id} to {to} via {provider} (attempt {attempt})", {
     id,
     to: e.to_email,
