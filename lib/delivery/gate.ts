@@ -5,7 +5,7 @@ import type { Settings } from "@/lib/config.ts";
 import { applyStatus } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
 import { optOutOf } from "@/lib/messages/opt_outs.ts";
-import { addJob, BULK_PRIORITY, deliveryQueue } from "./jobs.ts";
+import { addJob, BULK_PRIORITY } from "./jobs.ts";
 import { paceOf, reserveSlot } from "./pacing.ts";
 import { ProviderError } from "@/lib/providers/types.ts";
 import { parseQuietWindow, quietUntil } from "./quiet_hours.ts";
@@ -45,8 +45,7 @@ async function comeBackAt(
   at: Date,
   sql: Tx = deps.sql,
 ): Promise<void> {
-  await addJob(sql, "deliver_message", { message_id: m.id }, {
-    queue: deliveryQueue(m.conversation_id, isBulk(m)),
+  await addJob(sql, "deliver_message", { message_id: m.id, conversation_id: m.conversation_id }, {
     runAt: new Date(Date.now() + Math.max(0, at.getTime() - deps.now().getTime())),
     jobKey: m.send_at ? `message:${m.id}` : undefined,
     priority: isBulk(m) ? BULK_PRIORITY : undefined,

@@ -2,8 +2,9 @@ import type { Tx } from "@/lib/db/connect.ts";
 
 /** Hatch's job names and their payloads. */
 export interface JobPayloads {
-  deliver_message: { message_id: string };
-  deliver_email: { email_id: string };
+  /** conversation_id keeps a conversation's deliveries in order (./conversation_order.ts). */
+  deliver_message: { message_id: string; conversation_id?: string };
+  deliver_email: { email_id: string; conversation_id?: string };
   apply_status: { kind: "message" | "email"; id: string; status: string };
   broadcast_dispatch: { broadcast_id: string };
   keyword_reply: { message_id: string };
@@ -21,23 +22,6 @@ export const DELIVERY_MAX_ATTEMPTS = 8;
  * (0) queued behind a thousand broadcast texts is fetched before them.
  */
 export const BULK_PRIORITY = 10;
-
-/** How many delivery lanes there are (graphile-worker queues shared by conversations). */
-export const DELIVERY_LANES = 64;
-
-/**
- * The graphile-worker queue a conversation's deliveries run in, one at a time and in order: one
- * of DELIVERY_LANES lanes, chosen by the conversation's id, so a conversation always has the same
- * one. Not a queue per conversation: fetching a job locks every available queue's row, so with
- * one per conversation every fetch grew with the number of conversations (2.9 ms at 1,000, most
- * of PostgreSQL's time under load, bench/realtime.ts). Broadcast texts (`bulk`) have no queue:
- * each goes to its own recipient, and one waiting for its sender's slot holds no lane up.
- */
-export function deliveryQueue(conversationId: string, bulk = false): string | undefined {
-  if (bulk) return undefined;
-  const tail = Number.parseInt(conversationId.replaceAll("-", "").slice(-6), 16);
-  return `lane:${(Number.isNaN(tail) ? 0 : tail) % DELIVERY_LANES}`;
-}
 
 /** Where and how a job runs. */
 export interface JobOptions {

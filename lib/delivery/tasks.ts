@@ -16,6 +16,7 @@ import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { type GateDeps, passGate, takeSlot } from "./gate.ts";
 import { slotDone } from "./pacing.ts";
+import { ConversationOrder } from "./conversation_order.ts";
 import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
 import { answerKeyword } from "@/lib/messages/keyword_replies.ts";
 import { deliverWebhook } from "@/lib/webhooks/send.ts";
@@ -235,11 +236,16 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
 
 /** The task list the worker runs. */
 export function deliveryTasks(deps: DeliveryDeps): TaskList {
+  const order = new ConversationOrder();
   return {
-    deliver_message: (payload, helpers) =>
-      deliverMessage(deps, (payload as JobPayloads["deliver_message"]).message_id, helpers),
-    deliver_email: (payload, helpers) =>
-      deliverEmail(deps, (payload as JobPayloads["deliver_email"]).email_id, helpers),
+    deliver_message: (payload, helpers) => {
+      const p = payload as JobPayloads["deliver_message"];
+      return order.run(p.conversation_id, () => deliverMessage(deps, p.message_id, helpers));
+    },
+    deliver_email: (payload, helpers) => {
+      const p = payload as JobPayloads["deliver_email"];
+      return order.run(p.conversation_id, () => deliverEmail(deps, p.email_id, helpers));
+    },
     apply_status: async (payload) => {
       const p = payload as JobPayloads["apply_status"];
       await applyStatus(deps.sql, p.kind === "message" ? "messages" : "emails", p.id, {

@@ -3,7 +3,7 @@ import type { Tx } from "@/lib/db/connect.ts";
 import { type ThreadTable } from "@/lib/db/thread.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors.ts";
 import { type Actor, audit } from "@/lib/auth/audit.ts";
-import { deliveryQueue, jobCall } from "@/lib/delivery/jobs.ts";
+import { jobCall } from "@/lib/delivery/jobs.ts";
 import { sendTime } from "./send_time.ts";
 import { smsLength } from "./schemas.ts";
 
@@ -65,11 +65,16 @@ export async function editScheduled(
       const task = target.kind === "message" ? "deliver_message" : "deliver_email";
       const field = target.kind === "message" ? "message_id" : "email_id";
       await tx`select ${
-        jobCall(tx, task, tx`json_build_object(${field}::text, ${target.id}::uuid)`, {
-          queue: deliveryQueue(row.conversation_id, Boolean(row.broadcast_id)),
-          runAt: at,
-          jobKey: `${target.kind}:${target.id}`,
-        })
+        jobCall(
+          tx,
+          task,
+          tx`json_build_object(${field}::text, ${target.id}::uuid,
+          'conversation_id', ${row.conversation_id}::uuid)`,
+          {
+            runAt: at,
+            jobKey: `${target.kind}:${target.id}`,
+          },
+        )
       }`;
     }
     await audit(tx, actor, `schedule.${target.kind}.edited`, {
