@@ -39,9 +39,13 @@ export function pacingIntervalMs(settings: Settings): number {
 }
 
 // Queues the message's delivery again at `at` (a time on the worker's clock).
-async function comeBackAt(deps: GateDeps, m: Row, at: Date, sql: Tx = deps.sql): Promise<void> {
-  await addJob(sql, "deliver_message", { message_id: m.id }, {
-    queue: `conv:${m.conversation_id}`,
+async function comeBackAt(
+  deps: GateDeps,
+  m: Row,
+  at: Date,
+  sql: Tx = deps.sql,
+): Promise<void> {
+  await addJob(sql, "deliver_message", { message_id: m.id, conversation_id: m.conversation_id }, {
     runAt: new Date(Date.now() + Math.max(0, at.getTime() - deps.now().getTime())),
     jobKey: m.send_at ? `message:${m.id}` : undefined,
     priority: isBulk(m) ? BULK_PRIORITY : undefined,

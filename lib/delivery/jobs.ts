@@ -2,8 +2,9 @@ import type { Tx } from "@/lib/db/connect.ts";
 
 /** Hatch's job names and their payloads. */
 export interface JobPayloads {
-  deliver_message: { message_id: string };
-  deliver_email: { email_id: string };
+  /** conversation_id keeps a conversation's deliveries in order (./conversation_order.ts). */
+  deliver_message: { message_id: string; conversation_id?: string };
+  deliver_email: { email_id: string; conversation_id?: string };
   apply_status: { kind: "message" | "email"; id: string; status: string };
   broadcast_dispatch: { broadcast_id: string };
   keyword_reply: { message_id: string };

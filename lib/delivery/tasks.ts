@@ -16,6 +16,7 @@ import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import { addJob, type JobPayloads } from "./jobs.ts";
 import { type GateDeps, passGate, takeSlot } from "./gate.ts";
 import { slotDone } from "./pacing.ts";
+import { ConversationOrder } from "./conversation_order.ts";
 import { dispatchBroadcast } from "@/lib/broadcasts/dispatch.ts";
 import { answerKeyword } from "@/lib/messages/keyword_replies.ts";
 import { deliverWebhook } from "@/lib/webhooks/send.ts";
@@ -34,6 +35,8 @@ export interface DeliveryDeps {
   email: EmailProvider;
   /** The clock quiet hours read; the real one unless a test injects another. */
   now?: () => Date;
+  /** Removes graphile-worker's job queues that no job uses any more (the daily prune). */
+  removeEmptyQueues?: () => Promise<void>;
 }
 
 function gateDeps(deps: DeliveryDeps): GateDeps {
@@ -140,12 +143,9 @@ async function recordFailure(
 }
 
 async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelpers): Promise<void> {
-  const [row] = await deps.sql`
-    select * from messages where id = ${id} and status in ('queued', 'sending')`;
-  if (!row) return;
-  if (!(await passGate(gateDeps(deps), row))) return;
   const m = await claim(deps.sql, "messages", id);
   if (!m) return;
+  if (!(await passGate(gateDeps(deps), m))) return;
   log.info("Sending message {id} to {to} via {provider} (attempt {attempt})", {
     id,
     to: m.to_contact,
@@ -236,11 +236,16 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
 
 /** The task list the worker runs. */
 export function deliveryTasks(deps: DeliveryDeps): TaskList {
+  const order = new ConversationOrder();
   return {
-    deliver_message: (payload, helpers) =>
-      deliverMessage(deps, (payload as JobPayloads["deliver_message"]).message_id, helpers),
-    deliver_email: (payload, helpers) =>
-      deliverEmail(deps, (payload as JobPayloads["deliver_email"]).email_id, helpers),
+    deliver_message: (payload, helpers) => {
+      const p = payload as JobPayloads["deliver_message"];
+      return order.run(p.conversation_id, () => deliverMessage(deps, p.message_id, helpers));
+    },
+    deliver_email: (payload, helpers) => {
+      const p = payload as JobPayloads["deliver_email"];
+      return order.run(p.conversation_id, () => deliverEmail(deps, p.email_id, helpers));
+    },
     apply_status: async (payload) => {
       const p = payload as JobPayloads["apply_status"];
       await applyStatus(deps.sql, p.kind === "message" ? "messages" : "emails", p.id, {
@@ -277,6 +282,7 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
       await reconcileStatuses(deps.sql, deps.sms, deps.settings.HATCH_RECONCILE_MINUTES);
     },
     prune: async () => {
+      await deps.removeEmptyQueues?.();
       await pruneExpired(deps.sql, {
         eventRetentionDays: deps.settings.HATCH_EVENT_RETENTION_DAYS,
       });

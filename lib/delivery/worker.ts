@@ -121,6 +121,16 @@ export async function startWorker(
     started.promise.catch(() => {});
     return started;
   };
+  const utils = await makeWorkerUtils({
+    pgPool,
+    logger: workerLogger,
+  });
+  // Queues named per conversation (before delivery jobs stopped using them) or per broadcast,
+  // webhook endpoint and import are left behind empty; each one slowed every job fetch.
+  deps.removeEmptyQueues = () => utils.cleanup({ tasks: ["GC_JOB_QUEUES"] });
+  await deps.removeEmptyQueues().catch((e) =>
+    log.warn("Could not remove empty job queues: {error}", { error: String(e) })
+  );
   let runner = await startRunner();
   let stopping = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -152,10 +162,6 @@ export async function startWorker(
   };
   events.on("pool:gracefulShutdown", ({ workerPool }) => {
     if (!stopping && workerPool === pool) restart();
-  });
-  const utils = await makeWorkerUtils({
-    pgPool,
-    logger: workerLogger,
   });
   const beatMs = settings.HATCH_WORKER_HEARTBEAT_SECONDS * 1000;
   let beating: Promise<void> = Promise.resolve();

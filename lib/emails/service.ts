@@ -125,8 +125,7 @@ export async function sendEmail(
         ${options.actor?.tokenId ?? null}::uuid, ${sendAt ?? null},
         coalesce(${sendAt ?? null}::timestamptz, now()))
       returning id`;
-    await addJob(tx, "deliver_email", { email_id: row.id }, {
-      queue: `conv:${id}`,
+    await addJob(tx, "deliver_email", { email_id: row.id, conversation_id: id }, {
       runAt: sendAt,
       jobKey: sendAt ? `email:${row.id}` : undefined,
     });

@@ -65,11 +65,16 @@ export async function editScheduled(
       const task = target.kind === "message" ? "deliver_message" : "deliver_email";
       const field = target.kind === "message" ? "message_id" : "email_id";
       await tx`select ${
-        jobCall(tx, task, tx`json_build_object(${field}::text, ${target.id}::uuid)`, {
-          queue: `conv:${row.conversation_id}`,
-          runAt: at,
-          jobKey: `${target.kind}:${target.id}`,
-        })
+        jobCall(
+          tx,
+          task,
+          tx`json_build_object(${field}::text, ${target.id}::uuid,
+          'conversation_id', ${row.conversation_id}::uuid)`,
+          {
+            runAt: at,
+            jobKey: `${target.kind}:${target.id}`,
+          },
+        )
       }`;
     }
     await audit(tx, actor, `schedule.${target.kind}.edited`, {

@@ -102,13 +102,18 @@ export async function sendMessage(
     sms
       ? sql`, job as (
       select ${
-        jobCall(sql, "deliver_message", sql`json_build_object('message_id', message.id)`, {
-          queue: `conv:${id}`,
-          runAt: sendAt ?? options.bulk?.runAt,
-          // A scheduled message's job is found again by its key when it is edited or cancelled.
-          jobKey: sendAt ? `message:${messageId}` : undefined,
-          priority: options.bulk ? BULK_PRIORITY : undefined,
-        })
+        jobCall(
+          sql,
+          "deliver_message",
+          sql`json_build_object('message_id', message.id,
+          'conversation_id', ${id}::uuid)`,
+          {
+            runAt: sendAt ?? options.bulk?.runAt,
+            // A scheduled message's job is found again by its key when it is edited or cancelled.
+            jobKey: sendAt ? `message:${messageId}` : undefined,
+            priority: options.bulk ? BULK_PRIORITY : undefined,
+          },
+        )
       } as queued from message
     )`
       : sql``
