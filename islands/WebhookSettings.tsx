@@ -14,6 +14,8 @@ const EVENTS = [
   "email.received",
   "email.status",
   "broadcast.finished",
+  "conversation.assigned",
+  "conversation.closed",
 ];
 
 function Deliveries(props: { endpoint: string; timeZone: string }) {
