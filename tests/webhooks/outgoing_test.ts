@@ -1,9 +1,14 @@
 // Outgoing webhooks: a receiver built with the `standardwebhooks` library verifies every delivery;
 // a tampered one fails; a 500 is retried until it succeeds, and the log shows it all. A teammate's
-// assignment and close of a conversation are sent too.
+// assignment and close of a conversation are sent too, and so is an event whose transaction commits
+// after a later event's.
 import assert from "node:assert/strict";
 import { Webhook } from "standardwebhooks";
+import type { Sql } from "@/lib/db/connect.ts";
 import { startWorker } from "@/lib/delivery/worker.ts";
+import { receiveInboundSms } from "@/lib/messages/service.ts";
+import { smsFromAddress } from "@/lib/providers/select.ts";
+import { fanOut } from "@/lib/webhooks/fanout.ts";
 import {
   jsonRequest,
   onTeardown,
@@ -211,5 +216,42 @@ test("assigning and closing a conversation send conversation.assigned and .close
   await patch(t.app, conversation, { assignee_id: t.userId });
   await waitUntil(t.ctx.sql, () => Promise.resolve(forIt("conversation.assigned").length === 2));
   assert.equal(forIt("conversation.closed").length, 1);
+  await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
+});
+
+test("an event whose transaction commits after a later one's is still sent", async () => {
+  const { id, secret } = await subscribe(["message.received"]);
+  secrets = [secret];
+  const [early, late] = [randomPhone(), randomPhone()];
+  const inbound = (sql: Sql, from: string) =>
+    receiveInboundSms(sql, {
+      from,
+      to: smsFromAddress(t.ctx.settings),
+      body: `from ${from}`,
+      provider: "sandbox",
+      providerMessageId: `SMt${crypto.randomUUID().replaceAll("-", "")}`,
+    });
+  let commit!: () => void;
+  const held = new Promise<void>((resolve) => commit = resolve);
+  let written!: () => void;
+  const wrote = new Promise<void>((resolve) => written = resolve);
+  // The early message takes the lower event id, but its transaction stays open...
+  const first = t.ctx.sql.begin(async (tx) => {
+    // Within the transaction: the service joins it (begin inside begin) and uses nothing else.
+    await inbound(tx as Sql, early);
+    written();
+    await held;
+  });
+  await wrote;
+  // ...while the late one commits, and a fan-out pass runs past it.
+  await inbound(t.ctx.sql, late);
+  await waitUntil(t.ctx.sql, () => fanOut(t.ctx.sql));
+  commit();
+  await first;
+  await waitUntil(t.ctx.sql, () =>
+    Promise.resolve(
+      ofType("message.received", early).length === 1 &&
+        ofType("message.received", late).length === 1,
+    ));
   await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
 });
