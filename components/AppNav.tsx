@@ -1,10 +1,13 @@
-// The sidebar's switch between Hatch's two places, the inbox and the contacts: plain links, so
-// it works before any script runs, drawn as a segmented control.
-import { IconInbox, IconUsers } from "./Icons.tsx";
+// The sidebar's switch between Hatch's places, the inbox, the contacts and the broadcasts: plain
+// links, so it works before any script runs, drawn as a segmented control.
+import { IconInbox, IconSend, IconUsers } from "./Icons.tsx";
 
-/** Inbox | Contacts, with the current one marked; `unread` counts conversations with news. */
+/**
+ * Inbox | Contacts | Broadcasts, with the current one marked (the broadcasts page has no
+ * sidebar, so never that one); `unread` counts conversations with news.
+ */
 export function AppNav(props: { current: "inbox" | "contacts"; unread?: number }) {
-  const item = (key: "inbox" | "contacts") =>
+  const item = (key: "inbox" | "contacts" | "broadcasts") =>
     `app-nav-item${props.current === key ? " is-current" : ""}`;
   return (
     <nav class="app-nav" aria-label="Sections">
@@ -22,6 +25,9 @@ export function AppNav(props: { current: "inbox" | "contacts"; unread?: number }
         aria-current={props.current === "contacts" ? "page" : undefined}
       >
         <IconUsers size={15} /> Contacts
+      </a>
+      <a href="/broadcasts" class={item("broadcasts")}>
+        <IconSend size={15} /> Broadcasts
       </a>
     </nav>
   );

@@ -15,6 +15,8 @@ const EVENTS = [
   "email.received",
   "email.status",
   "broadcast.finished",
+  "conversation.assigned",
+  "conversation.closed",
 ];
 
 function Deliveries(props: { endpoint: string; timeZone: string }) {

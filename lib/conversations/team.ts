@@ -5,6 +5,7 @@ import type { Tx } from "@/lib/db/connect.ts";
 import { type Actor, audit } from "@/lib/auth/audit.ts";
 import { addJob } from "@/lib/delivery/jobs.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
+import { emitWebhook } from "@/lib/webhooks/fanout.ts";
 import type { ConversationPatch } from "./team_schemas.ts";
 import type { Conversation } from "./schemas.ts";
 import { getConversation } from "./service.ts";
@@ -67,7 +68,8 @@ function nextLabels(current: string[], patch: ConversationPatch): string[] {
 /**
  * Changes a conversation's state, assignee and labels in one transaction: the row's lock first,
  * the update (whose triggers write the event, the counts and the system lines), the audit
- * entries, then the snooze's wake-up job, keyed by the conversation so a new snooze replaces it.
+ * entries, then the snooze's wake-up job, keyed by the conversation so a new snooze replaces it,
+ * and the webhooks of an assignment or a close.
  */
 export async function updateConversation(
   sql: Tx,
@@ -117,7 +119,16 @@ export async function updateConversation(
         maxAttempts: 25,
       });
     }
-    return await getConversation(tx, id, actor.userId);
+    const conversation = await getConversation(tx, id, actor.userId);
+    // In the same transaction: a change rolled back sends nothing.
+    const data = { ...conversation, changed_by: actor.userId ?? null };
+    if (assignee && assignee !== row.assignee_id) {
+      await emitWebhook(tx, "conversation.assigned", data);
+    }
+    if (state === "closed" && row.state !== "closed") {
+      await emitWebhook(tx, "conversation.closed", data);
+    }
+    return conversation;
   });
 }
 

@@ -10,7 +10,7 @@
 // an xid at or above it. Taken in (xid, id) order, the final part of the log only ever grows at its end, so
 // a reader that has passed a position can never later find an event before it, however the
 // writers' commits interleave (sql/013_events_by_xid_horizon.sql).
-import type { Sql } from "@/lib/db/connect.ts";
+import type { Sql, Tx } from "@/lib/db/connect.ts";
 
 /** A place in the log: the (xid, id) of the last event passed; {0, 0} is before every event. */
 export interface Position {
@@ -83,7 +83,7 @@ export interface LogRead {
  * the cluster's unless `precise` (which costs a look at every backend, see sql/013).
  */
 export async function readEventsAfter(
-  sql: Sql,
+  sql: Tx,
   after: Position,
   limit: number = PAGE_SIZE,
   options: { precise?: boolean } = { precise: true },

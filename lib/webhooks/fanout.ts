@@ -4,6 +4,7 @@
 import type { Sql, Tx } from "@/lib/db/connect.ts";
 import { addJob } from "@/lib/delivery/jobs.ts";
 import { logger } from "@/lib/log.ts";
+import { type EventRow, readEventsAfter } from "@/lib/realtime/event_log.ts";
 import { toMessage } from "@/lib/messages/service.ts";
 import { toEmail } from "@/lib/emails/service.ts";
 import { webhookJob } from "./service.ts";
@@ -11,13 +12,13 @@ import { webhookJob } from "./service.ts";
 const log = logger("webhooks");
 const FINAL = new Set(["sent", "delivered", "undelivered", "failed"]);
 
-// deno-lint-ignore no-explicit-any -- an events row
-function eventType(e: Record<string, any>): string | undefined {
+function eventType(e: EventRow): string | undefined {
   const kind = e.type === "message_update" ? "message" : e.type === "email_update" ? "email" : "";
   if (!kind) return undefined;
-  if (e.action === "INSERT" && e.payload?.direction === "inbound") return `${kind}.received`;
+  if (e.action === "INSERT" && e.payload.direction === "inbound") return `${kind}.received`;
   if (
-    e.action === "UPDATE" && e.payload?.direction === "outbound" && FINAL.has(e.payload?.status)
+    e.action === "UPDATE" && e.payload.direction === "outbound" &&
+    FINAL.has(String(e.payload.status))
   ) {
     return `${kind}.status`;
   }
@@ -47,14 +48,21 @@ export async function emitWebhook(
   return endpoints.length;
 }
 
-/** Turns the events since the cursor into deliveries; false when another worker holds it. */
+/**
+ * Turns the events since the cursor into deliveries; false when another worker holds it. The
+ * cursor is a position in (xid, id) order below the horizon (lib/realtime/event_log.ts): by id
+ * alone, an event whose transaction committed after one with a higher id was passed over.
+ */
 export async function fanOut(sql: Sql): Promise<boolean> {
   return await sql.begin(async (tx) => {
-    const [cursor] = await tx`
-      select last_event_id from webhook_cursor where id = 1 for update skip locked`;
+    const [cursor] = await tx<{ last_event_id: string; last_event_xid: string }[]>`
+      select last_event_id, last_event_xid from webhook_cursor where id = 1
+      for update skip locked`;
     if (!cursor) return false;
-    const events = await tx`
-      select * from events where id > ${cursor.last_event_id} order by id limit 500`;
+    const { rows: events } = await readEventsAfter(tx, {
+      xid: Number(cursor.last_event_xid),
+      id: Number(cursor.last_event_id),
+    }, 500);
     if (!events.length) return true;
     const [{ any }] = await tx`
       select exists (select 1 from webhook_endpoints where disabled_at is null) as any`;
@@ -62,17 +70,19 @@ export async function fanOut(sql: Sql): Promise<boolean> {
       const type = eventType(e);
       if (!type) continue;
       const table = type.startsWith("message") ? "messages" : "emails";
-      const [row] = await tx`select * from ${tx(table)} where id = ${e.entity_id}`;
+      const [row] = await tx`select * from ${tx(table)} where id = ${e.entityId}`;
       if (!row) continue;
       await emitWebhook(
         tx,
         type,
         table === "messages" ? toMessage(row) : toEmail(row),
-        new Date(e.created_at),
+        new Date(e.timestamp * 1000),
       );
     }
+    const last = events[events.length - 1];
     await tx`
-      update webhook_cursor set last_event_id = ${events[events.length - 1].id} where id = 1`;
+      update webhook_cursor set last_event_id = ${last.id}, last_event_xid = ${last.xid}
+      where id = 1`;
     return true;
   });
 }

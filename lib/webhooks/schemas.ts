@@ -7,6 +7,8 @@ export const WEBHOOK_EVENTS = [
   "email.received",
   "email.status",
   "broadcast.finished",
+  "conversation.assigned",
+  "conversation.closed",
 ] as const;
 
 /** Body of POST /api/webhooks. */

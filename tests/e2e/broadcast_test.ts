@@ -13,7 +13,12 @@ test("a broadcast is previewed, started, and its progress moves live to delivere
   const csv = ["phone,first_name", ...phones.map((p, i) => `${p},Ana${i}`), "not a number,Bob"]
     .join("\n");
   const { page, context, errors } = await openPage(browser);
-  await page.goto(`${hatch.url}/broadcasts`);
+  // The way there: the inbox's sidebar links to the broadcasts.
+  await page.goto(`${hatch.url}/`);
+  const link = page.locator(".app-nav").getByRole("link", { name: "Broadcasts" });
+  await link.click();
+  await page.waitForURL(`${hatch.url}/broadcasts`);
+  await page.getByRole("heading", { name: "Broadcasts", level: 1 }).waitFor();
   // Typed before the island hydrates, the fields would be emptied by it.
   await page.locator(".broadcasts[data-ready]").waitFor();
   const form = page.locator(".broadcasts");

@@ -1,8 +1,14 @@
 // Outgoing webhooks: a receiver built with the `standardwebhooks` library verifies every delivery;
-// a tampered one fails; a 500 is retried until it succeeds, and the log shows it all.
+// a tampered one fails; a 500 is retried until it succeeds, and the log shows it all. A teammate's
+// assignment and close of a conversation are sent too, and so is an event whose transaction commits
+// after a later event's.
 import assert from "node:assert/strict";
 import { Webhook } from "standardwebhooks";
+import type { Sql } from "@/lib/db/connect.ts";
 import { startWorker } from "@/lib/delivery/worker.ts";
+import { receiveInboundSms } from "@/lib/messages/service.ts";
+import { smsFromAddress } from "@/lib/providers/select.ts";
+import { fanOut } from "@/lib/webhooks/fanout.ts";
 import {
   jsonRequest,
   onTeardown,
@@ -12,6 +18,7 @@ import {
   test,
   waitUntil,
 } from "@/tests/helpers.ts";
+import { customerWrites, patch, teammate } from "@/tests/conversations/helpers.ts";
 
 // A database of this file's own: it reads the whole event log (or the webhook fan-out's cursor),
 // which other files' apps and queued jobs would otherwise write into meanwhile.
@@ -174,5 +181,77 @@ test("an endpoint failing for days is disabled, and the admins are told in the a
   assert.ok(
     list.webhooks.find((w: { id: string; disabled_at: string }) => w.id === id).disabled_at,
   );
+  await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
+});
+
+test("assigning and closing a conversation send conversation.assigned and .closed", async () => {
+  const { id, secret } = await subscribe(["conversation.assigned", "conversation.closed"]);
+  secrets = [secret];
+  const ben = await teammate(t, "Ben");
+  const conversation = await customerWrites(t, "Where is my parcel?");
+  const forIt = (type: string) =>
+    received.filter((r) => {
+      const p = JSON.parse(r.body);
+      return p.type === type && p.data.id === conversation;
+    });
+  const res = await patch(t.app, conversation, { assignee_id: ben.id });
+  assert.equal(res.status, 200, await res.clone().text());
+  const closed = await patch(t.app, conversation, { state: "closed" });
+  assert.equal(closed.status, 200, await closed.clone().text());
+  await waitUntil(t.ctx.sql, () =>
+    Promise.resolve(
+      forIt("conversation.assigned").length === 1 && forIt("conversation.closed").length === 1,
+    ));
+  const [assigned] = forIt("conversation.assigned");
+  const [close] = forIt("conversation.closed");
+  for (const r of [assigned, close]) assert.equal(r.verified[secret], true, r.body);
+  const a = JSON.parse(assigned.body).data;
+  assert.equal(a.assignee_id, ben.id);
+  assert.equal(a.changed_by, t.userId);
+  const c = JSON.parse(close.body).data;
+  assert.equal(c.state, "closed");
+  assert.equal(c.changed_by, t.userId);
+  // Closing again (no change) sends nothing more: the next delivery is a new assignment's.
+  await patch(t.app, conversation, { state: "closed" });
+  await patch(t.app, conversation, { assignee_id: t.userId });
+  await waitUntil(t.ctx.sql, () => Promise.resolve(forIt("conversation.assigned").length === 2));
+  assert.equal(forIt("conversation.closed").length, 1);
+  await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
+});
+
+test("an event whose transaction commits after a later one's is still sent", async () => {
+  const { id, secret } = await subscribe(["message.received"]);
+  secrets = [secret];
+  const [early, late] = [randomPhone(), randomPhone()];
+  const inbound = (sql: Sql, from: string) =>
+    receiveInboundSms(sql, {
+      from,
+      to: smsFromAddress(t.ctx.settings),
+      body: `from ${from}`,
+      provider: "sandbox",
+      providerMessageId: `SMt${crypto.randomUUID().replaceAll("-", "")}`,
+    });
+  let commit!: () => void;
+  const held = new Promise<void>((resolve) => commit = resolve);
+  let written!: () => void;
+  const wrote = new Promise<void>((resolve) => written = resolve);
+  // The early message takes the lower event id, but its transaction stays open...
+  const first = t.ctx.sql.begin(async (tx) => {
+    // Within the transaction: the service joins it (begin inside begin) and uses nothing else.
+    await inbound(tx as Sql, early);
+    written();
+    await held;
+  });
+  await wrote;
+  // ...while the late one commits, and a fan-out pass runs past it.
+  await inbound(t.ctx.sql, late);
+  await waitUntil(t.ctx.sql, () => fanOut(t.ctx.sql));
+  commit();
+  await first;
+  await waitUntil(t.ctx.sql, () =>
+    Promise.resolve(
+      ofType("message.received", early).length === 1 &&
+        ofType("message.received", late).length === 1,
+    ));
   await t.app.request(`/api/webhooks/${id}`, { method: "DELETE" });
 });
