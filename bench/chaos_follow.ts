@@ -7,7 +7,7 @@ import { ANSWER_WITHIN_MS } from "./chaos_sends.ts";
 export interface Follower {
   /** How many times each event id was received. */
   seen: Map<number, number>;
-  /** The highest event id received so far. */
+  /** The last event id received, where the stream resumes. */
   last: () => number;
   /** Connections answered, and connects not answered within ANSWER_WITHIN_MS. */
   stats: () => { connects: number; slowConnects: number };
@@ -53,11 +53,14 @@ export function follow(url: string, token: string, after: number): Follower {
             const frame = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             const id = frame.match(/^id: ?(\d+)$/m);
-            // `connected` and `keepalive` carry the stream's position, not an event of their own.
-            if (!id || /^event: ?(connected|keepalive)$/m.test(frame)) continue;
+            if (!id) continue;
             const n = Number(id[1]);
+            // As a browser does, resume from the last id received, not the highest: the stream
+            // goes in commit order, so a lower id can follow a higher one.
+            last = n;
+            // `connected` and `keepalive` carry the stream's position, not an event of their own.
+            if (/^event: ?(connected|keepalive)$/m.test(frame)) continue;
             seen.set(n, (seen.get(n) ?? 0) + 1);
-            if (n > last) last = n;
           }
         }
       } catch {
