@@ -4,7 +4,7 @@
 //   deno run -A bench/realtime.ts [--mode latency|throughput|both] [--clients N]
 //     [--rate 200] [--seconds N] [--concurrency 48] [--send-rate N] [--drain-limit 300]
 //     [--reader-threads 2]
-//     [--api-only] [--to chat|sms] [--tabs N]
+//     [--api-only] [--worker-process] [--to chat|sms] [--tabs N]
 //     [--env KEY=VALUE …] [--server-flags="--cpu-prof …"] [--server-log]
 //     [--database-url postgres://…/postgres] [--keep]
 //
@@ -16,6 +16,8 @@
 // at the start and end of the sends with its trend, and how long it takes to drain afterwards.
 // --api-only is the second mode: the worker off (HATCH_WORKER=false) and chat recipients, which
 // measures the API and the stream alone (no delivery, one event per send).
+// --worker-process runs the worker as a process of its own (`cli.ts worker`) beside an app
+// process with HATCH_WORKER=false, instead of inside Hatch's process.
 // Requests carry an admin's API token made for the run; the per-principal send limit is
 // raised (HATCH_SEND_RATE_PER_MINUTE) so that it measures the system, not the limiter
 // (bench/realtime_server.ts).
@@ -44,7 +46,12 @@
 // each side is read from /proc and printed (bench/realtime_cpu.ts), so a miss can be traced
 // to whoever used the cores.
 import { benchDatabase, benchFlags, machine, printTable } from "./_shared.ts";
-import { createAdminToken, type Server, startHatch } from "./realtime_server.ts";
+import {
+  createAdminToken,
+  type Server,
+  startHatch,
+  startWorkerProcess,
+} from "./realtime_server.ts";
 import type { Row } from "./realtime_sends.ts";
 import { latencyRun } from "./realtime_latency.ts";
 import { throughputRun } from "./realtime_throughput.ts";
@@ -64,6 +71,7 @@ const flags = benchFlags({
   to: { type: "string" },
   recipients: { type: "string", default: "1000" },
   "api-only": { type: "boolean", default: false },
+  "worker-process": { type: "boolean", default: false },
   env: { type: "string", multiple: true, default: [] },
   "server-flags": { type: "string", default: "" },
   "server-log": { type: "boolean", default: false },
@@ -128,17 +136,28 @@ const db = await benchDatabase(flags["database-url"], "rt");
 console.log(`database ${db.name} on ${new URL(db.url).host}`);
 let hatch: Server | undefined;
 let delivery: DeliveryProbe | undefined;
+let stopWorker: (() => Promise<void>) | undefined;
+const workerProcess = flags["worker-process"] && !apiOnly;
 try {
   const authorization = `Bearer ${await createAdminToken(db.url)}`;
   hatch = await startHatch({
     databaseUrl: db.url,
-    worker: !apiOnly,
+    worker: !apiOnly && !workerProcess,
     serverLog: flags["server-log"],
     serverFlags: flags["server-flags"],
     // The sandbox reports `delivered` at once, so the figures are Hatch's, not a simulated wait.
     extraEnv: { ...(apiOnly ? {} : { HATCH_SANDBOX_DELAY_MS: "0" }), ...extraEnv },
   });
-  console.log(apiOnly ? "Mode: API only (worker off)" : "Mode: production-like (worker on)");
+  if (workerProcess) {
+    stopWorker = await startWorkerProcess(db.url, { HATCH_SANDBOX_DELAY_MS: "0", ...extraEnv });
+  }
+  console.log(
+    apiOnly
+      ? "Mode: API only (worker off)"
+      : workerProcess
+      ? "Mode: production-like, the worker a process of its own"
+      : "Mode: production-like (worker on)",
+  );
   if (!apiOnly) delivery = deliveryProbe(db.url);
   const run = { server: hatch, database: db.name, authorization, readerThreads, bodies, to };
   const rows: Row[] = [];
@@ -169,6 +188,7 @@ try {
   printTable(["run", "figure", "value"], rows.map((r) => [r.run, r.figure, r.value]));
 } finally {
   await delivery?.close();
+  await stopWorker?.();
   await hatch?.stop();
   if (flags.keep) console.log(`Kept database ${db.name}`);
   else await db.drop();

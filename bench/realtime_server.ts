@@ -129,3 +129,39 @@ export async function startHatch(options: ServerOptions): Promise<Server> {
     : undefined;
   return { url, pid: child.pid, handling, stop };
 }
+
+/** Starts `cli.ts worker` on the database and waits for its first heartbeat. */
+export async function startWorkerProcess(
+  databaseUrl: string,
+  extraEnv: Record<string, string>,
+): Promise<() => Promise<void>> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "cli.ts", "worker"],
+    cwd: new URL("../", import.meta.url).pathname,
+    env: {
+      DATABASE_URL: databaseUrl,
+      HATCH_SMS_PROVIDER: "sandbox",
+      HATCH_EMAIL_PROVIDER: "sandbox",
+      HATCH_LOG_LEVEL: "warning",
+      ...extraEnv,
+    },
+    stdin: "null",
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  const sql = connect(databaseUrl, { max: 1 });
+  try {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const [row] = await sql`select count(*)::int as n from worker_heartbeats`;
+      if (row.n > 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await sql.end();
+  }
+  return async () => {
+    child.kill("SIGTERM");
+    await child.status;
+  };
+}

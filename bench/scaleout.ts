@@ -10,7 +10,12 @@
 // sends, the backlog at the end, and POST→SSE p50 / p99 over every (client, message) pair; on a
 // machine with few cores the ratio between the layouts is the point, not the absolute figures.
 import { benchDatabase, benchFlags, machine, ms, percentile, printTable } from "./_shared.ts";
-import { createAdminToken, type Server, startHatch } from "./realtime_server.ts";
+import {
+  createAdminToken,
+  type Server,
+  startHatch,
+  startWorkerProcess,
+} from "./realtime_server.ts";
 import { deliveryProbe } from "./realtime_delivery.ts";
 import { RawHttpPool } from "./raw_http.ts";
 import { send, type SendResult } from "./realtime_sends.ts";
@@ -33,39 +38,6 @@ const bodies = Array.from({ length: 1000 }, (_, i) =>
     content: "Hello from the scale-out benchmark",
   })));
 
-/** Starts `cli.ts worker` on the database and waits for its first heartbeat. */
-async function startWorkerProcess(databaseUrl: string): Promise<() => Promise<void>> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli.ts", "worker"],
-    cwd: new URL("../", import.meta.url).pathname,
-    env: {
-      DATABASE_URL: databaseUrl,
-      HATCH_SMS_PROVIDER: "sandbox",
-      HATCH_EMAIL_PROVIDER: "sandbox",
-      HATCH_LOG_LEVEL: "warning",
-      ...env,
-    },
-    stdin: "null",
-    stdout: "null",
-    stderr: "inherit",
-  }).spawn();
-  const sql = connect(databaseUrl, { max: 1 });
-  try {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const [row] = await sql`select count(*)::int as n from worker_heartbeats`;
-      if (row.n > 0) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await sql.end();
-  }
-  return async () => {
-    child.kill("SIGTERM");
-    await child.status;
-  };
-}
-
 async function runLayout(name: string, apps: number, separateWorker: boolean): Promise<string[][]> {
   const db = await benchDatabase(flags["database-url"], "scale");
   const stops: (() => Promise<void>)[] = [];
@@ -83,7 +55,7 @@ async function runLayout(name: string, apps: number, separateWorker: boolean): P
       servers.push(s);
       stops.push(s.stop);
     }
-    if (separateWorker) stops.push(await startWorkerProcess(db.url));
+    if (separateWorker) stops.push(await startWorkerProcess(db.url, env));
     console.log(`\n${name}: ${clients} SSE clients, ${concurrency} sends in flight, ${seconds} s`);
     const readers = await Promise.all(servers.map((s, i) =>
       startReaders({
