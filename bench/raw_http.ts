@@ -1,8 +1,8 @@
-// The load generator's HTTP/1.1 client for sends: keep-alive connections on raw TCP, one
-// request at a time each. Deno's fetch costs several times more CPU per request, and on two
+// The load generator's HTTP/1.1 client: keep-alive connections on raw TCP, one request at a
+// time each. Deno's fetch costs several times more CPU per request, and on two
 // cores shared with Hatch and PostgreSQL every bit the load generator spends is taken from the
-// system it measures. It handles exactly what Hatch answers a POST with: a status line,
-// headers with a content-length, and a body.
+// system it measures. It handles exactly what Hatch answers a POST or a JSON GET with: a status
+// line, headers with a content-length, and a body.
 
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("windows-1252");
@@ -17,7 +17,7 @@ class Connection {
   #buf = new Uint8Array(64 * 1024);
   constructor(readonly conn: Deno.TcpConn) {}
 
-  async post(head: Uint8Array, body: Uint8Array): Promise<RawAnswer> {
+  async send(head: Uint8Array, body: Uint8Array): Promise<RawAnswer> {
     const request = new Uint8Array(head.length + body.length);
     request.set(head);
     request.set(body, head.length);
@@ -62,7 +62,16 @@ export class RawHttpPool {
   }
 
   /** POSTs `body` to `path`; a network failure rejects, and its connection is dropped. */
-  async post(path: string, body: Uint8Array): Promise<RawAnswer> {
+  post(path: string, body: Uint8Array): Promise<RawAnswer> {
+    return this.#request("POST", path, body);
+  }
+
+  /** GETs `path`; a network failure rejects, and its connection is dropped. */
+  get(path: string): Promise<RawAnswer> {
+    return this.#request("GET", path, new Uint8Array());
+  }
+
+  async #request(method: string, path: string, body: Uint8Array): Promise<RawAnswer> {
     let c = this.#idle.pop();
     if (!c) {
       c = new Connection(
@@ -72,10 +81,10 @@ export class RawHttpPool {
       this.#all.push(c);
     }
     const head = encoder.encode(
-      `POST ${path} HTTP/1.1\r\n${this.#headers}content-length: ${body.length}\r\n\r\n`,
+      `${method} ${path} HTTP/1.1\r\n${this.#headers}content-length: ${body.length}\r\n\r\n`,
     );
     try {
-      const answer = await c.post(head, body);
+      const answer = await c.send(head, body);
       this.#idle.push(c);
       return answer;
     } catch (e) {

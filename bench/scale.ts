@@ -2,15 +2,17 @@
 // (their first pages and their counts) with the number of conversations.
 //
 //   deno run -A bench/scale.ts [--sizes 10000,1000000] [--conversations 1000]
-//     [--iterations 1000] [--database-url postgres://…/postgres] [--keep]
+//     [--iterations 1000] [--server-flags="--v8-flags=…"] [--database-url postgres://…/postgres]
+//     [--keep]
 //
 // Creates one database per size on the server (hatch_bench_<ts>_<size>), migrates it and
 // fills it with bulk INSERT … SELECT generate_series, the event triggers off during the load. Messages spread over the conversations with a skew (a few busy
 // threads, a long tail), like a real inbox, so older thread pages exist at every size.
 // Thread pages are sampled from threads with a full page (or two, for an older page), so each
 // size returns the same rows and only the table size differs.
-// Then it times the services the API calls, in this process, one query at a time, the sizes
-// taking turns. Drops the databases at the end unless --keep.
+// Then it times the services the API calls, in this process, one query at a time, and the same
+// pages through HTTP from a Hatch per size (bench/scale_http.ts; --server-flags passes flags to
+// its `deno run`), the sizes taking turns. Drops the databases at the end unless --keep.
 import { connect, type Sql, type Value } from "@/lib/db/connect.ts";
 import { migrate } from "@/lib/db/migrate.ts";
 import { encodeCursor } from "@/lib/db/cursor.ts";
@@ -27,11 +29,21 @@ import {
 } from "./_shared.ts";
 import { fill, STEP_SECONDS } from "./scale_fill.ts";
 import { fillViews, VIEW_QUERIES, type ViewContext, viewRunner } from "./scale_views.ts";
+import {
+  HTTP_QUERIES,
+  type HttpQuery,
+  httpRunner,
+  type HttpTarget,
+  type Samples,
+  startTarget,
+  stopTarget,
+} from "./scale_http.ts";
 
 const flags = benchFlags({
   sizes: { type: "string", default: "10000,1000000" },
   conversations: { type: "string", default: "1000" },
   iterations: { type: "string", default: "1000" },
+  "server-flags": { type: "string", default: "" },
   keep: { type: "boolean", default: false },
 });
 
@@ -56,6 +68,7 @@ const QUERIES = [
   "thread, newest page",
   "thread, older page",
   ...VIEW_QUERIES,
+  ...HTTP_QUERIES,
 ] as const;
 type Query = (typeof QUERIES)[number];
 
@@ -77,13 +90,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** What each query is run with: sampled once per size, outside the timed loop. */
-interface Samples {
-  deepCursors: string[];
-  threads: string[];
-  olderPages: { conversation: string; cursor: string }[];
 }
 
 async function sample(sql: Sql): Promise<Samples> {
@@ -121,6 +127,7 @@ interface Sized {
   sql: Sql;
   samples: Samples;
   views?: ViewContext;
+  http?: HttpTarget;
 }
 
 function runner(d: Sized, query: Query): ((i: number) => Promise<number>) | undefined {
@@ -143,6 +150,9 @@ function runner(d: Sized, query: Query): ((i: number) => Promise<number>) | unde
           .messages.length;
       };
     default:
+      if ((HTTP_QUERIES as readonly string[]).includes(query)) {
+        return d.http && httpRunner(d.http, query as HttpQuery, s, PAGE);
+      }
       return d.views && viewRunner(sql, query, d.views);
   }
 }
@@ -276,9 +286,14 @@ try {
     );
   }
   for (const d of sized) d.samples = await sample(d.sql);
+  for (const [i, d] of sized.entries()) {
+    d.http = await startTarget(dbs[i].url, flags["server-flags"]);
+  }
   const figures = await measure(sized);
 
-  console.log("\nLatency of one page, measured through the services (the driver included)\n");
+  console.log(
+    "\nLatency of one page, through the services (the driver included) and through HTTP\n",
+  );
   printTable(
     ["messages", "query", "rows", "p50 ms", "p99 ms"],
     [...figures].sort((a, b) => a.size - b.size).map((f) => [
@@ -311,7 +326,10 @@ try {
   console.log(`\nEXPLAIN (ANALYZE, BUFFERS) at ${largest.toLocaleString("en")} messages`);
   await explain(dbs[dbs.length - 1].url);
 } finally {
-  for (const d of sized) await d.sql.end();
+  for (const d of sized) {
+    if (d.http) await stopTarget(d.http);
+    await d.sql.end();
+  }
   for (const db of dbs) {
     if (flags.keep) console.log(`Kept database ${db.name}`);
     else await db.drop();
