@@ -12,6 +12,7 @@
 import pg from "pg";
 import { observePoolWait } from "@/lib/metrics/registry.ts";
 import { DatabaseUnavailableError } from "@/lib/errors.ts";
+import { READ_TIMEOUT_MESSAGE, ReadDeadlines } from "@/lib/db/read_deadline.ts";
 
 /** A row as the database returns it; columns are typed where a query says so. */
 // deno-lint-ignore no-explicit-any -- a row's columns are whatever the query selected
@@ -241,15 +242,31 @@ function statementName(text: string): string {
   return name;
 }
 
-function clientRun(client: pg.PoolClient, onQuery?: ConnectOptions["onQuery"]): Run {
+/**
+ * Runs one query through node-postgres' callback form: its promise form (8.x) also kept each
+ * answer reachable after it resolved (README, "Page tails").
+ */
+function runQuery(client: pg.PoolClient, config: pg.QueryConfig): Promise<pg.QueryResult> {
+  return new Promise((resolve, reject) =>
+    client.query(config, (error, result) => error ? reject(error) : resolve(result))
+  );
+}
+
+function clientRun(
+  client: pg.PoolClient,
+  deadlines: ReadDeadlines | undefined,
+  onQuery?: ConnectOptions["onQuery"],
+): Run {
   return async (text, values) => {
     onQuery?.(text, values);
     try {
-      return values.length
-        ? await client.query({ name: statementName(text), text, values })
-        : await client.query(text, values);
+      const answer = runQuery(
+        client,
+        values.length ? { name: statementName(text), text, values } : { text, values },
+      );
+      return await (deadlines ? deadlines.watch(answer) : answer);
     } catch (e) {
-      if (e instanceof Error && e.message === "Query read timeout") abandoned.add(client);
+      if (e instanceof Error && e.message === READ_TIMEOUT_MESSAGE) abandoned.add(client);
       throw unavailable(e);
     }
   };
@@ -280,7 +297,6 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     // The server cancels a slow statement; the client gives up a little later should the
     // server not answer at all (a network partition), and that connection is then closed.
     statement_timeout: statementTimeout || undefined,
-    query_timeout: statementTimeout ? statementTimeout + 2_000 : undefined,
     // A transaction whose owner vanished must not hold its locks for long.
     idle_in_transaction_session_timeout: 30_000,
   });
@@ -288,11 +304,12 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
   // and the pool discards it; unhandled, the client's own 'error' event would end the process.
   pool.on("error", () => {});
   pool.on("connect", (client) => client.on("error", () => {}));
+  const deadlines = statementTimeout ? new ReadDeadlines(statementTimeout + 2_000) : undefined;
 
   const poolRun: Run = async (text, values) => {
     const client = await acquire(pool);
     try {
-      return await clientRun(client, options.onQuery)(text, values);
+      return await clientRun(client, deadlines, options.onQuery)(text, values);
     } finally {
       release(client);
     }
@@ -303,7 +320,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     url,
     async begin<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       const client = await acquire(pool);
-      const run = clientRun(client, options.onQuery);
+      const run = clientRun(client, deadlines, options.onQuery);
       try {
         await run("begin", []);
         const tx: Tx = makeTx<Tx>(run, { begin: <U>(inner: (tx: Tx) => Promise<U>) => inner(tx) });
@@ -324,7 +341,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
     async reserve(): Promise<Reserved> {
       const client = await acquire(pool);
       let released = false;
-      const reserved: Reserved = makeTx<Reserved>(clientRun(client, options.onQuery), {
+      const reserved: Reserved = makeTx<Reserved>(clientRun(client, deadlines, options.onQuery), {
         begin: () => Promise.reject(new Error("A reserved connection runs its own BEGIN")),
         release: () => {
           if (released) return;
@@ -335,6 +352,7 @@ export function connect(url: string, options: ConnectOptions = {}): Sql {
       return reserved;
     },
     async end(endOptions: { timeout?: number } = {}): Promise<void> {
+      deadlines?.stop();
       const ending = pool.end();
       if (endOptions.timeout === undefined) return await ending;
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -100,6 +100,26 @@ test("pages carry CSP without inline script, frame-ancestors none, nosniff and a
   assert.doesNotMatch(await res.text(), /<script(?![^>]*\bsrc=)[^>]*>/, "no inline script");
 });
 
+test("every kind of answer carries the hardening headers and a request id: JSON, page, redirect, stream, 404", async () => {
+  const stream = new AbortController();
+  const answers: [string, Response][] = [
+    ["JSON", await t.app.request("/api/conversations?limit=1")],
+    ["page", await t.raw.request("/login")],
+    ["redirect", await t.raw.request("/")],
+    ["stream", await t.app.request("/api/events", { signal: stream.signal })],
+    ["404", await t.raw.request("/no/such/path")],
+  ];
+  stream.abort();
+  for (const [kind, res] of answers) {
+    await res.body?.cancel();
+    assert.match(res.headers.get("x-request-id") ?? "", /^[\w-]{8,}$/, `${kind}: request id`);
+    assert.match(res.headers.get("content-security-policy") ?? "", /frame-ancestors 'none'/, kind);
+    assert.equal(res.headers.get("x-content-type-options"), "nosniff", kind);
+    assert.equal(res.headers.get("x-frame-options"), "DENY", kind);
+  }
+  assert.deepEqual(answers.map(([, res]) => res.status), [200, 200, 302, 200, 404]);
+});
+
 test("CORS is closed by default, and writes from a foreign origin are refused", async () => {
   const pre = await t.raw.request("/api/conversations", {
     method: "OPTIONS",
