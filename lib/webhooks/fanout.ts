@@ -51,7 +51,8 @@ export async function emitWebhook(
 /**
  * Turns the events since the cursor into deliveries; false when another worker holds it. The
  * cursor is a position in (xid, id) order below the horizon (lib/realtime/event_log.ts): by id
- * alone, an event whose transaction committed after one with a higher id was passed over.
+ * alone, an event whose transaction committed after one with a higher id was passed over. The
+ * position (horizon, 0) comes after every event below the horizon and before every one above it.
  */
 export async function fanOut(sql: Sql): Promise<boolean> {
   return await sql.begin(async (tx) => {
@@ -59,14 +60,24 @@ export async function fanOut(sql: Sql): Promise<boolean> {
       select last_event_id, last_event_xid from webhook_cursor where id = 1
       for update skip locked`;
     if (!cursor) return false;
+    const [{ any }] = await tx`
+      select exists (select 1 from webhook_endpoints where disabled_at is null) as any`;
+    if (!any) {
+      // Nothing would be sent, so the log is not read (at a large backlog that read is the
+      // pass's whole cost): the cursor moves to the horizon, past every final event. An endpoint
+      // enabled later starts from there, as a new one gets only what happens after it is made.
+      await tx`
+        update webhook_cursor set last_event_xid = h.xid, last_event_id = 0
+        from (select hatch_event_horizon()::text::bigint as xid) h
+        where id = 1 and (last_event_xid, last_event_id) < (h.xid, 0)`;
+      return true;
+    }
     const { rows: events } = await readEventsAfter(tx, {
       xid: Number(cursor.last_event_xid),
       id: Number(cursor.last_event_id),
     }, 500);
     if (!events.length) return true;
-    const [{ any }] = await tx`
-      select exists (select 1 from webhook_endpoints where disabled_at is null) as any`;
-    for (const e of any ? events : []) {
+    for (const e of events) {
       const type = eventType(e);
       if (!type) continue;
       const table = type.startsWith("message") ? "messages" : "emails";
