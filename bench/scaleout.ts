@@ -20,7 +20,6 @@ import { deliveryProbe } from "./realtime_delivery.ts";
 import { RawHttpPool } from "./raw_http.ts";
 import { send, type SendResult } from "./realtime_sends.ts";
 import { startReaders } from "./sse_readers.ts";
-import { connect } from "@/lib/db/connect.ts";
 
 const flags = benchFlags({
   seconds: { type: "string", default: "20" },

@@ -5,7 +5,7 @@ import type { Settings } from "@/lib/config.ts";
 import { applyStatus } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
 import { optOutOf } from "@/lib/messages/opt_outs.ts";
-import { addJob, BULK_PRIORITY } from "./jobs.ts";
+import { addJob, BULK_PRIORITY, deliveryJob } from "./jobs.ts";
 import { paceOf, reserveSlot } from "./pacing.ts";
 import { ProviderError } from "@/lib/providers/types.ts";
 import { parseQuietWindow, quietUntil } from "./quiet_hours.ts";
@@ -45,7 +45,8 @@ async function comeBackAt(
   at: Date,
   sql: Tx = deps.sql,
 ): Promise<void> {
-  await addJob(sql, "deliver_message", { message_id: m.id, conversation_id: m.conversation_id }, {
+  const job = deliveryJob("message", m.id, m.conversation_id);
+  await addJob(sql, job.task, job.payload, {
     runAt: new Date(Date.now() + Math.max(0, at.getTime() - deps.now().getTime())),
     jobKey: m.send_at ? `message:${m.id}` : undefined,
     priority: isBulk(m) ? BULK_PRIORITY : undefined,

@@ -14,6 +14,29 @@ export interface JobPayloads {
   wake_snoozed: { conversation_id?: string };
 }
 
+/** What is delivered: a text (deliver_message) or an email (deliver_email). */
+export type DeliveryKind = "message" | "email";
+
+/**
+ * A delivery's job name and payload: the one place their shape is written, for every statement
+ * that queues one (a send, a scheduled send's edit, the gate's retry).
+ */
+export function deliveryJob<K extends DeliveryKind>(
+  kind: K,
+  id: string,
+  conversationId: string,
+): { task: `deliver_${K}`; payload: JobPayloads[`deliver_${K}`] } {
+  const payload = kind === "message"
+    ? { message_id: id, conversation_id: conversationId }
+    : { email_id: id, conversation_id: conversationId };
+  return { task: `deliver_${kind}`, payload: payload as JobPayloads[`deliver_${K}`] };
+}
+
+/** A payload as a json parameter, for jobCall inside a larger statement. */
+export function jsonPayload(sql: Tx, payload: JobPayloads[keyof JobPayloads]) {
+  return sql`${sql.json(payload as never)}::json`;
+}
+
 /** How many times a delivery is tried before it is marked failed. */
 export const DELIVERY_MAX_ATTEMPTS = 8;
 
@@ -39,7 +62,7 @@ export async function addJob<K extends keyof JobPayloads>(
   payload: JobPayloads[K],
   options: JobOptions = {},
 ): Promise<void> {
-  await tx`select ${jobCall(tx, task, tx`${tx.json(payload as never)}::json`, options)}`;
+  await tx`select ${jobCall(tx, task, jsonPayload(tx, payload), options)}`;
 }
 
 /**

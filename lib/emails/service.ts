@@ -7,7 +7,7 @@ import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { touchConversation } from "@/lib/conversations/service.ts";
 import { sentByOf } from "@/lib/conversations/schemas.ts";
 import { assertNotSuppressed } from "./suppressions.ts";
-import { addJob } from "@/lib/delivery/jobs.ts";
+import { addJob, deliveryJob } from "@/lib/delivery/jobs.ts";
 import { sendTime } from "@/lib/messages/send_time.ts";
 import { emailFromAddress } from "@/lib/providers/select.ts";
 import { isEmail, parseEmailList } from "@/lib/messages/address.ts";
@@ -125,7 +125,8 @@ export async function sendEmail(
         ${options.actor?.tokenId ?? null}::uuid, ${sendAt ?? null},
         coalesce(${sendAt ?? null}::timestamptz, now()))
       returning id`;
-    await addJob(tx, "deliver_email", { email_id: row.id, conversation_id: id }, {
+    const job = deliveryJob("email", row.id, id);
+    await addJob(tx, job.task, job.payload, {
       runAt: sendAt,
       jobKey: sendAt ? `email:${row.id}` : undefined,
     });

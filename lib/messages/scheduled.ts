@@ -3,7 +3,7 @@ import type { Tx } from "@/lib/db/connect.ts";
 import { type ThreadTable } from "@/lib/db/thread.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors.ts";
 import { type Actor, audit } from "@/lib/auth/audit.ts";
-import { jobCall } from "@/lib/delivery/jobs.ts";
+import { deliveryJob, jobCall, jsonPayload } from "@/lib/delivery/jobs.ts";
 import { sendTime } from "./send_time.ts";
 import { smsLength } from "./schemas.ts";
 
@@ -62,14 +62,12 @@ export async function editScheduled(
       where id = ${target.id}`;
     if (at) {
       // The same key: graphile-worker moves the waiting job to the new time.
-      const task = target.kind === "message" ? "deliver_message" : "deliver_email";
-      const field = target.kind === "message" ? "message_id" : "email_id";
+      const job = deliveryJob(target.kind, target.id, row.conversation_id);
       await tx`select ${
         jobCall(
           tx,
-          task,
-          tx`json_build_object(${field}::text, ${target.id}::uuid,
-          'conversation_id', ${row.conversation_id}::uuid)`,
+          job.task,
+          jsonPayload(tx, job.payload),
           {
             runAt: at,
             jobKey: `${target.kind}:${target.id}`,

@@ -6,7 +6,7 @@ import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { conversationUpsert, touchConversation } from "@/lib/conversations/service.ts";
 import { sentByOf } from "@/lib/conversations/schemas.ts";
 import { isPermanentFailure } from "@/lib/shared/delivery_words.ts";
-import { addJob, BULK_PRIORITY, jobCall } from "@/lib/delivery/jobs.ts";
+import { addJob, BULK_PRIORITY, deliveryJob, jobCall, jsonPayload } from "@/lib/delivery/jobs.ts";
 import { isPlainOptOut } from "./opt_out_words.ts";
 import { sendTime } from "./send_time.ts";
 import { type Actor, audit, auditInsert, SYSTEM } from "@/lib/auth/audit.ts";
@@ -105,8 +105,7 @@ export async function sendMessage(
         jobCall(
           sql,
           "deliver_message",
-          sql`json_build_object('message_id', message.id,
-          'conversation_id', ${id}::uuid)`,
+          jsonPayload(sql, deliveryJob("message", messageId, id).payload),
           {
             runAt: sendAt ?? options.bulk?.runAt,
             // A scheduled message's job is found again by its key when it is edited or cancelled.

@@ -25,19 +25,34 @@ function eventType(e: EventRow): string | undefined {
   return undefined;
 }
 
+/** An enabled endpoint: what it is subscribed to, and since when. */
+interface Subscriber {
+  id: string;
+  events: string[];
+  created_at: Date;
+}
+
+/** The enabled endpoints, read once for a fan-out pass rather than once for each event. */
+async function enabledEndpoints(sql: Tx): Promise<Subscriber[]> {
+  return await sql<Subscriber[]>`
+    select id, events, created_at from webhook_endpoints where disabled_at is null`;
+}
+
 /**
  * Queues one delivery of `type` with `data` to every enabled endpoint subscribed to it that
- * existed when it happened (`at`).
+ * existed when it happened (`at`); `enabled`, when given, is the list of enabled endpoints the
+ * caller has already read.
  */
 export async function emitWebhook(
   sql: Tx,
   type: string,
   data: unknown,
   at: Date = new Date(),
+  enabled?: Subscriber[],
 ): Promise<number> {
-  const endpoints = await sql`
-    select id from webhook_endpoints
-    where disabled_at is null and ${type} = any(events) and created_at <= ${at}`;
+  const endpoints = (enabled ?? await enabledEndpoints(sql)).filter((e) =>
+    e.events.includes(type) && e.created_at <= at
+  );
   const payload = { type, timestamp: new Date().toISOString(), data };
   for (const e of endpoints) {
     const [d] = await sql`
@@ -51,7 +66,8 @@ export async function emitWebhook(
 /**
  * Turns the events since the cursor into deliveries; false when another worker holds it. The
  * cursor is a position in (xid, id) order below the horizon (lib/realtime/event_log.ts): by id
- * alone, an event whose transaction committed after one with a higher id was passed over.
+ * alone, an event whose transaction committed after one with a higher id was passed over. The
+ * position (horizon, 0) comes after every event below the horizon and before every one above it.
  */
 export async function fanOut(sql: Sql): Promise<boolean> {
   return await sql.begin(async (tx) => {
@@ -59,14 +75,23 @@ export async function fanOut(sql: Sql): Promise<boolean> {
       select last_event_id, last_event_xid from webhook_cursor where id = 1
       for update skip locked`;
     if (!cursor) return false;
+    const enabled = await enabledEndpoints(tx);
+    if (!enabled.length) {
+      // Nothing would be sent, so the log is not read (at a large backlog that read is the
+      // pass's whole cost): the cursor moves to the horizon, past every final event. An endpoint
+      // enabled later starts from there, as a new one gets only what happens after it is made.
+      await tx`
+        update webhook_cursor set last_event_xid = h.xid, last_event_id = 0
+        from (select hatch_event_horizon()::text::bigint as xid) h
+        where id = 1 and (last_event_xid, last_event_id) < (h.xid, 0)`;
+      return true;
+    }
     const { rows: events } = await readEventsAfter(tx, {
       xid: Number(cursor.last_event_xid),
       id: Number(cursor.last_event_id),
     }, 500);
     if (!events.length) return true;
-    const [{ any }] = await tx`
-      select exists (select 1 from webhook_endpoints where disabled_at is null) as any`;
-    for (const e of any ? events : []) {
+    for (const e of events) {
       const type = eventType(e);
       if (!type) continue;
       const table = type.startsWith("message") ? "messages" : "emails";
@@ -77,6 +102,7 @@ export async function fanOut(sql: Sql): Promise<boolean> {
         type,
         table === "messages" ? toMessage(row) : toEmail(row),
         new Date(e.timestamp * 1000),
+        enabled,
       );
     }
     const last = events[events.length - 1];
