@@ -28,6 +28,7 @@ import {
   type StreamEvent,
 } from "./event_log.ts";
 import { toStreamEvents } from "./summaries.ts";
+import { cancelEnd, type Expiring, scheduleEnd } from "./lifetimes.ts";
 
 const log = logger("realtime", "sse");
 const encoder = new TextEncoder();
@@ -125,12 +126,13 @@ function keepaliveLeave(ms: number, stream: Stream): void {
 }
 
 /** One client's stream, whatever carries its bytes; see the top of this file. */
-class Stream implements HubClient {
+class Stream implements HubClient, Expiring {
   lastSent: Position = START;
   live = false;
   closed = false;
   unsubscribe: (() => void) | null = null;
-  lifetime: Timer | undefined;
+  endsAt = Infinity;
+  heapIndex = -1;
   readonly principal: Principal | undefined;
   readonly authVersion: number | undefined;
   readonly keepaliveMs: number;
@@ -168,7 +170,8 @@ class Stream implements HubClient {
     const lifetime = this.options.maxSeconds * 1000 * (0.9 + Math.random() * 0.1);
     // Expiry changes no row, so no notification would end the stream when access runs out.
     const expiresIn = (this.principal?.expiresAt?.getTime() ?? Infinity) - Date.now();
-    this.lifetime = setTimeout(this.close, Math.max(0, Math.min(lifetime, expiresIn)));
+    this.endsAt = Date.now() + Math.max(0, Math.min(lifetime, expiresIn));
+    scheduleEnd(this);
     if (!this.live) void this.replay(after!, from);
   }
 
@@ -176,7 +179,7 @@ class Stream implements HubClient {
   close = (): void => {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.lifetime);
+    cancelEnd(this);
     keepaliveLeave(this.keepaliveMs, this);
     this.unsubscribe?.();
     this.sink.end();
@@ -196,6 +199,10 @@ class Stream implements HubClient {
       });
       this.close();
     }
+  }
+
+  expire(): void {
+    this.close();
   }
 
   keepalive(timestamp: number): void {
@@ -343,6 +350,7 @@ export function writeEventStream(options: EventStreamOptions, res: ServerRespons
     },
   });
   if (res.destroyed) return;
-  res.once("close", stream.close);
+  // `on`, not `once`: the response closes once, and once's wrapper is one more object a stream.
+  res.on("close", stream.close);
   stream.start();
 }
