@@ -55,6 +55,7 @@ export function serveHttp(options: ServeOptions, handler: FetchHandler): HttpSer
     port: options.port,
     fetch: async (request: Request, env: unknown) => {
       const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+      const adapterless = new Set(outgoing.listeners("close"));
       const ours: ServerEnv = {
         remoteAddr: { hostname: incoming.socket.remoteAddress ?? "unknown" },
         bodyWriter: null,
@@ -67,6 +68,13 @@ export function serveHttp(options: ServeOptions, handler: FetchHandler): HttpSer
       });
       const cookies = response.headers.getSetCookie();
       if (cookies.length) head["set-cookie"] = cookies;
+      // The adapter's close handler only aborts the request's signal, which no one reads once
+      // the body is ours; it holds the request (and its headers) for the stream's whole life.
+      for (const listener of outgoing.listeners("close")) {
+        if (!adapterless.has(listener)) {
+          outgoing.off("close", listener as (...args: unknown[]) => void);
+        }
+      }
       outgoing.writeHead(response.status, head);
       ours.bodyWriter(outgoing);
       return RESPONSE_ALREADY_SENT;
