@@ -2,14 +2,26 @@
 // (HATCH_HTTP_SERVER). Same app, same answers; they differ in what a connection costs: an idle
 // event stream held by node:http takes a fraction of the memory Deno.serve's takes
 // (bench/connections.ts), which is what decides how many open browsers one process can hold.
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
+// The adapter leaves the node response alone when the answer is this one.
+import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 
-/** The app's handler; `env.remoteAddr` is the client's socket address, as Deno.serve gives it. */
-export type FetchHandler = (
-  request: Request,
-  env: { remoteAddr: { hostname: string } },
-) => Response | Promise<Response>;
+/** What the app's handler gets beside the request (Hono's `c.env`). */
+export interface ServerEnv {
+  /** The client's socket address, as Deno.serve gives it. */
+  remoteAddr: { hostname: string };
+  /**
+   * Node server only (`null` there, absent on Deno.serve): a handler that answers with a body of
+   * `null` may set this to write the body itself, straight to the node response, once the head
+   * (status and every header the middleware added) has gone out. An event stream does, so it
+   * holds no web stream, reader and pump per connection.
+   */
+  bodyWriter?: ((res: ServerResponse) => void) | null;
+}
+
+/** The app's handler. */
+export type FetchHandler = (request: Request, env: ServerEnv) => Response | Promise<Response>;
 
 /** A listening server. */
 export interface HttpServer {
@@ -41,13 +53,32 @@ export function serveHttp(options: ServeOptions, handler: FetchHandler): HttpSer
   const server = createAdaptorServer({
     hostname: options.hostname,
     port: options.port,
-    fetch: (request: Request, env: unknown) =>
-      handler(request, {
-        remoteAddr: {
-          hostname: (env as { incoming: IncomingMessage }).incoming.socket.remoteAddress ??
-            "unknown",
-        },
-      }),
+    fetch: async (request: Request, env: unknown) => {
+      const { incoming, outgoing } = env as { incoming: IncomingMessage; outgoing: ServerResponse };
+      const adapterless = new Set(outgoing.listeners("close"));
+      const ours: ServerEnv = {
+        remoteAddr: { hostname: incoming.socket.remoteAddress ?? "unknown" },
+        bodyWriter: null,
+      };
+      const response = await handler(request, ours);
+      if (!ours.bodyWriter || response.body !== null) return response;
+      const head: OutgoingHttpHeaders = {};
+      response.headers.forEach((value, name) => {
+        if (name !== "set-cookie") head[name] = value;
+      });
+      const cookies = response.headers.getSetCookie();
+      if (cookies.length) head["set-cookie"] = cookies;
+      // The adapter's close handler only aborts the request's signal, which no one reads once
+      // the body is ours; it holds the request (and its headers) for the stream's whole life.
+      for (const listener of outgoing.listeners("close")) {
+        if (!adapterless.has(listener)) {
+          outgoing.off("close", listener as (...args: unknown[]) => void);
+        }
+      }
+      outgoing.writeHead(response.status, head);
+      ours.bodyWriter(outgoing);
+      return RESPONSE_ALREADY_SENT;
+    },
   });
   server.listen(options.port, options.hostname, () => options.onListen?.());
   return {

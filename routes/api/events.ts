@@ -1,6 +1,13 @@
 import { z } from "zod";
 import { define } from "@/lib/web/define.ts";
-import { openEventStream, resumePoint } from "@/lib/realtime/sse.ts";
+import {
+  type EventStreamOptions,
+  openEventStream,
+  resumePoint,
+  SSE_HEADERS,
+  writeEventStream,
+} from "@/lib/realtime/sse.ts";
+import type { ServerEnv } from "@/lib/web/serve.ts";
 
 // Documents the query only; resumePoint() validates it together with the Last-Event-ID header.
 const EventsQuery = z.object({
@@ -12,16 +19,23 @@ const EventsQuery = z.object({
 export const handler = define.handlers({
   GET(c) {
     const { hub, sql, settings } = c.var.app;
-    return openEventStream({
+    const options: EventStreamOptions = {
       hub,
       sql,
       after: resumePoint(c.req.header("last-event-id"), c.req.query("after")),
       keepaliveSeconds: settings.HATCH_KEEPALIVE_SECONDS,
       maxSeconds: settings.HATCH_SSE_MAX_SECONDS,
-      signal: c.req.raw.signal,
       principal: c.var.principal,
       authVersion: c.var.authVersion,
-    });
+    };
+    const env = c.env as ServerEnv | undefined;
+    // On the node server the stream is written straight to the node response (lib/web/serve.ts):
+    // no web stream, reader and pump per connection (bench/connections.ts).
+    if (env?.bodyWriter === null) {
+      env.bodyWriter = (res) => writeEventStream(options, res);
+      return new Response(null, { headers: SSE_HEADERS });
+    }
+    return openEventStream({ ...options, signal: c.req.raw.signal });
   },
 });
 
