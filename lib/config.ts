@@ -85,11 +85,10 @@ export const SETTINGS = {
   // those fetches here instead of opening a connection per delivery (max_connections).
   HATCH_WORKER_POOL_SIZE: { default: "12", schema: int(0, 200) },
   // Jobs the worker fetches (and locks) per query, served to its concurrency from memory; 0 or 1
-  // fetches one job per query (graphile-worker's local queue). Off by default: graphile-worker
-  // 0.18 fails to hand back the jobs it holds when it stops under load ("Cannot background
-  // something when the queue is already released"); they are only run again once the heartbeat
-  // sweep releases them.
-  HATCH_WORKER_LOCAL_QUEUE: { default: "0", schema: int(0, 10_000) },
+  // fetches one job per query. Fetching one at a time, the fetch query was PostgreSQL's largest
+  // cost under load (it skips the rows other fetches hold); a stopped worker's unstarted jobs
+  // are unlocked at its stop (lib/delivery/worker.ts).
+  HATCH_WORKER_LOCAL_QUEUE: { default: "100", schema: int(0, 10_000) },
   // How long finished jobs wait to be marked complete together, in milliseconds.
   HATCH_WORKER_BATCH_MS: { default: "5", schema: int(0, 1_000) },
   // How often an idle worker looks for jobs without being told: sends NOTIFY a waiting worker

@@ -57,17 +57,50 @@ export async function applyStatus(
   id: string,
   update: StatusUpdate,
 ): Promise<boolean> {
-  const response = update.response === undefined ? null : sql.json(update.response as never);
+  return (await applyStatuses(sql, table, [{ id, update }])).size > 0;
+}
+
+/**
+ * Moves many rows' statuses forward in one statement (a worker's batch of outcomes: one commit
+ * for all of them); returns the ids that changed.
+ */
+export async function applyStatuses(
+  sql: Tx,
+  table: ThreadTable,
+  changes: { id: string; update: StatusUpdate }[],
+): Promise<Set<string>> {
+  if (!changes.length) return new Set();
+  const values = changes.map(({ id, update }) => ({
+    id,
+    status: update.status,
+    provider_message_id: update.providerMessageId ?? null,
+    error_code: update.errorCode ?? null,
+    error_message: update.errorMessage ?? null,
+    response: update.response ?? null,
+    attempts: update.attempts ?? 0,
+  }));
+  // Rows in id order, locked before they change: two batches sharing rows cannot deadlock. The
+  // ids as an array keep the lookups on the primary key.
+  const ids = changes.map((c) => c.id);
   const rows = await sql`
-    update ${sql(table)} set
-      status = ${update.status},
-      provider_message_id = coalesce(${update.providerMessageId ?? null}, provider_message_id),
-      error_code = coalesce(${update.errorCode ?? null}, error_code),
-      error_message = coalesce(${update.errorMessage ?? null}, error_message),
-      provider_response = coalesce(${response}, provider_response),
-      attempts = greatest(attempts, ${update.attempts ?? 0}),
+    with v as (
+      select * from jsonb_to_recordset(${sql.json(values as never)}::jsonb) as v(id uuid,
+        status text, provider_message_id text, error_code text, error_message text,
+        response jsonb, attempts int)
+    ), locked as (
+      select id from ${sql(table)} where id = any(${ids}::uuid[]) order by id for update
+    )
+    update ${sql(table)} t set
+      status = v.status,
+      provider_message_id = coalesce(v.provider_message_id, t.provider_message_id),
+      error_code = coalesce(v.error_code, t.error_code),
+      error_message = coalesce(v.error_message, t.error_message),
+      provider_response = coalesce(v.response, t.provider_response),
+      attempts = greatest(t.attempts, v.attempts),
       updated_at = now()
-    where id = ${id} and hatch_status_rank(status) < hatch_status_rank(${update.status})
-    returning id`;
-  return rows.length > 0;
+    from v join locked using (id)
+    where t.id = any(${ids}::uuid[]) and t.id = v.id
+      and hatch_status_rank(t.status) < hatch_status_rank(v.status)
+    returning t.id`;
+  return new Set(rows.map((r) => r.id as string));
 }

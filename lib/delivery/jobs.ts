@@ -1,4 +1,4 @@
-import type { Tx } from "@/lib/db/connect.ts";
+import type { Fragment, Tx } from "@/lib/db/connect.ts";
 
 /** Hatch's job names and their payloads. */
 export interface JobPayloads {
@@ -50,7 +50,8 @@ export const BULK_PRIORITY = 10;
 export interface JobOptions {
   queue?: string;
   priority?: number;
-  runAt?: Date;
+  /** A time, or an expression (a column of the statement the call sits in). */
+  runAt?: Date | Fragment;
   maxAttempts?: number;
   jobKey?: string;
 }
@@ -63,6 +64,19 @@ export async function addJob<K extends keyof JobPayloads>(
   options: JobOptions = {},
 ): Promise<void> {
   await tx`select ${jobCall(tx, task, jsonPayload(tx, payload), options)}`;
+}
+
+/** Adds the same task's jobs in one statement, each with its own payload and time. */
+export async function addJobs<K extends keyof JobPayloads>(
+  tx: Tx,
+  task: K,
+  jobs: { payload: JobPayloads[K]; runAt: Date }[],
+): Promise<void> {
+  if (!jobs.length) return;
+  const rows = jobs.map((j) => ({ payload: j.payload, run_at: j.runAt.toISOString() }));
+  await tx`
+    select ${jobCall(tx, task, tx`j.payload`, { runAt: tx`j.run_at` })}
+    from json_to_recordset(${tx.json(rows)}::json) as j(payload json, run_at timestamptz)`;
 }
 
 /**

@@ -13,7 +13,8 @@ import {
 } from "@/lib/providers/types.ts";
 import { emailProviderFor, smsProviderFor } from "@/lib/providers/select.ts";
 import { renderEmailHtml } from "@/lib/providers/email_template.ts";
-import { addJob, type JobPayloads } from "./jobs.ts";
+import type { JobPayloads } from "./jobs.ts";
+import { StatusBatch } from "./status_batch.ts";
 import { type GateDeps, passGate, takeSlot } from "./gate.ts";
 import { slotDone } from "./pacing.ts";
 import { ConversationOrder } from "./conversation_order.ts";
@@ -26,6 +27,9 @@ import { countDelivery } from "@/lib/metrics/registry.ts";
 import { optOutAfterProviderRefusal, reconcileStatuses } from "@/lib/messages/status.ts";
 
 const log = logger("delivery");
+
+// Outcomes stored in one statement at most; more wait for the next.
+const STATUS_BATCH_MAX = 500;
 
 /** What the delivery tasks need: the database, the settings and the providers to call. */
 export interface DeliveryDeps {
@@ -72,23 +76,21 @@ async function claim(
 }
 
 async function recordSuccess(
-  deps: DeliveryDeps,
-  target: { table: ThreadTable; kind: "message" | "email"; id: string; attempts: number },
+  batch: StatusBatch,
+  target: { table: ThreadTable; id: string; attempts: number },
   result: SendResult,
 ): Promise<void> {
-  await deps.sql.begin(async (tx) => {
-    await applyStatus(tx, target.table, target.id, {
+  await batch.write({
+    table: target.table,
+    id: target.id,
+    update: {
       attempts: target.attempts,
       // Handed over is `sent` from our side, even when the provider queues it first.
       status: result.status === "delivered" ? "delivered" : "sent",
       providerMessageId: result.providerMessageId,
       response: result.response,
-    });
-    for (const f of result.followUps ?? []) {
-      await addJob(tx, "apply_status", { kind: target.kind, id: target.id, status: f.status }, {
-        runAt: new Date(Date.now() + f.afterMs),
-      });
-    }
+    },
+    followUps: result.followUps,
   });
 }
 
@@ -142,7 +144,12 @@ async function recordFailure(
   });
 }
 
-async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelpers): Promise<void> {
+async function deliverMessage(
+  deps: DeliveryDeps,
+  batch: StatusBatch,
+  id: string,
+  helpers: JobHelpers,
+): Promise<void> {
   const m = await claim(deps.sql, "messages", id);
   if (!m) return;
   if (!(await passGate(gateDeps(deps), m))) return;
@@ -163,12 +170,7 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
       mediaUrls: (m.media as { url: string }[]).map((x) => x.url),
       statusCallback: `${deps.settings.publicUrl}/webhooks/twilio/status`,
     }).finally(() => slot !== undefined && slotDone(deps.sql, slot));
-    await recordSuccess(deps, {
-      table: "messages",
-      kind: "message",
-      id,
-      attempts: helpers.job.attempts,
-    }, result);
+    await recordSuccess(batch, { table: "messages", id, attempts: helpers.job.attempts }, result);
     countDelivery(deps.sms.name, "sent");
     log.info("Message {id} handed to {provider} as {providerId}", {
       id,
@@ -180,7 +182,12 @@ async function deliverMessage(deps: DeliveryDeps, id: string, helpers: JobHelper
   }
 }
 
-async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers): Promise<void> {
+async function deliverEmail(
+  deps: DeliveryDeps,
+  batch: StatusBatch,
+  id: string,
+  helpers: JobHelpers,
+): Promise<void> {
   // An edit moved it later while this job was already running: the keyed job carries the time.
   const [later] = await deps.sql`
     select 1 from emails where id = ${id} and send_at > now() + interval '1 second'`;
@@ -222,12 +229,7 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
           contentBase64: a.content,
         })),
     });
-    await recordSuccess(deps, {
-      table: "emails",
-      kind: "email",
-      id,
-      attempts: helpers.job.attempts,
-    }, result);
+    await recordSuccess(batch, { table: "emails", id, attempts: helpers.job.attempts }, result);
     countDelivery(deps.email.name, "sent");
   } catch (err) {
     await recordFailure(deps, { table: "emails", id, provider: deps.email.name }, err, helpers);
@@ -237,19 +239,25 @@ async function deliverEmail(deps: DeliveryDeps, id: string, helpers: JobHelpers)
 /** The task list the worker runs. */
 export function deliveryTasks(deps: DeliveryDeps): TaskList {
   const order = new ConversationOrder();
+  const batch = new StatusBatch(deps.sql, {
+    delayMs: deps.settings.HATCH_WORKER_BATCH_MS,
+    max: STATUS_BATCH_MAX,
+  });
   return {
     deliver_message: (payload, helpers) => {
       const p = payload as JobPayloads["deliver_message"];
-      return order.run(p.conversation_id, () => deliverMessage(deps, p.message_id, helpers));
+      return order.run(p.conversation_id, () => deliverMessage(deps, batch, p.message_id, helpers));
     },
     deliver_email: (payload, helpers) => {
       const p = payload as JobPayloads["deliver_email"];
-      return order.run(p.conversation_id, () => deliverEmail(deps, p.email_id, helpers));
+      return order.run(p.conversation_id, () => deliverEmail(deps, batch, p.email_id, helpers));
     },
     apply_status: async (payload) => {
       const p = payload as JobPayloads["apply_status"];
-      await applyStatus(deps.sql, p.kind === "message" ? "messages" : "emails", p.id, {
-        status: p.status,
+      await batch.write({
+        table: p.kind === "message" ? "messages" : "emails",
+        id: p.id,
+        update: { status: p.status },
       });
     },
     broadcast_dispatch: async (payload) => {

@@ -147,12 +147,15 @@ export async function startWorker(
     restartTimer = setTimeout(async () => {
       if (stopping) return;
       const old = runner;
+      const oldPool = pool;
       try {
         runner = await startRunner();
         backoff = 1_000;
         restartTimer = undefined;
         log.info("Worker started again");
-        old.stop().catch(() => {/* it was already stopping */});
+        old.stop().catch(() => {/* it was already stopping */}).then(() =>
+          oldPool && releaseHeld(utils, oldPool.id)
+        );
       } catch {
         backoff = Math.min(backoff * 2, 10_000);
         restartTimer = undefined;
@@ -198,6 +201,7 @@ export async function startWorker(
         forcing = true;
         await pool?.forcefulShutdown("Hatch is stopping");
       }
+      if (pool) await releaseHeld(utils, pool.id);
       const mine = pool ? [pool.id] : [];
       await sql`delete from worker_heartbeats where worker_id = any(${mine})`.catch(() => {});
       await utils.release();
@@ -205,6 +209,21 @@ export async function startWorker(
       await settlesWithin(pgPool.end(), 2_000);
     },
   };
+}
+
+// Jobs a stopped pool still holds: its local queue's unstarted jobs, which graphile-worker 0.18
+// does not always hand back when it stops under load ("Cannot background something when the
+// queue is already released"). Its running jobs have ended by now (finished or failed), so
+// whatever it still locks never started here: unlocked, another worker (or the next start)
+// takes them at once instead of after the heartbeat sweep. The sweep still covers a database
+// that cannot be reached now.
+async function releaseHeld(
+  utils: Awaited<ReturnType<typeof makeWorkerUtils>>,
+  poolId: string,
+): Promise<void> {
+  await utils.forceUnlockWorkers([poolId]).catch((e) =>
+    log.warn("Could not release the jobs of a stopped worker: {error}", { error: String(e) })
+  );
 }
 
 // Every N minutes as a cron pattern (hourly and longer run at the top of the hour).

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { connect } from "@/lib/db/connect.ts";
 import { startWorker } from "@/lib/delivery/worker.ts";
+import { addJob } from "@/lib/delivery/jobs.ts";
 import { sendMessage } from "@/lib/messages/service.ts";
 import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import {
@@ -98,4 +99,29 @@ test("a live worker's heartbeat names the lock its running job carries, so the s
     twilio.clearFailureFor(to);
     await worker.stop();
   }
+});
+
+test("a stopped worker leaves no job locked in its name: what its local queue held is handed back", async () => {
+  const before = await sql`select worker_id from worker_heartbeats`;
+  const worker = await inProcessWorker();
+  const poolId = await waitUntil(sql, async () => {
+    const rows = await sql`
+      select worker_id from worker_heartbeats
+      where worker_id <> all(${before.map((r) => r.worker_id as string)}::text[])`;
+    return rows[0]?.worker_id as string | undefined;
+  });
+  // A job fetched into the local queue but not started: locked in the pool's name.
+  const id = crypto.randomUUID();
+  await sql.begin((tx) =>
+    addJob(tx, "apply_status", { kind: "message", id, status: "delivered" }, {
+      runAt: new Date(Date.now() + 3_600_000),
+    })
+  );
+  await sql`
+    update graphile_worker._private_jobs set locked_by = ${poolId}, locked_at = now()
+    where payload ->> 'id' = ${id}`;
+  await worker.stop();
+  const job = await findJob(sql, "id", id);
+  assert.ok(job, "the job is still there");
+  assert.equal(job.locked_by, null);
 });

@@ -1,0 +1,91 @@
+// Deliveries finish many at a time under load; written one by one, each outcome is a commit of
+// its own and waits for its own flush of PostgreSQL's log. Gathered for a few milliseconds they
+// share one statement per table and one commit, and each delivery resolves once that commit is
+// made, so nothing is reported done before it is stored.
+import type { Sql } from "@/lib/db/connect.ts";
+import { applyStatuses, type StatusUpdate, type ThreadTable } from "@/lib/db/thread.ts";
+import { logger } from "@/lib/log.ts";
+import { addJobs, type JobPayloads } from "./jobs.ts";
+
+const log = logger("delivery");
+
+/** One outcome to store: a row's new status, and the status changes to apply later. */
+export interface Outcome {
+  table: ThreadTable;
+  id: string;
+  update: StatusUpdate;
+  /** Later changes (a sandbox's `delivered`), each an apply_status job at its time. */
+  followUps?: { status: string; afterMs: number }[];
+}
+
+interface Waiting {
+  outcome: Outcome;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** Gathers outcomes for `delayMs` (or until `max`) and stores them together. */
+export class StatusBatch {
+  #waiting: Waiting[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly sql: Sql,
+    private readonly options: { delayMs: number; max: number },
+  ) {}
+
+  /** Stores the outcome with the others of its batch; resolves once they are committed. */
+  write(outcome: Outcome): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ outcome, resolve, reject });
+      if (this.#waiting.length >= this.options.max) this.#flush();
+      else this.#timer ??= setTimeout(() => this.#flush(), this.options.delayMs);
+    });
+  }
+
+  #flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#waiting;
+    this.#waiting = [];
+    store(this.sql, batch.map((w) => w.outcome)).then(
+      () => batch.forEach((w) => w.resolve()),
+      async (e) => {
+        if (batch.length === 1) return batch[0].reject(e);
+        // One bad outcome must not fail the others (each failure is a delivery sent again):
+        // store them one by one, so only the one that cannot be stored fails.
+        log.warn("Storing {count} delivery outcomes together failed, one by one now: {error}", {
+          count: batch.length,
+          error: String(e),
+        });
+        for (const w of batch) {
+          await store(this.sql, [w.outcome]).then(w.resolve, w.reject);
+        }
+      },
+    );
+  }
+}
+
+async function store(sql: Sql, outcomes: Outcome[]): Promise<void> {
+  await sql.begin(async (tx) => {
+    for (const table of ["messages", "emails"] as const) {
+      const changes = outcomes.filter((o) => o.table === table);
+      await applyStatuses(tx, table, changes);
+    }
+    const now = Date.now();
+    await addJobs(
+      tx,
+      "apply_status",
+      outcomes.flatMap((o) =>
+        (o.followUps ?? []).map((f) => ({
+          payload: {
+            kind: o.table === "messages" ? "message" : "email",
+            id: o.id,
+            status: f.status,
+          } satisfies JobPayloads["apply_status"],
+          runAt: new Date(now + f.afterMs),
+        }))
+      ),
+    );
+  });
+}
