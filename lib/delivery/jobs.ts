@@ -5,7 +5,8 @@ export interface JobPayloads {
   /** conversation_id keeps a conversation's deliveries in order (./conversation_order.ts). */
   deliver_message: { message_id: string; conversation_id?: string };
   deliver_email: { email_id: string; conversation_id?: string };
-  apply_status: { kind: "message" | "email"; id: string; status: string };
+  /** Rows that move to `status` together (a batch's follow-ups); `id`: one, as queued before. */
+  apply_status: { kind: "message" | "email"; status: string; ids?: string[]; id?: string };
   broadcast_dispatch: { broadcast_id: string };
   keyword_reply: { message_id: string };
   deliver_webhook: { delivery_id: string };

@@ -14,7 +14,7 @@ export interface Outcome {
   table: ThreadTable;
   id: string;
   update: StatusUpdate;
-  /** Later changes (a sandbox's `delivered`), each an apply_status job at its time. */
+  /** Later changes (a sandbox's `delivered`): an apply_status job at its time. */
   followUps?: { status: string; afterMs: number }[];
 }
 
@@ -72,20 +72,25 @@ async function store(sql: Sql, outcomes: Outcome[]): Promise<void> {
       const changes = outcomes.filter((o) => o.table === table);
       await applyStatuses(tx, table, changes);
     }
+    // One job per later change for the whole batch (the rows that move together), not one per
+    // row: a job is three writes of its own (added, taken, done).
     const now = Date.now();
-    await addJobs(
-      tx,
-      "apply_status",
-      outcomes.flatMap((o) =>
-        (o.followUps ?? []).map((f) => ({
+    const later = new Map<string, { payload: JobPayloads["apply_status"]; runAt: Date }>();
+    for (const o of outcomes) {
+      for (const f of o.followUps ?? []) {
+        const key = `${o.table} ${f.status} ${f.afterMs}`;
+        const job = later.get(key) ?? {
           payload: {
             kind: o.table === "messages" ? "message" : "email",
-            id: o.id,
             status: f.status,
-          } satisfies JobPayloads["apply_status"],
+            ids: [],
+          },
           runAt: new Date(now + f.afterMs),
-        }))
-      ),
-    );
+        };
+        job.payload.ids!.push(o.id);
+        later.set(key, job);
+      }
+    }
+    await addJobs(tx, "apply_status", [...later.values()]);
   });
 }

@@ -3,7 +3,7 @@ import type { Sql } from "@/lib/db/connect.ts";
 import { wakeSnoozed } from "@/lib/conversations/team.ts";
 import { compactViewCounts } from "@/lib/conversations/views.ts";
 import type { Settings } from "@/lib/config.ts";
-import { applyStatus, type ThreadTable } from "@/lib/db/thread.ts";
+import { applyStatus, applyStatuses, type ThreadTable } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
 import {
   type EmailProvider,
@@ -254,11 +254,12 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
     },
     apply_status: async (payload) => {
       const p = payload as JobPayloads["apply_status"];
-      await batch.write({
-        table: p.kind === "message" ? "messages" : "emails",
-        id: p.id,
-        update: { status: p.status },
-      });
+      const ids = p.ids ?? (p.id ? [p.id] : []);
+      await applyStatuses(
+        deps.sql,
+        p.kind === "message" ? "messages" : "emails",
+        ids.map((id) => ({ id, update: { status: p.status } })),
+      );
     },
     broadcast_dispatch: async (payload) => {
       const p = payload as JobPayloads["broadcast_dispatch"];

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { connect } from "@/lib/db/connect.ts";
 import { startWorker } from "@/lib/delivery/worker.ts";
-import { addJob } from "@/lib/delivery/jobs.ts";
+import { addJob, deliveryJob } from "@/lib/delivery/jobs.ts";
 import { sendMessage } from "@/lib/messages/service.ts";
 import { startFakeTwilio } from "@/tests/fakes/fake_twilio.ts";
 import {
@@ -112,16 +112,15 @@ test("a stopped worker leaves no job locked in its name: what its local queue he
   });
   // A job fetched into the local queue but not started: locked in the pool's name.
   const id = crypto.randomUUID();
+  const held = deliveryJob("message", id, crypto.randomUUID());
   await sql.begin((tx) =>
-    addJob(tx, "apply_status", { kind: "message", id, status: "delivered" }, {
-      runAt: new Date(Date.now() + 3_600_000),
-    })
+    addJob(tx, held.task, held.payload, { runAt: new Date(Date.now() + 3_600_000) })
   );
   await sql`
     update graphile_worker._private_jobs set locked_by = ${poolId}, locked_at = now()
-    where payload ->> 'id' = ${id}`;
+    where payload ->> 'message_id' = ${id}`;
   await worker.stop();
-  const job = await findJob(sql, "id", id);
+  const job = await findJob(sql, "message_id", id);
   assert.ok(job, "the job is still there");
   assert.equal(job.locked_by, null);
 });
