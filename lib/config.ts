@@ -80,9 +80,8 @@ export const SETTINGS = {
   // answers in ~100–300 ms), so 1,000/s needs hundreds in flight across the workers; on a busy
   // database more in flight also keeps delivery's share from being crowded out by sends.
   HATCH_WORKER_CONCURRENCY: { default: "40", schema: int(1, 200) },
-  // The worker's connections, shared by its deliveries (0: one each, concurrency + 2). Without the
-  // local queue each delivery fetches its own jobs; a pool smaller than the concurrency queues
-  // those fetches here instead of opening a connection per delivery (max_connections).
+  // graphile-worker's connections (fetching and completing jobs; 0: concurrency + 2). The
+  // deliveries' own queries use a pool of HATCH_DB_POOL_SIZE that is the worker's alone.
   HATCH_WORKER_POOL_SIZE: { default: "12", schema: int(0, 200) },
   // Jobs the worker fetches (and locks) per query, served to its concurrency from memory; 0 or 1
   // fetches one job per query. Fetching one at a time, the fetch query was PostgreSQL's largest
