@@ -2,7 +2,7 @@
 // its own and waits for its own flush of PostgreSQL's log. Gathered for a few milliseconds they
 // share one statement per table and one commit, and each delivery resolves once that commit is
 // made, so nothing is reported done before it is stored.
-import type { Sql } from "@/lib/db/connect.ts";
+import { isDatabaseUnavailable, type Sql } from "@/lib/db/connect.ts";
 import { applyStatuses, type StatusUpdate, type ThreadTable } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
 import { addJobs, type JobPayloads } from "./jobs.ts";
@@ -51,7 +51,11 @@ export class StatusBatch {
     store(this.sql, batch.map((w) => w.outcome)).then(
       () => batch.forEach((w) => w.resolve()),
       async (e) => {
-        if (batch.length === 1) return batch[0].reject(e);
+        // A database that cannot be reached fails them all at once (they are retried later),
+        // rather than each waiting out its own timeout.
+        if (batch.length === 1 || isDatabaseUnavailable(e)) {
+          return batch.forEach((w) => w.reject(e));
+        }
         // One bad outcome must not fail the others (each failure is a delivery sent again):
         // store them one by one, so only the one that cannot be stored fails.
         log.warn("Storing {count} delivery outcomes together failed, one by one now: {error}", {
