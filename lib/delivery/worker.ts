@@ -20,10 +20,13 @@ import { startWebhookFanout } from "@/lib/webhooks/fanout.ts";
 const log = logger("worker");
 
 // graphile-worker's own messages go to LogTape under hatch.worker. Once the stop has to fail
-// jobs that outran it, graphile-worker reports that as errors: expected then, so warnings.
+// jobs that outran it, graphile-worker reports that as errors: expected then, so warnings. A
+// failed attempt ("Failed task …") is retried with backoff and the task logs its own words, so
+// it is a warning too; the last attempt's failure is recorded on the row.
 function graphileLogger(forcing: () => boolean): Logger {
   return new Logger(() => (level, message) => {
-    if (level === "error" && !forcing()) log.error("{message}", { message });
+    const attempt = message.startsWith("Failed task");
+    if (level === "error" && !forcing() && !attempt) log.error("{message}", { message });
     else if (level === "error" || level === "warning") log.warn("{message}", { message });
     else log.debug("{message}", { message });
   });
