@@ -1,6 +1,6 @@
 import type { Settings } from "@/lib/config.ts";
 import { logger } from "@/lib/log.ts";
-import { connect, type Sql } from "./connect.ts";
+import { connect, type ConnectOptions, type Sql } from "./connect.ts";
 import { ensureDatabase, startEmbedded } from "./embedded.ts";
 import { migrate } from "./migrate.ts";
 
@@ -29,14 +29,19 @@ export async function resolveDatabaseUrl(
   return { url: server.url("hatch"), stop: server.stop };
 }
 
-/** Opens the database, applies pending migrations and returns the pool. */
-export async function openDatabase(settings: Settings): Promise<Database> {
-  const { url, stop } = await resolveDatabaseUrl(settings);
-  const sql = connect(url, {
+/** A pool's size and bounded waits, as the settings give them (the app's and the worker's). */
+export function poolOptions(settings: Settings): ConnectOptions {
+  return {
     max: settings.HATCH_DB_POOL_SIZE,
     acquireTimeoutMs: settings.HATCH_DB_TIMEOUT_SECONDS * 1000,
     statementTimeoutMs: settings.HATCH_DB_TIMEOUT_SECONDS * 1000,
-  });
+  };
+}
+
+/** Opens the database, applies pending migrations and returns the pool. */
+export async function openDatabase(settings: Settings): Promise<Database> {
+  const { url, stop } = await resolveDatabaseUrl(settings);
+  const sql = connect(url, poolOptions(settings));
   try {
     const applied = await migrate(sql, url);
     if (applied.length) log.info("Applied migrations: {applied}", { applied: applied.join(", ") });

@@ -10,6 +10,7 @@ import {
 // @ts-types="@types/pg"
 import pg from "pg";
 import { connect, type Sql } from "@/lib/db/connect.ts";
+import { poolOptions } from "@/lib/db/database.ts";
 import type { Settings } from "@/lib/config.ts";
 import { logger } from "@/lib/log.ts";
 import { settlesWithin } from "@/lib/stop.ts";
@@ -54,11 +55,7 @@ export async function startWorker(
   // Deliveries have connections of their own: sharing the app's, every delivery query waited
   // behind the sends in flight, and a busy API starved delivery (accepted 1,358/s, delivered
   // 220/s, the backlog growing by 1,100 a second).
-  const deliverySql = connect(options.databaseUrl, {
-    max: settings.HATCH_DB_POOL_SIZE,
-    acquireTimeoutMs: settings.HATCH_DB_TIMEOUT_SECONDS * 1000,
-    statementTimeoutMs: settings.HATCH_DB_TIMEOUT_SECONDS * 1000,
-  });
+  const deliverySql = connect(options.databaseUrl, poolOptions(settings));
   const deps: DeliveryDeps = {
     sql: deliverySql,
     settings,
