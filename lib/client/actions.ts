@@ -97,15 +97,24 @@ export async function loadThread(
     const rows = channel === "email"
       ? await api<EmailsAnswer>(`/api/conversation/${id}/emails${query({ limit: PAGE })}`)
       : await api<MessagesAnswer>(`/api/conversation/${id}/messages${query({ limit: PAGE })}`);
-    patchThread(store, id, (t) => ({
-      ...t,
-      messages: "messages" in rows ? mergeRows(t.messages, rows.messages) : t.messages,
-      emails: "emails" in rows ? mergeRows(t.emails, rows.emails) : t.emails,
+    patchThread(store, id, (t) => {
       // A resync must not rewind paging past the older pages the reader already loaded.
-      cursor: options.keepCursor && !t.loading ? t.cursor : rows.next_cursor,
-      loading: false,
-      error: null,
-    }));
+      const keep = options.keepCursor && !t.loading;
+      // A first page with more before it drops older rows that live events brought meanwhile.
+      const trim = !keep && rows.next_cursor !== null;
+      return {
+        ...t,
+        messages: "messages" in rows
+          ? mergeRows(t.messages, rows.messages, { floor: trim ? rows.messages[0] : undefined })
+          : t.messages,
+        emails: "emails" in rows
+          ? mergeRows(t.emails, rows.emails, { floor: trim ? rows.emails[0] : undefined })
+          : t.emails,
+        cursor: keep ? t.cursor : rows.next_cursor,
+        loading: false,
+        error: null,
+      };
+    });
   } catch (e) {
     patchThread(store, id, (t) => ({ ...t, loading: false, error: errorWords(e) }));
   }

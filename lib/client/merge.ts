@@ -74,15 +74,20 @@ function compareRows(a: { timestamp: string; id: string }, b: { timestamp: strin
 /**
  * Merges server rows into a chronological thread. A row already held is replaced only by a
  * newer version; an outbound row that answers one of this page's own sends replaces the local
- * copy instead of appearing twice.
+ * copy instead of appearing twice. Rows older than `floor` are left out: while older pages are
+ * still to load, those pages bring them (shown now, they would sit above a gap).
  */
 export function mergeRows<T extends Message | Email | LocalMessage>(
   current: T[],
   incoming: T[],
+  options: { floor?: T } = {},
 ): T[] {
   const byId = new Map(current.map((m) => [m.id, m]));
-  let changed = false;
+  const floor = options.floor;
+  const below = (r: T) => floor !== undefined && compareRows(r, floor) < 0;
+  let changed = current.some(below);
   for (const row of incoming) {
+    if (below(row)) continue;
     const old = byId.get(row.id);
     if (old) {
       if (("local" in old && old.local) || isNewer(row, old)) {
@@ -102,5 +107,5 @@ export function mergeRows<T extends Message | Email | LocalMessage>(
     changed = true;
   }
   if (!changed) return current;
-  return [...byId.values()].sort(compareRows);
+  return [...byId.values()].filter((r) => !below(r)).sort(compareRows);
 }

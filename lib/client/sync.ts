@@ -39,7 +39,8 @@ export function refetchMessage(store: Store, id: string): void {
   enqueue(`m:${id}`, async () => {
     const { message } = await api<{ message: Message }>(`/api/message/${id}`);
     patchThread(store, message.conversation_id, (t) => {
-      const messages = mergeRows<LocalMessage>(t.messages, [message]);
+      const floor = t.cursor === null ? undefined : t.messages[0];
+      const messages = mergeRows<LocalMessage>(t.messages, [message], { floor });
       return messages === t.messages ? t : { ...t, messages };
     });
     // STOP or START changed whether we may text them: ask the conversation again.
@@ -53,7 +54,8 @@ function refetchEmail(store: Store, id: string): void {
   enqueue(`e:${id}`, async () => {
     const { email } = await api<{ email: Email }>(`/api/email/${id}`);
     patchThread(store, email.conversation_id, (t) => {
-      const emails = mergeRows(t.emails, [email]);
+      const floor = t.cursor === null ? undefined : t.emails[0];
+      const emails = mergeRows(t.emails, [email], { floor });
       return emails === t.emails ? t : { ...t, emails };
     });
   });

@@ -112,6 +112,16 @@ Deno.test("mergeRows: keeps order, replaces only with newer versions", () => {
   assert.equal(stale, merged);
 });
 
+Deno.test("mergeRows: rows older than the floor stay out, held or incoming", () => {
+  const [a, b, c] = [msg("a", 1), msg("b", 2), msg("c", 3)];
+  // A status event's fetch of a message from a page not loaded yet.
+  const held = [b, c];
+  assert.equal(mergeRows(held, [a], { floor: b }), held);
+  assert.deepEqual(mergeRows(held, [a]).map((m) => m.id), ["a", "b", "c"]);
+  // A first page (b, c) arriving after a live event brought an older row.
+  assert.deepEqual(mergeRows([a], [b, c], { floor: b }).map((m) => m.id), ["b", "c"]);
+});
+
 Deno.test("mergeRows: the server's copy of our own send replaces the local one", () => {
   const local: LocalMessage = {
     ...msg("local-k", 9, { body: "Hello there" }),
