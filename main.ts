@@ -13,6 +13,7 @@ import { settlesWithin, stopOnSignals } from "./lib/stop.ts";
 import { buildRouter } from "./lib/web/router.tsx";
 import { serveHttp } from "./lib/web/serve.ts";
 import { serveMetrics } from "./lib/metrics/server.ts";
+import { openFileLimit } from "./lib/open_files.ts";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
 
@@ -64,6 +65,19 @@ export async function startServices(settings: Settings): Promise<Running> {
   };
 }
 
+// Each event stream holds an open file: say how many this process may hold.
+function logOpenFiles(): void {
+  const files = openFileLimit();
+  if (files === null) return;
+  log.info("Open files: up to {files}, one per event stream", { files });
+  if (files < 20_000) {
+    log.info(
+      "The open-file limit {files} caps event streams per process; raise it with `ulimit -Hn` or compose's `ulimits`",
+      { files },
+    );
+  }
+}
+
 /** Starts Hatch: settings, logging, database, migrations, worker and the HTTP server. */
 export async function start(): Promise<void> {
   let settings: Settings;
@@ -77,6 +91,7 @@ export async function start(): Promise<void> {
     throw e;
   }
   await setupLogging({ level: settings.HATCH_LOG_LEVEL, format: settings.HATCH_LOG_FORMAT });
+  logOpenFiles();
   const stopWith = stopOnSignals();
   const running = await startServices(settings);
   await ensureFirstAdmin(running.ctx.sql, settings);

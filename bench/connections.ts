@@ -57,6 +57,20 @@ function rssKiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
 }
 
+const METRICS_TOKEN = `bench-${crypto.randomUUID()}`;
+
+/** The server's JavaScript heap in use and V8's external memory, in MiB, from its /metrics. */
+async function heapMiB(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+  })).text();
+  const mib = (name: string) =>
+    (Number(new RegExp(`^hatch_${name} (\\S+)`, "m").exec(text)?.[1]) / 2 ** 20).toFixed(0);
+  return `JS heap ${mib("nodejs_heap_size_used_bytes")} of ${
+    mib("nodejs_heap_size_total_bytes")
+  } MiB, external ${mib("nodejs_external_memory_bytes")} MiB`;
+}
+
 const scratch = new Uint8Array(16 * 1024);
 
 /** Opens one idle stream; resolves once its head and first frame arrived. */
@@ -78,7 +92,7 @@ async function idleStream(url: URL, authorization: string): Promise<Deno.TcpConn
 }
 
 async function settle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 3000));
+  await new Promise((r) => setTimeout(r, 15_000));
 }
 
 console.log(`Hatch connections benchmark — ${machine()}`);
@@ -92,7 +106,7 @@ for (const kind of kinds) {
       worker: false,
       serverLog: false,
       serverFlags: "",
-      extraEnv: { HATCH_HTTP_SERVER: kind },
+      extraEnv: { HATCH_HTTP_SERVER: kind, HATCH_METRICS_TOKEN: METRICS_TOKEN },
       wrap: canRaise ? ["prlimit", `--nofile=${NOFILE}:${NOFILE}`] : [],
     });
     return { ...h, authorization };
@@ -110,6 +124,9 @@ for (const kind of kinds) {
     }
     await settle();
     const base = rssKiB(hatch.pid);
+    console.log(
+      `${kind}: no streams, RSS ${(base / 1024).toFixed(0)} MiB (${await heapMiB(hatch.url)})`,
+    );
     rows.push([kind, "0", `${(base / 1024).toFixed(0)} MiB`, "–"]);
     for (const count of counts) {
       while (conns.length < count) {
@@ -123,7 +140,13 @@ for (const kind of kinds) {
       await settle();
       const rss = rssKiB(hatch.pid);
       const per = ((rss - base) / count).toFixed(1);
-      console.log(`${kind}: ${count} streams, RSS ${(rss / 1024).toFixed(0)} MiB, ${per} KiB each`);
+      console.log(
+        `${kind}: ${count} streams, RSS ${
+          (rss / 1024).toFixed(0)
+        } MiB, ${per} KiB each (${await heapMiB(
+          hatch.url,
+        )})`,
+      );
       rows.push([kind, String(count), `${(rss / 1024).toFixed(0)} MiB`, `${per} KiB`]);
     }
     const latency = await latencyRun({

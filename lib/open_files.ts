@@ -1,0 +1,14 @@
+// Every event stream holds a socket, and so an open file. Deno raises its soft open-file limit to
+// the hard one when it starts (as Go's runtime does), so the hard limit is what caps the streams
+// one process can hold: Hatch says what it is at start.
+
+/** This process's open-file limit (soft, already raised to the hard one); null where unknown. */
+export function openFileLimit(): number | null {
+  try {
+    const limits = Deno.readTextFileSync("/proc/self/limits");
+    const soft = /Max open files\s+(\d+)/.exec(limits)?.[1];
+    return soft ? Number(soft) : null;
+  } catch {
+    return null; // not Linux, or /proc not mounted
+  }
+}

@@ -1,0 +1,17 @@
+import assert from "node:assert/strict";
+
+// A process started with a low soft limit, as a shell or service manager may start Hatch: Deno
+// raises it to the hard one, and openFileLimit reports that.
+Deno.test("a low soft open-file limit is raised to the hard one, and reported", async () => {
+  const hard =
+    /Max open files\s+\d+\s+(\d+)/.exec(await Deno.readTextFile("/proc/self/limits"))![1];
+  const script = `
+    import { openFileLimit } from "${new URL("../../lib/open_files.ts", import.meta.url)}";
+    console.log(openFileLimit());`;
+  const out = await new Deno.Command("prlimit", {
+    args: [`--nofile=256:${hard}`, Deno.execPath(), "eval", "--quiet", script],
+    stderr: "inherit",
+  }).output();
+  assert.ok(out.success, "the child ran");
+  assert.equal(Number(new TextDecoder().decode(out.stdout)), Number(hard));
+});
