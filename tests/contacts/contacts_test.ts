@@ -258,6 +258,10 @@ test("the list is ordered by name, case-insensitively, keyset-paged, filtered by
   assert.deepEqual(byPhone.contacts.map((c: { name: string }) => c.name), [`${tag} bravo`]);
   const byEmail = await (await t.app.request(`/api/contacts?q=${email.toUpperCase()}`)).json();
   assert.deepEqual(byEmail.contacts.map((c: { name: string }) => c.name), [`${tag} Delta`]);
+  // An address whose digits are in someone's number is not a phone search.
+  const lookalike = encodeURIComponent(`t${phone.slice(-7)}@example.com`);
+  const byLookalike = await (await t.app.request(`/api/contacts?q=${lookalike}`)).json();
+  assert.deepEqual(byLookalike.contacts, []);
 
   const bad = await t.app.request("/api/contacts?before=garbage");
   assert.equal(bad.status, 400);
