@@ -220,10 +220,11 @@ async function composeChecks(e: Engine, scratch: string): Promise<void> {
     );
     await delivered([first.message_id]);
 
-    // Workers: concurrency 1 so the two take turns within a few sends.
+    // Workers: concurrency 1 and no local queue so the two take turns within a few sends (a
+    // local queue lets the first worker to fetch hold all eight).
     await Deno.writeTextFile(
       join(dir, ".env"),
-      "HATCH_WORKER_CONCURRENCY=1\nHATCH_SANDBOX_DELAY_MS=300\n",
+      "HATCH_WORKER_CONCURRENCY=1\nHATCH_WORKER_LOCAL_QUEUE=0\nHATCH_SANDBOX_DELAY_MS=300\n",
       { append: true },
     );
     await timed(
