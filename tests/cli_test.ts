@@ -47,3 +47,20 @@ test("an unknown command shows the help", async () => {
   assert.equal(r.code, 2);
   assert.match(r.err, /Unknown command "frobnicate"/);
 });
+
+test("user create takes --admin before or after the email, and refuses a non-address", async () => {
+  const first = `ops-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const before = await hatch("user", "create", "--admin", first);
+  assert.equal(before.code, 0, before.err);
+  assert.match(before.out, new RegExp(`^Created admin ${first}`));
+  const second = `agent-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  const after = await hatch("user", "create", second, "--name", "Ana");
+  assert.equal(after.code, 0, after.err);
+  assert.match(after.out, new RegExp(`^Created agent ${second}`));
+  const bad = await hatch("user", "create", "not-an-address");
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /Cannot create user "not-an-address": not an email address/);
+  const unknown = await hatch("user", "create", second, "--admn");
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /Unknown option '--admn'/);
+});

@@ -1,3 +1,4 @@
+import { parseArgs } from "node:util";
 import type { Sql } from "@/lib/db/connect.ts";
 import { HatchError } from "@/lib/errors.ts";
 import { audit } from "./audit.ts";
@@ -7,26 +8,40 @@ import { createUser, findUser, listUsers, resetPassword, setUserDisabled } from 
 
 const CLI = { label: "operator (cli)" };
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
+// Options may stand anywhere (`user create --admin ana@example.com` as well as after the email),
+// so positionals are what is left once they are taken out.
+function readArgs(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        admin: { type: "boolean", default: false },
+        name: { type: "string" },
+        password: { type: "string" },
+      },
+    });
+  } catch (e) {
+    throw new HatchError(`${(e as Error).message}: see deno task hatch help`);
+  }
 }
 
 /** `hatch user …` and `hatch token …`: manage accounts from the operator's shell. */
 export async function accountCommand(sql: Sql, group: string, args: string[]): Promise<number> {
-  const [verb, target, extra] = args;
+  const { values: options, positionals } = readArgs(args);
+  const [verb, target, extra] = positionals;
   const key = `${group} ${verb ?? ""}`.trim();
   switch (key) {
     case "user create": {
       if (!target) {
         throw new HatchError("Usage: user create <email> [--admin] [--name N] [--password P]");
       }
-      const given = option(args, "password");
+      const given = options.password;
       const password = given ?? generatePassword();
       const user = await createUser(sql, {
         email: target,
-        name: option(args, "name") ?? "",
-        role: args.includes("--admin") ? "admin" : "agent",
+        name: options.name ?? "",
+        role: options.admin ? "admin" : "agent",
         password,
       }, CLI);
       console.log(`Created ${user.role} ${user.email}`);
@@ -52,7 +67,7 @@ export async function accountCommand(sql: Sql, group: string, args: string[]): P
     }
     case "user reset-password": {
       const user = await findUser(sql, target ?? "");
-      const given = option(args, "password");
+      const given = options.password;
       const password = given ?? generatePassword();
       await resetPassword(sql, user.id, password);
       await audit(sql, CLI, "user.password_reset", { target: user.email });

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Tx } from "@/lib/db/connect.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors.ts";
+import { isEmail } from "@/lib/shared/address.ts";
 import { type Actor, audit, SYSTEM } from "./audit.ts";
 import { assertStrongPassword, hashPassword, verifyPassword } from "./passwords.ts";
 import { forgetTokens } from "./tokens.ts";
@@ -48,6 +49,10 @@ export async function createUser(
   actor: Actor = SYSTEM,
 ): Promise<User> {
   const email = input.email.trim().toLowerCase();
+  // The API's schema checks this too; the operator command reaches here without it.
+  if (!isEmail(email)) {
+    throw new BadRequestError(`Cannot create user "${input.email}": not an email address`);
+  }
   assertStrongPassword(input.password, email);
   const hash = await hashPassword(input.password);
   return await sql.begin(async (tx) => {
