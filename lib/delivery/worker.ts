@@ -20,14 +20,16 @@ import { startWebhookFanout } from "@/lib/webhooks/fanout.ts";
 
 const log = logger("worker");
 
-// graphile-worker's own messages go to LogTape under hatch.worker. Once the stop has to fail
-// jobs that outran it, graphile-worker reports that as errors: expected then, so warnings. A
+// graphile-worker's own messages go to LogTape under hatch.worker. Once the stop has begun, its
+// errors are warnings: failing the jobs that outran the stop is expected, and releasing a full
+// local queue under load fails in 0.18 ("Cannot background something when the queue is already
+// released"), after which `releaseHeld` unlocks what the queue held. A
 // failed attempt ("Failed task …") is retried with backoff and the task logs its own words, so
 // it is a warning too; the last attempt's failure is recorded on the row.
-function graphileLogger(forcing: () => boolean): Logger {
+function graphileLogger(stopping: () => boolean): Logger {
   return new Logger(() => (level, message) => {
     const attempt = message.startsWith("Failed task");
-    if (level === "error" && !forcing() && !attempt) log.error("{message}", { message });
+    if (level === "error" && !stopping() && !attempt) log.error("{message}", { message });
     else if (level === "error" || level === "warning") log.warn("{message}", { message });
     else log.debug("{message}", { message });
   });
@@ -62,8 +64,8 @@ export async function startWorker(
     ...providersFor(settings),
     ...options.deps,
   };
-  let forcing = false;
-  const workerLogger = graphileLogger(() => forcing);
+  let stopping = false;
+  const workerLogger = graphileLogger(() => stopping);
   // Jobs are locked in the pool's name (not its workers'): the pool is what beats, and what a
   // stop that runs out of time fails the running jobs of.
   const events = new EventEmitter() as WorkerEvents;
@@ -145,7 +147,6 @@ export async function startWorker(
     log.warn("Could not remove empty job queues: {error}", { error: String(e) })
   );
   let runner = await startRunner();
-  let stopping = false;
   let restartTimer: ReturnType<typeof setTimeout> | undefined;
   let backoff = 1_000;
   // graphile-worker shuts a pool down for good when a worker cannot reach the database or a
@@ -211,7 +212,6 @@ export async function startWorker(
         log.warn("Deliveries still running after {seconds} s: failing them, to be retried", {
           seconds: settings.HATCH_STOP_SECONDS,
         });
-        forcing = true;
         await pool?.forcefulShutdown("Hatch is stopping");
       }
       if (pool) await releaseHeld(utils, pool.id);
