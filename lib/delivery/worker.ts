@@ -25,11 +25,14 @@ const log = logger("worker");
 // local queue under load fails in 0.18 ("Cannot background something when the queue is already
 // released"), after which `releaseHeld` unlocks what the queue held. A
 // failed attempt ("Failed task …") is retried with backoff and the task logs its own words, so
-// it is a warning too; the last attempt's failure is recorded on the row.
+// it is a warning too; the last attempt's failure is recorded on the row. Its warning that its
+// pool is smaller than the concurrency is debug: deliveries query through a pool of their own,
+// so its pool only fetches and completes jobs, which a few connections do in batches.
 function graphileLogger(stopping: () => boolean): Logger {
   return new Logger(() => (level, message) => {
     const attempt = message.startsWith("Failed task");
-    if (level === "error" && !stopping() && !attempt) log.error("{message}", { message });
+    if (message.includes("smaller than concurrency")) log.debug("{message}", { message });
+    else if (level === "error" && !stopping() && !attempt) log.error("{message}", { message });
     else if (level === "error" || level === "warning") log.warn("{message}", { message });
     else log.debug("{message}", { message });
   });
