@@ -1,4 +1,4 @@
-import type { Tx } from "./connect.ts";
+import type { Fragment, Tx } from "./connect.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { NotFoundError } from "@/lib/errors.ts";
 
@@ -70,6 +70,22 @@ export async function applyStatuses(
   changes: { id: string; update: StatusUpdate }[],
 ): Promise<Set<string>> {
   if (!changes.length) return new Set();
+  const rows = await sql`with ${statusChanges(sql, table, changes, "changed")}
+    select id from changed`;
+  return new Set(rows.map((r) => r.id as string));
+}
+
+/**
+ * The `with` items of a status change, for a statement that does more in the same round trip:
+ * `name` holds the ids that changed (`name_values` and `name_locked` are its steps). `changes`
+ * is not empty.
+ */
+export function statusChanges(
+  sql: Tx,
+  table: ThreadTable,
+  changes: { id: string; update: StatusUpdate }[],
+  name: string,
+): Fragment {
   const values = changes.map(({ id, update }) => ({
     id,
     status: update.status,
@@ -82,25 +98,25 @@ export async function applyStatuses(
   // Rows in id order, locked before they change: two batches sharing rows cannot deadlock. The
   // ids as an array keep the lookups on the primary key.
   const ids = changes.map((c) => c.id);
-  const rows = await sql`
-    with v as (
+  const v = sql(`${name}_values`);
+  const locked = sql(`${name}_locked`);
+  return sql`${v} as (
       select * from jsonb_to_recordset(${sql.json(values as never)}::jsonb) as v(id uuid,
         status text, provider_message_id text, error_code text, error_message text,
         response jsonb, attempts int)
-    ), locked as (
+    ), ${locked} as (
       select id from ${sql(table)} where id = any(${ids}::uuid[]) order by id for update
-    )
-    update ${sql(table)} t set
-      status = v.status,
-      provider_message_id = coalesce(v.provider_message_id, t.provider_message_id),
-      error_code = coalesce(v.error_code, t.error_code),
-      error_message = coalesce(v.error_message, t.error_message),
-      provider_response = coalesce(v.response, t.provider_response),
-      attempts = greatest(t.attempts, v.attempts),
-      updated_at = now()
-    from v join locked using (id)
-    where t.id = any(${ids}::uuid[]) and t.id = v.id
-      and hatch_status_rank(t.status) < hatch_status_rank(v.status)
-    returning t.id`;
-  return new Set(rows.map((r) => r.id as string));
+    ), ${sql(name)} as (
+      update ${sql(table)} t set
+        status = v.status,
+        provider_message_id = coalesce(v.provider_message_id, t.provider_message_id),
+        error_code = coalesce(v.error_code, t.error_code),
+        error_message = coalesce(v.error_message, t.error_message),
+        provider_response = coalesce(v.response, t.provider_response),
+        attempts = greatest(t.attempts, v.attempts),
+        updated_at = now()
+      from ${v} v join ${locked} using (id)
+      where t.id = any(${ids}::uuid[]) and t.id = v.id
+        and hatch_status_rank(t.status) < hatch_status_rank(v.status)
+      returning t.id)`;
 }

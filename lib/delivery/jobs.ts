@@ -67,17 +67,16 @@ export async function addJob<K extends keyof JobPayloads>(
   await tx`select ${jobCall(tx, task, jsonPayload(tx, payload), options)}`;
 }
 
-/** Adds the same task's jobs in one statement, each with its own payload and time. */
-export async function addJobs<K extends keyof JobPayloads>(
-  tx: Tx,
+/** The select that adds `jobs` (not empty), for a statement that does more in one round trip. */
+export function jobsSelect<K extends keyof JobPayloads>(
+  sql: Tx,
   task: K,
   jobs: { payload: JobPayloads[K]; runAt: Date }[],
-): Promise<void> {
-  if (!jobs.length) return;
+): Fragment {
   const rows = jobs.map((j) => ({ payload: j.payload, run_at: j.runAt.toISOString() }));
-  await tx`
-    select ${jobCall(tx, task, tx`j.payload`, { runAt: tx`j.run_at` })}
-    from json_to_recordset(${tx.json(rows)}::json) as j(payload json, run_at timestamptz)`;
+  return sql`
+    select ${jobCall(sql, task, sql`j.payload`, { runAt: sql`j.run_at` })}
+    from json_to_recordset(${sql.json(rows)}::json) as j(payload json, run_at timestamptz)`;
 }
 
 /**
