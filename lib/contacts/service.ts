@@ -2,7 +2,7 @@ import type { Sql, Tx } from "@/lib/db/connect.ts";
 import type { Settings } from "@/lib/config.ts";
 import { BadRequestError, ConflictError, NotFoundError } from "@/lib/errors.ts";
 import { isEmail, toE164 } from "@/lib/messages/address.ts";
-import { phoneShape } from "@/lib/shared/address.ts";
+import { numberFilter } from "@/lib/conversations/service.ts";
 import { findItems } from "@/lib/search/service.ts";
 import type { Contact, ContactCreateInput, ContactPatchInput, TimelineItem } from "./schemas.ts";
 
@@ -222,15 +222,16 @@ export async function listContacts(
   const cursor = options.before ? decodeNameCursor(options.before) : undefined;
   const q = options.q?.trim();
   const escape = (s: string) => s.replace(/[\\%_]/g, "\\$&");
-  // Phones are matched by digits only when the query is written as a number: the digits of an
-  // address or a name ("t3a5b7@example.com") are not a phone search.
-  const digits = q && phoneShape(q) === "digits" ? q.replace(/\D/g, "") : "";
+  // Phones are matched by digits only when the query is written as a number, as in the
+  // conversation list: the digits of an address or a name ("t3a5b7@example.com") are not a
+  // phone search.
+  const digits = numberFilter(q, undefined)?.digits;
   const filter = q
     ? sql`and (k.name ilike ${`%${escape(q)}%`}
         or exists (select 1 from contact_emails e
                    where e.contact_id = k.id and e.email like ${`%${escape(q.toLowerCase())}%`})
         ${
-      digits.length >= 3
+      digits
         ? sql`or exists (select 1 from contact_phones p
                          where p.contact_id = k.id and p.phone like ${`%${digits}%`})`
         : sql``
