@@ -9,6 +9,57 @@
 // type, conversation_id, action, message_id… in that order), so finding this finds the id.
 const INSERT_KEY = '"action":"INSERT","message_id":"';
 
+const KEY = new TextEncoder().encode(INSERT_KEY);
+const ANCHOR = KEY.indexOf("I".charCodeAt(0));
+const MATCH = KEY.length + 36;
+
+function latin1Bytes(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/**
+ * Finds INSERT frames in a stream's reads without decoding them: the key's one upper-case "I"
+ * is rare in event JSON, so the native byte search jumps between candidates and only their
+ * 36-byte ids become strings. A match split between two reads is found in a small window of
+ * the previous read's tail and the next read's head.
+ */
+function insertFinder() {
+  let carry = new Uint8Array(0);
+  const scan = (
+    bytes: Uint8Array,
+    startsBefore: number,
+    at: number,
+    report: (id: string, at: number) => void,
+  ): number => {
+    let done = 0;
+    for (
+      let i = bytes.indexOf(KEY[ANCHOR], ANCHOR);
+      i >= 0;
+      i = bytes.indexOf(KEY[ANCHOR], i + 1)
+    ) {
+      const start = i - ANCHOR;
+      if (start >= startsBefore) break;
+      if (start + MATCH > bytes.length) break;
+      let k = 0;
+      while (k < KEY.length && bytes[start + k] === KEY[k]) k++;
+      if (k < KEY.length) continue;
+      report(latin1.decode(bytes.subarray(start + KEY.length, start + MATCH)), at);
+      done = start + MATCH;
+    }
+    return done;
+  };
+  return (chunk: Uint8Array, at: number, report: (id: string, at: number) => void) => {
+    if (carry.length) {
+      const window = new Uint8Array(carry.length + Math.min(chunk.length, MATCH));
+      window.set(carry);
+      window.set(chunk.subarray(0, window.length - carry.length), carry.length);
+      scan(window, carry.length, at, report);
+    }
+    const done = scan(chunk, Infinity, at, report);
+    carry = chunk.slice(Math.max(done, chunk.length - MATCH + 1));
+  };
+}
+
 /** One open event stream. */
 interface Stream {
   /** Resolves once the response head arrived: from then on the client gets every event. */
@@ -56,8 +107,7 @@ function openStream(
     ));
     const buf = new Uint8Array(256 * 1024);
     let head: string | null = "";
-    // The end of the previous read, in case a frame was split between two reads.
-    let carry = "";
+    const findInserts = insertFinder();
     for (;;) {
       const n = await conn.read(buf);
       if (n === null) break;
@@ -65,29 +115,19 @@ function openStream(
       bytes += n;
       reads++;
       if (head === null && !onInsert) continue;
-      let text = latin1.decode(buf.subarray(0, n));
+      let body: Uint8Array = buf.subarray(0, n);
       if (head !== null) {
-        head += text;
+        head += latin1.decode(buf.subarray(0, n));
         const end = head.indexOf("\r\n\r\n");
         if (end < 0) continue;
         const status = head.slice(0, head.indexOf("\r\n"));
         if (!/^HTTP\/1\.1 200 /.test(status)) throw new Error(`GET /api/events: ${status}`);
-        text = head.slice(end + 4);
+        // The rest of the head's read (rare, so it may take the slow path).
+        body = latin1Bytes(head.slice(end + 4));
         head = null;
         resolveConnected();
       }
-      if (!onInsert) continue;
-      // Chunk sizes sit only between the server's writes, which are whole frames, so a frame's
-      // text is contiguous in the stream whether or not it is chunked.
-      const stream = carry + text;
-      let from = 0;
-      for (let i = stream.indexOf(INSERT_KEY); i >= 0; i = stream.indexOf(INSERT_KEY, from)) {
-        const idStart = i + INSERT_KEY.length;
-        if (idStart + 36 > stream.length) break;
-        onInsert(stream.slice(idStart, idStart + 36), at);
-        from = idStart + 36;
-      }
-      carry = stream.slice(Math.max(from, stream.length - INSERT_KEY.length - 35));
+      if (onInsert) findInserts(body, at, onInsert);
     }
     if (!closed) ended = true;
   })().catch((e) => {
