@@ -4,7 +4,6 @@ import type { Sql, Tx } from "@/lib/db/connect.ts";
 import type { Settings } from "@/lib/config.ts";
 import { applyStatus } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
-import { optOutOf } from "@/lib/messages/opt_outs.ts";
 import { addJob, BULK_PRIORITY, deliveryJob } from "./jobs.ts";
 import { paceOf, reserveSlot } from "./pacing.ts";
 import { ProviderError } from "@/lib/providers/types.ts";
@@ -60,7 +59,8 @@ function isBulk(m: Row): boolean {
 /**
  * Decides whether a queued text goes now; otherwise answers false, having failed it in words
  * (opted out, broadcast cancelled) or queued it again for later (quiet hours, paused), so the
- * job ends.
+ * job ends. `m` is the messages row with its recipient's opt-out (`opt_out_keyword`,
+ * `opt_out_at`), as the delivery task reads it.
  */
 export async function passGate(deps: GateDeps, m: Row): Promise<boolean> {
   // An edit moved it later while this job was already running: the keyed job carries the time.
@@ -80,14 +80,13 @@ export async function passGate(deps: GateDeps, m: Row): Promise<boolean> {
       return false;
     }
   }
-  const out = await optOutOf(deps.sql, m.from_contact, m.to_contact);
   // An opt-out's confirmation (keyword stop on our side) is the one text that still goes.
-  if (out && m.keyword !== "stop") {
+  if (m.opt_out_keyword && m.keyword !== "stop") {
     await applyStatus(deps.sql, "messages", m.id, {
       status: "failed",
       errorCode: "opted_out",
-      errorMessage: `Not sent: ${m.to_contact} opted out (${out.keyword}) on ${
-        out.opted_out_at.toISOString().slice(0, 10)
+      errorMessage: `Not sent: ${m.to_contact} opted out (${m.opt_out_keyword}) on ${
+        (m.opt_out_at as Date).toISOString().slice(0, 10)
       }, after this was queued`,
     });
     return false;

@@ -65,13 +65,20 @@ export function providersFor(settings: Settings): { sms: SmsProvider; email: Ema
 // deno-lint-ignore no-explicit-any -- a messages or emails row, read by its task
 type RowToSend = Record<string, any>;
 
+// A text comes with its recipient's opt-out from its sender (`opt_out_keyword`, `opt_out_at`,
+// null when none), which the gate checks: one read per delivery rather than two.
 async function claim(
   sql: Sql,
   table: ThreadTable,
   id: string,
 ): Promise<RowToSend | undefined> {
-  const [row] = await sql`
-    select * from ${sql(table)} where id = ${id} and status in ('queued', 'sending')`;
+  const [row] = table === "messages"
+    ? await sql`
+      select m.*, o.keyword as opt_out_keyword, o.opted_out_at as opt_out_at
+      from messages m
+      left join sms_opt_outs o on o.sender = m.from_contact and o.recipient = m.to_contact
+      where m.id = ${id} and m.status in ('queued', 'sending')`
+    : await sql`select * from emails where id = ${id} and status in ('queued', 'sending')`;
   return row;
 }
 
