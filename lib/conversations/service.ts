@@ -1,4 +1,4 @@
-import type { Tx } from "@/lib/db/connect.ts";
+import type { Fragment, Tx } from "@/lib/db/connect.ts";
 import { decodeCursor, encodeCursor } from "@/lib/db/cursor.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
 import { phoneShape } from "@/lib/shared/address.ts";
@@ -20,6 +20,8 @@ export interface ConversationTouch {
   senderId?: string | null;
   /** The user sending, who is assigned an unassigned conversation when the team wants that. */
   assignTo?: string;
+  /** A condition the statement checks first: when false, it writes nothing and returns no row. */
+  onlyIf?: Fragment;
 }
 
 /** Creates the conversation or records a new message in it; call in the message's transaction. */
@@ -42,9 +44,12 @@ export function conversationUpsert(sql: Tx, t: ConversationTouch) {
     insert into conversations (id, channel, participants, subject, last_message_at,
       last_message_preview, last_direction, message_count, unread_count, inbound_count,
       assignee_id, changed_by, change_cause, last_sender_id)
-    values (${t.id}, ${t.channel}, ${t.participants}, ${t.subject ?? null}, now(), ${preview},
-      ${t.direction}, 1, ${unread}, ${unread}, ${assignee}, ${t.assignTo ?? null}, 'auto',
-      ${t.senderId ?? null}::uuid)
+    select ${t.id}::uuid, ${t.channel}, ${t.participants}::text[], ${t.subject ?? null}, now(),
+      ${preview}, ${t.direction}, 1, ${unread}::int, ${unread}::int, ${assignee}, ${
+    t.assignTo ?? null
+  }::uuid,
+      'auto', ${t.senderId ?? null}::uuid
+    where ${t.onlyIf ?? sql`true`}
     on conflict (id) do update set
       last_message_at = greatest(conversations.last_message_at, now()),
       last_message_preview = excluded.last_message_preview,

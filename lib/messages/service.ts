@@ -51,10 +51,11 @@ export async function sendMessage(
   if (to.channel === "chat" && input.media_urls?.length) {
     throw new BadRequestError("media_urls: attachments go out by MMS only, to a phone number");
   }
-  // The one text that may follow an opt-out is its confirmation.
-  if (to.channel === "sms" && !options.optOutConfirmation) {
-    await assertNotOptedOut(sql, from, to.address);
-  }
+  // The one text that may follow an opt-out is its confirmation. The send statement checks the
+  // opt-out itself (no round trip of its own) and stores nothing when there is one.
+  const unlessOptedOut = to.channel === "sms" && !options.optOutConfirmation
+    ? sql`not exists (select from sms_opt_outs where sender = ${from} and recipient = ${to.address})`
+    : undefined;
   const id = conversationId(from, to.address);
   if (input.conversation_id && input.conversation_id !== id) {
     const [known] = await sql`select 1 from conversations where id = ${input.conversation_id}`;
@@ -83,6 +84,7 @@ export async function sendMessage(
       direction: "outbound",
       senderId: sender?.userId,
       assignTo: options.actor?.userId,
+      onlyIf: unlessOptedOut,
     })
   } returning id
     ), message as (
@@ -131,6 +133,12 @@ export async function sendMessage(
     select message.id${sms ? sql`, (select count(*) from job) as jobs` : sql``}${
     options.actor ? sql`, (select count(*) from audited) as audited` : sql``
   } from message`;
+  if (!row) {
+    // Nothing stored: the recipient opted out. Said in words; when the opt-out was withdrawn
+    // in the meantime, the send is tried again.
+    await assertNotOptedOut(sql, from, to.address);
+    return sendMessage(sql, settings, input, options);
+  }
   return { success: true, message_id: row.id as string, conversation_id: id, status };
 }
 
