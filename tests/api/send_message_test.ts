@@ -184,3 +184,23 @@ test("the sandbox simulator answers as the customer into an SMS conversation", a
   });
   assert.equal(refused.status, 400);
 });
+
+test("a text to someone who opted out before any conversation stores nothing, and says why", async () => {
+  const to = randomPhone();
+  await t.ctx.sql`
+    insert into sms_opt_outs (sender, recipient, keyword) values ('+15005550006', ${to}, 'STOP')`;
+  const res = await jsonRequest(t.app, "/api/send_message", { to, content: "Sale!" });
+  assert.equal(res.status, 422);
+  assert.match((await res.json()).error, /they opted out \(STOP\) on \d{4}-\d\d-\d\d/);
+  const stored = async () =>
+    (await t.ctx.sql`
+      select (select count(*)::int from conversations where participants[2] = ${to}) as c,
+             (select count(*)::int from messages where to_contact = ${to}) as m`)[0];
+  assert.deepEqual(await stored(), { c: 0, m: 0 });
+  // Once the opt-out is gone (START), the same send goes through.
+  await t.ctx.sql`delete from sms_opt_outs where recipient = ${to}`;
+  const again = await jsonRequest(t.app, "/api/send_message", { to, content: "Sale!" });
+  assert.equal(again.status, 202);
+  await again.body?.cancel();
+  assert.deepEqual(await stored(), { c: 1, m: 1 });
+});
