@@ -70,9 +70,8 @@ export async function sendMessage(
   const sms = to.channel === "sms";
   const messageId = crypto.randomUUID();
   const marketing = Boolean(input.marketing || options.bulk);
-  // One statement: the conversation, the message and its delivery job commit together, and the
-  // event log's ordering lock (taken by the triggers at the statement's end) is held only for
-  // the commit itself, not across round trips to the app.
+  // One statement: the conversation, the message and its delivery job commit together, with no
+  // round trip to the app in between (an open writing transaction holds back every later event).
   const [row] = await sql`
     with conversation as (
       ${
