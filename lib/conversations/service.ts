@@ -40,15 +40,15 @@ export function conversationUpsert(sql: Tx, t: ConversationTouch) {
   const assignee = t.assignTo
     ? sql`(select ${t.assignTo}::uuid from team_settings where auto_assign)`
     : sql`null::uuid`;
+  const changedBy = t.assignTo ?? null;
+  // A select rather than values, so that `onlyIf` can hold the whole insert back.
   return sql`
     insert into conversations (id, channel, participants, subject, last_message_at,
       last_message_preview, last_direction, message_count, unread_count, inbound_count,
       assignee_id, changed_by, change_cause, last_sender_id)
     select ${t.id}::uuid, ${t.channel}, ${t.participants}::text[], ${t.subject ?? null}, now(),
-      ${preview}, ${t.direction}, 1, ${unread}::int, ${unread}::int, ${assignee}, ${
-    t.assignTo ?? null
-  }::uuid,
-      'auto', ${t.senderId ?? null}::uuid
+      ${preview}, ${t.direction}, 1, ${unread}::int, ${unread}::int, ${assignee},
+      ${changedBy}::uuid, 'auto', ${t.senderId ?? null}::uuid
     where ${t.onlyIf ?? sql`true`}
     on conflict (id) do update set
       last_message_at = greatest(conversations.last_message_at, now()),
