@@ -233,13 +233,20 @@ async function composeChecks(e: Engine, scratch: string): Promise<void> {
     );
     assert.ok(await waitForReady(url, 120_000), "the app did not come back");
     // Both workers listening before the sends, or the first one up may take them all.
+    let workerLog = "";
     await until("both workers started", async () => {
-      const text = (await compose(["logs", "--no-color", "worker"])).stdout;
+      workerLog = (await compose(["logs", "--no-color", "worker"])).stdout;
       const started = new Set(
-        text.split("\n").filter((l) => l.includes("Worker started")).map((l) => l.split(" ")[0]),
+        workerLog.split("\n").filter((l) => l.includes("Worker started")).map((l) =>
+          l.split(" ")[0]
+        ),
       );
       return started.size === 2;
-    }, 120_000);
+    }, 120_000).catch(async (e) => {
+      // What the workers said, and whether both containers run, so a miss can be diagnosed.
+      const ps = (await compose(["ps", "-a"], false)).stdout;
+      throw new Error(`${e.message}\n${ps}\n${workerLog.split("\n").slice(-40).join("\n")}`);
+    });
     const sent = await sendAll(8, "for the workers");
     await delivered(sent.map((s) => s.message_id));
     const workerLogs = (await compose(["logs", "--no-color", "worker"])).stdout;
