@@ -13,8 +13,30 @@ const KEY = new TextEncoder().encode(INSERT_KEY);
 const ANCHOR = KEY.indexOf("I".charCodeAt(0));
 const MATCH = KEY.length + 36;
 
-function latin1Bytes(text: string): Uint8Array {
-  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+// Reports each whole match in `bytes` that starts before `startsBefore`; answers where the last
+// one ended (0 for none).
+function scan(
+  bytes: Uint8Array,
+  startsBefore: number,
+  at: number,
+  report: (id: string, at: number) => void,
+): number {
+  let done = 0;
+  for (
+    let i = bytes.indexOf(KEY[ANCHOR], ANCHOR);
+    i >= 0;
+    i = bytes.indexOf(KEY[ANCHOR], i + 1)
+  ) {
+    const start = i - ANCHOR;
+    if (start >= startsBefore) break;
+    if (start + MATCH > bytes.length) break;
+    let k = 0;
+    while (k < KEY.length && bytes[start + k] === KEY[k]) k++;
+    if (k < KEY.length) continue;
+    report(latin1.decode(bytes.subarray(start + KEY.length, start + MATCH)), at);
+    done = start + MATCH;
+  }
+  return done;
 }
 
 /**
@@ -25,29 +47,6 @@ function latin1Bytes(text: string): Uint8Array {
  */
 function insertFinder() {
   let carry = new Uint8Array(0);
-  const scan = (
-    bytes: Uint8Array,
-    startsBefore: number,
-    at: number,
-    report: (id: string, at: number) => void,
-  ): number => {
-    let done = 0;
-    for (
-      let i = bytes.indexOf(KEY[ANCHOR], ANCHOR);
-      i >= 0;
-      i = bytes.indexOf(KEY[ANCHOR], i + 1)
-    ) {
-      const start = i - ANCHOR;
-      if (start >= startsBefore) break;
-      if (start + MATCH > bytes.length) break;
-      let k = 0;
-      while (k < KEY.length && bytes[start + k] === KEY[k]) k++;
-      if (k < KEY.length) continue;
-      report(latin1.decode(bytes.subarray(start + KEY.length, start + MATCH)), at);
-      done = start + MATCH;
-    }
-    return done;
-  };
   return (chunk: Uint8Array, at: number, report: (id: string, at: number) => void) => {
     if (carry.length) {
       const window = new Uint8Array(carry.length + Math.min(chunk.length, MATCH));
@@ -115,15 +114,15 @@ function openStream(
       bytes += n;
       reads++;
       if (head === null && !onInsert) continue;
-      let body: Uint8Array = buf.subarray(0, n);
+      let body = buf.subarray(0, n);
       if (head !== null) {
         head += latin1.decode(buf.subarray(0, n));
         const end = head.indexOf("\r\n\r\n");
         if (end < 0) continue;
         const status = head.slice(0, head.indexOf("\r\n"));
         if (!/^HTTP\/1\.1 200 /.test(status)) throw new Error(`GET /api/events: ${status}`);
-        // The rest of the head's read (rare, so it may take the slow path).
-        body = latin1Bytes(head.slice(end + 4));
+        // windows-1252 gives one character per byte, so the head's length is its byte count.
+        body = buf.subarray(n - (head.length - end - 4), n);
         head = null;
         resolveConnected();
       }
