@@ -13,7 +13,7 @@ import { type Actor, audit, auditInsert, SYSTEM } from "@/lib/auth/audit.ts";
 import { smsFromAddress } from "@/lib/providers/select.ts";
 import type { InboundSms } from "@/lib/providers/types.ts";
 import { parseRecipient } from "./address.ts";
-import { applyKeyword, assertNotOptedOut, keywordOf } from "./opt_outs.ts";
+import { applyKeyword, assertNotOptedOut, keywordOf, notOptedOut } from "./opt_outs.ts";
 import type { Message, MessageStatus, SendMessageInput, SendMessageResult } from "./schemas.ts";
 
 /** A message that is one of many (a broadcast's): marketing, paced behind replies. */
@@ -54,7 +54,7 @@ export async function sendMessage(
   // The one text that may follow an opt-out is its confirmation. The send statement checks the
   // opt-out itself (no round trip of its own) and stores nothing when there is one.
   const unlessOptedOut = to.channel === "sms" && !options.optOutConfirmation
-    ? sql`not exists (select from sms_opt_outs where sender = ${from} and recipient = ${to.address})`
+    ? notOptedOut(sql, from, to.address)
     : undefined;
   const id = conversationId(from, to.address);
   if (input.conversation_id && input.conversation_id !== id) {
