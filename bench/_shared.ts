@@ -10,12 +10,34 @@ export function serverUrl(flag: string | undefined): string {
   return flag || Deno.env.get("HATCH_BENCH_DATABASE_URL") || DEFAULT_SERVER_URL;
 }
 
-/** The command line's flags: `options`, and the `--database-url` every server benchmark takes. */
+/** The command line's flags: `options`, and the `--database-url` every server benchmark takes.
+ * `--help` prints the script's opening comment (its usage); a flag it does not take, or a value
+ * missing, is said in words with that usage, and the script exits with 2. */
 export function benchFlags<O extends ParseArgsOptionsConfig>(options: O) {
-  return parseArgs({
-    args: Deno.args,
-    options: { ...options, "database-url": { type: "string" as const } },
-  }).values;
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(usage());
+    Deno.exit(0);
+  }
+  try {
+    return parseArgs({
+      args: Deno.args,
+      options: { ...options, "database-url": { type: "string" as const } },
+    }).values;
+  } catch (e) {
+    console.error(`${e instanceof Error ? e.message : e}\n\n${usage()}`);
+    Deno.exit(2);
+  }
+}
+
+/** The running script's opening comment, without its comment marks. */
+function usage(): string {
+  const text = Deno.readTextFileSync(new URL(Deno.mainModule));
+  const lines: string[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.startsWith("//")) break;
+    lines.push(line.replace(/^\/\/ ?/, ""));
+  }
+  return lines.join("\n").trim();
 }
 
 /** A database made for one benchmark run. */
