@@ -10,7 +10,7 @@ import {
   toStreamEvent,
 } from "@/lib/realtime/event_log.ts";
 import { ownDatabase, startTestApp, test } from "@/tests/helpers.ts";
-import { createConversation, eventIds, insertMessage, settled } from "./support.ts";
+import { createConversation, eventIds, insertMessage, insertMessages, settled } from "./support.ts";
 
 // A database of this file's own: it reads the whole event log (or the webhook fan-out's cursor),
 // which other files' apps and queued jobs would otherwise write into meanwhile.
@@ -104,4 +104,37 @@ test("readEventsAfter pages the log in (xid, id) order; pruneEvents deletes only
   } finally {
     await t.stop();
   }
+});
+
+test("one statement's changed messages become one event each, in order; an update that changes nothing none", async () => {
+  const { sql } = own;
+  const conversationId = await createConversation(sql);
+  const [before] = await sql<{ id: string }[]>`select coalesce(max(id), 0) as id from events`;
+  const after = Number(before.id);
+  const texts = async () =>
+    (await sql<{ id: string }[]>`
+      select id from messages where conversation_id = ${conversationId} order by body`)
+      .map((r) => r.id);
+  const events = async () =>
+    (await sql<{ entity_id: string; action: string; payload: { status: string } }[]>`
+      select entity_id, action, payload from events
+      where conversation_id = ${conversationId} and type = 'message_update' and id > ${after}
+      order by id`).map((e) => `${e.action} ${e.entity_id} ${e.payload.status}`);
+  await insertMessages(sql, conversationId, 3);
+  const ids = await texts();
+  // Inserted in body order (m1, m2, m3): their events follow that order.
+  assert.deepEqual(await events(), ids.map((id) => `INSERT ${id} queued`));
+
+  // One statement: two rows change, one is written with what it already holds.
+  await sql`update messages set status = case when body = 'm2' then status else 'sent' end
+    where conversation_id = ${conversationId}`;
+  const updated = (await events()).slice(3);
+  assert.deepEqual(updated.sort(), [`UPDATE ${ids[0]} sent`, `UPDATE ${ids[2]} sent`].sort());
+
+  await sql`delete from messages where conversation_id = ${conversationId}`;
+  const deleted = (await events()).slice(5);
+  assert.deepEqual(
+    deleted.sort(),
+    ids.map((id) => `DELETE ${id} ${id === ids[1] ? "queued" : "sent"}`).sort(),
+  );
 });
