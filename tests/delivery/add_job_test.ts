@@ -72,3 +72,38 @@ test("hatch_add_job makes the row add_job makes, and NOTIFYs only once armed", a
     await drop();
   }
 });
+
+test("hatch_add_job makes the task and the queue of their first job, once", async () => {
+  const { url, sql, drop } = await ownDatabase("addjob_first", { max: 4 });
+  try {
+    await migrate(sql, url);
+    const queue = `first:${crypto.randomUUID()}`;
+    // Several at once, in transactions of their own: each finds or makes the same task and queue.
+    await Promise.all(
+      Array.from(
+        { length: 4 },
+        (_, i) =>
+          sql`select hatch_add_job('contact_import', ${
+            JSON.stringify({ import_id: `i${i}` })
+          }::json,
+        queue_name => ${queue})`,
+      ),
+    );
+    const jobs = await sql<{ task: string; queue: string | null }[]>`
+      select t.identifier as task, q.queue_name as queue
+      from graphile_worker._private_jobs j
+      join graphile_worker._private_tasks t on t.id = j.task_id
+      left join graphile_worker._private_job_queues q on q.id = j.job_queue_id
+      where j.payload ->> 'import_id' like 'i%'`;
+    assert.equal(jobs.length, 4);
+    for (const j of jobs) assert.deepEqual(j, { task: "contact_import", queue });
+    const [counts] = await sql<{ tasks: number; queues: number }[]>`
+      select (select count(*)::int from graphile_worker._private_tasks
+              where identifier = 'contact_import') as tasks,
+             (select count(*)::int from graphile_worker._private_job_queues
+              where queue_name = ${queue}) as queues`;
+    assert.deepEqual(counts, { tasks: 1, queues: 1 });
+  } finally {
+    await drop();
+  }
+});
