@@ -1,10 +1,11 @@
 // Event-writing commits per second with concurrent writers, for each version of the event
-// trigger: the one that held an advisory lock to commit (sql/005), today's (sql/013: no lock,
-// NOTIFY only when a hub armed the wake-up flag), today's with a NOTIFY on every commit (a hub
-// always armed: the idle case), and no trigger at all (the floor: the insert and its commit);
-// then today's trigger with a delivery job added in the same transaction, as a send adds it:
-// through graphile-worker's add_job (a NOTIFY on every call, so that lock is back at every
-// commit) and through hatch_add_job (sql/014: a NOTIFY only for a waiting worker).
+// trigger: the row trigger that held an advisory lock to commit (sql/005), the row trigger
+// without it (sql/013: no lock, NOTIFY only when a hub armed the wake-up flag), that one with a
+// NOTIFY on every commit (a hub always armed: the idle case), today's statement trigger
+// (sql/017), and no trigger at all (the floor: the insert and its commit); then sql/013's trigger
+// with a delivery job added in the same transaction, as a send adds it: through graphile-worker's
+// add_job (a NOTIFY on every call, so that lock is back at every commit) and through
+// hatch_add_job (sql/014: a NOTIFY only for a waiting worker).
 //
 //   deno run -A bench/commit_lock.ts [--clients 16] [--seconds 10] [--rounds 1]
 //     [--database-url postgres://…/postgres] [--pgbench /usr/bin/pgbench]
@@ -40,22 +41,40 @@ const alwaysNotify = horizonTrigger.replace(
 );
 if (alwaysNotify === horizonTrigger) throw new Error("013's wake-up check was not found");
 
+// Messages' event triggers, as each version had them: a row trigger over hatch_append_event
+// (sql/001 to sql/016), or sql/017's three statement triggers, taken from the migration itself.
+const noTriggers = ["", "_insert", "_update", "_delete"]
+  .map((suffix) => `drop trigger if exists messages_event${suffix} on messages;`).join("\n");
+const rowTrigger = `${noTriggers}
+create trigger messages_event after insert or update or delete on messages
+  for each row execute function hatch_append_event('message');`;
+const statementText = read("017_events_per_statement.sql");
+const statementTriggers = [
+  noTriggers,
+  ...statementText.match(/create trigger messages_event_\w+ [^;]+;/g) ?? [],
+].join("\n");
+if (statementTriggers === noTriggers) throw new Error("017's message triggers were not found");
+
 const variants: { name: string; setup: string; withJob?: "graphile" | "hatch" }[] = [
-  { name: "before: advisory lock to commit + NOTIFY (sql/005)", setup: lockTrigger },
-  { name: "after: (xid, id) horizon, NOTIFY when armed (sql/013)", setup: horizonTrigger },
-  { name: "after, NOTIFY on every commit (idle hub)", setup: alwaysNotify },
   {
-    name: "no event trigger (floor)",
-    setup: "alter table messages disable trigger messages_event",
+    name: "before: advisory lock to commit + NOTIFY (sql/005)",
+    setup: lockTrigger + rowTrigger,
   },
   {
+    name: "after: (xid, id) horizon, NOTIFY when armed (sql/013)",
+    setup: horizonTrigger + rowTrigger,
+  },
+  { name: "after, NOTIFY on every commit (idle hub)", setup: alwaysNotify + rowTrigger },
+  { name: "today: once per statement (sql/017)", setup: statementTriggers },
+  { name: "no event trigger (floor)", setup: noTriggers },
+  {
     name: "after (sql/013) + graphile's add_job, as a send did",
-    setup: horizonTrigger,
+    setup: horizonTrigger + rowTrigger,
     withJob: "graphile",
   },
   {
     name: "after (sql/013) + hatch_add_job (sql/014), as a send now",
-    setup: horizonTrigger,
+    setup: horizonTrigger + rowTrigger,
     withJob: "hatch",
   },
 ];
@@ -89,7 +108,6 @@ values ('${conversation}', 'sms', 'outbound', '+14155550100', '+14155550101', 'h
   const results = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const v of variants) {
-      await sql`alter table messages enable trigger messages_event`;
       await sql.unsafe(v.setup);
       // No hub or worker runs: nobody is waiting.
       await sql`select setval('hatch_events_wake', 0), setval('hatch_jobs_wake', 0)`;

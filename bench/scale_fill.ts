@@ -11,7 +11,9 @@ async function setTriggers(sql: Sql, enabled: boolean): Promise<void> {
   const verb = enabled ? "enable" : "disable";
   // Only the event-log triggers: the foreign keys keep checking every row.
   await sql.unsafe(`alter table conversations ${verb} trigger conversations_event`);
-  await sql.unsafe(`alter table messages ${verb} trigger messages_event`);
+  for (const t of ["insert", "update", "delete"]) {
+    await sql.unsafe(`alter table messages ${verb} trigger messages_event_${t}`);
+  }
 }
 
 /** Adds messages number `from`..`to` (1-based) and brings conversations up to date. */
