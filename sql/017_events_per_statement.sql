@@ -49,7 +49,7 @@ begin
       'error_code', r.error_code, 'error_message', r.error_message, 'provider', r.provider,
       'updated_at', r.updated_at)
   from changed r
-  where unchanged is null or r.id <> all (unchanged);
+  where unchanged is null or r.id not in (select unnest(unchanged));
   if found then perform hatch_events_written(); end if;
   return null;
 end;
@@ -67,7 +67,7 @@ begin
   select nextval('events_id_seq'), 'email_update', tg_op, r.conversation_id, r.id,
     jsonb_build_object('status', r.status, 'direction', r.direction)
   from changed r
-  where unchanged is null or r.id <> all (unchanged);
+  where unchanged is null or r.id not in (select unnest(unchanged));
   if found then perform hatch_events_written(); end if;
   return null;
 end;
