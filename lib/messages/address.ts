@@ -4,8 +4,10 @@ import { isEmail } from "@/lib/shared/address.ts";
 
 export { isEmail, looksLikePhone } from "@/lib/shared/address.ts";
 
+const CANNOT_SEND = "Cannot send SMS to";
+
 /** Normalises a phone number as people write it to E.164, or throws a 400 naming it and why. */
-export function toE164(text: string, defaultCountry: string, what = "Cannot send SMS to"): string {
+export function toE164(text: string, defaultCountry: string, what = CANNOT_SEND): string {
   return e164Of(readPhone(text, defaultCountry), text, what);
 }
 
@@ -29,7 +31,7 @@ export function parseRecipient(text: string, defaultCountry: string): Recipient 
   // Read once: under load, reading numbers was a tenth of Hatch's busy time (a CPU profile).
   const reading = readPhone(trimmed, defaultCountry);
   if (reading.kind !== "none") {
-    return { channel: "sms", address: e164Of(reading, trimmed, "Cannot send SMS to") };
+    return { channel: "sms", address: e164Of(reading, trimmed, CANNOT_SEND) };
   }
   if (trimmed.length > 100) {
     throw new BadRequestError(
