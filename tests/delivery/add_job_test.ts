@@ -74,21 +74,14 @@ test("hatch_add_job makes the row add_job makes, and NOTIFYs only once armed", a
 });
 
 test("hatch_add_job makes the task and the queue of their first job, once", async () => {
-  const { url, sql, drop } = await ownDatabase("addjob_first", { max: 4 });
+  const { sql, drop } = await ownDatabase("addjob_first", { max: 4 });
   try {
-    await migrate(sql, url);
     const queue = `first:${crypto.randomUUID()}`;
     // Several at once, in transactions of their own: each finds or makes the same task and queue.
-    await Promise.all(
-      Array.from(
-        { length: 4 },
-        (_, i) =>
-          sql`select hatch_add_job('contact_import', ${
-            JSON.stringify({ import_id: `i${i}` })
-          }::json,
-        queue_name => ${queue})`,
-      ),
-    );
+    const add = (i: number) =>
+      sql`select hatch_add_job('contact_import', ${JSON.stringify({ import_id: `i${i}` })}::json,
+        queue_name => ${queue})`;
+    await Promise.all([0, 1, 2, 3].map(add));
     const jobs = await sql<{ task: string; queue: string | null }[]>`
       select t.identifier as task, q.queue_name as queue
       from graphile_worker._private_jobs j
