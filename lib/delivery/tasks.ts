@@ -15,6 +15,7 @@ import { emailProviderFor, smsProviderFor } from "@/lib/providers/select.ts";
 import { renderEmailHtml } from "@/lib/providers/email_template.ts";
 import type { JobPayloads } from "./jobs.ts";
 import { StatusBatch } from "./status_batch.ts";
+import { ClaimBatch } from "./claim_batch.ts";
 import { type GateDeps, passGate, takeSlot } from "./gate.ts";
 import { slotDone } from "./pacing.ts";
 import { ConversationOrder } from "./conversation_order.ts";
@@ -57,28 +58,16 @@ export function providersFor(settings: Settings): { sms: SmsProvider; email: Ema
   return { sms: smsProviderFor(settings), email: emailProviderFor(settings) };
 }
 
-// The row to send, when it still waits to go out; undefined when it is past that (a job run
-// twice after a crash, or a row another worker finished). No write: the attempt is counted with
-// the outcome (graphile-worker's count, which includes attempts a crashed worker never
-// finished), so a delivery costs one committed status change rather than two, and open tabs
-// one event fewer. `sending` stays in the vocabulary for providers that report it.
-// deno-lint-ignore no-explicit-any -- a messages or emails row, read by its task
-type RowToSend = Record<string, any>;
-
-// A text comes with its recipient's opt-out from its sender (`opt_out_keyword`, `opt_out_at`,
-// null when none), which the gate checks: one read per delivery rather than two.
-async function claim(
-  sql: Sql,
-  table: ThreadTable,
-  id: string,
-): Promise<RowToSend | undefined> {
-  const [row] = table === "messages"
-    ? await sql`
-      select m.*, o.keyword as opt_out_keyword, o.opted_out_at as opt_out_at
-      from messages m
-      left join sms_opt_outs o on o.sender = m.from_contact and o.recipient = m.to_contact
-      where m.id = ${id} and m.status in ('queued', 'sending')`
-    : await sql`select * from emails where id = ${id} and status in ('queued', 'sending')`;
+// The row to send is read, not marked: the attempt is counted with the outcome (graphile-worker's
+// count, which includes attempts a crashed worker never finished), so a delivery costs one
+// committed status change rather than two, and open tabs one event fewer. `sending` stays in the
+// vocabulary for providers that report it. A text is read with its recipient's opt-out, which
+// the gate checks, and with the other texts whose deliveries start at the same time
+// (./claim_batch.ts); an email on its own.
+// deno-lint-ignore no-explicit-any -- an emails row, read by its task
+async function claimEmail(sql: Sql, id: string): Promise<Record<string, any> | undefined> {
+  const [row] =
+    await sql`select * from emails where id = ${id} and status in ('queued', 'sending')`;
   return row;
 }
 
@@ -153,11 +142,11 @@ async function recordFailure(
 
 async function deliverMessage(
   deps: DeliveryDeps,
-  batch: StatusBatch,
+  batches: { claims: ClaimBatch; outcomes: StatusBatch },
   id: string,
   helpers: JobHelpers,
 ): Promise<void> {
-  const m = await claim(deps.sql, "messages", id);
+  const m = await batches.claims.claim(id);
   if (!m) return;
   if (!(await passGate(gateDeps(deps), m))) return;
   log.info("Sending message {id} to {to} via {provider} (attempt {attempt})", {
@@ -177,7 +166,11 @@ async function deliverMessage(
       mediaUrls: (m.media as { url: string }[]).map((x) => x.url),
       statusCallback: `${deps.settings.publicUrl}/webhooks/twilio/status`,
     }).finally(() => slot !== undefined && slotDone(deps.sql, slot));
-    await recordSuccess(batch, { table: "messages", id, attempts: helpers.job.attempts }, result);
+    await recordSuccess(
+      batches.outcomes,
+      { table: "messages", id, attempts: helpers.job.attempts },
+      result,
+    );
     countDelivery(deps.sms.name, "sent");
     log.info("Message {id} handed to {provider} as {providerId}", {
       id,
@@ -199,7 +192,7 @@ async function deliverEmail(
   const [later] = await deps.sql`
     select 1 from emails where id = ${id} and send_at > now() + interval '1 second'`;
   if (later) return;
-  const e = await claim(deps.sql, "emails", id);
+  const e = await claimEmail(deps.sql, id);
   if (!e) return;
   log.info("Sending email {id} to {to} via {provider} (attempt {attempt})", {
     id,
@@ -246,6 +239,7 @@ async function deliverEmail(
 /** The task list the worker runs. */
 export function deliveryTasks(deps: DeliveryDeps): TaskList {
   const order = new ConversationOrder();
+  const claims = new ClaimBatch(deps.sql);
   const batch = new StatusBatch(deps.sql, {
     delayMs: deps.settings.HATCH_WORKER_BATCH_MS,
     max: STATUS_BATCH_MAX,
@@ -253,7 +247,10 @@ export function deliveryTasks(deps: DeliveryDeps): TaskList {
   return {
     deliver_message: (payload, helpers) => {
       const p = payload as JobPayloads["deliver_message"];
-      return order.run(p.conversation_id, () => deliverMessage(deps, batch, p.message_id, helpers));
+      return order.run(
+        p.conversation_id,
+        () => deliverMessage(deps, { claims, outcomes: batch }, p.message_id, helpers),
+      );
     },
     deliver_email: (payload, helpers) => {
       const p = payload as JobPayloads["deliver_email"];
