@@ -1,11 +1,12 @@
 // Deliveries finish many at a time under load; written one by one, each outcome is a commit of
-// its own and waits for its own flush of PostgreSQL's log. Gathered for a few milliseconds they
-// share one statement and one commit, and each delivery resolves once that commit is made, so
-// nothing is reported done before it is stored.
-import { type Fragment, isDatabaseUnavailable, type Sql } from "@/lib/db/connect.ts";
+// its own and waits for its own flush of PostgreSQL's log. Gathered for a few milliseconds
+// (./batcher.ts) they share one statement and one commit, and each delivery resolves once that
+// commit is made, so nothing is reported done before it is stored.
+import type { Fragment, Sql } from "@/lib/db/connect.ts";
 import { statusChanges, type StatusUpdate, type ThreadTable } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
 import { type JobPayloads, jobsSelect } from "./jobs.ts";
+import { Batcher } from "./batcher.ts";
 
 const log = logger("delivery");
 
@@ -18,55 +19,23 @@ export interface Outcome {
   followUps?: { status: string; afterMs: number }[];
 }
 
-interface Waiting {
-  outcome: Outcome;
-  resolve: () => void;
-  reject: (e: unknown) => void;
-}
-
 /** Gathers outcomes for `delayMs` (or until `max`) and stores them together. */
-export class StatusBatch {
-  #waiting: Waiting[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    private readonly sql: Sql,
-    private readonly options: { delayMs: number; max: number },
-  ) {}
-
-  /** Stores the outcome with the others of its batch; resolves once they are committed. */
-  write(outcome: Outcome): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#waiting.push({ outcome, resolve, reject });
-      if (this.#waiting.length >= this.options.max) this.#flush();
-      else this.#timer ??= setTimeout(() => this.#flush(), this.options.delayMs);
+export class StatusBatch extends Batcher<Outcome, void> {
+  constructor(sql: Sql, options: { delayMs: number; max: number }) {
+    super((outcomes) => store(sql, outcomes).then(() => []), {
+      ...options,
+      // Each outcome that fails is a delivery sent again: say when a batch had to be split.
+      onSplit: (count, error) =>
+        log.warn("Storing {count} delivery outcomes together failed, one by one now: {error}", {
+          count,
+          error: String(error),
+        }),
     });
   }
 
-  #flush(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    const batch = this.#waiting;
-    this.#waiting = [];
-    store(this.sql, batch.map((w) => w.outcome)).then(
-      () => batch.forEach((w) => w.resolve()),
-      async (e) => {
-        // A database that cannot be reached fails them all at once (they are retried later),
-        // rather than each waiting out its own timeout.
-        if (batch.length === 1 || isDatabaseUnavailable(e)) {
-          return batch.forEach((w) => w.reject(e));
-        }
-        // One bad outcome must not fail the others (each failure is a delivery sent again):
-        // store them one by one, so only the one that cannot be stored fails.
-        log.warn("Storing {count} delivery outcomes together failed, one by one now: {error}", {
-          count: batch.length,
-          error: String(e),
-        });
-        for (const w of batch) {
-          await store(this.sql, [w.outcome]).then(w.resolve, w.reject);
-        }
-      },
-    );
+  /** Stores the outcome with the others of its batch; resolves once they are committed. */
+  write(outcome: Outcome): Promise<void> {
+    return this.add(outcome);
   }
 }
 
