@@ -30,12 +30,10 @@ $$;
 
 -- Which rows a statement changed: a trigger's `changed` table holds the inserted, the updated (as
 -- they are now) or the deleted rows; an update's trigger also has them as they were (`before`), to
--- leave out those it left as they were. One function per table, since a transition table's rows
--- are of type record and each insert names its table's fields. xid defaults to
--- pg_current_xact_id().
--- A message event carries what its bubble shows of a status change, so open tabs apply it
--- with no request.
-create function hatch_message_events() returns trigger language plpgsql as $$
+-- leave out those it left as they were. A transition table's rows are of type record, so each
+-- table's insert names its own fields; plpgsql compiles this function once per trigger, and
+-- plans only the insert of the table it fires on. xid defaults to pg_current_xact_id().
+create function hatch_thread_events() returns trigger language plpgsql as $$
 declare
   unchanged uuid[];
 begin
@@ -43,31 +41,22 @@ begin
     select array_agg(r.id) into unchanged
     from changed r join before o on o.id = r.id where o is not distinct from r;
   end if;
-  insert into events (id, type, action, conversation_id, entity_id, payload)
-  select nextval('events_id_seq'), 'message_update', tg_op, r.conversation_id, r.id,
-    jsonb_build_object('status', r.status, 'direction', r.direction, 'channel', r.channel,
-      'error_code', r.error_code, 'error_message', r.error_message, 'provider', r.provider,
-      'updated_at', r.updated_at)
-  from changed r
-  where unchanged is null or r.id not in (select unnest(unchanged));
-  if found then perform hatch_events_written(); end if;
-  return null;
-end;
-$$;
-
-create function hatch_email_events() returns trigger language plpgsql as $$
-declare
-  unchanged uuid[];
-begin
-  if tg_op = 'UPDATE' then
-    select array_agg(r.id) into unchanged
-    from changed r join before o on o.id = r.id where o is not distinct from r;
+  if tg_table_name = 'messages' then
+    -- What a message bubble shows of a status change, so open tabs apply it with no request.
+    insert into events (id, type, action, conversation_id, entity_id, payload)
+    select nextval('events_id_seq'), 'message_update', tg_op, r.conversation_id, r.id,
+      jsonb_build_object('status', r.status, 'direction', r.direction, 'channel', r.channel,
+        'error_code', r.error_code, 'error_message', r.error_message, 'provider', r.provider,
+        'updated_at', r.updated_at)
+    from changed r
+    where unchanged is null or r.id not in (select unnest(unchanged));
+  else
+    insert into events (id, type, action, conversation_id, entity_id, payload)
+    select nextval('events_id_seq'), 'email_update', tg_op, r.conversation_id, r.id,
+      jsonb_build_object('status', r.status, 'direction', r.direction)
+    from changed r
+    where unchanged is null or r.id not in (select unnest(unchanged));
   end if;
-  insert into events (id, type, action, conversation_id, entity_id, payload)
-  select nextval('events_id_seq'), 'email_update', tg_op, r.conversation_id, r.id,
-    jsonb_build_object('status', r.status, 'direction', r.direction)
-  from changed r
-  where unchanged is null or r.id not in (select unnest(unchanged));
   if found then perform hatch_events_written(); end if;
   return null;
 end;
@@ -76,24 +65,24 @@ $$;
 drop trigger messages_event on messages;
 create trigger messages_event_insert after insert on messages
   referencing new table as changed
-  for each statement execute function hatch_message_events();
+  for each statement execute function hatch_thread_events();
 create trigger messages_event_update after update on messages
   referencing old table as before new table as changed
-  for each statement execute function hatch_message_events();
+  for each statement execute function hatch_thread_events();
 create trigger messages_event_delete after delete on messages
   referencing old table as changed
-  for each statement execute function hatch_message_events();
+  for each statement execute function hatch_thread_events();
 
 drop trigger emails_event on emails;
 create trigger emails_event_insert after insert on emails
   referencing new table as changed
-  for each statement execute function hatch_email_events();
+  for each statement execute function hatch_thread_events();
 create trigger emails_event_update after update on emails
   referencing old table as before new table as changed
-  for each statement execute function hatch_email_events();
+  for each statement execute function hatch_thread_events();
 create trigger emails_event_delete after delete on emails
   referencing old table as changed
-  for each statement execute function hatch_email_events();
+  for each statement execute function hatch_thread_events();
 
 -- The row trigger now only serves conversations. It and notes' trigger (sql/016) still write
 -- through hatch_write_event, which keeps its own copy of the wake-up check: routing it through
