@@ -192,6 +192,8 @@ export default function ConversationList(props: ConversationListProps) {
         <div ref={sentinel} class="rows-foot" aria-live="polite">
           {store.listLoading.value
             ? <span class="spinner" aria-label="Loading" />
+            : store.listError.value
+            ? <p class="rows-none is-error" role="alert">{store.listError.value}</p>
             : list.length === 0 && found && (found.loading || found.hits.length)
             ? <p class="rows-none">No conversations match “{filter}”</p>
             : list.length === 0

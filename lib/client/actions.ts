@@ -248,13 +248,16 @@ export async function loadMoreConversations(store: Store): Promise<void> {
 
 let filterTimer: ReturnType<typeof setTimeout> | undefined;
 let filterSeq = 0;
+/** Waits before asking again when a filter's request failed (a restart, a dropped connection). */
+const FILTER_RETRIES_MS = [500, 1_500, 4_000];
 
 /** Filters the list by name, number or text; the server searches past the loaded pages. */
 export function setFilter(store: Store, text: string): void {
   store.filter.value = text;
   clearTimeout(filterTimer);
-  filterTimer = setTimeout(async () => {
-    const seq = ++filterSeq;
+  const seq = ++filterSeq;
+  const attempt = async (tries: number) => {
+    if (seq !== filterSeq) return;
     store.listLoading.value = true;
     try {
       const page = await api<ConversationsAnswer>(
@@ -264,14 +267,23 @@ export function setFilter(store: Store, text: string): void {
       batch(() => {
         store.conversations.value = page.conversations;
         store.listCursor.value = page.next_cursor;
+        store.listError.value = null;
+        store.listLoading.value = false;
       });
       keepFilterInUrl(text);
-    } catch {
-      // Keeps the current list; typing again retries.
-    } finally {
-      if (seq === filterSeq) store.listLoading.value = false;
+    } catch (e) {
+      if (seq !== filterSeq) return;
+      // A failed request would leave the old, unfiltered list looking like the answer.
+      const wait = FILTER_RETRIES_MS[tries];
+      if (wait === undefined || (e instanceof ApiError && e.status >= 400 && e.status < 500)) {
+        batch(() => {
+          store.listError.value = `The list could not be filtered: ${errorWords(e)}`;
+          store.listLoading.value = false;
+        });
+      } else filterTimer = setTimeout(() => attempt(tries + 1), wait);
     }
-  }, 180);
+  };
+  filterTimer = setTimeout(() => attempt(0), 180);
 }
 
 /** Loads the page of rows before the oldest one shown. */

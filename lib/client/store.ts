@@ -58,6 +58,8 @@ export interface Store {
   conversations: Signal<Conversation[]>;
   listCursor: Signal<string | null>;
   listLoading: Signal<boolean>;
+  /** Why the list could not be filtered, in words; null when it could. */
+  listError: Signal<string | null>;
   filter: Signal<string>;
   selectedId: Signal<string | null>;
   /** The open conversation's row (kept even when the list's filter or paging leaves it out). */
@@ -121,6 +123,7 @@ export function createStore(seed: StoreSeed = {}): Store {
     conversations: signal([]),
     listCursor: signal(null),
     listLoading: signal(false),
+    listError: signal(null),
     filter: signal(""),
     selectedId: signal(null),
     open: signal(null),

@@ -127,6 +127,18 @@ export async function waitLive(page: Page, timeout = 30_000): Promise<void> {
   }
 }
 
+/**
+ * Waits for `until`; if it throws (a timeout), the error carries what the page requested and
+ * was answered meanwhile, so a rare failure in CI says whether a request failed or never left.
+ */
+export async function reported<T>(page: Page, until: Promise<T>): Promise<T> {
+  try {
+    return await until;
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${await stallReport(page)}`);
+  }
+}
+
 const inFlight = new WeakMap<Page, Map<Request, number>>();
 const history = new WeakMap<Page, string[]>();
 

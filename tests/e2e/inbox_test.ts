@@ -8,6 +8,7 @@ import {
   launchBrowser,
   openPage,
   post,
+  reported,
   sendSms,
   signIn,
   startHatch,
@@ -263,17 +264,24 @@ test("the filter finds by text or number, and the list works from the keyboard",
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "filter");
   await page.keyboard.type(word);
-  await page.waitForFunction(
-    (id) => {
-      const r = document.querySelectorAll<HTMLElement>(".rows a.row");
-      return r.length === 1 && r[0].dataset.conversation === id;
-    },
-    id,
+  await reported(
+    page,
+    page.waitForFunction(
+      (id) => {
+        // Conversations only: the message hits listed below them are rows too.
+        const r = document.querySelectorAll<HTMLElement>(".rows a.row[data-conversation]");
+        return r.length === 1 && r[0].dataset.conversation === id;
+      },
+      id,
+    ),
   );
   await page.locator("#filter").fill(phone.slice(-7));
-  await page.locator(`.rows a.row[data-conversation="${id}"]`).waitFor();
+  await reported(page, page.locator(`.rows a.row[data-conversation="${id}"]`).waitFor());
   await page.locator("#filter").fill("");
-  await page.waitForFunction(() => document.querySelectorAll(".rows a.row").length > 1);
+  await reported(
+    page,
+    page.waitForFunction(() => document.querySelectorAll(".rows a.row").length > 1),
+  );
 
   // Tab from the filter reaches the rows; arrows walk them; Enter opens one.
   await page.locator("#filter").focus();
@@ -292,5 +300,41 @@ test("the filter finds by text or number, and the list works from the keyboard",
   await page.goBack();
   await page.locator(".empty-stage").waitFor();
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test("a filter whose request fails is asked again, and says so when it keeps failing", async () => {
+  const word = `tulip${crypto.randomUUID().slice(0, 6)}`;
+  const { conversation_id: id } = await sendSms(base, randomPhone(), `Red ${word}s`);
+  await newConversation("Something else, so the unfiltered list has two rows");
+  const { page, context } = await openPage(browser);
+  await page.goto(`${base}/`);
+  await waitLive(page);
+  // The first filter request is dropped as a broken connection would drop it.
+  let dropped = 0;
+  await page.route(`**/api/conversations?*q=${word}*`, (route) => {
+    if (dropped++ === 0) return route.abort("connectionreset");
+    return route.continue();
+  });
+  await page.locator("#filter").fill(word);
+  await reported(
+    page,
+    page.waitForFunction(
+      (id) => {
+        // Conversations only: the message hits listed below them are rows too.
+        const r = document.querySelectorAll<HTMLElement>(".rows a.row[data-conversation]");
+        return r.length === 1 && r[0].dataset.conversation === id;
+      },
+      id,
+    ),
+  );
+  assert.equal(dropped, 2, "asked again after the dropped request");
+
+  // A server that keeps refusing: the list says so instead of passing the old rows off as found.
+  await page.route("**/api/conversations?*q=never*", (route) => route.abort("connectionreset"));
+  await page.locator("#filter").fill("never");
+  const alert = page.locator(".rows-foot [role=alert]");
+  await reported(page, alert.waitFor({ timeout: 15_000 }));
+  assert.match(await alert.innerText(), /could not be filtered: Cannot reach Hatch/);
   await context.close();
 });
