@@ -1,7 +1,9 @@
 // HATCH_METRICS_PORT: `/metrics` on a listen address of its own (only Prometheus should reach
-// it), for the app and for `cli.ts worker` alike.
+// it), for the app and for `cli.ts worker` alike. It listens on the same HTTP server as the
+// app: Hono's Node adapter replaces the global Response, which Deno.serve then refuses.
 import type { AppContext } from "@/lib/app_context.ts";
 import { logger } from "@/lib/log.ts";
+import { serveHttp } from "@/lib/web/serve.ts";
 import { METRICS_CONTENT_TYPE, metricsPortAllowed, renderMetrics } from "./render.ts";
 
 const log = logger("metrics");
@@ -12,7 +14,8 @@ export function serveMetrics(
 ): { stop(): Promise<void> } | undefined {
   const port = ctx.settings.HATCH_METRICS_PORT;
   if (!port) return undefined;
-  const server = Deno.serve({
+  const server = serveHttp({
+    kind: ctx.settings.HATCH_HTTP_SERVER,
     port,
     hostname: ctx.settings.HATCH_HOST,
     onListen: () => log.info("Metrics on http://localhost:{port}/metrics", { port }),
