@@ -252,6 +252,21 @@ test("after the server stops and starts again, what was sent meanwhile appears w
   await context.close();
 });
 
+/** Waits until the list holds conversation `id` alone. */
+function onlyConversation(page: Page, id: string): Promise<unknown> {
+  return reported(
+    page,
+    page.waitForFunction(
+      (id) => {
+        // Conversations only: the message hits listed below them are rows too.
+        const r = document.querySelectorAll<HTMLElement>(".rows a.row[data-conversation]");
+        return r.length === 1 && r[0].dataset.conversation === id;
+      },
+      id,
+    ),
+  );
+}
+
 test("the filter finds by text or number, and the list works from the keyboard", async () => {
   const word = `zinnia${crypto.randomUUID().slice(0, 6)}`;
   const phone = randomPhone();
@@ -264,17 +279,7 @@ test("the filter finds by text or number, and the list works from the keyboard",
   await page.keyboard.press("/");
   assert.equal(await page.evaluate(() => document.activeElement?.id), "filter");
   await page.keyboard.type(word);
-  await reported(
-    page,
-    page.waitForFunction(
-      (id) => {
-        // Conversations only: the message hits listed below them are rows too.
-        const r = document.querySelectorAll<HTMLElement>(".rows a.row[data-conversation]");
-        return r.length === 1 && r[0].dataset.conversation === id;
-      },
-      id,
-    ),
-  );
+  await onlyConversation(page, id);
   await page.locator("#filter").fill(phone.slice(-7));
   await reported(page, page.locator(`.rows a.row[data-conversation="${id}"]`).waitFor());
   await page.locator("#filter").fill("");
@@ -317,17 +322,7 @@ test("a filter whose request fails is asked again, and says so when it keeps fai
     return route.continue();
   });
   await page.locator("#filter").fill(word);
-  await reported(
-    page,
-    page.waitForFunction(
-      (id) => {
-        // Conversations only: the message hits listed below them are rows too.
-        const r = document.querySelectorAll<HTMLElement>(".rows a.row[data-conversation]");
-        return r.length === 1 && r[0].dataset.conversation === id;
-      },
-      id,
-    ),
-  );
+  await onlyConversation(page, id);
   assert.equal(dropped, 2, "asked again after the dropped request");
 
   // A server that keeps refusing: the list says so instead of passing the old rows off as found.
