@@ -147,7 +147,9 @@ export function test(name: string, fn: (t: Deno.TestContext) => Promise<void> | 
 }
 
 const teardowns: (() => unknown)[] = [];
-let teardownHooked = false;
+// Hooked as this module loads: Deno ignores an afterAll registered once a test has begun, so a
+// step first registered inside a test (an own database, an app) would never run.
+Deno.test.afterAll(runTeardowns);
 
 /**
  * Runs `step` once this test file's tests are done, passed, failed or filtered out. Steps run
@@ -155,8 +157,6 @@ let teardownHooked = false;
  * even when an earlier one throws, and any error fails the file.
  */
 export function onTeardown(step: () => unknown): void {
-  if (!teardownHooked) Deno.test.afterAll(runTeardowns);
-  teardownHooked = true;
   teardowns.push(step);
 }
 
