@@ -2,7 +2,7 @@
 // (HATCH_HTTP_SERVER). Same app, same answers; they differ in what a connection costs: an idle
 // event stream held by node:http takes a fraction of the memory Deno.serve's takes
 // (bench/connections.ts), which is what decides how many open browsers one process can hold.
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import type { IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from "node:http";
 import { createAdaptorServer } from "@hono/node-server";
 // The adapter leaves the node response alone when the answer is this one.
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
@@ -36,6 +36,9 @@ export interface ServeOptions {
   hostname: string;
   onListen?: () => void;
 }
+
+/** How long node:http keeps an idle keep-alive connection open. */
+export const KEEP_ALIVE_MS = 65_000;
 
 /** Serves `handler` on the chosen implementation. */
 export function serveHttp(options: ServeOptions, handler: FetchHandler): HttpServer {
@@ -80,6 +83,11 @@ export function serveHttp(options: ServeOptions, handler: FetchHandler): HttpSer
       return RESPONSE_ALREADY_SENT;
     },
   });
+  // node:http closes a keep-alive connection idle for 5 s, and a request sent on it at that moment
+  // fails ("connection reset"): a send lost to the race. Longer than the 60 s idle timeout of the
+  // usual proxies and load balancers, so they close first, as they expect to.
+  (server as Server).keepAliveTimeout = KEEP_ALIVE_MS;
+  (server as Server).headersTimeout = KEEP_ALIVE_MS + 1_000;
   server.listen(options.port, options.hostname, () => options.onListen?.());
   return {
     shutdown: () =>
