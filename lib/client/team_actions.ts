@@ -40,6 +40,8 @@ export async function setView(
     batch(() => {
       store.conversations.value = page.conversations;
       store.listCursor.value = page.next_cursor;
+      // The list now answers the filter: a filter request's earlier failure no longer holds.
+      store.listError.value = null;
     });
   } finally {
     if (seq === viewSeq) store.listLoading.value = false;
