@@ -239,17 +239,17 @@ async function deliverEmail(
 /** The task list the worker runs. */
 export function deliveryTasks(deps: DeliveryDeps): TaskList {
   const order = new ConversationOrder();
-  const claims = new ClaimBatch(deps.sql);
   const batch = new StatusBatch(deps.sql, {
     delayMs: deps.settings.HATCH_WORKER_BATCH_MS,
     max: STATUS_BATCH_MAX,
   });
+  const textBatches = { claims: new ClaimBatch(deps.sql), outcomes: batch };
   return {
     deliver_message: (payload, helpers) => {
       const p = payload as JobPayloads["deliver_message"];
       return order.run(
         p.conversation_id,
-        () => deliverMessage(deps, { claims, outcomes: batch }, p.message_id, helpers),
+        () => deliverMessage(deps, textBatches, p.message_id, helpers),
       );
     },
     deliver_email: (payload, helpers) => {

@@ -120,11 +120,10 @@ export async function openSettled(
  * for a machine busy with the rest of the suite (a rare start has taken over 10 s there).
  */
 export async function waitLive(page: Page, timeout = 30_000): Promise<void> {
-  try {
-    await page.locator('[data-connection="live"]').waitFor({ timeout, state: "attached" });
-  } catch (e) {
-    throw new Error(`${(e as Error).message}\n${await stallReport(page)}`);
-  }
+  await reported(
+    page,
+    page.locator('[data-connection="live"]').waitFor({ timeout, state: "attached" }),
+  );
 }
 
 /**
