@@ -5,12 +5,8 @@ import { useEffect, useRef } from "preact/hooks";
 import type { Conversation, Hit, SearchState } from "@/lib/shared/types.ts";
 import { useStore } from "@/lib/client/store.ts";
 import { contactLabel, phoneLabel } from "@/lib/client/labels.ts";
-import {
-  loadMoreConversations,
-  openConversation,
-  openDraft,
-  setFilter,
-} from "@/lib/client/actions.ts";
+import { openConversation, openDraft, setFilter } from "@/lib/client/actions.ts";
+import { loadMoreConversations } from "@/lib/client/list_loader.ts";
 import { boot } from "@/lib/client/boot.ts";
 import { moreResults, revealHit, searchFor } from "@/lib/client/search.ts";
 import { SearchResults } from "@/components/SearchResults.tsx";

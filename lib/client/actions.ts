@@ -2,9 +2,10 @@
 // mark read. Runs only in the browser (event handlers and effects).
 import { batch } from "@preact/signals";
 import { api, ApiError, errorWords, keepFilterInUrl, query } from "./api.ts";
+import { PAGE, replaceList } from "./list_loader.ts";
 import { matchesFilter, mergeRows, upsertConversation } from "./merge.ts";
 import { contactLabel } from "./labels.ts";
-import { inView, viewHref, viewParams } from "./team_views.ts";
+import { inView, viewHref } from "./team_views.ts";
 import { announceRead } from "./read_sync.ts";
 import type { Store, Thread } from "./store.ts";
 import type {
@@ -16,8 +17,6 @@ import type {
   MessagesAnswer,
   OptOut,
 } from "@/lib/shared/types.ts";
-/** Rows per page, as the API pages them. */
-export const PAGE = 50;
 
 function emptyThread(id: string | null, channel: Channel): Thread {
   return {
@@ -218,72 +217,11 @@ export async function openDraft(
   }
 }
 
-/** Loads the next page of the conversation list. */
-export async function loadMoreConversations(store: Store): Promise<void> {
-  const cursor = store.listCursor.value;
-  if (!cursor || store.listLoading.value) return;
-  store.listLoading.value = true;
-  const filter = store.filter.value;
-  try {
-    const page = await api<ConversationsAnswer>(
-      `/api/conversations${
-        query({ limit: PAGE, before: cursor, q: filter, ...viewParams(store) })
-      }`,
-    );
-    if (store.filter.value !== filter) return;
-    const known = new Set(store.conversations.value.map((c) => c.id));
-    batch(() => {
-      store.conversations.value = [
-        ...store.conversations.value,
-        ...page.conversations.filter((c) => !known.has(c.id)),
-      ];
-      store.listCursor.value = page.next_cursor;
-    });
-  } catch {
-    // The sentinel stays in view; the next scroll tries again.
-  } finally {
-    store.listLoading.value = false;
-  }
-}
-
-let filterTimer: ReturnType<typeof setTimeout> | undefined;
-let filterSeq = 0;
-/** Waits before asking again when a filter's request failed (a restart, a dropped connection). */
-const FILTER_RETRIES_MS = [500, 1_500, 4_000];
-
 /** Filters the list by name, number or text; the server searches past the loaded pages. */
 export function setFilter(store: Store, text: string): void {
   store.filter.value = text;
-  clearTimeout(filterTimer);
-  const seq = ++filterSeq;
-  const attempt = async (tries: number) => {
-    if (seq !== filterSeq) return;
-    store.listLoading.value = true;
-    try {
-      const page = await api<ConversationsAnswer>(
-        `/api/conversations${query({ limit: PAGE, q: text.trim(), ...viewParams(store) })}`,
-      );
-      if (seq !== filterSeq) return;
-      batch(() => {
-        store.conversations.value = page.conversations;
-        store.listCursor.value = page.next_cursor;
-        store.listError.value = null;
-        store.listLoading.value = false;
-      });
-      keepFilterInUrl(text);
-    } catch (e) {
-      if (seq !== filterSeq) return;
-      // A failed request would leave the old, unfiltered list looking like the answer.
-      const wait = FILTER_RETRIES_MS[tries];
-      if (wait === undefined || (e instanceof ApiError && e.status >= 400 && e.status < 500)) {
-        batch(() => {
-          store.listError.value = `The list could not be filtered: ${errorWords(e)}`;
-          store.listLoading.value = false;
-        });
-      } else filterTimer = setTimeout(() => attempt(tries + 1), wait);
-    }
-  };
-  filterTimer = setTimeout(() => attempt(0), 180);
+  void replaceList(store, { failure: "The list could not be filtered", delayMs: 180 })
+    .then((loaded) => loaded && keepFilterInUrl(text));
 }
 
 /** Loads the page of rows before the oldest one shown. */

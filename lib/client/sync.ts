@@ -4,16 +4,15 @@
 // seen (its body), an email, or an event from a server that sends nothing more. After a gap, the
 // first pages are fetched again.
 import { batch } from "@preact/signals";
-import { api, ApiError, query } from "./api.ts";
-import { loadThread, PAGE, patchThread, putConversation, setOptOut } from "./actions.ts";
+import { api, ApiError } from "./api.ts";
+import { loadThread, patchThread, putConversation, setOptOut } from "./actions.ts";
+import { fetchFirstPage } from "./list_loader.ts";
 import { isNewer, mergeRows } from "./merge.ts";
-import { viewParams } from "./team_views.ts";
 import { applyTeamEvent } from "./team_live.ts";
 import type { LocalMessage, Store } from "./store.ts";
 import type {
   Conversation,
   ConversationAnswer,
-  ConversationsAnswer,
   DeliveryStatus,
   Email,
   Message,
@@ -202,11 +201,7 @@ export function applyEvent(store: Store, type: string, e: LiveEvent): void {
 
 /** After a gap in the stream: fetches the list's first page and the open thread's newest rows. */
 export async function resync(store: Store): Promise<void> {
-  const page = await api<ConversationsAnswer>(
-    `/api/conversations${
-      query({ limit: PAGE, q: store.filter.value.trim(), ...viewParams(store) })
-    }`,
-  ).catch(() => null);
+  const page = await fetchFirstPage(store).catch(() => null);
   if (page) batch(() => page.conversations.forEach((c) => putConversation(store, c)));
   const t = store.thread.value;
   if (t?.conversationId) await loadThread(store, t.conversationId, t.channel, { keepCursor: true });

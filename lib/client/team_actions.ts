@@ -1,21 +1,19 @@
 // What the team parts of the inbox do in the browser: switch views, change a conversation's
 // state, assignee and labels (one or several), write notes, keep the counts fresh.
 import { batch, effect } from "@preact/signals";
-import { api, query } from "./api.ts";
+import { api } from "./api.ts";
+import { replaceList } from "./list_loader.ts";
 import { putConversation } from "./actions.ts";
 import type { Store } from "./store.ts";
 import type { ViewState } from "./team_store.ts";
-import { viewHref, viewParams } from "./team_views.ts";
+import { viewHref } from "./team_views.ts";
 import type {
   Conversation,
-  ConversationsAnswer,
   ConversationState,
   Label,
   Note,
   ViewCounts,
 } from "@/lib/shared/types.ts";
-
-let viewSeq = 0;
 
 /** Shows another view in the list; the address keeps it. */
 export async function setView(
@@ -23,29 +21,12 @@ export async function setView(
   view: ViewState,
   options: { push: boolean } = { push: true },
 ): Promise<void> {
-  const seq = ++viewSeq;
   batch(() => {
     store.team.view.value = view;
     store.team.selected.value = [];
-    store.listLoading.value = true;
   });
   if (options.push) history.pushState({ hatch: true }, "", viewHref(view, store.selectedId.value));
-  try {
-    const page = await api<ConversationsAnswer>(
-      `/api/conversations${
-        query({ limit: 50, q: store.filter.value.trim(), ...viewParams(store) })
-      }`,
-    );
-    if (seq !== viewSeq) return;
-    batch(() => {
-      store.conversations.value = page.conversations;
-      store.listCursor.value = page.next_cursor;
-      // The list now answers the filter: a filter request's earlier failure no longer holds.
-      store.listError.value = null;
-    });
-  } finally {
-    if (seq === viewSeq) store.listLoading.value = false;
-  }
+  await replaceList(store, { failure: "The view could not be loaded" });
   refreshCounts(store);
 }
 

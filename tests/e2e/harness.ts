@@ -215,20 +215,34 @@ export function startHatch(
   });
 }
 
-/** POSTs JSON to a Hatch and returns the parsed answer (throws on a non-2xx, with its words). */
-export async function post<T = Record<string, unknown>>(
-  base: string,
-  path: string,
-  body: unknown,
-): Promise<T> {
+/** Sends JSON to a Hatch and returns the parsed answer (throws on a non-2xx, with its words). */
+async function sendJson<T>(method: string, base: string, path: string, body: unknown): Promise<T> {
   const res = await fetch(`${base}${path}`, {
-    method: "POST",
+    method,
     headers: { "content-type": "application/json", ...authHeaders() },
     body: JSON.stringify(body),
   });
   const json = await res.json();
   if (!res.ok) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(json)}`);
   return json as T;
+}
+
+/** POSTs JSON to a Hatch and returns the parsed answer (throws on a non-2xx, with its words). */
+export function post<T = Record<string, unknown>>(
+  base: string,
+  path: string,
+  body: unknown,
+): Promise<T> {
+  return sendJson("POST", base, path, body);
+}
+
+/** PATCHes a Hatch with JSON and returns the parsed answer (throws on a non-2xx). */
+export function patch<T = Record<string, unknown>>(
+  base: string,
+  path: string,
+  body: unknown,
+): Promise<T> {
+  return sendJson("PATCH", base, path, body);
 }
 
 /** GETs JSON from a Hatch (throws on a non-2xx, with its words). */

@@ -1,12 +1,13 @@
 // The inbox in a real browser against a real Hatch process: live updates across browser
 // contexts, hostile text, the phone layout, the composer, and scrolling through history.
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Page, Route } from "playwright-core";
 import { randomPhone, test } from "@/tests/helpers.ts";
 import {
   get,
   launchBrowser,
   openPage,
+  patch,
   post,
   reported,
   sendSms,
@@ -253,6 +254,12 @@ test("after the server stops and starts again, what was sent meanwhile appears w
 });
 
 /** Waits until the list holds conversation `id` alone. */
+/** The conversations the list shows, top to bottom. */
+function conversationIds(page: Page): Promise<string[]> {
+  return page.locator(".rows a.row[data-conversation]")
+    .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.conversation ?? ""));
+}
+
 function onlyConversation(page: Page, id: string): Promise<unknown> {
   return reported(
     page,
@@ -331,5 +338,41 @@ test("a filter whose request fails is asked again, and says so when it keeps fai
   const alert = page.locator(".rows-foot [role=alert]");
   await reported(page, alert.waitFor({ timeout: 15_000 }));
   assert.match(await alert.innerText(), /could not be filtered: Cannot reach Hatch/);
+  await context.close();
+});
+
+test("the list shows the view asked for last, whichever answer comes last; a view that cannot load says so", async () => {
+  const word = `iris${crypto.randomUUID().slice(0, 6)}`;
+  const { conversation_id: open } = await sendSms(base, randomPhone(), `Blue ${word}`);
+  const { conversation_id: closed } = await sendSms(base, randomPhone(), `Purple ${word}`);
+  await patch(base, `/api/conversation/${closed}`, { state: "closed" });
+  const { page, context, errors } = await openPage(browser);
+  await page.goto(`${base}/`);
+  await waitLive(page);
+  // The filter's request in All open is held back until the switch to Closed has been answered.
+  const filtering = `**/api/conversations?*q=${word}&view=open*`;
+  const held = new Promise<Route>((resolve) => void page.route(filtering, resolve));
+  await page.locator("#filter").fill(word);
+  const late = await held;
+  await page.locator('[data-view="closed"]').click();
+  await onlyConversation(page, closed);
+  const answered = page.waitForResponse((r) => r.url().includes(`q=${word}&view=open`));
+  await late.continue();
+  await answered;
+  // Two frames: whatever the late answer would change has been drawn.
+  await page.evaluate(() =>
+    new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+  );
+  assert.deepEqual(await conversationIds(page), [closed], `not All open's ${open}`);
+
+  await page.route(
+    "**/api/conversations?*view=snoozed*",
+    (route) => route.abort("connectionreset"),
+  );
+  await page.locator('[data-view="snoozed"]').click();
+  const alert = page.locator(".rows-foot [role=alert]");
+  await reported(page, alert.waitFor({ timeout: 15_000 }));
+  assert.match(await alert.innerText(), /view could not be loaded: Cannot reach Hatch/);
+  assert.deepEqual(errors, []);
   await context.close();
 });
