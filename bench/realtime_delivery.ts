@@ -15,10 +15,22 @@ export interface DeliverySample {
   backlog: number;
 }
 
+/** What PostgreSQL has done so far: WAL written (the whole cluster's) and the run's commits. */
+export interface DatabaseWork {
+  /** pg_current_wal_lsn() */
+  lsn: string;
+  /** Bytes of WAL since `since` (0 without one). */
+  walBytes: number;
+  /** The run database's committed transactions (pg_stat_database, flushed about once a second). */
+  commits: number;
+}
+
 /** Samples the delivery counts every second until stopped. */
 export interface DeliveryProbe {
   /** Reads the counts now. */
   sample(): Promise<DeliverySample>;
+  /** Reads how much WAL and how many commits PostgreSQL has made, since an earlier reading. */
+  work(since?: DatabaseWork): Promise<DatabaseWork>;
   /** The samples taken since `from` (performance.now()). */
   since(from: number): DeliverySample[];
   /** Waits until the backlog is 0 or `limitMs` passes; the sample that ended the wait. */
@@ -46,6 +58,14 @@ export function deliveryProbe(databaseUrl: string, everyMs = 1000): DeliveryProb
   }, everyMs);
   return {
     sample: read,
+    async work(since) {
+      const [row] = await sql<{ lsn: string; wal: string; commits: string }[]>`
+        select pg_current_wal_lsn()::text as lsn,
+               pg_wal_lsn_diff(pg_current_wal_lsn(), ${since?.lsn ?? null}::pg_lsn)::text as wal,
+               xact_commit::text as commits
+        from pg_stat_database where datname = current_database()`;
+      return { lsn: row.lsn, walBytes: Number(row.wal ?? 0), commits: Number(row.commits) };
+    },
     since: (from) => samples.filter((s) => s.at >= from),
     async drain(limitMs) {
       const end = performance.now() + limitMs;

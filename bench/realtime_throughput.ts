@@ -70,6 +70,7 @@ export async function throughputRun(
   const before = cpuSnapshot(server.pid, database);
   const readsBefore = await sse.totals();
   const deliveredBefore = await delivery?.sample();
+  const workBefore = await delivery?.work();
   const start = performance.now();
   const results = await flood(seconds * 1000);
   const elapsed = (performance.now() - start) / 1000;
@@ -79,8 +80,9 @@ export async function throughputRun(
   const drainStart = performance.now();
   const drained = await delivery?.drain(settings.drainLimitSeconds * 1000);
   const drainSeconds = (performance.now() - drainStart) / 1000;
-  // Let the readers catch up before their byte counts are read.
+  // Let the readers catch up before their byte counts are read (and backends report commits).
   await new Promise((r) => setTimeout(r, 1000));
+  const work = workBefore && await delivery?.work(workBefore);
   const accepted = results.filter((r) => r.status === 202).length;
   const post = sortedMs(results);
   const final = await sse.totals();
@@ -106,6 +108,15 @@ export async function throughputRun(
         drainSeconds,
         samples: delivery.since(deliveredBefore.at).filter((s) => s.at <= deliveredAfter.at),
       })
+      : []),
+    ...(work && workBefore
+      ? [{
+        run,
+        figure: "PostgreSQL per message sent (drain included)",
+        value: `${(work.walBytes / accepted / 1024).toFixed(1)} KiB of WAL (whole cluster), ${
+          ((work.commits - workBefore.commits) / accepted).toFixed(2)
+        } commits`,
+      }]
       : []),
     ...answerRows(run, post, { server, since: before.at }),
     {
