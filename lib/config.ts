@@ -97,7 +97,7 @@ export const SETTINGS = {
   HATCH_STOP_SECONDS: { default: "10", schema: int(1, 600) },
   // The HTTP server under the app: node:http holds an idle event stream in a fifth of the
   // memory Deno.serve takes (bench/connections.ts); Deno.serve answers plain requests a little
-  // faster (README, Benchmarks), which matters less than how many open tabs a process holds.
+  // faster (docs/benchmarks.md), which matters less than how many open tabs a process holds.
   HATCH_HTTP_SERVER: { default: "node", schema: z.enum(["deno", "node"]) },
   HATCH_METRICS_TOKEN: { default: "", schema: z.string(), secret: true },
   HATCH_METRICS_PORT: { default: "0", schema: int(0, 65_535) },

@@ -28,7 +28,7 @@ export const COALESCE_MS = 4;
  * The pace of reads while events keep coming. Each read that finds events is one socket write per
  * connected client, which at hundreds of clients is most of the process's time: reading every 12
  * ms rather than every 4 took a quarter off the machine's load at 500 clients and lowered POST→SSE
- * p50 and p90 with it (README, Benchmarks).
+ * p50 and p90 with it (docs/benchmarks.md).
  */
 const BUSY_POLL_MS = 12;
 /** Empty reads in a row before the hub arms the wake-up flag and waits for a NOTIFY. */
