@@ -7,6 +7,14 @@ import { ensureChromium } from "./e2e/chromium.ts";
 import { bundleIslands } from "@/lib/web/bundle.ts";
 import { freePort } from "@/lib/net.ts";
 
+// How many unit test processes a full run starts side by side (checked before anything starts).
+const shardSetting = Deno.env.get("HATCH_TEST_SHARDS") ?? "2";
+const shards = Number(shardSetting);
+if (!Number.isInteger(shards) || shards < 1) {
+  console.error(`HATCH_TEST_SHARDS must be a whole number of 1 or more, not "${shardSetting}"`);
+  Deno.exit(2);
+}
+
 const configured = Deno.env.get("HATCH_TEST_DATABASE_URL");
 const embedded = configured ? undefined : await startEmbedded({
   dataDir: ".hatch/test",
@@ -50,7 +58,6 @@ if (unitFilters.length) {
 } else if (everything) {
   // The whole unit suite in shards side by side, each on a database of its own so that no file
   // sees another's rows, jobs or events (within a shard, files run one after another as ever).
-  const shards = Math.max(1, Number(Deno.env.get("HATCH_TEST_SHARDS") ?? 2));
   const files = unitTestFiles();
   const runs = await Promise.all(
     Array.from({ length: shards }, async (_, i) => {
