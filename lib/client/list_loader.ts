@@ -15,13 +15,18 @@ const RETRIES_MS = [500, 1_500, 4_000];
 
 let latest = 0;
 
-/** The first page of the list for the view and filter the store holds now. */
-export function fetchFirstPage(store: Store): Promise<ConversationsAnswer> {
+/** A page of the list for the view and filter the store holds now: the first, or the one `before`. */
+function fetchPage(store: Store, before?: string): Promise<ConversationsAnswer> {
   return api<ConversationsAnswer>(
     `/api/conversations${
-      query({ limit: PAGE, q: store.filter.value.trim(), ...viewParams(store) })
+      query({ limit: PAGE, before, q: store.filter.value.trim(), ...viewParams(store) })
     }`,
   );
+}
+
+/** The first page of the list for the view and filter the store holds now. */
+export function fetchFirstPage(store: Store): Promise<ConversationsAnswer> {
+  return fetchPage(store);
 }
 
 /**
@@ -71,11 +76,7 @@ export async function loadMoreConversations(store: Store): Promise<void> {
   const mine = latest;
   store.listLoading.value = true;
   try {
-    const page = await api<ConversationsAnswer>(
-      `/api/conversations${
-        query({ limit: PAGE, before: cursor, q: store.filter.value.trim(), ...viewParams(store) })
-      }`,
-    );
+    const page = await fetchPage(store, cursor);
     if (mine !== latest) return;
     const known = new Set(store.conversations.value.map((c) => c.id));
     batch(() => {
