@@ -253,13 +253,13 @@ test("after the server stops and starts again, what was sent meanwhile appears w
   await context.close();
 });
 
-/** Waits until the list holds conversation `id` alone. */
 /** The conversations the list shows, top to bottom. */
 function conversationIds(page: Page): Promise<string[]> {
   return page.locator(".rows a.row[data-conversation]")
     .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.conversation ?? ""));
 }
 
+/** Waits until the list holds conversation `id` alone. */
 function onlyConversation(page: Page, id: string): Promise<unknown> {
   return reported(
     page,
