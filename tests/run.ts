@@ -50,11 +50,7 @@ const browserFilters = Deno.args.filter(isBrowserTest);
 const everything = Deno.args.length === 0;
 let code = 0;
 if (unitFilters.length) {
-  const unit = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--no-check", "--ignore=tests/e2e", ...unitFilters],
-    env,
-  }).spawn();
-  code = (await unit.status).code;
+  code = await denoTest(["--ignore=tests/e2e", ...unitFilters], env);
 } else if (everything) {
   // The whole unit suite in shards side by side, each on a database of its own so that no file
   // sees another's rows, jobs or events (within a shard, files run one after another as ever).
@@ -62,20 +58,36 @@ if (unitFilters.length) {
   const runs = await Promise.all(
     Array.from({ length: shards }, async (_, i) => {
       const url = i === 0 ? runUrl : await freshDatabase(`hatch_test_${stamp}_${i + 1}`);
-      const shard = new Deno.Command(Deno.execPath(), {
-        args: ["test", "-A", "--no-check", ...files.filter((_, n) => n % shards === i)],
-        env: { ...env, HATCH_TEST_RUN_DATABASE_URL: url },
-        stdout: shards > 1 ? "piped" : "inherit",
-        stderr: shards > 1 ? "piped" : "inherit",
-      }).spawn();
-      const label = `[unit ${i + 1}/${shards}] `;
-      await Promise.all(
-        shards > 1 ? [prefixLines(shard.stdout, label), prefixLines(shard.stderr, label)] : [],
+      return await denoTest(
+        files.filter((_, n) => n % shards === i),
+        { ...env, HATCH_TEST_RUN_DATABASE_URL: url },
+        shards > 1 ? `[unit ${i + 1}/${shards}] ` : undefined,
       );
-      return (await shard.status).code;
     }),
   );
   code = runs.find((c) => c !== 0) ?? 0;
+}
+
+/**
+ * Runs `deno test` on `paths` and answers its exit code; with `label`, each line of its output is
+ * marked with it (for runs side by side).
+ */
+async function denoTest(
+  paths: string[],
+  env: Record<string, string>,
+  label?: string,
+): Promise<number> {
+  const output = label ? "piped" : "inherit";
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["test", "-A", "--no-check", ...paths],
+    env,
+    stdout: output,
+    stderr: output,
+  }).spawn();
+  if (label) {
+    await Promise.all([prefixLines(child.stdout, label), prefixLines(child.stderr, label)]);
+  }
+  return (await child.status).code;
 }
 
 /** The unit test files `deno test` would find, e2e left out, in a stable order. */
@@ -113,11 +125,11 @@ if (code === 0 && browser) {
   // A database of their own: the jobs the API tests queued (and never delivered) would otherwise
   // stand in front of the browser tests' sends in the embedded workers' queue.
   const e2eUrl = await freshDatabase(`hatch_test_${stamp}_e2e`);
-  const e2e = new Deno.Command(Deno.execPath(), {
-    args: ["test", "-A", "--no-check", ...(everything ? ["tests/e2e"] : browserFilters)],
-    env: { ...env, HATCH_TEST_RUN_DATABASE_URL: e2eUrl, HATCH_CHROMIUM: chromium },
-  }).spawn();
-  code = (await e2e.status).code;
+  code = await denoTest(everything ? ["tests/e2e"] : browserFilters, {
+    ...env,
+    HATCH_TEST_RUN_DATABASE_URL: e2eUrl,
+    HATCH_CHROMIUM: chromium,
+  });
 }
 
 const admin = connect(adminUrl, { max: 1 });
