@@ -20,6 +20,14 @@ import { startWebhookFanout } from "@/lib/webhooks/fanout.ts";
 
 const log = logger("worker");
 
+/**
+ * How soon a worker whose fetch came back short fetches again (see `refetchSoon`). Every fetch
+ * is a statement and a commit of its own: every 10 ms, the realtime bench's throughput fell to
+ * 607–923 sends a second (1.58 commits per message); every 25 ms it held 1,006–1,198, delivery
+ * level with intake (docs/benchmarks.md).
+ */
+const REFETCH_MS = 25;
+
 // graphile-worker's own messages go to LogTape under hatch.worker. Once the stop has begun, its
 // errors are warnings: failing the jobs that outran the stop is expected, and releasing a full
 // local queue under load fails in 0.18 ("Cannot background something when the queue is already
@@ -75,25 +83,31 @@ export async function startWorker(
   let pool: WorkerPool | undefined;
   events.on("pool:create", ({ workerPool }) => pool = workerPool);
   // A fetch that came back empty: this worker waits, so the next job added should NOTIFY
-  // (sql/014_quiet_job_queue.sql). While fetches find jobs, sends add theirs without one.
-  let arming = false;
-  const arm = () => {
-    if (arming) return;
-    arming = true;
-    (async () => {
-      try {
-        await sql`select setval('hatch_jobs_wake', 1)`;
-      } catch {
-        // The poll finds the next job all the same.
-      } finally {
-        arming = false;
-      }
-    })();
+  // (sql/014_quiet_job_queue.sql). While fetches come back full, sends add jobs without one.
+  let arming: Promise<void> | undefined;
+  const arm = (): Promise<void> =>
+    arming ??= deliverySql`select setval('hatch_jobs_wake', 1)`
+      // On an error the poll finds the next job all the same.
+      .then(() => {}, () => {})
+      .finally(() => arming = undefined);
+  // A fetch that came back short but not empty leaves the local queue asleep until its next
+  // poll, with nobody asking for a NOTIFY: deliveries went out in bursts a poll apart, each
+  // burst slowing the sends and the stream (docs/benchmarks.md). So fetch again a moment later,
+  // armed first so that a job added after this fetch is either found or NOTIFYs: at most one
+  // fetch per REFETCH_MS while jobs trickle in, whatever the rate of sends.
+  let refetch: ReturnType<typeof setTimeout> | undefined;
+  const refetchSoon = () => {
+    refetch ??= setTimeout(async () => {
+      await arm();
+      refetch = undefined;
+      if (!stopping) pool?.nudge(1);
+    }, REFETCH_MS);
   };
   events.on("localQueue:getJobs:complete", ({ jobs }) => {
-    if (!jobs.length) arm();
+    if (!jobs.length) void arm();
+    else if (jobs.length < settings.HATCH_WORKER_LOCAL_QUEUE) refetchSoon();
   });
-  events.on("worker:getJob:empty", arm);
+  events.on("worker:getJob:empty", () => void arm());
   // One pool for every runner (a new one starts after a database error) and the utilities, with
   // error handlers that stay: graphile-worker removes its own from a pool when its runner ends,
   // and a connection of that pool dropped later (the database restarting or stopping) would then
@@ -208,6 +222,7 @@ export async function startWorker(
       wake.stop();
       await webhooks.stop();
       clearTimeout(restartTimer);
+      clearTimeout(refetch);
       clearInterval(timer);
       await beating;
       // runner.stop() waits for the running jobs, however long a provider takes to answer.
