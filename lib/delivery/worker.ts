@@ -16,17 +16,19 @@ import { logger } from "@/lib/log.ts";
 import { settlesWithin } from "@/lib/stop.ts";
 import { type DeliveryDeps, deliveryTasks, providersFor } from "./tasks.ts";
 import { startWakeTimer } from "./wake.ts";
+import { startJobTableVacuum } from "./job_table_vacuum.ts";
 import { startWebhookFanout } from "@/lib/webhooks/fanout.ts";
 
 const log = logger("worker");
 
 /**
- * How soon a worker whose fetch came back short fetches again (see `refetchSoon`). Every fetch
- * is a statement and a commit of its own: every 10 ms, the realtime bench's throughput fell to
- * 607–923 sends a second (1.58 commits per message); every 25 ms it held 1,006–1,198, delivery
- * level with intake (docs/benchmarks.md).
+ * How soon a worker whose fetch came back short fetches again (see `refetchSoon`). The sooner,
+ * the smaller the batches of outcomes and the more commits per message: in the realtime bench's
+ * default run, fetching again after 25 ms held 756–832 sends a second (1.43–1.46 commits per
+ * message), after 100 ms 1,068–1,173 (1.23–1.26), delivery level with intake either way and the
+ * backlog about 100 messages (docs/benchmarks.md).
  */
-const REFETCH_MS = 25;
+const REFETCH_MS = 100;
 
 // graphile-worker's own messages go to LogTape under hatch.worker. Once the stop has begun, its
 // errors are warnings: failing the jobs that outran the stop is expected, and releasing a full
@@ -207,6 +209,7 @@ export async function startWorker(
   beat();
   const timer = setInterval(beat, beatMs);
   const wake = startWakeTimer(sql, () => pool?.nudge(1));
+  const vacuum = startJobTableVacuum(deliverySql, events);
   const webhooks = startWebhookFanout(sql);
   log.info("Worker started: {concurrency} at a time, SMS via {sms}, email via {email}", {
     concurrency: settings.HATCH_WORKER_CONCURRENCY,
@@ -221,6 +224,7 @@ export async function startWorker(
       stopping = true;
       wake.stop();
       await webhooks.stop();
+      await vacuum.stop();
       clearTimeout(restartTimer);
       clearTimeout(refetch);
       clearInterval(timer);
