@@ -3,7 +3,9 @@
 // latency: --clients SSE clients (default 500) connected to GET /api/events; sends at a fixed
 // --rate (open loop: a slow answer does not delay the next send) for --seconds; for every
 // (client, message) pair, the time from just before the POST to that client reading the
-// message_update INSERT frame for the message_id the POST returned.
+// message_update INSERT frame for the message_id the POST returned; and, per message, when
+// its first client had it (the server's part) and how long after that its last one did (the
+// fan-out's and the readers' part).
 import { startReaders } from "./sse_readers.ts";
 import type { RawHttpPool } from "./raw_http.ts";
 import { ms, percentile } from "./_shared.ts";
@@ -92,14 +94,26 @@ export async function latencyRun(settings: RunSettings & { rate: number }): Prom
   const arrivals = await sse.arrivals();
   const final = await sse.totals();
   const latencies: number[] = [];
+  // Per message: when its first client had it (the server's part: the send, the horizon, the
+  // hub's read) and how long after that its last one did (the fan-out and the readers).
+  const firsts: number[] = [];
+  const spreads: number[] = [];
   let missing = 0;
   results.forEach((r, i) => {
     if (!r.messageId) return;
     const list = arrivals.get(r.messageId) ?? [];
     missing += clients - list.length;
     for (const at of list) latencies.push(at - sent[i].t0);
+    if (!list.length) return;
+    const first = Math.min(...list);
+    firsts.push(first - sent[i].t0);
+    spreads.push(Math.max(...list) - first);
   });
   const sorted = Float64Array.from(latencies).sort();
+  const p50p99 = (values: number[]) => {
+    const s = Float64Array.from(values).sort();
+    return `${ms(percentile(s, 50))} / ${ms(percentile(s, 99))} ms`;
+  };
   const post = sortedMs(results);
   const accepted = results.filter((r) => r.status === 202).length;
   const dropped = final.endedEarly;
@@ -120,6 +134,11 @@ export async function latencyRun(settings: RunSettings & { rate: number }): Prom
       value: `${ms(percentile(sorted, 50))} / ${ms(percentile(sorted, 90))} / ${
         ms(percentile(sorted, 99))
       } / ${ms(sorted[sorted.length - 1])} ms over ${sorted.length.toLocaleString("en")} pairs`,
+    },
+    {
+      run,
+      figure: "POST→first client; first→last client p50 / p99",
+      value: `${p50p99(firsts)}; ${p50p99(spreads)}`,
     },
     {
       run,
