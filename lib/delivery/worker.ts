@@ -22,11 +22,12 @@ import { startWebhookFanout } from "@/lib/webhooks/fanout.ts";
 const log = logger("worker");
 
 /**
- * How soon a worker whose fetch came back short fetches again (see `refetchSoon`). The sooner,
- * the smaller the batches of outcomes and the more commits per message: in the realtime bench's
- * default run, fetching again after 25 ms held 756–832 sends a second (1.43–1.46 commits per
- * message), after 100 ms 1,068–1,173 (1.23–1.26), delivery level with intake either way and the
- * backlog about 100 messages (docs/benchmarks.md).
+ * How soon a worker whose fetch came back short fetches again (see `refetchSoon`): the longest a
+ * job added meanwhile waits. The sooner, the smaller the batches of outcomes and the more commits
+ * per message: in the realtime bench's default run (30 s), fetching again after 25 ms held 756–832
+ * sends a second (1.43–1.46 commits per message), after 100 ms 1,068–1,173 (1.23–1.26), the
+ * backlog about 100 messages either way; waiting for the next poll instead (the old way, 60 s
+ * runs), 1,079–1,123 with 750–1,900 messages waiting (docs/benchmarks.md).
  */
 const REFETCH_MS = 100;
 
