@@ -97,6 +97,11 @@ export function ms(value: number): string {
   return value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : value.toFixed(0);
 }
 
+/** "p50 / p99 ms" of ascending `sorted`. */
+export function p50p99(sorted: ArrayLike<number>): string {
+  return `${ms(percentile(sorted, 50))} / ${ms(percentile(sorted, 99))} ms`;
+}
+
 /** Prints rows as an aligned plain-text table (numbers right-aligned). */
 export function printTable(headers: string[], rows: string[][]): void {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -8,7 +8,7 @@
 // fan-out's and the readers' part).
 import { startReaders } from "./sse_readers.ts";
 import type { RawHttpPool } from "./raw_http.ts";
-import { ms, percentile } from "./_shared.ts";
+import { ms, p50p99, percentile } from "./_shared.ts";
 import { cpuReport, cpuSnapshot } from "./realtime_cpu.ts";
 import {
   answerRows,
@@ -110,10 +110,6 @@ export async function latencyRun(settings: RunSettings & { rate: number }): Prom
     spreads.push(Math.max(...list) - first);
   });
   const sorted = Float64Array.from(latencies).sort();
-  const p50p99 = (values: number[]) => {
-    const s = Float64Array.from(values).sort();
-    return `${ms(percentile(s, 50))} / ${ms(percentile(s, 99))} ms`;
-  };
   const post = sortedMs(results);
   const accepted = results.filter((r) => r.status === 202).length;
   const dropped = final.endedEarly;
@@ -138,7 +134,9 @@ export async function latencyRun(settings: RunSettings & { rate: number }): Prom
     {
       run,
       figure: "POST→first client; first→last client p50 / p99",
-      value: `${p50p99(firsts)}; ${p50p99(spreads)}`,
+      value: `${p50p99(Float64Array.from(firsts).sort())}; ${
+        p50p99(Float64Array.from(spreads).sort())
+      }`,
     },
     {
       run,

@@ -4,7 +4,7 @@
 import type { ReadTotals } from "./sse_readers.ts";
 import { RawHttpPool } from "./raw_http.ts";
 import type { Server } from "./realtime_server.ts";
-import { ms, percentile } from "./_shared.ts";
+import { p50p99 } from "./_shared.ts";
 
 /** What a run needs: the server, its database, the load's shape and the request bodies. */
 export interface RunSettings {
@@ -108,7 +108,7 @@ export function answerRows(
     {
       run,
       figure: "POST answer p50 / p99",
-      value: `${ms(percentile(post, 50))} / ${ms(percentile(post, 99))} ms`,
+      value: p50p99(post),
     },
     ...(server.handling
       ? [{

@@ -6,7 +6,7 @@ import { migrate } from "@/lib/db/migrate.ts";
 import { createUser } from "@/lib/auth/users.ts";
 import { createApiToken } from "@/lib/auth/tokens.ts";
 import { freePort, waitForReady } from "@/lib/net.ts";
-import { ms, percentile } from "./_shared.ts";
+import { p50p99 } from "./_shared.ts";
 
 /** Migrates the fresh database and makes an admin with an API token, as an operator would. */
 export async function createAdminToken(url: string): Promise<string> {
@@ -50,9 +50,7 @@ function serverHandling(serverTimes: ServerTimes, from: number, to: number): str
   const times = Float64Array.from(
     serverTimes.filter((t) => t.at >= from && t.at <= to).map((t) => t.ms),
   ).sort();
-  return `${ms(percentile(times, 50))} / ${
-    ms(percentile(times, 99))
-  } ms over ${times.length} sends`;
+  return `${p50p99(times)} over ${times.length} sends`;
 }
 
 /** A running Hatch. */

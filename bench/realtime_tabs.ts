@@ -6,7 +6,7 @@
 // the status (every change refetched), and the POST→SSE time of each new message at each tab.
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
 import { type LiveEvent, requestFor } from "@/lib/client/sync.ts";
-import { ms, percentile } from "./_shared.ts";
+import { p50p99 } from "./_shared.ts";
 import { cpuReport, cpuSnapshot } from "./realtime_cpu.ts";
 import { type Row, type RunSettings, send, sender, type SendResult } from "./realtime_sends.ts";
 
@@ -217,9 +217,7 @@ export async function tabsRun(
     {
       run,
       figure: "POST→SSE p50 / p99 (each tab, each new message)",
-      value: `${ms(percentile(latencies, 50))} / ${
-        ms(percentile(latencies, 99))
-      } ms over ${latencies.length} arrivals`,
+      value: `${p50p99(latencies)} over ${latencies.length} arrivals`,
     },
   ];
 }
