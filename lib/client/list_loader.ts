@@ -16,17 +16,12 @@ const RETRIES_MS = [500, 1_500, 4_000];
 let latest = 0;
 
 /** A page of the list for the view and filter the store holds now: the first, or the one `before`. */
-function fetchPage(store: Store, before?: string): Promise<ConversationsAnswer> {
+export function fetchPage(store: Store, before?: string): Promise<ConversationsAnswer> {
   return api<ConversationsAnswer>(
     `/api/conversations${
       query({ limit: PAGE, before, q: store.filter.value.trim(), ...viewParams(store) })
     }`,
   );
-}
-
-/** The first page of the list for the view and filter the store holds now. */
-export function fetchFirstPage(store: Store): Promise<ConversationsAnswer> {
-  return fetchPage(store);
 }
 
 /**
@@ -46,7 +41,7 @@ export async function replaceList(
     if (mine !== latest) return false;
     store.listLoading.value = true;
     try {
-      const page = await fetchFirstPage(store);
+      const page = await fetchPage(store);
       if (mine !== latest) return false;
       batch(() => {
         store.conversations.value = page.conversations;

@@ -6,7 +6,7 @@
 import { batch } from "@preact/signals";
 import { api, ApiError } from "./api.ts";
 import { loadThread, patchThread, putConversation, setOptOut } from "./actions.ts";
-import { fetchFirstPage } from "./list_loader.ts";
+import { fetchPage } from "./list_loader.ts";
 import { isNewer, mergeRows } from "./merge.ts";
 import { applyTeamEvent } from "./team_live.ts";
 import type { LocalMessage, Store } from "./store.ts";
@@ -201,7 +201,7 @@ export function applyEvent(store: Store, type: string, e: LiveEvent): void {
 
 /** After a gap in the stream: fetches the list's first page and the open thread's newest rows. */
 export async function resync(store: Store): Promise<void> {
-  const page = await fetchFirstPage(store).catch(() => null);
+  const page = await fetchPage(store).catch(() => null);
   if (page) batch(() => page.conversations.forEach((c) => putConversation(store, c)));
   const t = store.thread.value;
   if (t?.conversationId) await loadThread(store, t.conversationId, t.channel, { keepCursor: true });
