@@ -16,6 +16,7 @@ import { serveMetrics } from "./lib/metrics/server.ts";
 import { openFileLimit } from "./lib/open_files.ts";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
+import { SendBatch } from "./lib/messages/send_batch.ts";
 
 const log = logger("main");
 
@@ -46,7 +47,7 @@ export async function startServices(settings: Settings): Promise<Running> {
       check: (principals) => livePrincipals(db.sql, principals, sessionPolicy(settings)),
     },
   });
-  const ctx: AppContext = { sql: db.sql, settings, hub };
+  const ctx: AppContext = { sql: db.sql, settings, hub, sends: new SendBatch(db.sql) };
   const worker = settings.HATCH_WORKER
     ? await startWorker({ sql: db.sql, databaseUrl: db.url, settings })
     : undefined;

@@ -79,7 +79,7 @@ export const SETTINGS = {
   // Deliveries in flight per worker process. A delivery mostly waits on the provider (Twilio
   // answers in ~100–300 ms), so 1,000/s needs hundreds in flight across the workers; on a busy
   // database more in flight also keeps delivery's share from being crowded out by sends.
-  HATCH_WORKER_CONCURRENCY: { default: "40", schema: int(1, 200) },
+  HATCH_WORKER_CONCURRENCY: { default: "100", schema: int(1, 200) },
   // graphile-worker's connections (fetching and completing jobs; 0: concurrency + 2). The
   // deliveries' own queries use a pool of HATCH_DB_POOL_SIZE that is the worker's alone.
   HATCH_WORKER_POOL_SIZE: { default: "12", schema: int(0, 200) },

@@ -20,59 +20,65 @@ export interface ConversationTouch {
   senderId?: string | null;
   /** The user sending, who is assigned an unassigned conversation when the team wants that. */
   assignTo?: string;
-  /** A condition the statement checks first: when false, it writes nothing and returns no row. */
-  onlyIf?: Fragment;
 }
 
 /** Creates the conversation or records a new message in it; call in the message's transaction. */
-export async function touchConversation(tx: Tx, t: ConversationTouch): Promise<void> {
-  await conversationUpsert(tx, t);
-}
-
-/**
- * The statement that creates the conversation or records a new message in it, as a fragment a
- * caller may run alone or embed (a send runs it in the same statement as its message insert).
- */
-export function conversationUpsert(sql: Tx, t: ConversationTouch) {
-  const preview = t.preview.slice(0, 160);
-  const inbound = t.direction === "inbound";
-  const unread = inbound ? 1 : 0;
+export async function touchConversation(sql: Tx, t: ConversationTouch): Promise<void> {
   const assignee = t.assignTo
     ? sql`(select ${t.assignTo}::uuid from team_settings where auto_assign)`
     : sql`null::uuid`;
-  const changedBy = t.assignTo ?? null;
-  // A select rather than values, so that `onlyIf` can hold the whole insert back.
+  await conversationsUpsert(
+    sql,
+    t.direction,
+    sql`select ${t.id}::uuid as id, ${t.channel}::text as channel,
+      ${t.participants}::text[] as participants, ${t.subject ?? null}::text as subject,
+      ${t.preview.slice(0, 160)}::text as preview, 1 as messages,
+      ${t.senderId ?? null}::uuid as sender_id, ${assignee} as assignee,
+      ${t.assignTo ?? null}::uuid as changed_by`,
+  );
+}
+
+/**
+ * The conversations' upsert for `rows` (one per conversation: `id, channel, participants,
+ * subject, preview, messages, sender_id, assignee, changed_by`), each recording `messages` new
+ * messages. Rows are locked in id order, so statements that touch several never deadlock.
+ */
+export function conversationsUpsert(
+  sql: Tx,
+  direction: ConversationTouch["direction"],
+  rows: Fragment,
+) {
+  const inbound = direction === "inbound";
+  const unread = inbound ? sql`r.messages` : sql`0`;
   return sql`
     insert into conversations (id, channel, participants, subject, last_message_at,
       last_message_preview, last_direction, message_count, unread_count, inbound_count,
       assignee_id, changed_by, change_cause, last_sender_id)
-    select ${t.id}::uuid, ${t.channel}, ${t.participants}::text[], ${t.subject ?? null}, now(),
-      ${preview}, ${t.direction}, 1, ${unread}::int, ${unread}::int, ${assignee},
-      ${changedBy}::uuid, 'auto', ${t.senderId ?? null}::uuid
-    where ${t.onlyIf ?? sql`true`}
+    select r.id, r.channel, r.participants, r.subject, now(), r.preview, ${direction},
+      r.messages, ${unread}, ${unread}, r.assignee, r.changed_by, 'auto', r.sender_id
+    from (${rows}) r order by r.id
     on conflict (id) do update set
       last_message_at = greatest(conversations.last_message_at, now()),
       last_message_preview = excluded.last_message_preview,
       last_direction = excluded.last_direction,
       last_sender_id = excluded.last_sender_id,
       subject = coalesce(conversations.subject, excluded.subject),
-      message_count = conversations.message_count + 1,
-      unread_count = conversations.unread_count + ${unread},
-      inbound_count = conversations.inbound_count + ${unread}${
+      message_count = conversations.message_count + excluded.message_count,
+      unread_count = conversations.unread_count + excluded.unread_count,
+      inbound_count = conversations.inbound_count + excluded.inbound_count${
     inbound
       // The customer wrote: a closed or snoozed conversation is open again.
       ? sql`,
       state = 'open', snoozed_until = null, changed_by = null,
       change_cause = case when conversations.state = 'open' then conversations.change_cause
                           else 'reply' end`
-      : t.assignTo
-      ? sql`,
+      // A sender is assigned an unassigned conversation when the team wants that (assignee).
+      : sql`,
       assignee_id = coalesce(conversations.assignee_id, excluded.assignee_id),
       changed_by = case when conversations.assignee_id is null and excluded.assignee_id is not null
                         then excluded.changed_by else conversations.changed_by end,
       change_cause = case when conversations.assignee_id is null and excluded.assignee_id is not null
                           then 'auto' else conversations.change_cause end`
-      : sql``
   }`;
 }
 

@@ -1,9 +1,12 @@
 // Work that arrives many at a time under load, done together: items gathered for `delayMs` (or
 // until `max` of them) run as one call, and each caller is answered with its own result once
-// that call is done. When the call fails, a database that cannot be reached fails them all at
-// once (their jobs are tried again later, rather than each waiting out its own timeout); any
-// other error, and the items run again one by one, so only one that cannot be done fails — and
-// does not fail its neighbours again at every retry.
+// that call is done. With `inFlight` instead, nothing waits on a timer: an item runs at once
+// while fewer than that many calls are running, and the items that arrive meanwhile run together
+// when one finishes (a lone item is not held back; a busy stream of them forms its own batches).
+// When the call fails, a database that cannot be reached fails them all at once (their jobs are
+// tried again later, rather than each waiting out its own timeout); any other error, and the
+// items run again one by one, so only one that cannot be done fails — and does not fail its
+// neighbours again at every retry.
 import { isDatabaseUnavailable } from "@/lib/db/connect.ts";
 
 interface Waiting<T, R> {
@@ -16,12 +19,15 @@ interface Waiting<T, R> {
 export class Batcher<T, R> {
   #waiting: Waiting<T, R>[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #running = 0;
 
   constructor(
     private readonly run: (items: T[]) => Promise<R[]>,
     private readonly options: {
       delayMs: number;
       max: number;
+      /** Calls that may run at once; the items that arrive meanwhile wait for one to finish. */
+      inFlight?: number;
       /** Told when a batch failed and its items run one by one. */
       onSplit?: (count: number, error: unknown) => void;
     },
@@ -31,7 +37,9 @@ export class Batcher<T, R> {
   add(item: T): Promise<R> {
     return new Promise((resolve, reject) => {
       this.#waiting.push({ item, resolve, reject });
-      if (this.#waiting.length >= this.options.max) this.#flush();
+      if (this.options.inFlight !== undefined) {
+        if (this.#running < this.options.inFlight) this.#flush();
+      } else if (this.#waiting.length >= this.options.max) this.#flush();
       else this.#timer ??= setTimeout(() => this.#flush(), this.options.delayMs);
     });
   }
@@ -39,19 +47,27 @@ export class Batcher<T, R> {
   #flush(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const batch = this.#waiting;
-    this.#waiting = [];
-    this.run(batch.map((w) => w.item)).then(
-      (results) => batch.forEach((w, i) => w.resolve(results[i])),
-      async (e) => {
-        if (batch.length === 1 || isDatabaseUnavailable(e)) {
-          return batch.forEach((w) => w.reject(e));
-        }
-        this.options.onSplit?.(batch.length, e);
-        for (const w of batch) {
-          await this.run([w.item]).then(([result]) => w.resolve(result), w.reject);
-        }
-      },
+    const batch = this.#waiting.splice(
+      0,
+      this.options.inFlight === undefined ? Infinity : this.options.max,
     );
+    this.#running++;
+    this.#settle(batch).finally(() => {
+      this.#running--;
+      if (this.options.inFlight !== undefined && this.#waiting.length) this.#flush();
+    });
+  }
+
+  async #settle(batch: Waiting<T, R>[]): Promise<void> {
+    try {
+      const results = await this.run(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.resolve(results[i]));
+    } catch (e) {
+      if (batch.length === 1 || isDatabaseUnavailable(e)) return batch.forEach((w) => w.reject(e));
+      this.options.onSplit?.(batch.length, e);
+      for (const w of batch) {
+        await this.run([w.item]).then(([result]) => w.resolve(result), w.reject);
+      }
+    }
   }
 }

@@ -50,11 +50,13 @@ export const BULK_PRIORITY = 10;
 /** Where and how a job runs. */
 export interface JobOptions {
   queue?: string;
-  priority?: number;
+  /** A number, or an expression (as runAt): either means graphile-worker's own add_job. */
+  priority?: number | Fragment;
   /** A time, or an expression (a column of the statement the call sits in). */
   runAt?: Date | Fragment;
   maxAttempts?: number;
-  jobKey?: string;
+  /** A key, or an expression (as runAt): either means graphile-worker's own add_job. */
+  jobKey?: string | Fragment;
 }
 
 /** Adds a job with graphile-worker's add_job in the caller's transaction, so both commit together. */

@@ -1,4 +1,4 @@
-import type { Fragment, Tx } from "@/lib/db/connect.ts";
+import type { Tx } from "@/lib/db/connect.ts";
 import { UnprocessableError } from "@/lib/errors.ts";
 import { optOutWords } from "@/lib/shared/delivery_words.ts";
 
@@ -57,15 +57,9 @@ export async function optOutOf(
   return row as { keyword: string; opted_out_at: Date } | undefined;
 }
 
-/** A condition, true while `recipient` has not opted out of texts from `sender`. */
-export function notOptedOut(sql: Tx, sender: string, recipient: string): Fragment {
-  return sql`not exists (
-    select from sms_opt_outs where sender = ${sender} and recipient = ${recipient})`;
-}
-
 /**
- * Refuses a send to a recipient who opted out, in words. A send checks `notOptedOut` in its
- * own statement and calls this only when that stored nothing.
+ * Refuses a send to a recipient who opted out, in words. A send checks the opt-out in its
+ * own statement (./send_batch.ts) and calls this only when that stored nothing.
  */
 export async function assertNotOptedOut(sql: Tx, sender: string, recipient: string): Promise<void> {
   const out = await optOutOf(sql, sender, recipient);

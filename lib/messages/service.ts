@@ -3,18 +3,19 @@ import type { Settings } from "@/lib/config.ts";
 import { threadPage } from "@/lib/db/thread.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
-import { conversationUpsert, touchConversation } from "@/lib/conversations/service.ts";
+import { touchConversation } from "@/lib/conversations/service.ts";
 import { sentByOf } from "@/lib/conversations/schemas.ts";
 import { isPermanentFailure } from "@/lib/shared/delivery_words.ts";
-import { addJob, BULK_PRIORITY, deliveryJob, jobCall, jsonPayload } from "@/lib/delivery/jobs.ts";
+import { addJob, BULK_PRIORITY, deliveryJob } from "@/lib/delivery/jobs.ts";
 import { isPlainOptOut } from "./opt_out_words.ts";
 import { sendTime } from "./send_time.ts";
-import { type Actor, audit, auditInsert, SYSTEM } from "@/lib/auth/audit.ts";
+import { type Actor, audit, SYSTEM } from "@/lib/auth/audit.ts";
 import { smsFromAddress } from "@/lib/providers/select.ts";
 import type { InboundSms } from "@/lib/providers/types.ts";
 import { parseRecipient } from "./address.ts";
-import { applyKeyword, assertNotOptedOut, keywordOf, notOptedOut } from "./opt_outs.ts";
-import type { Message, MessageStatus, SendMessageInput, SendMessageResult } from "./schemas.ts";
+import { applyKeyword, assertNotOptedOut, keywordOf } from "./opt_outs.ts";
+import { type PreparedSend, type SendBatch, storeSends } from "./send_batch.ts";
+import type { Message, SendMessageInput, SendMessageResult } from "./schemas.ts";
 
 /** A message that is one of many (a broadcast's): marketing, paced behind replies. */
 export interface BulkSend {
@@ -34,6 +35,8 @@ export async function sendMessage(
     sentBy?: Pick<Actor, "userId" | "tokenId">;
     bulk?: BulkSend;
     optOutConfirmation?: boolean;
+    /** Sends arriving together, stored in one statement (only when `sql` is its pool). */
+    batch?: SendBatch;
   } = {},
 ): Promise<SendMessageResult> {
   const sender = options.sentBy ?? options.actor;
@@ -51,11 +54,6 @@ export async function sendMessage(
   if (to.channel === "chat" && input.media_urls?.length) {
     throw new BadRequestError("media_urls: attachments go out by MMS only, to a phone number");
   }
-  // The one text that may follow an opt-out is its confirmation. The send statement checks the
-  // opt-out itself (no round trip of its own) and stores nothing when there is one.
-  const unlessOptedOut = to.channel === "sms" && !options.optOutConfirmation
-    ? notOptedOut(sql, from, to.address)
-    : undefined;
   const id = conversationId(from, to.address);
   if (input.conversation_id && input.conversation_id !== id) {
     const [known] = await sql`select 1 from conversations where id = ${input.conversation_id}`;
@@ -65,80 +63,58 @@ export async function sendMessage(
       )
       : new NotFoundError(`Conversation "${input.conversation_id}" not found`);
   }
-  const status: MessageStatus = to.channel === "sms" ? "queued" : "sent";
-  const media = (input.media_urls ?? []).map((url) => ({ url, content_type: null }));
-  const sms = to.channel === "sms";
+  const status = to.channel === "sms" ? "queued" : "sent";
   const messageId = crypto.randomUUID();
-  const marketing = Boolean(input.marketing || options.bulk);
-  // One statement: the conversation, the message and its delivery job commit together, with no
-  // round trip to the app in between (an open writing transaction holds back every later event).
-  const [row] = await sql`
-    with conversation as (
-      ${
-    conversationUpsert(sql, {
-      id,
-      channel: to.channel,
-      participants: [from, to.address],
-      preview: input.content,
-      direction: "outbound",
-      senderId: sender?.userId,
-      assignTo: options.actor?.userId,
-      onlyIf: unlessOptedOut,
-    })
-  } returning id
-    ), message as (
-      insert into messages (id, conversation_id, channel, direction, from_contact, to_contact, body,
-        media, status, provider, sent_by_user_id, sent_by_token_id, send_at, marketing,
-        broadcast_id, keyword, created_at)
-      select ${messageId}::uuid, conversation.id, ${to.channel}, 'outbound', ${from}, ${to.address},
-        ${input.content}, ${sql.json(media)}, ${status}, ${sms ? settings.smsProvider : null},
-        ${sender?.userId ?? null}::uuid, ${sender?.tokenId ?? null}::uuid,
-        ${sendAt ?? null}, ${marketing}, ${options.bulk?.broadcastId ?? null},
-        ${options.optOutConfirmation ? "stop" : null}, coalesce(${
-    sendAt ?? null
-  }::timestamptz, now())
-      from conversation
-      returning id
-    )${
-    sms
-      ? sql`, job as (
-      select ${
-        jobCall(
-          sql,
-          "deliver_message",
-          jsonPayload(sql, deliveryJob("message", messageId, id).payload),
-          {
-            runAt: sendAt ?? options.bulk?.runAt,
-            // A scheduled message's job is found again by its key when it is edited or cancelled.
-            jobKey: sendAt ? `message:${messageId}` : undefined,
-            priority: options.bulk ? BULK_PRIORITY : undefined,
-          },
-        )
-      } as queued from message
-    )`
-      : sql``
-  }${
-    options.actor
-      ? sql`, audited as (${
-        auditInsert(sql, options.actor, "send.message", {
-          // The number as stored (E.164), however it was typed.
-          target: to.address,
-          detail: sql`json_build_object('message_id', message.id)`,
-          from: sql`from message`,
-        })
-      } returning id)`
-      : sql``
-  }
-    select message.id${sms ? sql`, (select count(*) from job) as jobs` : sql``}${
-    options.actor ? sql`, (select count(*) from audited) as audited` : sql``
-  } from message`;
-  if (!row) {
+  const send: PreparedSend = {
+    messageId,
+    conversationId: id,
+    channel: to.channel,
+    from,
+    to: to.address,
+    body: input.content,
+    media: (input.media_urls ?? []).map((url) => ({ url, content_type: null })),
+    status,
+    provider: to.channel === "sms" ? settings.smsProvider : null,
+    sentByUserId: sender?.userId ?? null,
+    sentByTokenId: sender?.tokenId ?? null,
+    sendAt: sendAt ?? null,
+    marketing: Boolean(input.marketing || options.bulk),
+    broadcastId: options.bulk?.broadcastId ?? null,
+    keyword: options.optOutConfirmation ? "stop" : null,
+    // The one text that may follow an opt-out is its confirmation.
+    checkOptOut: to.channel === "sms" && !options.optOutConfirmation,
+    assignTo: options.actor?.userId ?? null,
+    job: to.channel === "sms"
+      ? {
+        payload: deliveryJob("message", messageId, id).payload,
+        runAt: sendAt ?? options.bulk?.runAt ?? null,
+        // A scheduled message's job is found again by its key when it is edited or cancelled.
+        key: sendAt ? `message:${messageId}` : null,
+        priority: options.bulk ? BULK_PRIORITY : null,
+      }
+      : null,
+    // The number as stored (E.164), however it was typed.
+    audit: options.actor
+      ? {
+        userId: options.actor.userId ?? null,
+        tokenId: options.actor.tokenId ?? null,
+        label: options.actor.label,
+        ip: options.actor.ip ?? null,
+      }
+      : null,
+  };
+  // On the pool it batches for, the send is stored with those arriving at the same time; inside
+  // a caller's transaction (an Idempotency-Key, a broadcast), in a statement of its own.
+  const stored = options.batch?.sql === sql
+    ? await options.batch.store(send)
+    : (await storeSends(sql, [send]))[0];
+  if (!stored) {
     // Nothing stored: the recipient opted out. Said in words; when the opt-out was withdrawn
     // in the meantime, the send is tried again.
     await assertNotOptedOut(sql, from, to.address);
     return sendMessage(sql, settings, input, options);
   }
-  return { success: true, message_id: row.id as string, conversation_id: id, status };
+  return { success: true, message_id: messageId, conversation_id: id, status };
 }
 
 // deno-lint-ignore no-explicit-any -- a messages row, shaped by toMessage

@@ -10,7 +10,7 @@ import { sendMessage } from "@/lib/messages/service.ts";
 
 export const handler = define.handlers({
   async POST(c) {
-    const { sql, settings } = c.var.app;
+    const { sql, settings, sends } = c.var.app;
     const principal = c.var.principal;
     takeSend(principalKey(principal), settings.HATCH_SEND_RATE_PER_MINUTE);
     const input = await readJson(c, SendMessageInput);
@@ -24,7 +24,10 @@ export const handler = define.handlers({
       async (tx) => ({
         status: 202,
         // The audit row is written in the send's own statement.
-        body: await sendMessage(tx, settings, input, { actor: actorOf(principal, clientIp(c)) }),
+        body: await sendMessage(tx, settings, input, {
+          actor: actorOf(principal, clientIp(c)),
+          batch: sends,
+        }),
       }),
     );
     return c.json(answer.body as SendMessageResult, answer.status as 202);

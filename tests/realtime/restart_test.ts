@@ -7,6 +7,7 @@ import { migrate } from "@/lib/db/migrate.ts";
 import { freePort } from "@/lib/net.ts";
 import { startEventHub } from "@/lib/realtime/hub.ts";
 import { createApp } from "@/main.ts";
+import { SendBatch } from "@/lib/messages/send_batch.ts";
 import { createTestAdmin, test, testSettings, withToken } from "@/tests/helpers.ts";
 import { createConversation, eventIds, insertMessage, json, SseReader } from "./support.ts";
 
@@ -22,7 +23,10 @@ test("after a PostgreSQL restart the listener reconnects by itself and clients g
   // No safety poll here: only the listener's own recovery may deliver what was missed.
   const hub = await startEventHub({ sql, databaseUrl: url, settings, pollIntervalMs: 3_600_000 });
   try {
-    const app = withToken(createApp({ sql, settings, hub }), (await createTestAdmin(sql)).token);
+    const app = withToken(
+      createApp({ sql, settings, hub, sends: new SendBatch(sql) }),
+      (await createTestAdmin(sql)).token,
+    );
     const sse = new SseReader(await app.request("/api/events"));
     await sse.next();
     const conversationId = await createConversation(sql);
