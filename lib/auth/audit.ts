@@ -41,7 +41,7 @@ export async function audit(
  * The audit insert as a fragment: `detail` is an SQL expression, and `from` lets a bigger
  * statement (a send) record the row it made in the same statement.
  */
-export function auditInsert(
+function auditInsert(
   sql: Tx,
   actor: Actor,
   action: string,
