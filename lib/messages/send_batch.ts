@@ -144,11 +144,11 @@ export async function storeSends(sql: Tx, sends: PreparedSend[]): Promise<boolea
 
 /**
  * Sends stored together: at most `inFlight` statements at once, the others gathering behind
- * them, up to `max` to a statement. Two at once keep both of a small machine's cores busy (one
- * statement is being written while the other waits for its commit's flush).
+ * them, up to `max` to a statement. One at a time stored the most a second on a 2-core machine
+ * (larger statements, fewer commits), with no later answers: docs/benchmarks.md, the ninth VM.
  */
 export class SendBatch extends Batcher<PreparedSend, boolean> {
-  constructor(readonly sql: Sql, options = { inFlight: 2, max: 100 }) {
+  constructor(readonly sql: Sql, options = { inFlight: 1, max: 100 }) {
     super((sends) => storeSends(sql, sends), {
       delayMs: 0,
       ...options,
