@@ -127,6 +127,7 @@ export async function storeSends(sql: Tx, sends: PreparedSend[]): Promise<boolea
       from message m join allowed s on s.message_id = m.id
       where s.job is not null and (s.job_key is not null or s.priority is not null)
     ), audited as (
+      -- The target is the number as stored (E.164), however it was typed.
       insert into audit_log (actor_user_id, actor_token_id, actor_label, action, target, ip,
         detail)
       select s.audit_user_id, s.audit_token_id, s.audit_label, 'send.message', s.to_contact,

@@ -93,7 +93,6 @@ export async function sendMessage(
         priority: options.bulk ? BULK_PRIORITY : null,
       }
       : null,
-    // The number as stored (E.164), however it was typed.
     audit: options.actor
       ? {
         userId: options.actor.userId ?? null,
