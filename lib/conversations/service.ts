@@ -22,6 +22,11 @@ export interface ConversationTouch {
   assignTo?: string;
 }
 
+/** What a conversation's list row shows of its newest message. */
+export function previewOf(text: string): string {
+  return text.slice(0, 160);
+}
+
 /** Creates the conversation or records a new message in it; call in the message's transaction. */
 export async function touchConversation(sql: Tx, t: ConversationTouch): Promise<void> {
   const assignee = t.assignTo
@@ -32,7 +37,7 @@ export async function touchConversation(sql: Tx, t: ConversationTouch): Promise<
     t.direction,
     sql`select ${t.id}::uuid as id, ${t.channel}::text as channel,
       ${t.participants}::text[] as participants, ${t.subject ?? null}::text as subject,
-      ${t.preview.slice(0, 160)}::text as preview, 1 as messages,
+      ${previewOf(t.preview)}::text as preview, 1 as messages,
       ${t.senderId ?? null}::uuid as sender_id, ${assignee} as assignee,
       ${t.assignTo ?? null}::uuid as changed_by`,
   );

@@ -4,7 +4,7 @@
 // stored are stored together (SendBatch, below): one statement for all of them, each
 // request answered once that statement has committed, so nothing is accepted before it is stored.
 import type { Sql, Tx } from "@/lib/db/connect.ts";
-import { conversationsUpsert } from "@/lib/conversations/service.ts";
+import { conversationsUpsert, previewOf } from "@/lib/conversations/service.ts";
 import { Batcher } from "@/lib/delivery/batcher.ts";
 import { jobCall, type JobPayloads } from "@/lib/delivery/jobs.ts";
 import { logger } from "@/lib/log.ts";
@@ -57,7 +57,7 @@ export async function storeSends(sql: Tx, sends: PreparedSend[]): Promise<boolea
     from_contact: s.from,
     to_contact: s.to,
     body: s.body,
-    preview: s.body.slice(0, 160),
+    preview: previewOf(s.body),
     media: s.media,
     status: s.status,
     provider: s.provider,
