@@ -23,14 +23,17 @@ export class Batcher<T, R> {
 
   constructor(
     private readonly run: (items: T[]) => Promise<R[]>,
-    private readonly options: {
-      delayMs: number;
-      max: number;
-      /** Calls that may run at once; the items that arrive meanwhile wait for one to finish. */
-      inFlight?: number;
-      /** Told when a batch failed and its items run one by one. */
-      onSplit?: (count: number, error: unknown) => void;
-    },
+    private readonly options:
+      & {
+        max: number;
+        /** Told when a batch failed and its items run one by one. */
+        onSplit?: (count: number, error: unknown) => void;
+      }
+      & (
+        | { delayMs: number; inFlight?: never }
+        /** Calls that may run at once; the items that arrive meanwhile wait for one to finish. */
+        | { inFlight: number; delayMs?: never }
+      ),
   ) {}
 
   /** Runs `item` with the others of its batch; resolves with its result once they are done. */

@@ -151,7 +151,6 @@ export async function storeSends(sql: Tx, sends: PreparedSend[]): Promise<boolea
 export class SendBatch extends Batcher<PreparedSend, boolean> {
   constructor(readonly sql: Sql, options = { inFlight: 1, max: 100 }) {
     super((sends) => storeSends(sql, sends), {
-      delayMs: 0,
       ...options,
       // Each send that fails is told so in its own answer; say when a batch had to be split.
       onSplit: (count, error) =>
