@@ -17,6 +17,7 @@ import { openFileLimit } from "./lib/open_files.ts";
 import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
 import { SendBatch } from "./lib/messages/send_batch.ts";
+import { ReportBatch } from "./lib/messages/report_batch.ts";
 
 const log = logger("main");
 
@@ -47,7 +48,13 @@ export async function startServices(settings: Settings): Promise<Running> {
       check: (principals) => livePrincipals(db.sql, principals, sessionPolicy(settings)),
     },
   });
-  const ctx: AppContext = { sql: db.sql, settings, hub, sends: new SendBatch(db.sql) };
+  const ctx: AppContext = {
+    sql: db.sql,
+    settings,
+    hub,
+    sends: new SendBatch(db.sql),
+    reports: new ReportBatch(db.sql),
+  };
   const worker = settings.HATCH_WORKER
     ? await startWorker({ sql: db.sql, databaseUrl: db.url, settings })
     : undefined;

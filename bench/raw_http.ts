@@ -34,8 +34,11 @@ class Connection {
         headEnd = text.indexOf("\r\n\r\n");
         if (headEnd < 0) continue;
         const m = /\r\ncontent-length: *(\d+)/i.exec(text.slice(0, headEnd));
-        if (!m) throw new Error(`an answer without content-length: ${text.slice(0, 200)}`);
-        length = Number(m[1]);
+        // A 204 has no body, so no length either (a status callback's answer).
+        if (!m && !text.startsWith("HTTP/1.1 204 ")) {
+          throw new Error(`an answer without content-length: ${text.slice(0, 200)}`);
+        }
+        length = m ? Number(m[1]) : 0;
       }
       if (text.length - headEnd - 4 >= length) {
         return {
@@ -61,17 +64,25 @@ export class RawHttpPool {
       .map(([k, v]) => `${k}: ${v}\r\n`).join("");
   }
 
-  /** POSTs `body` to `path`; a network failure rejects, and its connection is dropped. */
-  post(path: string, body: Uint8Array): Promise<RawAnswer> {
-    return this.#request("POST", path, body);
+  /**
+   * POSTs `body` to `path`, with `headers` beside the pool's; a network failure rejects, and
+   * its connection is dropped.
+   */
+  post(path: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<RawAnswer> {
+    return this.#request("POST", path, body, headers);
   }
 
   /** GETs `path`; a network failure rejects, and its connection is dropped. */
   get(path: string): Promise<RawAnswer> {
-    return this.#request("GET", path, new Uint8Array());
+    return this.#request("GET", path, new Uint8Array(), {});
   }
 
-  async #request(method: string, path: string, body: Uint8Array): Promise<RawAnswer> {
+  async #request(
+    method: string,
+    path: string,
+    body: Uint8Array,
+    headers: Record<string, string>,
+  ): Promise<RawAnswer> {
     let c = this.#idle.pop();
     if (!c) {
       c = new Connection(
@@ -81,7 +92,9 @@ export class RawHttpPool {
       this.#all.push(c);
     }
     const head = encoder.encode(
-      `${method} ${path} HTTP/1.1\r\n${this.#headers}content-length: ${body.length}\r\n\r\n`,
+      `${method} ${path} HTTP/1.1\r\n${this.#headers}${
+        Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")
+      }content-length: ${body.length}\r\n\r\n`,
     );
     try {
       const answer = await c.send(head, body);

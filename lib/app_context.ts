@@ -2,6 +2,7 @@ import type { Sql } from "./db/connect.ts";
 import type { Settings } from "./config.ts";
 import type { EventHub } from "./realtime/hub.ts";
 import type { SendBatch } from "./messages/send_batch.ts";
+import type { ReportBatch } from "./messages/report_batch.ts";
 
 /** What every route and job can reach: the database, the settings and the event hub. */
 export interface AppContext {
@@ -10,4 +11,6 @@ export interface AppContext {
   hub: EventHub;
   /** Sends arriving together, stored in one statement on `sql`. */
   sends: SendBatch;
+  /** Providers' status reports arriving together, stored together on `sql`. */
+  reports: ReportBatch;
 }

@@ -1,5 +1,5 @@
-import type { Sql, Tx } from "@/lib/db/connect.ts";
-import { applyStatus } from "@/lib/db/thread.ts";
+import type { Fragment, Sql, Tx } from "@/lib/db/connect.ts";
+import { statusChanges } from "@/lib/db/thread.ts";
 import { logger } from "@/lib/log.ts";
 import type { SmsProvider } from "@/lib/providers/types.ts";
 
@@ -22,25 +22,64 @@ export interface ProviderReport {
  * unsubscribed also opts them out. Returns false when the message is unknown or nothing moved.
  */
 export async function applyProviderReport(sql: Sql, report: ProviderReport): Promise<boolean> {
-  return await sql.begin(async (tx) => {
-    const [m] = await tx`
-      select id, from_contact, to_contact from messages
-      where provider = ${report.provider} and provider_message_id = ${report.providerMessageId}`;
-    if (!m) return false;
-    if (report.optedOut) {
-      await optOutAfterProviderRefusal(tx, {
-        sender: m.from_contact,
-        recipient: m.to_contact,
-        code: report.errorCode,
-      });
-    }
-    if (!report.status) return false;
-    return await applyStatus(tx, "messages", m.id, {
-      status: report.status,
-      errorCode: report.errorCode,
-      errorMessage: report.errorMessage,
-    });
+  return (await applyProviderReports(sql, [report]))[0];
+}
+
+/**
+ * Applies many providers' reports in two round trips, whatever their number (status callbacks
+ * arriving together, `ReportBatch`): one read finds the messages they name, one statement moves
+ * their statuses forward and records the opt-outs. Answers, for each report, whether its message
+ * moved; a message reported twice in the batch takes the furthest status.
+ */
+export async function applyProviderReports(
+  sql: Sql,
+  reports: ProviderReport[],
+): Promise<boolean[]> {
+  const keys = reports.map((r, n) => ({ n, provider: r.provider, sid: r.providerMessageId }));
+  // A message's provider id never changes once stored, so this read needs no transaction.
+  const found = await sql<{ n: number; id: string; from_contact: string; to_contact: string }[]>`
+    select k.n, m.id, m.from_contact, m.to_contact
+    from jsonb_to_recordset(${sql.json(keys)}::jsonb) as k(n int, provider text, sid text)
+    join messages m on m.provider = k.provider and m.provider_message_id = k.sid`;
+  const idOf = new Map(found.map((f) => [f.n, f.id]));
+  const changes = found.flatMap(({ n, id }) => {
+    const { status, errorCode, errorMessage } = reports[n];
+    return status ? [{ id, update: { status, errorCode, errorMessage } }] : [];
   });
+  const optOuts = found.filter((f) => reports[f.n].optedOut).map((f) => ({
+    sender: f.from_contact,
+    recipient: f.to_contact,
+    keyword: refusalKeyword(reports[f.n].errorCode),
+  }));
+  if (!changes.length && !optOuts.length) return reports.map(() => false);
+  const steps = [
+    ...(changes.length ? [statusChanges(sql, "messages", changes, "changed")] : []),
+    ...(optOuts.length ? [sql`opted_out as (${optOutsInsert(sql, optOuts)})`] : []),
+  ];
+  const moved = await sql<{ id: string }[]>`with ${
+    steps.reduce((all, step) => sql`${all}, ${step}`)
+  } ${changes.length ? sql`select id from changed` : sql`select null::uuid as id where false`}`;
+  const movedIds = new Set(moved.map((m) => m.id));
+  return reports.map((r, n) => r.status !== undefined && movedIds.has(idOf.get(n) ?? ""));
+}
+
+/** How a provider's refusal is recorded as an opt-out's keyword. */
+function refusalKeyword(code: string | null): string {
+  return `provider: unsubscribed${code ? ` (${code})` : ""}`;
+}
+
+/** The insert of opt-outs (sender, recipient, keyword); a pair already opted out stays as it is. */
+function optOutsInsert(
+  sql: Tx,
+  rows: { sender: string; recipient: string; keyword: string }[],
+): Fragment {
+  return sql`
+    insert into sms_opt_outs (sender, recipient, keyword)
+    select distinct on (sender, recipient) sender, recipient, keyword
+    from jsonb_to_recordset(${
+    sql.json(rows)
+  }::jsonb) as o(sender text, recipient text, keyword text)
+    on conflict (sender, recipient) do nothing`;
 }
 
 /** Records that the provider refused `recipient` as unsubscribed from `sender`, with its code. */
@@ -48,11 +87,7 @@ export async function optOutAfterProviderRefusal(
   sql: Tx,
   refusal: { sender: string; recipient: string; code: string | null },
 ): Promise<void> {
-  const keyword = `provider: unsubscribed${refusal.code ? ` (${refusal.code})` : ""}`;
-  await sql`
-    insert into sms_opt_outs (sender, recipient, keyword)
-    values (${refusal.sender}, ${refusal.recipient}, ${keyword})
-    on conflict (sender, recipient) do nothing`;
+  await sql`${optOutsInsert(sql, [{ ...refusal, keyword: refusalKeyword(refusal.code) }])}`;
 }
 
 /**

@@ -8,6 +8,7 @@ import { freePort } from "@/lib/net.ts";
 import { startEventHub } from "@/lib/realtime/hub.ts";
 import { createApp } from "@/main.ts";
 import { SendBatch } from "@/lib/messages/send_batch.ts";
+import { ReportBatch } from "@/lib/messages/report_batch.ts";
 import { createTestAdmin, test, testSettings, withToken } from "@/tests/helpers.ts";
 import { createConversation, eventIds, insertMessage, json, SseReader } from "./support.ts";
 
@@ -24,7 +25,7 @@ test("after a PostgreSQL restart the listener reconnects by itself and clients g
   const hub = await startEventHub({ sql, databaseUrl: url, settings, pollIntervalMs: 3_600_000 });
   try {
     const app = withToken(
-      createApp({ sql, settings, hub, sends: new SendBatch(sql) }),
+      createApp({ sql, settings, hub, sends: new SendBatch(sql), reports: new ReportBatch(sql) }),
       (await createTestAdmin(sql)).token,
     );
     const sse = new SseReader(await app.request("/api/events"));

@@ -2,7 +2,6 @@ import { define } from "@/lib/web/define.ts";
 import { readTwilioWebhook } from "@/lib/web/twilio_webhook.ts";
 import { BadRequestError } from "@/lib/errors.ts";
 import { parseStatusCallback } from "@/lib/providers/twilio_webhooks.ts";
-import { applyProviderReport } from "@/lib/messages/status.ts";
 
 // Twilio's signature, not a login, authenticates this route.
 export const open = true;
@@ -14,8 +13,9 @@ export const handler = define.handlers({
     if (!report) {
       throw new BadRequestError("Not a status callback: MessageSid and MessageStatus are required");
     }
-    // Unknown sids and statuses that do not move forward are fine: answered 204 all the same.
-    await applyProviderReport(c.var.app.sql, {
+    // Unknown sids and statuses that do not move forward are fine: answered 204 all the same,
+    // once the report is stored (with the others that arrived meanwhile).
+    await c.var.app.reports.apply({
       provider: "twilio",
       providerMessageId: report.sid,
       status: report.hatchStatus,
