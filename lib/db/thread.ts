@@ -77,7 +77,7 @@ export async function applyStatuses(
 
 /**
  * The `with` items of a status change, for a statement that does more in the same round trip:
- * `name` holds the ids that changed (`name_values` and `name_locked` are its steps). `changes`
+ * `name` holds the ids that changed and their new status (`name_values` and `name_locked` are its steps). `changes`
  * is not empty.
  */
 export function statusChanges(
@@ -121,5 +121,5 @@ export function statusChanges(
       from ${v} v join ${locked} using (id)
       where t.id = any(${ids}::uuid[]) and t.id = v.id
         and hatch_status_rank(t.status) < hatch_status_rank(v.status)
-      returning t.id)`;
+      returning t.id, t.status)`;
 }

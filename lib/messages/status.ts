@@ -28,8 +28,8 @@ export async function applyProviderReport(sql: Sql, report: ProviderReport): Pro
 /**
  * Applies many providers' reports in two round trips, whatever their number (status callbacks
  * arriving together, `ReportBatch`): one read finds the messages they name, one statement moves
- * their statuses forward and records the opt-outs. Answers, for each report, whether its message
- * moved; a message reported twice in the batch takes the furthest status.
+ * their statuses forward and records the opt-outs. Answers, for each report, whether it moved its
+ * message; a message reported twice in the batch takes the furthest status.
  */
 export async function applyProviderReports(
   sql: Sql,
@@ -56,11 +56,16 @@ export async function applyProviderReports(
     ...(changes.length ? [statusChanges(sql, "messages", changes, "changed")] : []),
     ...(optOuts.length ? [sql`opted_out as (${optOutsInsert(sql, optOuts)})`] : []),
   ];
-  const moved = await sql<{ id: string }[]>`with ${
+  const moved = await sql<{ id: string; status: string }[]>`with ${
     steps.reduce((all, step) => sql`${all}, ${step}`)
-  } ${changes.length ? sql`select id from changed` : sql`select null::uuid as id where false`}`;
-  const movedIds = new Set(moved.map((m) => m.id));
-  return reports.map((r, n) => r.status !== undefined && movedIds.has(idOf.get(n) ?? ""));
+  } ${
+    changes.length
+      ? sql`select id, status from changed`
+      : sql`select null::uuid as id, null as status where false`
+  }`;
+  // A report moved its message when the message now has the report's status.
+  const statusNow = new Map(moved.map((m) => [m.id, m.status]));
+  return reports.map((r, n) => r.status !== undefined && statusNow.get(idOf.get(n)!) === r.status);
 }
 
 /** How a provider's refusal is recorded as an opt-out's keyword. */
