@@ -2,7 +2,7 @@
 // time each. Deno's fetch costs several times more CPU per request, and on two
 // cores shared with Hatch and PostgreSQL every bit the load generator spends is taken from the
 // system it measures. It handles exactly what Hatch answers a POST or a JSON GET with: a status
-// line, headers with a content-length, and a body.
+// line, headers with a content-length, and a body (or a 204, with neither).
 
 const encoder = new TextEncoder();
 const latin1 = new TextDecoder("windows-1252");
