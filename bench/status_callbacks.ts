@@ -1,67 +1,189 @@
-// Twilio's status callbacks at volume: with a real Twilio account, every SMS Hatch hands over
-// comes back as two signed callbacks (`sent`, then `delivered`), so 1,000 messages a second are
-// 2,000 callbacks a second on top of the sends. This posts them as Twilio does (form-encoded,
-// X-Twilio-Signature made with the SDK) to /webhooks/twilio/status of a Hatch with the worker on
-// and --clients SSE clients reading, --concurrency requests in flight for --seconds, for messages
-// seeded as handed over to Twilio.
+// Providers' delivery reports at volume. With a real Twilio account every SMS Hatch hands over
+// comes back as two signed status callbacks (`sent`, then `delivered`), so 1,000 messages a
+// second are 2,000 callbacks a second on top of the sends; SendGrid posts its events (here
+// `processed`, `delivered`, `open` for each email) in signed batches. This posts them as the
+// providers do (Twilio: form-encoded, X-Twilio-Signature made with the SDK; SendGrid: JSON,
+// ECDSA-signed) to a Hatch with the worker on and --clients SSE clients reading, --concurrency
+// posts in flight for --seconds, for messages or emails seeded as handed over.
 //
-//   deno run -A bench/status_callbacks.ts [--seconds 20] [--concurrency 48] [--clients 100]
-//     [--env KEY=VALUE …] [--database-url postgres://…/postgres]
+//   deno run -A bench/status_callbacks.ts [--provider twilio|sendgrid] [--seconds 20]
+//     [--concurrency 48] [--batch 100] [--clients 100] [--env KEY=VALUE …]
+//     [--server-flags="--cpu-prof …"] [--database-url postgres://…/postgres]
 //
-// Prints callbacks answered per second, their answer p50 / p99, commits per callback, and checks
-// that every `delivered` answered 204 is stored (nothing acknowledged and lost).
+// --batch is SendGrid's events per post. Prints reports (callbacks or events) stored per second,
+// the posts' answer p50 / p99, commits per report, and checks that every `delivered` that was
+// answered 2xx is stored (nothing acknowledged and lost).
 import twilio from "twilio";
-import { connect } from "@/lib/db/connect.ts";
+import { connect, type Sql } from "@/lib/db/connect.ts";
+import { sendgridEventSigner } from "@/tests/fakes/sendgrid_webhooks.ts";
 import { benchDatabase, benchFlags, machine, ms, percentile, printTable } from "./_shared.ts";
 import { createAdminToken, startHatch } from "./realtime_server.ts";
 import { RawHttpPool } from "./raw_http.ts";
 import { startReaders } from "./sse_readers.ts";
 
 const flags = benchFlags({
+  provider: { type: "string", default: "twilio" },
   seconds: { type: "string", default: "20" },
   concurrency: { type: "string", default: "48" },
+  batch: { type: "string", default: "100" },
   clients: { type: "string", default: "100" },
   env: { type: "string", multiple: true, default: [] },
+  "server-flags": { type: "string", default: "" },
 });
 const seconds = Number(flags.seconds);
 const concurrency = Number(flags.concurrency);
 const clients = Number(flags.clients);
-// Enough messages for 6,000 callbacks a second.
-const messages = Math.max(1000, seconds * 3000);
-const AUTH_TOKEN = "bench-twilio-auth-token";
-const PUBLIC_URL = "http://hatch.bench";
-const PATH = "/webhooks/twilio/status";
+// Enough rows for 6,000 Twilio callbacks or 24,000 SendGrid events a second.
+const rows = Math.max(1000, seconds * (flags.provider === "sendgrid" ? 8000 : 3000));
 const OUR_NUMBER = "+15005550006";
+const encoder = new TextEncoder();
 
-console.log(`Hatch status-callback benchmark — ${machine()}`);
-const db = await benchDatabase(flags["database-url"], "callbacks");
-const extraEnv: Record<string, string> = {
-  TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-  HATCH_PUBLIC_URL: PUBLIC_URL,
-  ...Object.fromEntries(flags.env.map((kv) => kv.split(/=(.*)/s, 2))),
-};
+/** One post: where, what, and how many reports it carries (and how many are `delivered`). */
+interface Post {
+  path: string;
+  body: Uint8Array;
+  headers: Record<string, string>;
+  reports: number;
+  delivered: number;
+}
+
+/** A provider's side: the settings Hatch needs, the rows to seed, the k-th post. */
+interface Provider {
+  env: Record<string, string>;
+  seed(sql: Sql): Promise<void>;
+  /** Post number k, or undefined once the seeded rows are used up. */
+  post(k: number): Post | undefined;
+  /** How many seeded rows are `delivered` now. */
+  stored(sql: Sql): Promise<number>;
+}
+
+function twilioProvider(): Provider {
+  const token = "bench-twilio-auth-token";
+  const url = "http://hatch.bench/webhooks/twilio/status";
+  return {
+    env: { TWILIO_AUTH_TOKEN: token, HATCH_PUBLIC_URL: "http://hatch.bench" },
+    // Messages as the worker leaves them once Twilio took them: `sent`, with Twilio's sid.
+    async seed(sql) {
+      await sql`
+        insert into conversations (id, channel, participants)
+        select md5('bench-callbacks-' || k)::uuid, 'sms',
+               array[${OUR_NUMBER}, '+1' || (4155550000 + k)]
+        from generate_series(0, 999) k`;
+      await sql`
+        insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
+          status, provider, provider_message_id)
+        select md5('bench-callbacks-' || (i % 1000))::uuid, 'sms', 'outbound', ${OUR_NUMBER},
+               '+1' || (4155550000 + i % 1000), 'Bench message ' || i, 'sent', 'twilio',
+               'SMbench' || i
+        from generate_series(0, ${rows - 1}) i`;
+    },
+    // Callback k is message k >> 1's `sent` (even k) or `delivered` (odd k), so each message's
+    // two come in Twilio's order, a few requests apart.
+    post(k) {
+      if (k >= rows * 2) return undefined;
+      const status = k % 2 ? "delivered" : "sent";
+      const sid = `SMbench${k >> 1}`;
+      const params = {
+        AccountSid: "ACbench",
+        ApiVersion: "2010-04-01",
+        From: OUR_NUMBER,
+        MessageSid: sid,
+        MessageStatus: status,
+        SmsSid: sid,
+        SmsStatus: status,
+        To: `+1${4155550000 + (k >> 1) % 1000}`,
+      };
+      return {
+        path: new URL(url).pathname,
+        body: encoder.encode(new URLSearchParams(params).toString()),
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-twilio-signature": twilio.getExpectedTwilioSignature(token, url, params),
+        },
+        reports: 1,
+        delivered: status === "delivered" ? 1 : 0,
+      };
+    },
+    async stored(sql) {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from messages where status = 'delivered'`;
+      return row.n;
+    },
+  };
+}
+
+function sendgridProvider(batch: number): Provider {
+  const signer = sendgridEventSigner();
+  const KINDS = ["processed", "delivered", "open"];
+  return {
+    env: { SENDGRID_WEBHOOK_PUBLIC_KEY: signer.publicKey },
+    // Emails as the worker leaves them once SendGrid took them: `sent`, with its message id.
+    async seed(sql) {
+      await sql`
+        insert into conversations (id, channel, participants, subject)
+        select md5('bench-events-' || k)::uuid, 'email',
+               array['team@hatch.bench', 'customer' || k || '@example.com'], 'Bench'
+        from generate_series(0, 999) k`;
+      await sql`
+        insert into emails (conversation_id, direction, from_email, to_email, subject, body,
+          status, provider, provider_message_id)
+        select md5('bench-events-' || (i % 1000))::uuid, 'outbound', 'team@hatch.bench',
+               'customer' || (i % 1000) || '@example.com', 'Bench', 'Bench email ' || i, 'sent',
+               'sendgrid', 'bench' || i
+        from generate_series(0, ${rows - 1}) i`;
+    },
+    // Post k carries events k·batch … k·batch + batch − 1; event j is email j / 3's
+    // `processed`, `delivered` or `open`, in that order.
+    post(k) {
+      const first = k * batch;
+      if (first >= rows * 3) return undefined;
+      const events = [];
+      for (let j = first; j < Math.min(first + batch, rows * 3); j++) {
+        const i = Math.floor(j / 3);
+        events.push({
+          email: `customer${i % 1000}@example.com`,
+          event: KINDS[j % 3],
+          sg_event_id: `bench-event-${j}`,
+          sg_message_id: `bench${i}.filter0001.16648.5515E0B88.0`,
+          timestamp: Math.floor(Date.now() / 1000),
+        });
+      }
+      const body = encoder.encode(JSON.stringify(events));
+      return {
+        path: "/webhooks/sendgrid/events",
+        body,
+        headers: signer.headers(body),
+        reports: events.length,
+        delivered: events.filter((e) => e.event === "delivered").length,
+      };
+    },
+    async stored(sql) {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from emails where status = 'delivered'`;
+      return row.n;
+    },
+  };
+}
+
+const provider = flags.provider === "sendgrid"
+  ? sendgridProvider(Number(flags.batch))
+  : twilioProvider();
+console.log(`Hatch delivery-report benchmark (${flags.provider}) — ${machine()}`);
+const db = await benchDatabase(flags["database-url"], "reports");
 const server = await startHatch({
   databaseUrl: db.url,
   worker: true,
   serverLog: false,
-  serverFlags: "",
-  extraEnv,
+  serverFlags: flags["server-flags"],
+  extraEnv: {
+    ...provider.env,
+    ...Object.fromEntries(flags.env.map((kv) => kv.split(/=(.*)/s, 2))),
+  },
 });
 const sql = connect(db.url, { max: 1, statementTimeoutMs: 0 });
 try {
-  // Messages as the worker leaves them once Twilio took them: `sent`, with Twilio's sid.
-  await sql`
-    insert into conversations (id, channel, participants)
-    select md5('bench-callbacks-' || k)::uuid, 'sms', array[${OUR_NUMBER}, '+1' || (4155550000 + k)]
-    from generate_series(0, 999) k`;
-  await sql`
-    insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
-      status, provider, provider_message_id)
-    select md5('bench-callbacks-' || (i % 1000))::uuid, 'sms', 'outbound', ${OUR_NUMBER},
-           '+1' || (4155550000 + i % 1000), 'Bench message ' || i, 'sent', 'twilio', 'SMbench' || i
-    from generate_series(0, ${messages - 1}) i`;
-  console.log(`${messages.toLocaleString("en")} messages seeded as handed over to Twilio`);
-
+  await provider.seed(sql);
+  console.log(`${rows.toLocaleString("en")} rows seeded as handed over to ${flags.provider}`);
   const authorization = `Bearer ${await createAdminToken(db.url)}`;
   const readers = clients
     ? await startReaders({
@@ -72,37 +194,23 @@ try {
       record: false,
     })
     : undefined;
-  const pool = new RawHttpPool(server.url, {
-    "content-type": "application/x-www-form-urlencoded",
-  });
-  const encoder = new TextEncoder();
-  // Callback k is message k >> 1's `sent` (even k) or `delivered` (odd k), so each message's
-  // two come in Twilio's order, a few requests apart.
+  const pool = new RawHttpPool(server.url, {});
+  interface Result {
+    status: number;
+    ms: number;
+    reports: number;
+    delivered: number;
+  }
   let next = 0;
-  const post = async (k: number) => {
-    const status = k % 2 ? "delivered" : "sent";
-    const sid = `SMbench${k >> 1}`;
-    const params = {
-      AccountSid: "ACbench",
-      ApiVersion: "2010-04-01",
-      From: OUR_NUMBER,
-      MessageSid: sid,
-      MessageStatus: status,
-      SmsSid: sid,
-      SmsStatus: status,
-      To: `+1${4155550000 + (k >> 1) % 1000}`,
-    };
-    const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_URL + PATH, params);
-    const body = encoder.encode(new URLSearchParams(params).toString());
-    const t0 = performance.now();
-    const answer = await pool.post(PATH, body, { "x-twilio-signature": signature });
-    return { status: answer.status, ms: performance.now() - t0, delivered: status === "delivered" };
-  };
   const flood = async (forMs: number) => {
     const end = performance.now() + forMs;
-    const results: { status: number; ms: number; delivered: boolean }[] = [];
+    const results: Result[] = [];
     await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end && next < messages * 2) results.push(await post(next++));
+      for (let p = provider.post(next++); p && performance.now() < end; p = provider.post(next++)) {
+        const t0 = performance.now();
+        const answer = await pool.post(p.path, p.body, p.headers);
+        results.push({ ...p, status: answer.status, ms: performance.now() - t0 });
+      }
     }));
     return results;
   };
@@ -121,27 +229,27 @@ try {
   const commitsAfter = await commits();
   await readers?.close();
   pool.close();
-  const answered = results.filter((r) => r.status === 204).length;
+  const ok = (r: Result) => r.status >= 200 && r.status < 300;
+  const stored = results.filter(ok).reduce((n, r) => n + r.reports, 0);
   const times = Float64Array.from(results.map((r) => r.ms)).sort();
-  // Every `delivered` answered 204 (the warm-up's too) must be stored, and nothing else is.
-  const acknowledged = [...warmUp, ...results].filter((r) => r.delivered && r.status === 204);
-  const [stored] = await sql<{ n: number }[]>`
-    select count(*)::int as n from messages where status = 'delivered'`;
+  // Every `delivered` answered 2xx (the warm-up's too) must be stored, and nothing else is.
+  const acknowledged = [...warmUp, ...results].filter(ok).reduce((n, r) => n + r.delivered, 0);
+  const inTable = await provider.stored(sql);
   console.log("");
   printTable(["figure", "value"], [
     [
-      "callbacks answered 204",
-      `${answered.toLocaleString("en")} in ${elapsed.toFixed(1)} s = ${
-        Math.round(answered / elapsed).toLocaleString("en")
-      }/s (${results.length - answered} other answers)`,
+      "reports stored (answered 2xx)",
+      `${stored.toLocaleString("en")} in ${elapsed.toFixed(1)} s = ${
+        Math.round(stored / elapsed).toLocaleString("en")
+      }/s in ${results.length.toLocaleString("en")} posts (${
+        results.filter((r) => !ok(r)).length
+      } other answers)`,
     ],
-    ["answer p50 / p99", `${ms(percentile(times, 50))} / ${ms(percentile(times, 99))} ms`],
-    ["commits per callback", ((commitsAfter - commitsBefore) / Math.max(1, answered)).toFixed(2)],
+    ["post answer p50 / p99", `${ms(percentile(times, 50))} / ${ms(percentile(times, 99))} ms`],
+    ["commits per report", ((commitsAfter - commitsBefore) / Math.max(1, stored)).toFixed(2)],
     [
       "`delivered` acknowledged / stored",
-      `${acknowledged.length} / ${stored.n}${
-        acknowledged.length === stored.n ? "" : " — MISMATCH"
-      }`,
+      `${acknowledged} / ${inTable}${acknowledged === inTable ? "" : " — MISMATCH"}`,
     ],
   ]);
 } finally {

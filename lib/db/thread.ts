@@ -86,7 +86,8 @@ export function statusChanges(
   changes: { id: string; update: StatusUpdate }[],
   name: string,
 ): Fragment {
-  const values = changes.map(({ id, update }) => ({
+  const values = changes.map(({ id, update }, n) => ({
+    n,
     id,
     status: update.status,
     provider_message_id: update.providerMessageId ?? null,
@@ -100,13 +101,14 @@ export function statusChanges(
   const ids = changes.map((c) => c.id);
   const v = sql(`${name}_values`);
   const locked = sql(`${name}_locked`);
-  // A row named twice (two reports in one batch) takes its furthest status: an update joined
-  // to two rows of values would take either.
+  // A row named twice (two reports in one batch) ends as if they came one by one: the first of
+  // its furthest statuses (statuses only move forward). An update joined to two rows of values
+  // would take either.
   return sql`${v} as (
       select distinct on (id) * from jsonb_to_recordset(${sql.json(values as never)}::jsonb) as
-        v(id uuid, status text, provider_message_id text, error_code text, error_message text,
-        response jsonb, attempts int)
-      order by id, hatch_status_rank(status) desc
+        v(n int, id uuid, status text, provider_message_id text, error_code text,
+        error_message text, response jsonb, attempts int)
+      order by id, hatch_status_rank(status) desc, n
     ), ${locked} as (
       select id from ${sql(table)} where id = any(${ids}::uuid[]) order by id for update
     ), ${sql(name)} as (

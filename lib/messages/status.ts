@@ -40,7 +40,8 @@ export async function applyProviderReports(
   const found = await sql<{ n: number; id: string; from_contact: string; to_contact: string }[]>`
     select k.n, m.id, m.from_contact, m.to_contact
     from jsonb_to_recordset(${sql.json(keys)}::jsonb) as k(n int, provider text, sid text)
-    join messages m on m.provider = k.provider and m.provider_message_id = k.sid`;
+    join messages m on m.provider = k.provider and m.provider_message_id = k.sid
+    order by k.n`;
   const idOf = new Map(found.map((f) => [f.n, f.id]));
   const changes = found.flatMap(({ n, id }) => {
     const { status, errorCode, errorMessage } = reports[n];

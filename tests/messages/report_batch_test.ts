@@ -48,7 +48,7 @@ async function statuses(t: TestApp, ids: string[]) {
 
 test("reports gathered behind one in flight share a commit, each applied forward only", async () => {
   const t = await startTestApp({ HATCH_SMS_PROVIDER: "sandbox" });
-  const [a, b, c, d, e, f] = await handedOver(t, 6);
+  const [a, b, c, d, e, f, g] = await handedOver(t, 7);
   // e and f are still with us: their `sent` and `delivered` both arrive now, in either order.
   await t.ctx.sql`update messages set status = 'queued' where id in (${e.id}, ${f.id})`;
   const [{ before }] = await t.ctx.sql`select coalesce(max(id), 0) as before from events`;
@@ -65,13 +65,19 @@ test("reports gathered behind one in flight share a commit, each applied forward
     batch.apply(report(e.sid, "delivered")),
     batch.apply(report(f.sid, "delivered")),
     batch.apply(report(f.sid, "sent")),
+    // Two final statuses: the first one stands, as when they come one by one.
+    batch.apply(report(g.sid, "undelivered", { errorCode: "30003" })),
+    batch.apply(report(g.sid, "delivered")),
     batch.apply(report("SMnobody", "delivered")),
   ]);
-  assert.deepEqual(moved, [true, true, false, false, true, false, true, true, false, false]);
-  const rows = await statuses(t, [a.id, b.id, c.id, d.id, e.id, f.id]);
+  assert.deepEqual(moved, [
+    ...[true, true, false, false, true, false, true, true, false],
+    ...[true, false, false],
+  ]);
+  const rows = await statuses(t, [a.id, b.id, c.id, d.id, e.id, f.id, g.id]);
   assert.deepEqual(
-    [a, b, c, d, e, f].map((m) => rows.get(m.id)!.status),
-    ["delivered", "delivered", "sent", "undelivered", "delivered", "delivered"],
+    [a, b, c, d, e, f, g].map((m) => rows.get(m.id)!.status),
+    ["delivered", "delivered", "sent", "undelivered", "delivered", "delivered", "undelivered"],
   );
   assert.equal(rows.get(d.id)!.error_code, "30005");
   assert.equal(rows.get(b.id)!.xid, rows.get(d.id)!.xid, "b and d moved in one transaction");
@@ -80,8 +86,8 @@ test("reports gathered behind one in flight share a commit, each applied forward
   const [events] = await t.ctx.sql`
     select count(*)::int as n from events
     where id > ${before} and type = 'message_update' and action = 'UPDATE'
-      and entity_id = any(${[a.id, b.id, d.id, e.id, f.id]}::uuid[])`;
-  assert.equal(events.n, 5);
+      and entity_id = any(${[a.id, b.id, d.id, e.id, f.id, g.id]}::uuid[])`;
+  assert.equal(events.n, 6);
 });
 
 test("an unsubscribed recipient in a batch is opted out; a report that cannot be stored fails alone", async () => {

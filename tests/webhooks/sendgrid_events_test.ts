@@ -271,3 +271,42 @@ test("a body over 5 MB is refused with 413 before it is read", async () => {
   assert.equal(res.status, 413);
   assert.match((await res.json()).error, /too large/);
 });
+
+test("a post of many events ends as applied one by one, its runs of common kinds in one transaction each", async () => {
+  const [a, b, c] = [await sendEmail(), await sendEmail(), await sendEmail()];
+  const openA = event("open", { email: a.to, email_id: a.id });
+  const body = JSON.stringify([
+    // One run: statuses, opens and clicks of a and b.
+    event("processed", { email: a.to, email_id: a.id }),
+    event("processed", { email: b.to, email_id: b.id }),
+    event("delivered", { email: a.to, email_id: a.id }),
+    openA,
+    event("open", { email: a.to, email_id: a.id }),
+    event("click", { email: b.to, email_id: b.id }),
+    event("delivered", { email: b.to, email_id: b.id }),
+    openA, // SendGrid sent it twice: applied once
+    // A deferral is applied on its own, between runs: c's delivery after it clears it.
+    event("deferred", { email: c.to, email_id: c.id, response: "421 busy" }),
+    event("processed", { email: c.to, email_id: c.id }),
+    event("delivered", { email: c.to, email_id: c.id }),
+    event("open", { email: "nobody@example.com", sg_message_id: "unknown.filter0001" }),
+  ]);
+  const res = await post(body);
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), {
+    success: true,
+    received: 12,
+    applied: 10,
+    duplicates: 1,
+    unmatched: 1,
+  });
+  const [ra, rb, rc] = [await row(a.id), await row(b.id), await row(c.id)];
+  assert.deepEqual(
+    [ra, rb, rc].map((r) => [r.status, r.open_count, r.click_count, r.error_code]),
+    [["delivered", 2, 0, null], ["delivered", 0, 1, null], ["delivered", 0, 0, null]],
+  );
+  const xmin = async (id: string) =>
+    String((await sql`select xmin::text as x from emails where id = ${id}`)[0].x);
+  assert.equal(await xmin(a.id), await xmin(b.id), "a and b changed in one transaction");
+  assert.notEqual(await xmin(a.id), await xmin(c.id));
+});
