@@ -77,8 +77,8 @@ export async function applyStatuses(
 
 /**
  * The `with` items of a status change, for a statement that does more in the same round trip:
- * `name` holds the ids that changed and their new status (`name_values` and `name_locked` are its steps). `changes`
- * is not empty.
+ * `name` holds the ids that changed with their new status (`name_values` and `name_locked` are
+ * its steps). `changes` is not empty.
  */
 export function statusChanges(
   sql: Tx,

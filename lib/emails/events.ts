@@ -174,7 +174,7 @@ export async function applySendgridEvents(
  * Applies a run of `IN_RUNS` events in one transaction of five statements, whatever its length:
  * the receipts, the emails found and locked (in id order, as the receipts are taken in theirs,
  * so concurrent posts never wait on each other in a cycle), the status changes (an email named
- * twice takes the furthest), the deferral notes that a delivery ends, the opens and clicks.
+ * twice ends as if one by one), the deferral notes that a delivery ends, the opens and clicks.
  */
 async function applyRun(sql: Sql, run: SendgridEvent[]): Promise<Outcome[]> {
   return await sql.begin(async (tx) => {
@@ -185,11 +185,9 @@ async function applyRun(sql: Sql, run: SendgridEvent[]): Promise<Outcome[]> {
         select 'sendgrid', id from unnest(${ids}::text[]) as id order by id
         on conflict do nothing returning event_id`).map((r) => r.event_id),
     );
-    // An id repeated inside the run is new only the first time.
-    const outcomes: Outcome[] = run.map((e) => {
-      if (!fresh.delete(e.eventId)) return "duplicate";
-      return "unmatched";
-    });
+    // New ones are "unmatched" until their email is found; an id repeated inside the run is new
+    // only the first time.
+    const outcomes: Outcome[] = run.map((e) => fresh.delete(e.eventId) ? "unmatched" : "duplicate");
     const keys = run.flatMap((e, n) =>
       outcomes[n] === "unmatched" ? [{ n, email_id: e.emailId, sg_id: e.providerMessageId }] : []
     );

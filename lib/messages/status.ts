@@ -29,7 +29,7 @@ export async function applyProviderReport(sql: Sql, report: ProviderReport): Pro
  * Applies many providers' reports in two round trips, whatever their number (status callbacks
  * arriving together, `ReportBatch`): one read finds the messages they name, one statement moves
  * their statuses forward and records the opt-outs. Answers, for each report, whether it moved its
- * message; a message reported twice in the batch takes the furthest status.
+ * message; a message reported twice in the batch ends as if its reports came one by one.
  */
 export async function applyProviderReports(
   sql: Sql,
@@ -79,12 +79,11 @@ function optOutsInsert(
   sql: Tx,
   rows: { sender: string; recipient: string; keyword: string }[],
 ): Fragment {
+  const json = sql.json(rows);
   return sql`
     insert into sms_opt_outs (sender, recipient, keyword)
     select distinct on (sender, recipient) sender, recipient, keyword
-    from jsonb_to_recordset(${
-    sql.json(rows)
-  }::jsonb) as o(sender text, recipient text, keyword text)
+    from jsonb_to_recordset(${json}::jsonb) as o(sender text, recipient text, keyword text)
     on conflict (sender, recipient) do nothing`;
 }
 
