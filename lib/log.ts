@@ -9,6 +9,8 @@ import {
   reset,
 } from "@logtape/logtape";
 
+export type { Logger };
+
 /** Sets up LogTape once: pretty text on a terminal, JSON lines otherwise. */
 export async function setupLogging(
   options: { level: LogLevel; format: "auto" | "pretty" | "json" },

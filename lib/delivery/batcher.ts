@@ -8,6 +8,7 @@
 // items run again one by one, so only one that cannot be done fails — and does not fail its
 // neighbours again at every retry.
 import { isDatabaseUnavailable } from "@/lib/db/connect.ts";
+import type { Logger } from "@/lib/log.ts";
 
 interface Waiting<T, R> {
   item: T;
@@ -26,8 +27,11 @@ export class Batcher<T, R> {
     private readonly options:
       & {
         max: number;
-        /** Told when a batch failed and its items run one by one. */
-        onSplit?: (count: number, error: unknown) => void;
+        /**
+         * Where to say that a batch failed and its items run one by one, and what they are
+         * ("sends"): each item that then fails is one its caller hears of, so the log says why.
+         */
+        split?: { log: Logger; what: string };
       }
       & (
         | { delayMs: number; inFlight?: never }
@@ -67,7 +71,14 @@ export class Batcher<T, R> {
       batch.forEach((w, i) => w.resolve(results[i]));
     } catch (e) {
       if (batch.length === 1 || isDatabaseUnavailable(e)) return batch.forEach((w) => w.reject(e));
-      this.options.onSplit?.(batch.length, e);
+      this.options.split?.log.warn(
+        "Storing {count} {what} together failed, one by one now: {error}",
+        {
+          count: batch.length,
+          what: this.options.split.what,
+          error: String(e),
+        },
+      );
       for (const w of batch) {
         await this.run([w.item]).then(([result]) => w.resolve(result), w.reject);
       }

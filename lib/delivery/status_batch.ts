@@ -24,12 +24,7 @@ export class StatusBatch extends Batcher<Outcome, void> {
   constructor(sql: Sql, options: { delayMs: number; max: number }) {
     super((outcomes) => store(sql, outcomes).then(() => []), {
       ...options,
-      // Each outcome that fails is a delivery sent again: say when a batch had to be split.
-      onSplit: (count, error) =>
-        log.warn("Storing {count} delivery outcomes together failed, one by one now: {error}", {
-          count,
-          error: String(error),
-        }),
+      split: { log, what: "delivery outcomes" },
     });
   }
 

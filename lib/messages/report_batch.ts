@@ -14,12 +14,7 @@ export class ReportBatch extends Batcher<ProviderReport, boolean> {
   constructor(sql: Sql, options = { inFlight: 1, max: 200 }) {
     super((reports) => applyProviderReports(sql, reports), {
       ...options,
-      // Each report that fails is answered with an error, and the provider retries it.
-      onSplit: (count, error) =>
-        log.warn("Storing {count} provider reports together failed, one by one now: {error}", {
-          count,
-          error: String(error),
-        }),
+      split: { log, what: "provider reports" },
     });
   }
 

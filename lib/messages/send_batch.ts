@@ -152,12 +152,7 @@ export class SendBatch extends Batcher<PreparedSend, boolean> {
   constructor(readonly sql: Sql, options = { inFlight: 1, max: 100 }) {
     super((sends) => storeSends(sql, sends), {
       ...options,
-      // Each send that fails is told so in its own answer; say when a batch had to be split.
-      onSplit: (count, error) =>
-        log.warn("Storing {count} sends together failed, one by one now: {error}", {
-          count,
-          error: String(error),
-        }),
+      split: { log, what: "sends" },
     });
   }
 
