@@ -18,6 +18,7 @@ import type { AppEnv } from "./lib/web/define.ts";
 import type { AppContext } from "./lib/app_context.ts";
 import { SendBatch } from "./lib/messages/send_batch.ts";
 import { ReportBatch } from "./lib/messages/report_batch.ts";
+import { InboundBatch } from "./lib/messages/inbound_batch.ts";
 
 const log = logger("main");
 
@@ -54,6 +55,7 @@ export async function startServices(settings: Settings): Promise<Running> {
     hub,
     sends: new SendBatch(db.sql),
     reports: new ReportBatch(db.sql),
+    inbound: new InboundBatch(db.sql),
   };
   const worker = settings.HATCH_WORKER
     ? await startWorker({ sql: db.sql, databaseUrl: db.url, settings })

@@ -6,13 +6,14 @@
 // ECDSA-signed) to a Hatch with the worker on and --clients SSE clients reading, --concurrency
 // posts in flight for --seconds, for messages or emails seeded as handed over.
 //
-//   deno run -A bench/status_callbacks.ts [--provider twilio|sendgrid] [--seconds 20]
+//   deno run -A bench/status_callbacks.ts [--provider twilio|sendgrid|twilio-inbound] [--seconds 20]
 //     [--concurrency 48] [--batch 100] [--clients 100] [--env KEY=VALUE …]
 //     [--server-flags="--cpu-prof …"] [--database-url postgres://…/postgres]
 //
-// --batch is SendGrid's events per post. Prints reports (callbacks or events) stored per second,
-// the posts' answer p50 / p99, commits per report, and checks that every `delivered` that was
-// answered 2xx is stored (nothing acknowledged and lost).
+// --batch is SendGrid's events per post; `twilio-inbound` posts inbound texts instead (Twilio's
+// other webhook, one per message a customer sends). Prints reports (callbacks, events or texts)
+// stored per second, the posts' answer p50 / p99, commits per report, and checks that every
+// `delivered` (for inbound: every text) answered 2xx is stored: nothing acknowledged and lost.
 import twilio from "twilio";
 import { connect, type Sql } from "@/lib/db/connect.ts";
 import { sendgridEventSigner } from "@/tests/fakes/sendgrid_webhooks.ts";
@@ -112,6 +113,46 @@ function twilioProvider(): Provider {
   };
 }
 
+// Inbound texts from 1,000 customers: no seed; each post is a new message Hatch must store (its
+// conversation, the event) before it answers, so Twilio does not deliver it twice.
+function twilioInbound(): Provider {
+  const token = "bench-twilio-auth-token";
+  const url = "http://hatch.bench/webhooks/twilio/sms";
+  return {
+    env: { TWILIO_AUTH_TOKEN: token, HATCH_PUBLIC_URL: "http://hatch.bench" },
+    seed: () => Promise.resolve(),
+    post(k) {
+      if (k >= rows * 2) return undefined;
+      const sid = `SMinbound${k}`;
+      const params = {
+        AccountSid: "ACbench",
+        ApiVersion: "2010-04-01",
+        Body: `Inbound bench message ${k}: see you at the usual place`,
+        From: `+1${4155550000 + k % 1000}`,
+        MessageSid: sid,
+        NumMedia: "0",
+        SmsSid: sid,
+        To: OUR_NUMBER,
+      };
+      return {
+        path: new URL(url).pathname,
+        body: encoder.encode(new URLSearchParams(params).toString()),
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          "x-twilio-signature": twilio.getExpectedTwilioSignature(token, url, params),
+        },
+        reports: 1,
+        delivered: 1,
+      };
+    },
+    async stored(sql) {
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from messages where direction = 'inbound'`;
+      return row.n;
+    },
+  };
+}
+
 function sendgridProvider(batch: number): Provider {
   const signer = sendgridEventSigner();
   const KINDS = ["processed", "delivered", "open"];
@@ -165,9 +206,16 @@ function sendgridProvider(batch: number): Provider {
   };
 }
 
-const provider = flags.provider === "sendgrid"
-  ? sendgridProvider(Number(flags.batch))
-  : twilioProvider();
+const providers: Record<string, () => Provider> = {
+  twilio: twilioProvider,
+  "twilio-inbound": twilioInbound,
+  sendgrid: () => sendgridProvider(Number(flags.batch)),
+};
+if (!providers[flags.provider]) {
+  console.error(`--provider must be one of ${Object.keys(providers).join(", ")}`);
+  Deno.exit(2);
+}
+const provider = providers[flags.provider]();
 console.log(`Hatch delivery-report benchmark (${flags.provider}) — ${machine()}`);
 const db = await benchDatabase(flags["database-url"], "reports");
 const server = await startHatch({

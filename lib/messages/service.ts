@@ -3,7 +3,6 @@ import type { Settings } from "@/lib/config.ts";
 import { threadPage } from "@/lib/db/thread.ts";
 import { BadRequestError, NotFoundError } from "@/lib/errors.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
-import { touchConversation } from "@/lib/conversations/service.ts";
 import { sentByOf } from "@/lib/conversations/schemas.ts";
 import { isPermanentFailure } from "@/lib/shared/delivery_words.ts";
 import { addJob, BULK_PRIORITY, deliveryJob } from "@/lib/delivery/jobs.ts";
@@ -15,6 +14,7 @@ import type { InboundSms } from "@/lib/providers/types.ts";
 import { parseRecipient } from "./address.ts";
 import { applyKeyword, assertNotOptedOut, keywordOf } from "./opt_outs.ts";
 import { type PreparedSend, type SendBatch, storeSends } from "./send_batch.ts";
+import { type InboundBatch, storeInboundTexts } from "./inbound_batch.ts";
 import type { Message, SendMessageInput, SendMessageResult } from "./schemas.ts";
 
 /** A message that is one of many (a broadcast's): marketing, paced behind replies. */
@@ -197,9 +197,13 @@ export async function retryMessage(
 }
 
 /** Stores an inbound SMS in its conversation once per provider id; returns its id. */
-export async function receiveInboundSms(sql: Sql, sms: InboundSms): Promise<string> {
+export async function receiveInboundSms(
+  sql: Sql,
+  sms: InboundSms,
+  options: { batch?: InboundBatch } = {},
+): Promise<string> {
   try {
-    return await storeInboundSms(sql, sms);
+    return await storeInboundSms(sql, sms, options.batch);
   } catch (e) {
     // A concurrent copy of the same webhook won the unique index: answer with its row.
     if ((e as { code?: string }).code !== "23505") throw e;
@@ -211,42 +215,31 @@ export async function receiveInboundSms(sql: Sql, sms: InboundSms): Promise<stri
   }
 }
 
-async function storeInboundSms(sql: Sql, sms: InboundSms): Promise<string> {
-  const id = conversationId(sms.to, sms.from);
+async function storeInboundSms(sql: Sql, sms: InboundSms, batch?: InboundBatch): Promise<string> {
+  const plainOptOut = !keywordOf(sms.body) && isPlainOptOut(sms.body);
+  const keyword = keywordOf(sms.body) ?? (plainOptOut ? "stop" : undefined);
+  // Most texts are words for the team: stored with the others that arrive meanwhile.
+  if (!keyword) {
+    const text = { ...sms, keyword: null };
+    return (batch?.sql === sql
+      ? await batch.store(text)
+      : (await storeInboundTexts(sql, [text]))[0])
+      .id;
+  }
   return await sql.begin(async (tx) => {
-    const [dup] = await tx`
-      select id from messages
-      where provider = ${sms.provider} and provider_message_id = ${sms.providerMessageId}`;
-    if (dup) return dup.id as string;
-    await touchConversation(tx, {
-      id,
-      channel: "sms",
-      participants: [sms.to, sms.from],
-      preview: sms.body || (sms.media?.length ? "(media)" : ""),
-      direction: "inbound",
+    const [stored] = await storeInboundTexts(tx, [{ ...sms, keyword }]);
+    if (!stored.fresh) return stored.id;
+    await applyKeyword(tx, {
+      sender: sms.to,
+      recipient: sms.from,
+      keyword,
+      word: sms.body.trim().slice(0, 60),
     });
-    const plainOptOut = !keywordOf(sms.body) && isPlainOptOut(sms.body);
-    const keyword = keywordOf(sms.body) ?? (plainOptOut ? "stop" : undefined);
-    const [row] = await tx`
-      insert into messages (conversation_id, channel, direction, from_contact, to_contact, body,
-        media, status, provider, provider_message_id, keyword)
-      values (${id}, 'sms', 'inbound', ${sms.from}, ${sms.to}, ${sms.body},
-        ${tx.json(sms.media ?? [])}, 'received', ${sms.provider}, ${sms.providerMessageId},
-        ${keyword ?? null})
-      returning id`;
-    if (keyword) {
-      await applyKeyword(tx, {
-        sender: sms.to,
-        recipient: sms.from,
-        keyword,
-        word: sms.body.trim().slice(0, 60),
-      });
-      // Carriers and Twilio answer their own keywords; words they do not know are ours to
-      // confirm, and HELP gets the business's contact details.
-      if (plainOptOut || keyword === "help") {
-        await addJob(tx, "keyword_reply", { message_id: row.id as string });
-      }
+    // Carriers and Twilio answer their own keywords; words they do not know are ours to
+    // confirm, and HELP gets the business's contact details.
+    if (plainOptOut || keyword === "help") {
+      await addJob(tx, "keyword_reply", { message_id: stored.id });
     }
-    return row.id as string;
+    return stored.id;
   });
 }

@@ -5,6 +5,7 @@ import { freePort } from "@/lib/net.ts";
 import { createApp } from "@/main.ts";
 import { SendBatch } from "@/lib/messages/send_batch.ts";
 import { ReportBatch } from "@/lib/messages/report_batch.ts";
+import { InboundBatch } from "@/lib/messages/inbound_batch.ts";
 import { onTeardown, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
@@ -38,6 +39,7 @@ for (const [kind, url] of Object.entries(deadUrls)) {
       sql,
       sends: new SendBatch(sql),
       reports: new ReportBatch(sql),
+      inbound: new InboundBatch(sql),
     });
     const started = Date.now();
     const [health, ready] = await Promise.all([app.request("/health"), app.request("/ready")]);

@@ -9,6 +9,7 @@ import { startEventHub } from "@/lib/realtime/hub.ts";
 import { createApp } from "@/main.ts";
 import { SendBatch } from "@/lib/messages/send_batch.ts";
 import { ReportBatch } from "@/lib/messages/report_batch.ts";
+import { InboundBatch } from "@/lib/messages/inbound_batch.ts";
 import { createTestAdmin, test, testSettings, withToken } from "@/tests/helpers.ts";
 import { createConversation, eventIds, insertMessage, json, SseReader } from "./support.ts";
 
@@ -25,7 +26,14 @@ test("after a PostgreSQL restart the listener reconnects by itself and clients g
   const hub = await startEventHub({ sql, databaseUrl: url, settings, pollIntervalMs: 3_600_000 });
   try {
     const app = withToken(
-      createApp({ sql, settings, hub, sends: new SendBatch(sql), reports: new ReportBatch(sql) }),
+      createApp({
+        sql,
+        settings,
+        hub,
+        sends: new SendBatch(sql),
+        reports: new ReportBatch(sql),
+        inbound: new InboundBatch(sql),
+      }),
       (await createTestAdmin(sql)).token,
     );
     const sse = new SseReader(await app.request("/api/events"));

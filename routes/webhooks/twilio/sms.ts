@@ -14,7 +14,8 @@ export const handler = define.handlers({
     if (!sms) {
       throw new BadRequestError("Not an inbound message: MessageSid, From and To are required");
     }
-    await receiveInboundSms(c.var.app.sql, sms);
+    // Answered once stored (with the texts that arrived meanwhile): Twilio sends again until then.
+    await receiveInboundSms(c.var.app.sql, sms, { batch: c.var.app.inbound });
     return c.body(EMPTY_TWIML, 200, { "content-type": "text/xml" });
   },
 });
