@@ -58,11 +58,30 @@ interface Provider {
   stored(sql: Sql): Promise<number>;
 }
 
-function twilioProvider(): Provider {
-  const token = "bench-twilio-auth-token";
-  const url = "http://hatch.bench/webhooks/twilio/status";
+const TWILIO_TOKEN = "bench-twilio-auth-token";
+const TWILIO_ENV = { TWILIO_AUTH_TOKEN: TWILIO_TOKEN, HATCH_PUBLIC_URL: "http://hatch.bench" };
+
+/** A form posted to `path` as Twilio posts it: signed over Hatch's public URL and the fields. */
+function twilioPost(path: string, params: Record<string, string>, delivered: number): Post {
   return {
-    env: { TWILIO_AUTH_TOKEN: token, HATCH_PUBLIC_URL: "http://hatch.bench" },
+    path,
+    body: encoder.encode(new URLSearchParams(params).toString()),
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": twilio.getExpectedTwilioSignature(
+        TWILIO_TOKEN,
+        TWILIO_ENV.HATCH_PUBLIC_URL + path,
+        params,
+      ),
+    },
+    reports: 1,
+    delivered,
+  };
+}
+
+function twilioProvider(): Provider {
+  return {
+    env: TWILIO_ENV,
     // Messages as the worker leaves them once Twilio took them: `sent`, with Twilio's sid.
     async seed(sql) {
       await sql`
@@ -94,16 +113,7 @@ function twilioProvider(): Provider {
         SmsStatus: status,
         To: `+1${4155550000 + (k >> 1) % 1000}`,
       };
-      return {
-        path: new URL(url).pathname,
-        body: encoder.encode(new URLSearchParams(params).toString()),
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-twilio-signature": twilio.getExpectedTwilioSignature(token, url, params),
-        },
-        reports: 1,
-        delivered: status === "delivered" ? 1 : 0,
-      };
+      return twilioPost("/webhooks/twilio/status", params, status === "delivered" ? 1 : 0);
     },
     async stored(sql) {
       const [row] = await sql<{ n: number }[]>`
@@ -116,10 +126,8 @@ function twilioProvider(): Provider {
 // Inbound texts from 1,000 customers: no seed; each post is a new message Hatch must store (its
 // conversation, the event) before it answers, so Twilio does not deliver it twice.
 function twilioInbound(): Provider {
-  const token = "bench-twilio-auth-token";
-  const url = "http://hatch.bench/webhooks/twilio/sms";
   return {
-    env: { TWILIO_AUTH_TOKEN: token, HATCH_PUBLIC_URL: "http://hatch.bench" },
+    env: TWILIO_ENV,
     seed: () => Promise.resolve(),
     post(k) {
       if (k >= rows * 2) return undefined;
@@ -134,16 +142,7 @@ function twilioInbound(): Provider {
         SmsSid: sid,
         To: OUR_NUMBER,
       };
-      return {
-        path: new URL(url).pathname,
-        body: encoder.encode(new URLSearchParams(params).toString()),
-        headers: {
-          "content-type": "application/x-www-form-urlencoded",
-          "x-twilio-signature": twilio.getExpectedTwilioSignature(token, url, params),
-        },
-        reports: 1,
-        delivered: 1,
-      };
+      return twilioPost("/webhooks/twilio/sms", params, 1);
     },
     async stored(sql) {
       const [row] = await sql<{ n: number }[]>`
