@@ -221,10 +221,10 @@ async function storeInboundSms(sql: Sql, sms: InboundSms, batch?: InboundBatch):
   // Most texts are words for the team: stored with the others that arrive meanwhile.
   if (!keyword) {
     const text = { ...sms, keyword: null };
-    return (batch?.sql === sql
-      ? await batch.store(text)
-      : (await storeInboundTexts(sql, [text]))[0])
-      .id;
+    const [stored] = batch?.sql === sql
+      ? [await batch.store(text)]
+      : await storeInboundTexts(sql, [text]);
+    return stored.id;
   }
   return await sql.begin(async (tx) => {
     const [stored] = await storeInboundTexts(tx, [{ ...sms, keyword }]);
