@@ -46,54 +46,36 @@ function suppressionOf(e: SendgridEvent): SuppressionReason | undefined {
   return undefined;
 }
 
+/** One email row has one status: that of its To recipient (an event names it, or no one). */
+function aboutPrimary(e: SendgridEvent, email: Target): boolean {
+  return !e.email || e.email === email.to_email.toLowerCase();
+}
+
+// What the kinds outside runs (IN_RUNS, below) do to their email. A Cc that bounces is suppressed
+// (above) but does not mark the whole email undelivered.
 async function applyToEmail(tx: Tx, e: SendgridEvent, email: Target): Promise<void> {
-  // One email row has one status: that of its To recipient. A Cc that bounces is suppressed
-  // (above) but does not mark the whole email undelivered.
-  const primary = !e.email || e.email === email.to_email.toLowerCase();
+  if (!aboutPrimary(e, email)) return;
   switch (e.kind) {
-    case "processed":
-      if (primary) await applyStatus(tx, "emails", email.id, { status: "sent" });
-      break;
-    case "delivered":
-      if (primary && await applyStatus(tx, "emails", email.id, { status: "delivered" })) {
-        // A deferral that ended in delivery is no longer worth showing as an error.
-        await tx`
-          update emails set error_code = null, error_message = null
-          where id = ${email.id} and error_code = 'deferred'`;
-      }
-      break;
     case "bounce":
-      if (primary) {
-        await applyStatus(tx, "emails", email.id, {
-          status: "undelivered",
-          errorCode: e.status ?? e.bounceType ?? "bounce",
-          errorMessage: e.reason ?? "The receiving server refused the email",
-        });
-      }
+      await applyStatus(tx, "emails", email.id, {
+        status: "undelivered",
+        errorCode: e.status ?? e.bounceType ?? "bounce",
+        errorMessage: e.reason ?? "The receiving server refused the email",
+      });
       break;
     case "dropped":
-      if (primary) {
-        await applyStatus(tx, "emails", email.id, {
-          status: "failed",
-          errorCode: "dropped",
-          errorMessage: e.reason ?? "SendGrid dropped the email",
-        });
-      }
+      await applyStatus(tx, "emails", email.id, {
+        status: "failed",
+        errorCode: "dropped",
+        errorMessage: e.reason ?? "SendGrid dropped the email",
+      });
       break;
     case "deferred":
       // Only the reason: SendGrid keeps trying, so the status stays where it is.
-      if (primary) {
-        await tx`
-          update emails set error_code = 'deferred',
-            error_message = ${e.response ?? e.reason ?? "Delivery deferred"}, updated_at = now()
-          where id = ${email.id} and hatch_status_rank(status) < hatch_status_rank('delivered')`;
-      }
-      break;
-    case "open":
-      await tx`update emails set open_count = open_count + 1 where id = ${email.id}`;
-      break;
-    case "click":
-      await tx`update emails set click_count = click_count + 1 where id = ${email.id}`;
+      await tx`
+        update emails set error_code = 'deferred',
+          error_message = ${e.response ?? e.reason ?? "Delivery deferred"}, updated_at = now()
+        where id = ${email.id} and hatch_status_rank(status) < hatch_status_rank('delivered')`;
       break;
     default:
       break;
@@ -214,8 +196,7 @@ async function applyRun(sql: Sql, run: SendgridEvent[]): Promise<Outcome[]> {
     for (const { n, id, to_email } of found) {
       outcomes[n] = "applied";
       const e = run[n];
-      // One email row has one status: that of its To recipient.
-      const primary = !e.email || e.email === to_email.toLowerCase();
+      const primary = aboutPrimary(e, { id, to_email });
       if (primary && e.kind === "processed") changes.push({ id, update: { status: "sent" } });
       if (primary && e.kind === "delivered") changes.push({ id, update: { status: "delivered" } });
       if (e.kind === "open" || e.kind === "click") {
