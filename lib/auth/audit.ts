@@ -31,27 +31,11 @@ export async function audit(
   action: string,
   options: { target?: string; detail?: Record<string, unknown> } = {},
 ): Promise<void> {
-  await auditInsert(sql, actor, action, {
-    target: options.target,
-    detail: sql`${sql.json((options.detail ?? {}) as never)}`,
-  });
-}
-
-/**
- * The audit insert as a fragment: `detail` is an SQL expression, and `from` lets a bigger
- * statement (a send) record the row it made in the same statement.
- */
-function auditInsert(
-  sql: Tx,
-  actor: Actor,
-  action: string,
-  options: { target?: string; detail: ReturnType<Tx>; from?: ReturnType<Tx> },
-) {
-  return sql`
+  await sql`
     insert into audit_log (actor_user_id, actor_token_id, actor_label, action, target, ip, detail)
-    select ${actor.userId ?? null}::uuid, ${actor.tokenId ?? null}::uuid, ${actor.label},
-      ${action}, ${options.target ?? null}, ${actor.ip ?? null}, (${options.detail})::jsonb
-    ${options.from ?? sql``}`;
+    values (${actor.userId ?? null}::uuid, ${actor.tokenId ?? null}::uuid, ${actor.label},
+      ${action}, ${options.target ?? null}, ${actor.ip ?? null},
+      ${sql.json((options.detail ?? {}) as never)}::jsonb)`;
 }
 
 /** The newest audit entries, optionally of one action, paged by id. */
