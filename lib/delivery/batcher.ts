@@ -7,7 +7,7 @@
 // tried again later, rather than each waiting out its own timeout); any other error, and the
 // items run again one by one, so only one that cannot be done fails — and does not fail its
 // neighbours again at every retry.
-import { isDatabaseUnavailable } from "@/lib/db/connect.ts";
+import { isDatabaseUnavailable, type Sql, type Tx } from "@/lib/db/connect.ts";
 import type { Logger } from "@/lib/log.ts";
 
 interface Waiting<T, R> {
@@ -83,5 +83,32 @@ export class Batcher<T, R> {
         await this.run([w.item]).then(([result]) => w.resolve(result), w.reject);
       }
     }
+  }
+}
+
+/**
+ * Rows that one statement stores many at a time (`storeAll`), gathered on the pool `sql`: one
+ * statement in flight by default, the items that arrive meanwhile stored by the next (up to
+ * `max`), each caller answered once its statement has committed.
+ */
+export class StoreBatch<T, R> extends Batcher<T, R> {
+  constructor(
+    readonly sql: Sql,
+    private readonly storeAll: (sql: Tx, items: T[]) => Promise<R[]>,
+    options: { split: { log: Logger; what: string }; inFlight?: number; max?: number },
+  ) {
+    super((items) => storeAll(sql, items), {
+      inFlight: options.inFlight ?? 1,
+      max: options.max ?? 100,
+      split: options.split,
+    });
+  }
+
+  /**
+   * Stores `item` on `sql`: on the batch's pool, with the others of its batch; on another handle
+   * (a caller's transaction), alone, in that transaction.
+   */
+  async store(item: T, sql: Tx = this.sql): Promise<R> {
+    return sql === this.sql ? await this.add(item) : (await this.storeAll(sql, [item]))[0];
   }
 }

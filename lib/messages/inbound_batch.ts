@@ -5,7 +5,7 @@
 import type { Sql, Tx } from "@/lib/db/connect.ts";
 import { conversationsUpsert, previewOf } from "@/lib/conversations/service.ts";
 import { conversationId } from "@/lib/conversations/conversation_id.ts";
-import { Batcher } from "@/lib/delivery/batcher.ts";
+import { StoreBatch } from "@/lib/delivery/batcher.ts";
 import { logger } from "@/lib/log.ts";
 import type { InboundSms } from "@/lib/providers/types.ts";
 
@@ -95,17 +95,9 @@ function keyOf(t: InboundSms): string {
   return `${t.provider} ${t.providerMessageId}`;
 }
 
-/** Texts stored together: one statement in flight, the others gathering behind it. */
-export class InboundBatch extends Batcher<InboundText, StoredText> {
-  constructor(readonly sql: Sql, options = { inFlight: 1, max: 100 }) {
-    super((texts) => storeInboundTexts(sql, texts), {
-      ...options,
-      split: { log, what: "inbound texts" },
-    });
-  }
-
-  /** Stores the text with the others of its batch; resolves once they are committed. */
-  store(text: InboundText): Promise<StoredText> {
-    return this.add(text);
+/** Texts stored together (`StoreBatch`): one statement in flight, the others gathering behind it. */
+export class InboundBatch extends StoreBatch<InboundText, StoredText> {
+  constructor(sql: Sql, options: { inFlight?: number; max?: number } = {}) {
+    super(sql, storeInboundTexts, { ...options, split: { log, what: "inbound texts" } });
   }
 }

@@ -5,7 +5,7 @@
 // request answered once that statement has committed, so nothing is accepted before it is stored.
 import type { Sql, Tx } from "@/lib/db/connect.ts";
 import { conversationsUpsert, previewOf } from "@/lib/conversations/service.ts";
-import { Batcher } from "@/lib/delivery/batcher.ts";
+import { StoreBatch } from "@/lib/delivery/batcher.ts";
 import { jobCall, type JobPayloads } from "@/lib/delivery/jobs.ts";
 import { logger } from "@/lib/log.ts";
 
@@ -148,16 +148,8 @@ export async function storeSends(sql: Tx, sends: PreparedSend[]): Promise<boolea
  * them, up to `max` to a statement. One at a time stored the most a second on a 2-core machine
  * (larger statements, fewer commits), with no later answers: docs/benchmarks.md, the ninth VM.
  */
-export class SendBatch extends Batcher<PreparedSend, boolean> {
-  constructor(readonly sql: Sql, options = { inFlight: 1, max: 100 }) {
-    super((sends) => storeSends(sql, sends), {
-      ...options,
-      split: { log, what: "sends" },
-    });
-  }
-
-  /** Stores the send with the others of its batch; resolves once they are committed. */
-  store(send: PreparedSend): Promise<boolean> {
-    return this.add(send);
+export class SendBatch extends StoreBatch<PreparedSend, boolean> {
+  constructor(sql: Sql, options: { inFlight?: number; max?: number } = {}) {
+    super(sql, storeSends, { ...options, split: { log, what: "sends" } });
   }
 }

@@ -104,8 +104,8 @@ export async function sendMessage(
   };
   // On the pool it batches for, the send is stored with those arriving at the same time; inside
   // a caller's transaction (an Idempotency-Key, a broadcast), in a statement of its own.
-  const stored = options.batch?.sql === sql
-    ? await options.batch.store(send)
+  const stored = options.batch
+    ? await options.batch.store(send, sql)
     : (await storeSends(sql, [send]))[0];
   if (!stored) {
     // Nothing stored: the recipient opted out. Said in words; when the opt-out was withdrawn
@@ -221,9 +221,7 @@ async function storeInboundSms(sql: Sql, sms: InboundSms, batch?: InboundBatch):
   // Most texts are words for the team: stored with the others that arrive meanwhile.
   if (!keyword) {
     const text = { ...sms, keyword: null };
-    const [stored] = batch?.sql === sql
-      ? [await batch.store(text)]
-      : await storeInboundTexts(sql, [text]);
+    const [stored] = batch ? [await batch.store(text, sql)] : await storeInboundTexts(sql, [text]);
     return stored.id;
   }
   return await sql.begin(async (tx) => {

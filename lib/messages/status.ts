@@ -32,7 +32,7 @@ export async function applyProviderReport(sql: Sql, report: ProviderReport): Pro
  * message; a message reported twice in the batch ends as if its reports came one by one.
  */
 export async function applyProviderReports(
-  sql: Sql,
+  sql: Tx,
   reports: ProviderReport[],
 ): Promise<boolean[]> {
   const keys = reports.map((r, n) => ({ n, provider: r.provider, sid: r.providerMessageId }));

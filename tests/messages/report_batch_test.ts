@@ -56,19 +56,19 @@ test("reports gathered behind one in flight share a commit, each applied forward
   // The first goes at once; the rest gather behind it. b, e and f are reported twice, in both
   // orders; c gets a `sent` it already has; the last names a message we never sent.
   const moved = await Promise.all([
-    batch.apply(report(a.sid, "delivered")),
-    batch.apply(report(b.sid, "delivered")),
-    batch.apply(report(b.sid, "sent")),
-    batch.apply(report(c.sid, "sent")),
-    batch.apply(report(d.sid, "undelivered", { errorCode: "30005", errorMessage: "Unknown" })),
-    batch.apply(report(e.sid, "sent")),
-    batch.apply(report(e.sid, "delivered")),
-    batch.apply(report(f.sid, "delivered")),
-    batch.apply(report(f.sid, "sent")),
+    batch.store(report(a.sid, "delivered")),
+    batch.store(report(b.sid, "delivered")),
+    batch.store(report(b.sid, "sent")),
+    batch.store(report(c.sid, "sent")),
+    batch.store(report(d.sid, "undelivered", { errorCode: "30005", errorMessage: "Unknown" })),
+    batch.store(report(e.sid, "sent")),
+    batch.store(report(e.sid, "delivered")),
+    batch.store(report(f.sid, "delivered")),
+    batch.store(report(f.sid, "sent")),
     // Two final statuses: the first one stands, as when they come one by one.
-    batch.apply(report(g.sid, "undelivered", { errorCode: "30003" })),
-    batch.apply(report(g.sid, "delivered")),
-    batch.apply(report("SMnobody", "delivered")),
+    batch.store(report(g.sid, "undelivered", { errorCode: "30003" })),
+    batch.store(report(g.sid, "delivered")),
+    batch.store(report("SMnobody", "delivered")),
   ]);
   assert.deepEqual(moved, [
     ...[true, true, false, false, true, false, true, true, false],
@@ -95,14 +95,14 @@ test("an unsubscribed recipient in a batch is opted out; a report that cannot be
   const [a, b, c] = await handedOver(t, 3);
   const batch = new ReportBatch(t.ctx.sql);
   const results = await Promise.allSettled([
-    batch.apply(report(a.sid, "sent")),
-    batch.apply(report(b.sid, "failed", {
+    batch.store(report(a.sid, "sent")),
+    batch.store(report(b.sid, "failed", {
       errorCode: "21610",
       errorMessage: "Attempt to send to unsubscribed recipient",
       optedOut: true,
     })),
     // PostgreSQL's JSON cannot hold a NUL: this one cannot be stored.
-    batch.apply(report(c.sid, "failed", { errorCode: "30008", errorMessage: "bad\u0000text" })),
+    batch.store(report(c.sid, "failed", { errorCode: "30008", errorMessage: "bad\u0000text" })),
   ]);
   assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled", "rejected"]);
   const rows = await statuses(t, [a.id, b.id, c.id]);

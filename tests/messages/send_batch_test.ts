@@ -11,7 +11,7 @@ const actor = { label: "batch test", ip: "127.0.0.1" };
 
 /** Sends `texts` at once through a batch that runs one statement at a time. */
 function sendAll(t: TestApp, texts: { to: string; content: string }[]) {
-  const batch = new SendBatch(t.ctx.sql, { inFlight: 1, max: 100 });
+  const batch = new SendBatch(t.ctx.sql);
   return Promise.allSettled(
     texts.map((text) => sendMessage(t.ctx.sql, t.ctx.settings, text, { actor, batch })),
   );
@@ -87,7 +87,7 @@ test("a recipient who opted out is refused in words; the rest of the batch is st
 
 test("a send that cannot be stored fails alone; its batch is stored one by one", async () => {
   const t = await startTestApp({ HATCH_SMS_PROVIDER: "sandbox" });
-  const batch = new SendBatch(t.ctx.sql, { inFlight: 1, max: 100 });
+  const batch = new SendBatch(t.ctx.sql);
   const send = (body: string): PreparedSend => ({
     messageId: crypto.randomUUID(),
     conversationId: crypto.randomUUID(),

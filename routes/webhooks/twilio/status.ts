@@ -15,7 +15,7 @@ export const handler = define.handlers({
     }
     // Unknown sids and statuses that do not move forward are fine: answered 204 all the same,
     // once the report is stored (with the others that arrived meanwhile).
-    await c.var.app.reports.apply({
+    await c.var.app.reports.store({
       provider: "twilio",
       providerMessageId: report.sid,
       status: report.hatchStatus,
