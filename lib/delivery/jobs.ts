@@ -76,9 +76,30 @@ export function jobsSelect<K extends keyof JobPayloads>(
   jobs: { payload: JobPayloads[K]; runAt: Date }[],
 ): Fragment {
   const rows = jobs.map((j) => ({ payload: j.payload, run_at: j.runAt.toISOString() }));
+  const payloads = sql`array_agg(j.payload order by j.n)`;
+  const runAts = sql`array_agg(j.run_at order by j.n)`;
   return sql`
-    select ${jobCall(sql, task, sql`j.payload`, { runAt: sql`j.run_at` })}
-    from json_to_recordset(${sql.json(rows)}::json) as j(payload json, run_at timestamptz)`;
+    select ${jobsCall(sql, task, payloads, runAts)} as count
+    from rows from (json_to_recordset(${sql.json(rows)}::json)
+      as (payload json, run_at timestamptz)) with ordinality as j(payload, run_at, n)`;
+}
+
+/**
+ * Adds many jobs without keys or priorities in one insert (hatch_add_jobs, sql/020), in the order
+ * of `payloads` (a json[] expression, usually an array_agg of the statement's rows) with their
+ * `runAts` (timestamptz[]; null: now): a fragment that evaluates to how many it added.
+ */
+export function jobsCall(
+  sql: Tx,
+  task: keyof JobPayloads,
+  payloads: Fragment,
+  runAts: Fragment,
+  options: { queue?: string; maxAttempts?: number } = {},
+) {
+  return sql`hatch_add_jobs(
+    ${task}, ${payloads}, ${runAts},
+    queue_name => ${options.queue ?? null},
+    max_attempts => ${options.maxAttempts ?? DELIVERY_MAX_ATTEMPTS})`;
 }
 
 /**

@@ -48,7 +48,7 @@ async function store(sql: Sql, outcomes: Outcome[]): Promise<void> {
   if (later.length) steps.push(sql`follow_ups as (${jobsSelect(sql, "apply_status", later)})`);
   if (!steps.length) return;
   await sql`with ${steps.reduce((all, step) => sql`${all}, ${step}`)}
-    select ${later.length ? sql`(select count(*) from follow_ups)` : sql`0`} as jobs`;
+    select ${later.length ? sql`(select count from follow_ups)` : sql`0`} as jobs`;
 }
 
 // One job per later change for the whole batch (the rows that move together), not one per row:

@@ -6,7 +6,7 @@
 import type { Sql, Tx } from "@/lib/db/connect.ts";
 import { conversationsUpsert, previewOf } from "@/lib/conversations/service.ts";
 import { StoreBatch } from "@/lib/delivery/batcher.ts";
-import { jobCall, type JobPayloads } from "@/lib/delivery/jobs.ts";
+import { jobCall, type JobPayloads, jobsCall } from "@/lib/delivery/jobs.ts";
 import { logger } from "@/lib/log.ts";
 
 const log = logger("messages");
@@ -79,6 +79,12 @@ export async function storeSends(sql: Tx, sends: PreparedSend[]): Promise<boolea
     audit_ip: s.audit?.ip ?? null,
   }));
   const keyed = { runAt: sql`s.run_at`, jobKey: sql`s.job_key`, priority: sql`s.priority` };
+  const quietJobs = jobsCall(
+    sql,
+    "deliver_message",
+    sql`array_agg(s.job order by s.ord)`,
+    sql`array_agg(s.run_at order by s.ord)`,
+  );
   const [row] = await sql`
     with sends as (
       select * from jsonb_to_recordset(${sql.json(rows)}::jsonb) as s(ord int, message_id uuid,
@@ -119,7 +125,7 @@ export async function storeSends(sql: Tx, sends: PreparedSend[]): Promise<boolea
       from allowed a join conversation c on c.id = a.conversation_id order by a.ord
       returning id
     ), quiet_job as (
-      select ${jobCall(sql, "deliver_message", sql`s.job`, { runAt: sql`s.run_at` })}
+      select ${quietJobs} as count
       from message m join allowed s on s.message_id = m.id
       where s.job is not null and s.job_key is null and s.priority is null
     ), keyed_job as (
@@ -137,7 +143,7 @@ export async function storeSends(sql: Tx, sends: PreparedSend[]): Promise<boolea
       returning id
     )
     select array(select id::text from message) as stored,
-      (select count(*) from quiet_job) + (select count(*) from keyed_job) as jobs,
+      (select count from quiet_job) + (select count(*) from keyed_job) as jobs,
       (select count(*) from audited) as audited`;
   const stored = new Set(row.stored as string[]);
   return sends.map((s) => stored.has(s.messageId));

@@ -100,3 +100,70 @@ test("hatch_add_job makes the task and the queue of their first job, once", asyn
     await drop();
   }
 });
+
+test("hatch_add_jobs adds a list in its order, the rows add_job makes, with one NOTIFY", async () => {
+  const { url, sql, drop } = await ownDatabase("addjobs", { max: 2 });
+  const heard: string[] = [];
+  try {
+    await migrate(sql, url);
+    const listener = await listen({
+      url,
+      channels: { "jobs:insert": (payload) => heard.push(payload) },
+      onListen: () => {},
+    });
+    try {
+      const runAt = "2030-01-01T00:00:00Z";
+      await sql`select setval('hatch_jobs_wake', 0)`;
+      await sql`select graphile_worker.add_job('deliver_message', '{"message_id":"a"}'::json,
+        queue_name => 'conv:y', run_at => ${runAt}, max_attempts => 8)`;
+      await sql`select setval('hatch_jobs_wake', 1)`;
+      const [{ added }] = await sql<{ added: number }[]>`
+        select hatch_add_jobs('deliver_message',
+          array['{"message_id":"c"}', '{"message_id":"b"}', '{"message_id":"d"}']::json[],
+          array[${runAt}, ${runAt}, null]::timestamptz[],
+          queue_name => 'conv:y', max_attempts => 8) as added`;
+      assert.equal(added, 3);
+      const rows = await sql`
+        select payload ->> 'message_id' as m, run_at <= now() as due, to_jsonb(j) as job
+        from graphile_worker._private_jobs j order by id`;
+      assert.deepEqual(rows.map((r) => r.m), ["a", "c", "b", "d"], "in the list's order");
+      assert.deepEqual(rows.map((r) => r.due), [false, false, false, true], "null runs now");
+      const pick = (r: { job: unknown }, columns: string[]) =>
+        Object.fromEntries(columns.map((c) => [c, (r.job as Record<string, unknown>)[c]]));
+      const [theirs, ...ours] = rows;
+      for (const row of ours.slice(0, 2)) {
+        assert.deepEqual(pick(row, COLUMNS), pick(theirs, COLUMNS), "add_job's row");
+      }
+      // The first jobs of a task and a queue that do not exist yet: both are made.
+      const [made] = await sql<{ added: number }[]>`
+        select hatch_add_jobs('contact_import', array['{}', '{}']::json[],
+          queue_name => 'first:list') as added`;
+      assert.equal(made.added, 2);
+      const [after] = await sql<{ task: string; queue: string }[]>`
+        select t.identifier as task, q.queue_name as queue
+        from graphile_worker._private_jobs j
+        join graphile_worker._private_tasks t on t.id = j.task_id
+        join graphile_worker._private_job_queues q on q.id = j.job_queue_id
+        where t.identifier = 'contact_import' limit 1`;
+      assert.deepEqual(after, { task: "contact_import", queue: "first:list" });
+      const [{ none }] = await sql<{ none: number }[]>`
+        select hatch_add_jobs('apply_status', array[]::json[]) +
+          hatch_add_jobs('apply_status', null) as none`;
+      assert.equal(none, 0, "an empty list adds nothing");
+      await sql`select pg_notify('jobs:insert', 'fence')`;
+      const deadline = Date.now() + 10_000;
+      while (!heard.includes("fence") && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      assert.deepEqual(
+        heard.map((p) => p === "fence" ? p : JSON.parse(p).count),
+        [1, 3, "fence"],
+        "add_job's, then one for the armed list of three (and none after it disarmed)",
+      );
+    } finally {
+      await listener.stop();
+    }
+  } finally {
+    await drop();
+  }
+});
