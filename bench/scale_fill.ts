@@ -10,9 +10,10 @@ export const STEP_SECONDS = 30;
 async function setTriggers(sql: Sql, enabled: boolean): Promise<void> {
   const verb = enabled ? "enable" : "disable";
   // Only the event-log triggers: the foreign keys keep checking every row.
-  await sql.unsafe(`alter table conversations ${verb} trigger conversations_event`);
-  for (const t of ["insert", "update", "delete"]) {
-    await sql.unsafe(`alter table messages ${verb} trigger messages_event_${t}`);
+  for (const table of ["conversations", "messages"]) {
+    for (const t of ["insert", "update", "delete"]) {
+      await sql.unsafe(`alter table ${table} ${verb} trigger ${table}_event_${t}`);
+    }
   }
 }
 

@@ -23,7 +23,13 @@ export interface ViewContext {
 
 const PAGE = 50;
 // Off during the load: system lines, counts (recomputed once below) and events per row.
-const TRIGGERS = ["conversations_system_line", "conversations_count_update", "conversations_event"];
+const TRIGGERS = [
+  "conversations_system_line",
+  "conversations_count_update",
+  "conversations_event_insert",
+  "conversations_event_update",
+  "conversations_event_delete",
+];
 
 /** Gives every conversation a state, maybe an assignee and labels; returns whom to ask as. */
 export async function fillViews(sql: Sql): Promise<ViewContext> {

@@ -123,13 +123,13 @@ test("hatch_add_jobs adds a list in its order, the rows add_job makes, with one 
           array[${runAt}, ${runAt}, null]::timestamptz[],
           queue_name => 'conv:y', max_attempts => 8) as added`;
       assert.equal(added, 3);
-      const rows = await sql`
+      const rows = await sql<{ m: string; due: boolean; job: Record<string, unknown> }[]>`
         select payload ->> 'message_id' as m, run_at <= now() as due, to_jsonb(j) as job
         from graphile_worker._private_jobs j order by id`;
       assert.deepEqual(rows.map((r) => r.m), ["a", "c", "b", "d"], "in the list's order");
       assert.deepEqual(rows.map((r) => r.due), [false, false, false, true], "null runs now");
-      const pick = (r: { job: unknown }, columns: string[]) =>
-        Object.fromEntries(columns.map((c) => [c, (r.job as Record<string, unknown>)[c]]));
+      const pick = (r: { job: Record<string, unknown> }, columns: string[]) =>
+        Object.fromEntries(columns.map((c) => [c, r.job[c]]));
       const [theirs, ...ours] = rows;
       for (const row of ours.slice(0, 2)) {
         assert.deepEqual(pick(row, COLUMNS), pick(theirs, COLUMNS), "add_job's row");
