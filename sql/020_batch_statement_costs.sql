@@ -13,7 +13,8 @@
 -- 2. Many jobs in one insert. hatch_add_job (sql/014, sql/018) adds one job per call: ~85 µs a
 --    job against ~17 µs a row for one insert of many. hatch_add_jobs adds a list of them, in its
 --    order (job ids ascending), with one look at the wake-up flag; the same rows as
---    hatch_add_job, column for column (tests/delivery/add_job_test.ts).
+--    graphile-worker's add_job, column for column (tests/delivery/add_job_test.ts).
+--    hatch_add_job is now a list of one.
 
 create function hatch_conversation_events() returns trigger language plpgsql as $$
 declare
@@ -86,5 +87,18 @@ begin
     perform pg_notify('jobs:insert', '{"r":' || random()::text || ',"count":' || added || '}');
   end if;
   return added;
+end;
+$$;
+
+-- One job is a list of one: a single place inserts jobs and checks the flag.
+create or replace function hatch_add_job(
+  identifier text,
+  payload json,
+  queue_name text default null,
+  run_at timestamptz default null,
+  max_attempts integer default null
+) returns void language plpgsql as $$
+begin
+  perform hatch_add_jobs(identifier, array[payload], array[run_at], queue_name, max_attempts);
 end;
 $$;
