@@ -243,9 +243,33 @@ async function composeChecks(e: Engine, scratch: string): Promise<void> {
       );
       return started.size === 2;
     }, 120_000).catch(async (e) => {
-      // What the workers said, and whether both containers run, so a miss can be diagnosed.
+      // What the workers said, whether both containers run, what runs in them and what their
+      // database sessions wait for, so a miss can be diagnosed.
       const ps = (await compose(["ps", "-a"], false)).stdout;
-      throw new Error(`${e.message}\n${ps}\n${workerLog.split("\n").slice(-40).join("\n")}`);
+      const top = await compose(["top", "worker"], false);
+      const sessions = await compose([
+        "exec",
+        "-T",
+        "db",
+        "psql",
+        "-U",
+        "hatch",
+        "-d",
+        "hatch",
+        "-c",
+        "select pid, application_name, state, wait_event_type, wait_event, " +
+        "now() - query_start as running, left(query, 100) as query from pg_stat_activity " +
+        "where datname = 'hatch'",
+      ], false);
+      throw new Error(
+        [
+          e.message,
+          ps,
+          workerLog.split("\n").slice(-40).join("\n"),
+          top.stdout + top.stderr,
+          sessions.stdout + sessions.stderr,
+        ].join("\n"),
+      );
     });
     const sent = await sendAll(8, "for the workers");
     await delivered(sent.map((s) => s.message_id));
