@@ -50,8 +50,10 @@ export const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = incoming && /^[\w.-]{1,64}$/.test(incoming) ? incoming : crypto.randomUUID();
   const allowed = settings.HATCH_CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean);
   const origin = c.req.header("origin");
-  const own = [new URL(settings.publicUrl).origin, new URL(c.req.url).origin];
-  if (origin && UNSAFE.has(c.req.method) && !own.includes(origin) && !allowed.includes(origin)) {
+  // Only a write that names an origin needs its own origins (two URL parses a request otherwise).
+  const foreign = origin && UNSAFE.has(c.req.method) &&
+    ![new URL(settings.publicUrl).origin, new URL(c.req.url).origin].includes(origin);
+  if (foreign && !allowed.includes(origin)) {
     return c.json(
       { success: false, error: `Requests from origin "${origin}" are not allowed` },
       403,

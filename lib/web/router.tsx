@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import type { ComponentType } from "preact";
 import type { AppContext } from "@/lib/app_context.ts";
 import {
@@ -13,6 +12,7 @@ import {
 import { routePattern } from "./manifest.ts";
 import { registerIslands, renderPage } from "./render.tsx";
 import { errorResponse } from "./errors.ts";
+import { capBody } from "./body_limit.ts";
 import { requireAuth } from "./auth_gate.ts";
 import { serveStatic } from "hono/deno";
 import { compress } from "hono/compress";
@@ -109,11 +109,10 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
   const middleware = manifest.routes["_middleware.ts"]?.middleware;
   if (middleware) app.use("*", middleware);
   for (const route of routeTable(manifest)) {
-    const limit = bodyLimit({
-      maxSize: route.module.maxBodyBytes ?? ctx.settings.HATCH_MAX_BODY_BYTES,
-      onError: (c) =>
-        c.json({ success: false, error: "Request body is too large for this endpoint" }, 413),
-    });
+    const limit = capBody(
+      route.module.maxBodyBytes ?? ctx.settings.HATCH_MAX_BODY_BYTES,
+      (c) => c.json({ success: false, error: "Request body is too large for this endpoint" }, 413),
+    );
     const named: MiddlewareHandler<AppEnv> = async (c, next) => {
       c.set("route", route.pattern);
       await next();

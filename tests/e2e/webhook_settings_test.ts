@@ -32,6 +32,8 @@ test("an endpoint added in Settings shows its secret once, its log, and sends ag
   const row = item.locator("tr[data-delivery]", { hasText: "succeeded" });
   for (let i = 0; i < 40 && !(await row.count()); i++) {
     await page.reload();
+    // A click before the island hydrates does nothing, and no log would open.
+    await page.locator(".webhooks[data-ready]").waitFor();
     await item.getByRole("button", { name: "Delivery log" }).click();
     await item.locator("table").waitFor();
   }
