@@ -4,7 +4,8 @@ import { loadSettings, type Settings } from "./lib/config.ts";
 import { ConfigError } from "./lib/errors.ts";
 import { logger, setupLogging } from "./lib/log.ts";
 import { openDatabase } from "./lib/db/database.ts";
-import { startEventHub } from "./lib/realtime/hub.ts";
+import type { Sql } from "./lib/db/connect.ts";
+import { type EventHub, startEventHub } from "./lib/realtime/hub.ts";
 import { startWorker } from "./lib/delivery/worker.ts";
 import { ensureFirstAdmin } from "./lib/auth/first_run.ts";
 import { AUTH_CHANNEL, forgetTokens } from "./lib/auth/tokens.ts";
@@ -25,6 +26,21 @@ const log = logger("main");
 /** The whole web app for a context; tests drive it with `app.request()`. */
 export function createApp(ctx: AppContext): Hono<AppEnv> {
   return buildRouter(manifest, ctx);
+}
+
+/**
+ * The context on a database (`sql`) and a hub: the batches that store what arrives together
+ * (sends, providers' reports, customers' texts) on that same pool.
+ */
+export function appContext(sql: Sql, settings: Settings, hub: EventHub): AppContext {
+  return {
+    sql,
+    settings,
+    hub,
+    sends: new SendBatch(sql),
+    reports: new ReportBatch(sql),
+    inbound: new InboundBatch(sql),
+  };
 }
 
 /** A running Hatch: its context and how to stop everything it started. */
@@ -49,14 +65,7 @@ export async function startServices(settings: Settings): Promise<Running> {
       check: (principals) => livePrincipals(db.sql, principals, sessionPolicy(settings)),
     },
   });
-  const ctx: AppContext = {
-    sql: db.sql,
-    settings,
-    hub,
-    sends: new SendBatch(db.sql),
-    reports: new ReportBatch(db.sql),
-    inbound: new InboundBatch(db.sql),
-  };
+  const ctx = appContext(db.sql, settings, hub);
   const worker = settings.HATCH_WORKER
     ? await startWorker({ sql: db.sql, databaseUrl: db.url, settings })
     : undefined;

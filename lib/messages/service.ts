@@ -216,8 +216,9 @@ export async function receiveInboundSms(
 }
 
 async function storeInboundSms(sql: Sql, sms: InboundSms, batch?: InboundBatch): Promise<string> {
-  const plainOptOut = !keywordOf(sms.body) && isPlainOptOut(sms.body);
-  const keyword = keywordOf(sms.body) ?? (plainOptOut ? "stop" : undefined);
+  const said = keywordOf(sms.body);
+  const plainOptOut = !said && isPlainOptOut(sms.body);
+  const keyword = said ?? (plainOptOut ? "stop" : undefined);
   // Most texts are words for the team: stored with the others that arrive meanwhile.
   if (!keyword) {
     const text = { ...sms, keyword: null };

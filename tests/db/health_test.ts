@@ -2,10 +2,7 @@ import assert from "node:assert/strict";
 import { connect } from "@/lib/db/connect.ts";
 import { pingDatabase } from "@/lib/db/health.ts";
 import { freePort } from "@/lib/net.ts";
-import { createApp } from "@/main.ts";
-import { SendBatch } from "@/lib/messages/send_batch.ts";
-import { ReportBatch } from "@/lib/messages/report_batch.ts";
-import { InboundBatch } from "@/lib/messages/inbound_batch.ts";
+import { appContext, createApp } from "@/main.ts";
 import { onTeardown, startTestApp, test } from "@/tests/helpers.ts";
 
 const t = await startTestApp();
@@ -34,13 +31,7 @@ test("pingDatabase is true for a live database", async () => {
 for (const [kind, url] of Object.entries(deadUrls)) {
   test(`/health and /ready tell a ${kind} database within a bound`, async () => {
     const sql = connect(url, { max: 1 });
-    const app = createApp({
-      ...t.ctx,
-      sql,
-      sends: new SendBatch(sql),
-      reports: new ReportBatch(sql),
-      inbound: new InboundBatch(sql),
-    });
+    const app = createApp(appContext(sql, t.ctx.settings, t.ctx.hub));
     const started = Date.now();
     const [health, ready] = await Promise.all([app.request("/health"), app.request("/ready")]);
     assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);

@@ -6,10 +6,7 @@ import { ensureDatabase, startEmbedded } from "@/lib/db/embedded.ts";
 import { migrate } from "@/lib/db/migrate.ts";
 import { freePort } from "@/lib/net.ts";
 import { startEventHub } from "@/lib/realtime/hub.ts";
-import { createApp } from "@/main.ts";
-import { SendBatch } from "@/lib/messages/send_batch.ts";
-import { ReportBatch } from "@/lib/messages/report_batch.ts";
-import { InboundBatch } from "@/lib/messages/inbound_batch.ts";
+import { appContext, createApp } from "@/main.ts";
 import { createTestAdmin, test, testSettings, withToken } from "@/tests/helpers.ts";
 import { createConversation, eventIds, insertMessage, json, SseReader } from "./support.ts";
 
@@ -26,14 +23,7 @@ test("after a PostgreSQL restart the listener reconnects by itself and clients g
   const hub = await startEventHub({ sql, databaseUrl: url, settings, pollIntervalMs: 3_600_000 });
   try {
     const app = withToken(
-      createApp({
-        sql,
-        settings,
-        hub,
-        sends: new SendBatch(sql),
-        reports: new ReportBatch(sql),
-        inbound: new InboundBatch(sql),
-      }),
+      createApp(appContext(sql, settings, hub)),
       (await createTestAdmin(sql)).token,
     );
     const sse = new SseReader(await app.request("/api/events"));
