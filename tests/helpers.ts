@@ -11,10 +11,14 @@ import { createUser } from "@/lib/auth/users.ts";
 import { createApiToken } from "@/lib/auth/tokens.ts";
 import { startWorker } from "@/lib/delivery/worker.ts";
 
+/** Whether this file used the run's database (a shard's files share it: tests/run.ts). */
+let usedRunDatabase = false;
+
 /** The database this test run owns, made and migrated by tests/run.ts. */
 export function testDatabaseUrl(): string {
   const url = Deno.env.get("HATCH_TEST_RUN_DATABASE_URL");
   if (!url) throw new Error("Run the tests with `deno task test`: it prepares their database");
+  usedRunDatabase = true;
   return url;
 }
 
@@ -152,6 +156,21 @@ const teardowns: (() => unknown)[] = [];
 Deno.test.afterAll(runTeardowns);
 
 /**
+ * Removes the jobs this file left queued in the run's database, once its workers have stopped:
+ * the next file's worker would otherwise deliver them first, under its own settings and fakes
+ * (sends queued without a worker, a broadcast's texts, webhook deliveries).
+ */
+async function dropLeftoverJobs(): Promise<void> {
+  if (!usedRunDatabase) return;
+  const sql = connect(testDatabaseUrl(), { max: 1 });
+  try {
+    await sql`delete from graphile_worker._private_jobs`;
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
  * Runs `step` once this test file's tests are done, passed, failed or filtered out. Steps run
  * last registered first, so register each right after making what it undoes; every step runs
  * even when an earlier one throws, and any error fails the file.
@@ -162,7 +181,7 @@ export function onTeardown(step: () => unknown): void {
 
 async function runTeardowns(): Promise<void> {
   const errors: unknown[] = [];
-  for (const step of teardowns.splice(0).reverse()) {
+  for (const step of [...teardowns.splice(0).reverse(), dropLeftoverJobs]) {
     try {
       await step();
     } catch (error) {
