@@ -1,6 +1,6 @@
 // Where a message is written: Enter sends, Shift+Enter breaks the line, and for SMS a live
 // counter shows characters, segments and encoding, warning when one character forces UCS-2.
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import {
   countSms,
   hasReplaceableTypography,
@@ -84,6 +84,8 @@ export function Composer(props: {
   /** Offers "Send later" (texts): the text and the chosen instant. */
   onSchedule?: (text: string, sendAt: string) => void;
   timeZone?: string;
+  /** Takes the focus once shown, then says so (the store's `focusComposer`). */
+  autoFocus?: { onFocused: () => void };
   /** The contact's values for saved replies' variables; `/` offers the replies when given. */
   contact?: Record<string, string>;
   /** Team inbox: writes an internal note instead, when the composer is in note mode. */
@@ -103,6 +105,11 @@ export function Composer(props: {
   const [warning, setWarning] = useState<string | null>(null);
   const noting = props.note?.mode === "note";
   const area = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (!props.autoFocus) return;
+    area.current?.focus();
+    props.autoFocus.onFocused();
+  }, [props.autoFocus]);
   const replies = useSavedReplies({
     contact: props.contact ?? {},
     onInsert: (next, caret) => {

@@ -32,6 +32,7 @@ export function PhonePane(props: {
   onToggleDetails: () => void;
 }) {
   const { store, conv, thread, channel, label, address, simulator, optOut } = props;
+  const composerKey = thread.conversationId ?? `draft:${address}`;
   return (
     <div class="phone-wrap">
       <section class="phone" aria-label={`Conversation with ${label}`}>
@@ -87,7 +88,10 @@ export function PhonePane(props: {
           }
         />
         <Composer
-          key={thread.conversationId ?? `draft:${address}`}
+          key={composerKey}
+          autoFocus={store.focusComposer.value === composerKey
+            ? { onFocused: () => store.focusComposer.value = null }
+            : undefined}
           channel={channel === "chat" ? "chat" : "sms"}
           placeholder={channel === "sms" ? "Text message" : "Chat message"}
           onSend={(text) => void sendMessage(store, text)}

@@ -193,9 +193,13 @@ export async function openDraft(
   const same = (c: Conversation) =>
     c.channel === channel && c.contact.toLowerCase() === to.toLowerCase();
   const loaded = store.conversations.value.find(same);
-  if (loaded) return await openConversation(store, loaded.id);
+  if (loaded) {
+    store.focusComposer.value = loaded.id;
+    return await openConversation(store, loaded.id);
+  }
   // A draft at once (a send from it joins any existing conversation with them anyway) ...
   batch(() => {
+    store.focusComposer.value = `draft:${to}`;
     store.selectedId.value = null;
     store.open.value = null;
     store.notFound.value = null;
@@ -210,6 +214,7 @@ export async function openDraft(
     const existing = page.conversations.find(same);
     const draft = store.draft.value;
     if (existing && draft?.to === to && store.thread.value?.conversationId === null) {
+      store.focusComposer.value = existing.id;
       await openConversation(store, existing.id);
     }
   } catch {

@@ -74,6 +74,11 @@ export interface Store {
   connection: Signal<ConnectionState>;
   composer: Signal<ComposerState>;
   newConversationOpen: Signal<boolean>;
+  /**
+   * The thread whose composer takes the focus once it appears (its conversation id, or
+   * `draft:<to>`): after "New conversation" names someone, what is typed next is the message.
+   */
+  focusComposer: Signal<string | null>;
   /** Bumped when phone labels change (libphonenumber arrived), so labels re-render. */
   labelsVersion: Signal<number>;
   /** Ticks each minute so "Today"/"Yesterday" stay true on a page left open. */
@@ -135,6 +140,7 @@ export function createStore(seed: StoreSeed = {}): Store {
     connection: signal("connecting"),
     composer: signal({ open: false }),
     newConversationOpen: signal(false),
+    focusComposer: signal(null),
     labelsVersion: signal(0),
     now: signal(seed.now ?? Date.now()),
     timeZone: signal("UTC"),

@@ -30,12 +30,16 @@ async function newConversation(page: Page, text: string): Promise<void> {
   await page.locator("#new-conv-to").fill(text);
 }
 
-/** Starts from "New conversation", sends one text, and answers the conversation's customer side. */
+/**
+ * Starts from "New conversation" and sends one text, typed straight away: the composer has the
+ * focus once the recipient is chosen. Answers the conversation's customer side.
+ */
 async function sendFromNew(page: Page, text: string, body: string): Promise<string> {
   await newConversation(page, text);
   await page.locator(".new-conv-choice.is-active", { hasText: "SMS" }).waitFor();
   await page.keyboard.press("Enter");
-  await page.locator("#composer-text").fill(body);
+  await page.locator("#composer-text:focus").waitFor();
+  await page.keyboard.type(body);
   await page.keyboard.press("Enter");
   // Stored: the bubble has the server's status, not the page's own "sending".
   await page.locator('.msg:not([data-status^="local"])', { hasText: body }).waitFor();
@@ -124,7 +128,7 @@ test("a contact's name offers the contact; an in-app chat is picked on purpose",
   await context.close();
 });
 
-test("opening an existing number from New conversation closes the panel", async () => {
+test("opening an existing number from New conversation closes the panel and focuses the composer", async () => {
   const phone = randomPhone();
   await post(base, "/api/send_message", { to: phone, content: "Your tulips are ready" });
   const { page, context, errors } = await openPage(browser);
@@ -135,6 +139,8 @@ test("opening an existing number from New conversation closes the panel", async 
   await page.keyboard.press("Enter");
   await page.locator(".msg", { hasText: "Your tulips are ready" }).waitFor();
   assert.equal(await page.locator("#new-conv-to").count(), 0, "the panel closed");
+  // The next thing typed is the message.
+  await page.locator("#composer-text:focus").waitFor();
   assert.deepEqual(errors, []);
   await context.close();
 });
