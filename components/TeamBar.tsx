@@ -59,7 +59,17 @@ export function TeamBar(props: { store: Store; conv: Conversation }) {
   const unapplied = labels.filter((l) => !conv.label_ids.includes(l.id));
   const name = (id: string | null | undefined) => nameOf(team, id);
   return (
-    <div class="team-bar" data-conversation={conv.id}>
+    <div
+      class="team-bar"
+      data-conversation={conv.id}
+      onKeyDown={(e) => {
+        // Esc folds the snooze choices away before anything else hears it.
+        if (e.key === "Escape" && snoozing) {
+          e.stopPropagation();
+          setSnoozing(false);
+        }
+      }}
+    >
       <div class="team-row">
         {conv.assignee_id && <MateAvatar name={name(conv.assignee_id)} id={conv.assignee_id} />}
         <AssignSelect

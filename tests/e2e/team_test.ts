@@ -286,10 +286,16 @@ test("a warning before sending when a teammate replied meanwhile", async () => {
       select 1 from messages where conversation_id = ${id} and body = 'Take a medium'`).length > 0);
 });
 
-test("snooze from the thread: a preset, then reopened by hand", async () => {
+test("snooze from the thread: Esc folds the choices, then a preset, then reopened by hand", async () => {
   const id = await customerTexts(randomPhone(), "Can you remind me next week?");
   const page = await open(anaContext, `/?c=${id}`);
-  await page.locator(".team-actions button", { hasText: "Snooze" }).click();
+  const snooze = page.locator(".team-actions button", { hasText: "Snooze" });
+  await snooze.click();
+  await page.locator(".snooze-menu").waitFor();
+  await page.keyboard.press("Escape");
+  await page.locator(".snooze-menu").waitFor({ state: "detached" });
+  assert.equal(await snooze.getAttribute("aria-expanded"), "false");
+  await snooze.click();
   await page.locator(".snooze-menu button", { hasText: "Next week" }).click();
   await page.locator('.state-chip[data-state="snoozed"]', { hasText: "Snoozed until Mon" })
     .waitFor();
