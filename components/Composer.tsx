@@ -129,6 +129,8 @@ export function Composer(props: {
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, 168)}px`;
   };
+  // The note's placeholder is longer than the reply's: the field grows to show all of it.
+  useEffect(fit, [noting]);
   const update = (value: string) => {
     if (props.note && !noting && !text.trim() !== !value.trim()) props.note.onDraft(!!value.trim());
     setText(value);
