@@ -74,6 +74,13 @@ async function runRoute(c: Ctx, route: MountedRoute, manifest: Manifest): Promis
   return c.html(html, (result as { status: number }).status as 200);
 }
 
+/** A browser asking for a page: API and webhook paths answer JSON whatever the client accepts. */
+function wantsPage(c: Ctx): boolean {
+  return (c.req.method === "GET" || c.req.method === "HEAD") &&
+    !/^\/(api|webhooks|static)\//.test(c.req.path) &&
+    (c.req.header("accept") ?? "").includes("text/html");
+}
+
 /** Builds the Hono app: middleware from `routes/_middleware.ts`, then every file route. */
 export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
   registerIslands(manifest.islands);
@@ -121,9 +128,19 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
       app.on(method, route.pattern, named, limit, (c) => runRoute(c, route, manifest));
     }
   }
-  app.notFound((c) =>
-    c.json({ success: false, error: `No route for ${c.req.method} ${c.req.path}` }, 404)
-  );
+  app.notFound((c) => {
+    const NotFound = manifest.routes["_404.tsx"]?.default as ComponentType<PageProps> | undefined;
+    if (NotFound && wantsPage(c)) {
+      const App = appShell(manifest);
+      const props: PageProps = {
+        data: { title: "Not found · Hatch" },
+        url: new URL(c.req.url),
+        params: {},
+      };
+      return c.html(renderPage(<App {...props} Component={NotFound} />), 404);
+    }
+    return c.json({ success: false, error: `No route for ${c.req.method} ${c.req.path}` }, 404);
+  });
   app.onError((err, c) => errorResponse(c, err));
   return app;
 }

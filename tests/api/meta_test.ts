@@ -34,10 +34,23 @@ test("the OpenAPI document lists the seed's endpoints with schemas from zod", as
   assert.match(await docs.text(), /\/api\/send_message/);
 });
 
-test("an unknown route is a JSON 404", async () => {
-  const res = await t.app.request("/api/nothing-here");
-  assert.equal(res.status, 404);
-  assert.equal((await res.json()).success, false);
+test("an unknown route is a JSON 404; a browser asking for a page that does not exist gets one that says so", async () => {
+  const html = { headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } };
+  for (const [path, init] of [["/api/nothing-here", html], ["/nothing-here", {}]] as const) {
+    const res = await t.app.request(path, init);
+    assert.equal(res.status, 404, path);
+    assert.deepEqual(await res.json(), {
+      success: false,
+      error: `No route for GET ${path}`,
+    });
+  }
+  const page = await t.raw.request("/contacts/extra/nothing", html);
+  assert.equal(page.status, 404);
+  assert.match(page.headers.get("content-type") ?? "", /^text\/html/);
+  const text = await page.text();
+  assert.match(text, /<title>Not found · Hatch<\/title>/);
+  assert.match(text, /There is no page at <code>\/contacts\/extra\/nothing<\/code>/);
+  assert.match(text, /href="\/">Back to the inbox/);
 });
 
 test("routes.gen.ts is up to date with routes/ and islands/", async () => {
