@@ -1,5 +1,6 @@
 import { define, page } from "@/lib/web/define.ts";
 import { openApiDocument } from "@/lib/web/openapi.ts";
+import { Stylesheets } from "@/components/Stylesheets.tsx";
 
 export const open = true;
 
@@ -19,6 +20,7 @@ export const handler = define.handlers({
 
 export default define.page<{ paths: Record<string, Record<string, Op>> }>(({ data }) => (
   <main class="api-docs">
+    <Stylesheets names={["api-docs"]} />
     <h1>Hatch API</h1>
     <p>
       The machine-readable document is at <a href="/openapi.json">/openapi.json</a>{" "}

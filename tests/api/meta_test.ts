@@ -31,7 +31,9 @@ test("the OpenAPI document lists the seed's endpoints with schemas from zod", as
   assert.deepEqual(body.required.sort(), ["content", "to"]);
   const docs = await t.app.request("/docs");
   assert.equal(docs.status, 200);
-  assert.match(await docs.text(), /\/api\/send_message/);
+  const docsHtml = await docs.text();
+  assert.match(docsHtml, /\/api\/send_message/);
+  assert.match(docsHtml, /href="\/static\/api-docs\.css"/, "the page links its stylesheet");
 });
 
 test("an unknown route is a JSON 404; a browser asking for a page that does not exist gets one that says so", async () => {
