@@ -187,7 +187,7 @@ export default function Broadcasts(props: BroadcastsProps) {
             )}
         </fieldset>
         {preview && (
-          <div class="callout callout-boxed broadcast-preview" data-testid="broadcast-preview">
+          <div class="broadcast-preview" data-testid="broadcast-preview">
             <p>
               <strong>{preview.recipients}</strong> texts, {preview.segments} segment
               {preview.segments === 1 ? "" : "s"} each ({preview.encoding}), about $
