@@ -64,14 +64,24 @@ async function runRoute(c: Ctx, route: MountedRoute, manifest: Manifest): Promis
   if (!isPage(result) && handler) return result as unknown as Response;
   const Page = route.module.default as ComponentType<PageProps> | undefined;
   if (!Page) return c.json({ success: false, error: "This route renders no page" }, 500);
+  const { data, status } = result as { data: unknown; status: number };
+  return pageResponse(c, { manifest, Page, data, params: c.req.param(), status });
+}
+
+/** `Page` with `data`, inside the manifest's `_app.tsx`, as the HTML answer with `status`. */
+function pageResponse(c: Ctx, page: {
+  manifest: Manifest;
+  Page: ComponentType<PageProps>;
+  data: unknown;
+  params: Record<string, string>;
+  status: number;
+}): Response {
+  const { manifest, Page, data, params, status } = page;
   const App = appShell(manifest);
-  const props: PageProps = {
-    data: (result as { data: unknown }).data,
-    url: new URL(c.req.url),
-    params: c.req.param() as Record<string, string>,
-  };
-  const html = renderPage(<App {...props} Component={Page} />);
-  return c.html(html, (result as { status: number }).status as 200);
+  const html = renderPage(
+    <App data={data} params={params} url={new URL(c.req.url)} Component={Page} />,
+  );
+  return c.html(html, status as 200);
 }
 
 /** A browser asking for a page: API and webhook paths answer JSON whatever the client accepts. */
@@ -131,13 +141,8 @@ export function buildRouter(manifest: Manifest, ctx: AppContext): Hono<AppEnv> {
   app.notFound((c) => {
     const NotFound = manifest.routes["_404.tsx"]?.default as ComponentType<PageProps> | undefined;
     if (NotFound && wantsPage(c)) {
-      const App = appShell(manifest);
-      const props: PageProps = {
-        data: { title: "Not found · Hatch" },
-        url: new URL(c.req.url),
-        params: {},
-      };
-      return c.html(renderPage(<App {...props} Component={NotFound} />), 404);
+      const data = { title: "Not found · Hatch" };
+      return pageResponse(c, { manifest, Page: NotFound, data, params: {}, status: 404 });
     }
     return c.json({ success: false, error: `No route for ${c.req.method} ${c.req.path}` }, 404);
   });
